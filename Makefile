@@ -1,0 +1,93 @@
+# Gureum: `make` builds the four daemons into build/bin; `make check` builds
+# them again under AddressSanitizer+UBSan into build-san/ and runs every
+# test; `make lab` brings up the one-machine cloud; `make bench` measures.
+# Quiet unless V=1.
+
+BUILD	?= build
+SAN	?= 0
+CC	?= cc
+PKGS	:= libmicrohttpd jansson libpq libcurl libvirt openssl
+Q	:= $(if $(filter 1,$(V)),,@)
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CFLAGS	+= -Icommon -I$(BUILD)/gen -MMD -MP
+CFLAGS	+= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+ifeq ($(SAN),1)
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+
+DAEMONS	:= controller:gureum-controller compute-agent:gureum-compute \
+	   image-service:gureum-image network-agent:gureum-network
+BINS	:= $(foreach d,$(DAEMONS),$(BUILD)/bin/$(word 2,$(subst :, ,$(d))))
+LIB	:= $(BUILD)/libgureum.a
+LIB_SRC	:= $(wildcard common/*.c)
+LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(BINS)
+
+# One daemon per directory: build/bin/NAME from DIR/*.c + libgureum.
+define daemon
+$(BUILD)/bin/$(2): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c)) $(LIB)
+	@mkdir -p $$(@D)
+	@echo "  LD      $$@"
+	$(Q)$(CC) $(LDFLAGS) -o $$@ $$^ $(LDLIBS)
+endef
+$(foreach d,$(DAEMONS),$(eval $(call daemon,$(word 1,$(subst :, ,$(d))),$(word 2,$(subst :, ,$(d))))))
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -Icommon -c -o $@ $<
+
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/migrations.c: common/gen-migrations.sh $(wildcard sql/*.sql)
+	@mkdir -p $(@D)
+	@echo "  GEN     $@"
+	$(Q)sh common/gen-migrations.sh sql > $@.tmp && mv $@.tmp $@
+
+$(LIB): $(LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(LIB) $(LDLIBS)
+
+tests: $(UNIT_BIN)
+
+check:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-san SAN=1 all tests
+	$(Q)GUREUM_BIN=$(CURDIR)/build-san/bin GUREUM_UNIT=$(CURDIR)/build-san/tests \
+	    bash tests/run.sh
+
+bench: all
+	$(Q)bash bench/run.sh $(CURDIR)/$(BUILD)
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory -f fuzz/Makefile
+
+deps:
+	$(Q)bash deploy/install-deps.sh
+
+lab:
+	$(Q)bash deploy/lab/lab.sh up
+
+lab-down:
+	$(Q)bash deploy/lab/lab.sh down
+
+clean:
+	rm -rf build build-san build-fuzz
+
+.PHONY: all tests check bench fuzz deps lab lab-down clean
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,124 @@
+/* gr_agent.c - see gr_agent.h. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gr_agent.h"
+#include "gr_db.h"
+#include "gr_err.h"
+#include "gr_httpc.h"
+#include "gr_json.h"
+#include "gr_log.h"
+#include "gr_util.h"
+
+#define BEAT_TIMEOUT_MS	5000
+
+int
+gr_agent_conf(struct gr_agent *a, const struct gr_conf *c, const char *kind)
+{
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	if ((a->host = gr_conf_need(c, "node_name")) == NULL ||
+	    (a->host_ip = gr_conf_need(c, "node_ip")) == NULL ||
+	    (a->controller_url = gr_conf_need(c, "controller_url")) == NULL ||
+	    (a->secret = gr_conf_secret(c, "cluster_secret")) == NULL ||
+	    gr_conf_int(c, "heartbeat_interval", 5, 1, 3600, &a->interval) < 0)
+		return -1;
+	return gr_check_name("node_name", a->host, 64);
+}
+
+void
+gr_agent_free(struct gr_agent *a)
+{
+	free(a->secret);
+	a->secret = NULL;
+}
+
+int
+gr_agent_beat(struct gr_agent *a, int started)
+{
+	GR_AUTO_JSON json_t *body = NULL, *reply = NULL;
+	struct gr_httpc_resp r;
+	GR_AUTOFREE char *url = NULL;
+	long long schema = 0;
+	int ret = 1;
+
+	body = json_pack("{s:s,s:s,s:s,s:s,s:b}", "host", a->host, "kind",
+	    a->kind, "host_ip", a->host_ip, "version", "gureum-0.1", "started",
+	    started);
+	if (a->inventory) {
+		json_t *inv = a->inventory(a->ctx);
+
+		if (inv == NULL)
+			gr_warn("no inventory this heartbeat: %s", gr_err_msg());
+		else
+			json_object_set_new(body, "inventory", inv);
+	}
+	url = gr_xasprintf("%s/internal/v1/agents/heartbeat", a->controller_url);
+	if (gr_httpc_json("POST", url, body, a->secret, BEAT_TIMEOUT_MS, &r) < 0)
+		return 1;
+	if (r.status == 401 || r.status == 400) {
+		gr_error(GR_ERR_UNAUTHORIZED, "The controller refused this "
+		    "agent's heartbeat (%ld): %s", r.status, r.body);
+		ret = -1;
+		goto out;
+	}
+	if (r.status != 200) {
+		gr_error(GR_ERR_UNAVAILABLE, "The controller answered the "
+		    "heartbeat with %ld: %s", r.status, r.body);
+		goto out;
+	}
+	reply = json_loads(r.body, 0, NULL);
+	if (reply == NULL || gr_json_int(reply, "schema_version", 1, 0, 1 << 30,
+	    &schema) < 0) {
+		gr_error(GR_ERR_UNAVAILABLE, "The controller's heartbeat reply "
+		    "is not understood: %s", r.body);
+		goto out;
+	}
+	if (schema != gr_db_built_version()) {
+		gr_error(GR_ERR_UNAVAILABLE, "The controller's database schema is "
+		    "at version %lld but this agent was built for version %d: "
+		    "run the same Gureum release on the controller and the "
+		    "nodes.", schema, gr_db_built_version());
+		ret = -1;
+		goto out;
+	}
+	ret = 0;
+out:
+	gr_httpc_resp_free(&r);
+	return ret;
+}
+
+int
+gr_agent_run(struct gr_agent *a)
+{
+	struct timespec ts = { a->interval, 0 };
+	int registered = 0, started = 1, r;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	for (;;) {
+		r = gr_agent_beat(a, started);
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			started = 0;
+			if (!registered)
+				gr_info("registered with %s as %s agent of %s",
+				    a->controller_url, a->kind, a->host);
+			registered = 1;
+		} else {
+			gr_warn("heartbeat failed, will retry: %s", gr_err_msg());
+		}
+		/* Sleeps one interval, or returns at once on a stop signal. */
+		if (sigtimedwait(&set, NULL, &ts) >= 0)
+			return 0;
+		if (errno != EAGAIN && errno != EINTR)
+			return 0;
+	}
+}

@@ -1,0 +1,57 @@
+/*
+ * gr_db.h - PostgreSQL access on libpq. Each thread owns one connection,
+ * opened on first use and reopened if it broke. Queries take $1
+ * placeholders only: SQL is never built by string formatting. Failures are
+ * recorded with gr_error: a unique-constraint violation as GR_ERR_CONFLICT,
+ * a lost server as GR_ERR_UNAVAILABLE, anything else as GR_ERR_INTERNAL.
+ */
+#ifndef GR_DB_H
+#define GR_DB_H
+
+#include <libpq-fe.h>
+
+/* One numbered schema migration, embedded from sql/NNNN_name.sql. */
+struct gr_migration {
+	int		 version;	/* NNNN */
+	const char	*name;		/* file name without .sql */
+	const char	*sql;		/* the file's text */
+};
+
+extern const struct gr_migration gr_migrations[];
+extern const int gr_migrations_count;
+
+void gr_pgresp(PGresult **r);
+#define GR_AUTO_PGRES __attribute__((cleanup(gr_pgresp)))
+
+/* Sets the connection string and checks it by connecting. Returns 0, or -1
+ * with GR_ERR_UNAVAILABLE naming the server's complaint. */
+int gr_db_init(const char *conninfo);
+/* Closes this thread's connection (call before a thread exits). */
+void gr_db_close(void);
+
+/*
+ * Runs sql with n text parameters (NULL = SQL NULL). Returns the result,
+ * which the caller PQclear()s (GR_AUTO_PGRES), or NULL with the error.
+ */
+PGresult *gr_db_query(const char *sql, int n, const char *const *params);
+/* Like gr_db_query for statements whose result is not needed. */
+int gr_db_exec(const char *sql, int n, const char *const *params);
+/* Number of rows a command touched (UPDATE/DELETE), from a result. */
+int gr_db_affected(PGresult *r);
+int gr_db_begin(void);
+int gr_db_commit(void);
+/* Rolls back if a transaction is open; never fails loudly. */
+void gr_db_rollback(void);
+
+/* Applies every embedded migration newer than the database's version, each
+ * in its own transaction, under an advisory lock. */
+int gr_db_migrate(void);
+/* The highest applied migration (0 when none). */
+int gr_db_schema_version(int *out);
+/* Fails with a message that says what to do when the database's schema is
+ * older (or newer) than the one this binary was built for. */
+int gr_db_require_schema(void);
+/* The schema version this binary was built for. */
+int gr_db_built_version(void);
+
+#endif

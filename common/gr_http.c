@@ -1,0 +1,485 @@
+/* gr_http.c - see gr_http.h. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "gr_buf.h"
+#include "gr_crypto.h"
+#include "gr_err.h"
+#include "gr_http.h"
+#include "gr_log.h"
+#include "gr_util.h"
+
+struct gr_http {
+	struct gr_http_conf	 conf;
+	struct MHD_Daemon	*daemon;
+	unsigned		 port;
+};
+
+/* What we keep for a request while its body arrives. */
+struct pending {
+	struct gr_buf	body;
+	int		too_large;
+	int		answered;	/* a response is queued already */
+	double		started;
+};
+
+/* ---- route matching ---- */
+
+void
+gr_match_free(struct gr_match *m)
+{
+	for (int i = 0; i < m->nparams; i++)
+		free(m->params[i]);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Matches path against pattern; on success stores {x} segments in m. */
+static int
+match_pattern(const char *pattern, const char *path, struct gr_match *m)
+{
+	const char *p = pattern, *s = path;
+
+	m->nparams = 0;
+	while (*p && *s) {
+		if (*p != '/' || *s != '/')
+			return 0;
+		p++;
+		s++;
+		const char *pe = strchr(p, '/'), *se = strchr(s, '/');
+		size_t pl = pe ? (size_t)(pe - p) : strlen(p);
+		size_t sl = se ? (size_t)(se - s) : strlen(s);
+
+		if (pl >= 2 && p[0] == '{' && p[pl - 1] == '}') {
+			if (sl == 0 || m->nparams == GR_MAX_PARAMS)
+				return 0;
+			char *v = gr_xmalloc(sl + 1);
+			memcpy(v, s, sl);
+			v[sl] = '\0';
+			m->params[m->nparams++] = v;
+		} else if (pl != sl || memcmp(p, s, pl) != 0) {
+			return 0;
+		}
+		p += pl;
+		s += sl;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+int
+gr_route_match(const struct gr_route *routes, size_t n, const char *method,
+    const char *path, struct gr_match *m)
+{
+	memset(m, 0, sizeof(*m));
+	for (size_t i = 0; i < n; i++) {
+		struct gr_match t = { 0 };
+
+		if (!match_pattern(routes[i].pattern, path, &t)) {
+			gr_match_free(&t);
+			continue;
+		}
+		if (strcmp(routes[i].method, method) != 0) {
+			m->path_matched = 1;
+			gr_match_free(&t);
+			continue;
+		}
+		*m = t;
+		m->route = &routes[i];
+		m->path_matched = 1;
+		return 0;
+	}
+	if (m->path_matched)
+		gr_error(GR_ERR_METHOD, "The method %s is not allowed on %s.",
+		    method, path);
+	else
+		gr_error(GR_ERR_NOT_FOUND, "The resource could not be found.");
+	return -1;
+}
+
+/* ---- request accessors ---- */
+
+const char *
+gr_req_header(struct gr_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+gr_req_query(struct gr_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+struct query_probe {
+	const char	*name;
+	int		 found;
+};
+
+static enum MHD_Result
+probe_key(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct query_probe *q = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcmp(key, q->name) == 0) {
+		q->found = 1;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+int
+gr_req_has_query(struct gr_req *req, const char *name)
+{
+	struct query_probe q = { name, 0 };
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, probe_key,
+	    &q);
+	return q.found;
+}
+
+json_t *
+gr_req_json(struct gr_req *req)
+{
+	json_error_t jerr;
+
+	if (req->json)
+		return req->json;
+	if (req->body_len == 0) {
+		gr_error(GR_ERR_BAD_REQUEST,
+		    "The request needs a JSON body, but it is empty.");
+		return NULL;
+	}
+	if (!gr_utf8_valid(req->body, req->body_len)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The request body is not valid "
+		    "UTF-8.");
+		return NULL;
+	}
+	req->json = json_loadb(req->body, req->body_len,
+	    JSON_REJECT_DUPLICATES, &jerr);
+	if (req->json == NULL) {
+		gr_error(GR_ERR_BAD_REQUEST, "The request body is not valid "
+		    "JSON: %s at line %d, column %d.", jerr.text, jerr.line,
+		    jerr.column);
+		return NULL;
+	}
+	if (!json_is_object(req->json)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The request body must be a JSON "
+		    "object.");
+		return NULL;
+	}
+	return req->json;
+}
+
+/* ---- responses ---- */
+
+void
+gr_resp_json(struct gr_resp *resp, int status, json_t *json)
+{
+	resp->status = status;
+	json_decref(resp->json);
+	resp->json = json;
+}
+
+void
+gr_resp_empty(struct gr_resp *resp, int status)
+{
+	resp->status = status;
+	json_decref(resp->json);
+	resp->json = NULL;
+}
+
+void
+gr_resp_header(struct gr_resp *resp, const char *name, const char *value)
+{
+	if (resp->nheaders == GR_MAX_HEADERS) {
+		gr_warn("too many response headers; dropping %s", name);
+		return;
+	}
+	resp->headers[resp->nheaders].name = gr_xstrdup(name);
+	resp->headers[resp->nheaders].value = gr_xstrdup(value);
+	resp->nheaders++;
+}
+
+static void
+resp_clear(struct gr_resp *resp)
+{
+	json_decref(resp->json);
+	free(resp->body);
+	for (int i = 0; i < resp->nheaders; i++) {
+		free(resp->headers[i].name);
+		free(resp->headers[i].value);
+	}
+}
+
+/* Replaces whatever the handler left with the fault for the recorded error. */
+static void
+resp_fault(struct gr_http *h, struct gr_resp *resp)
+{
+	int status = gr_err_http_status(gr_err_code());
+	const char *msg = gr_err_msg();
+
+	if (gr_err_code() == GR_ERR_NONE) {
+		status = 500;
+		msg = "The server failed without saying why.";
+	}
+	if (status >= 500) {
+		gr_err_log("%s: %s (%s)", h->conf.name, msg, gr_err_where());
+		if (gr_err_code() == GR_ERR_INTERNAL ||
+		    gr_err_code() == GR_ERR_SYSTEM)
+			msg = "An unexpected error happened on the server; "
+			    "its log says more.";
+	}
+	free(resp->body);
+	resp->body = NULL;
+	gr_resp_json(resp, status, gr_fault_json(h->conf.fault_style, status,
+	    msg));
+}
+
+static enum MHD_Result
+send_resp(struct gr_http *h, struct gr_req *req, struct gr_resp *resp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	char *text = NULL;
+	size_t len = 0;
+
+	if (resp->json) {
+		text = json_dumps(resp->json, JSON_COMPACT);
+		len = text ? strlen(text) : 0;
+		resp->content_type = "application/json";
+	} else if (resp->body) {
+		text = resp->body;
+		len = resp->body_len;
+		resp->body = NULL;
+	}
+	r = MHD_create_response_from_buffer(len, text ? text : "",
+	    text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (r == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	if (resp->content_type)
+		MHD_add_response_header(r, "Content-Type", resp->content_type);
+	MHD_add_response_header(r, "x-openstack-request-id", req->request_id);
+	for (int i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(r, resp->headers[i].name,
+		    resp->headers[i].value);
+	ret = MHD_queue_response(req->conn, resp->status, r);
+	MHD_destroy_response(r);
+	(void)h;
+	return ret;
+}
+
+static char *
+normalise_path(const char *url)
+{
+	char *p = gr_xstrdup(url);
+	size_t n = strlen(p);
+
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	return p;
+}
+
+static enum MHD_Result
+dispatch(struct gr_http *h, struct MHD_Connection *conn, const char *url,
+    const char *method, struct pending *pend)
+{
+	struct gr_req req = { 0 };
+	struct gr_resp resp = { .status = 200 };
+	struct gr_match m = { 0 };
+	char uuid[37];
+	enum MHD_Result ret;
+
+	if (pend->answered)
+		return MHD_YES;
+	pend->answered = 1;
+	gr_err_clear();
+	req.server = h;
+	req.conn = conn;
+	req.method = method;
+	req.path = normalise_path(url);
+	req.body = pend->body.data ? pend->body.data : "";
+	req.body_len = pend->body.len;
+	if (gr_uuid(uuid) < 0)
+		strcpy(uuid, "00000000-0000-0000-0000-000000000000");
+	snprintf(req.request_id, sizeof(req.request_id), "req-%s", uuid);
+
+	if (pend->too_large) {
+		gr_error(GR_ERR_TOO_LARGE, "The request body is larger than "
+		    "the limit of %zu bytes.", h->conf.body_limit);
+		resp_fault(h, &resp);
+	} else if (!gr_utf8_valid(req.path, strlen(req.path))) {
+		gr_error(GR_ERR_BAD_REQUEST, "The request path is not valid "
+		    "UTF-8.");
+		resp_fault(h, &resp);
+	} else if (gr_route_match(h->conf.routes, h->conf.nroutes, method,
+	    req.path, &m) < 0) {
+		resp_fault(h, &resp);
+	} else {
+		req.route = m.route;
+		req.nparams = m.nparams;
+		memcpy(req.params, m.params, sizeof(req.params));
+		if ((h->conf.authorize && h->conf.authorize(&req,
+		    m.route->policy) < 0) || m.route->handler(&req, &resp) < 0)
+			resp_fault(h, &resp);
+	}
+	if (h->conf.decorate)
+		h->conf.decorate(&req, &resp);
+	ret = send_resp(h, &req, &resp);
+	gr_log(resp.status >= 500 ? GR_LOG_ERROR : GR_LOG_DEBUG,
+	    "%s %s %s -> %d (%.1f ms)", h->conf.name, method, url, resp.status,
+	    (gr_now() - pend->started) * 1e3);
+	resp_clear(&resp);
+	gr_match_free(&m);
+	json_decref(req.json);
+	if (h->conf.free_auth && req.auth)
+		h->conf.free_auth(req.auth);
+	free(req.path);
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_size, void **con_cls)
+{
+	struct gr_http *h = cls;
+	struct pending *pend = *con_cls;
+
+	(void)version;
+	if (pend == NULL) {
+		const char *cl = MHD_lookup_connection_value(conn,
+		    MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+		pend = gr_xcalloc(1, sizeof(*pend));
+		gr_buf_init(&pend->body, h->conf.body_limit);
+		pend->started = gr_now();
+		*con_cls = pend;
+		/* Refuse a declared oversize body before reading any of it. */
+		if (cl && strtoull(cl, NULL, 10) > h->conf.body_limit) {
+			pend->too_large = 1;
+			return dispatch(h, conn, url, method, pend);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (pend->answered) {
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		if (!pend->too_large && gr_buf_add(&pend->body, upload_data,
+		    *upload_size) < 0) {
+			pend->too_large = 1;
+			gr_buf_free(&pend->body);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return dispatch(h, conn, url, method, pend);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct pending *pend = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (pend == NULL)
+		return;
+	gr_buf_free(&pend->body);
+	free(pend);
+	*con_cls = NULL;
+}
+
+static int
+parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	char *end;
+	unsigned long port;
+
+	memset(sa, 0, sizeof(*sa));
+	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+		goto bad;
+	memcpy(host, listen, colon - listen);
+	host[colon - listen] = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	if (*end != '\0' || end == colon + 1 || port > 65535)
+		goto bad;
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (host[0] == '\0' || strcmp(host, "*") == 0)
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		goto bad;
+	return 0;
+bad:
+	gr_error(GR_ERR_BAD_REQUEST, "The listen address '%s' is not of the "
+	    "form IPV4:PORT.", listen);
+	return -1;
+}
+
+struct gr_http *
+gr_http_start(const struct gr_http_conf *conf)
+{
+	struct gr_http *h;
+	struct sockaddr_in sa, bound;
+	socklen_t blen = sizeof(bound);
+	const union MHD_DaemonInfo *info;
+
+	if (parse_listen(conf->listen, &sa) < 0)
+		return NULL;
+	h = gr_xcalloc(1, sizeof(*h));
+	h->conf = *conf;
+	h->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    on_request, h,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, conf->threads ? conf->threads : 4,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+	    MHD_OPTION_END);
+	if (h->daemon == NULL) {
+		gr_error(GR_ERR_SYSTEM, "Cannot listen on %s for the %s API (is "
+		    "the port taken?).", conf->listen, conf->name);
+		free(h);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_LISTEN_FD);
+	if (info && getsockname(info->listen_fd, (struct sockaddr *)&bound,
+	    &blen) == 0)
+		h->port = ntohs(bound.sin_port);
+	gr_info("%s API listening on %s", conf->name, conf->listen);
+	return h;
+}
+
+unsigned
+gr_http_port(const struct gr_http *h)
+{
+	return h->port;
+}
+
+void
+gr_http_stop(struct gr_http *h)
+{
+	if (h == NULL)
+		return;
+	MHD_stop_daemon(h->daemon);
+	free(h);
+}

@@ -1,0 +1,133 @@
+/*
+ * gr_http.h - the HTTP server every daemon uses, on libmicrohttpd.
+ *
+ * An API is a static route table {method, pattern, handler, policy}. The
+ * server collects the request body up to a hard limit (413 past it), matches
+ * the path, asks the daemon's authorize hook whether the route's policy
+ * admits the caller, and calls the handler. A handler fills a gr_resp and
+ * returns 0, or returns -1 after gr_error(); the server turns the recorded
+ * error into the status and fault body of the server's fault style. All
+ * memory of a request lives until its response is sent.
+ */
+#ifndef GR_HTTP_H
+#define GR_HTTP_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "gr_fault.h"
+
+#define GR_MAX_PARAMS	4	/* {placeholders} in one route pattern */
+#define GR_MAX_HEADERS	8	/* extra response headers */
+
+enum gr_policy {
+	GR_POLICY_PUBLIC,	/* anyone; no token needed */
+	GR_POLICY_USER,		/* any valid token */
+	GR_POLICY_ADMIN,	/* a token with the admin role */
+	GR_POLICY_AGENT,	/* a node agent's signed request */
+};
+
+struct gr_req;
+struct gr_resp;
+typedef int (*gr_handler)(struct gr_req *req, struct gr_resp *resp);
+
+struct gr_route {
+	const char	*method;	/* "GET", "POST", ... */
+	const char	*pattern;	/* "/v3/projects/{id}"; {x} = one segment */
+	gr_handler	 handler;
+	enum gr_policy	 policy;
+};
+
+struct gr_match {
+	const struct gr_route	*route;	/* NULL when nothing matched */
+	int			 path_matched; /* a route matched the path only */
+	int			 nparams;
+	char			*params[GR_MAX_PARAMS]; /* owned by the match */
+};
+
+struct gr_http;
+
+struct gr_req {
+	struct gr_http		*server;
+	void			*conn;		/* struct MHD_Connection * */
+	const char		*method;
+	char			*path;		/* normalised: no trailing '/' */
+	const struct gr_route	*route;
+	char			*params[GR_MAX_PARAMS];
+	int			 nparams;
+	const char		*body;		/* NUL-terminated; "" if none */
+	size_t			 body_len;
+	json_t			*json;		/* body parsed by gr_req_json */
+	void			*auth;		/* the authorize hook's result */
+	char			 request_id[48]; /* "req-<uuid>" */
+};
+
+struct gr_resp_header {
+	char	*name;
+	char	*value;
+};
+
+struct gr_resp {
+	int			 status;	/* 200 unless set */
+	json_t			*json;		/* body, if JSON (owned) */
+	char			*body;		/* or raw body (owned) */
+	size_t			 body_len;
+	const char		*content_type;
+	struct gr_resp_header	 headers[GR_MAX_HEADERS];
+	int			 nheaders;
+};
+
+struct gr_http_conf {
+	const char		*name;		/* for logs: "identity" */
+	const char		*listen;	/* "ADDR:PORT" */
+	const struct gr_route	*routes;
+	size_t			 nroutes;
+	size_t			 body_limit;	/* bytes; 413 past it */
+	enum gr_fault_style	 fault_style;
+	unsigned		 threads;	/* worker threads */
+	/*
+	 * Decides whether the caller may use a route of `policy`; sets
+	 * req->auth. Returns 0, or -1 with GR_ERR_UNAUTHORIZED/FORBIDDEN.
+	 */
+	int			(*authorize)(struct gr_req *req,
+				    enum gr_policy policy);
+	void			(*free_auth)(void *auth);
+	/* Adds headers every response of this API carries (may be NULL). */
+	void			(*decorate)(struct gr_req *req,
+				    struct gr_resp *resp);
+};
+
+/* Starts serving in background threads; returns NULL with the error. */
+struct gr_http *gr_http_start(const struct gr_http_conf *conf);
+/* The TCP port actually bound (useful with port 0). */
+unsigned gr_http_port(const struct gr_http *h);
+void gr_http_stop(struct gr_http *h);
+
+/*
+ * Matches method and path against a route table (pure function, also used
+ * by the fuzzer). Fills m; the caller frees it with gr_match_free. Returns
+ * 0 on a match, -1 with GR_ERR_NOT_FOUND or GR_ERR_METHOD otherwise.
+ */
+int gr_route_match(const struct gr_route *routes, size_t n, const char *method,
+    const char *path, struct gr_match *m);
+void gr_match_free(struct gr_match *m);
+
+/* Request accessors. Strings belong to the request. */
+const char *gr_req_header(struct gr_req *req, const char *name);
+const char *gr_req_query(struct gr_req *req, const char *name);
+/* 1 if the query string has the key, with or without a value. */
+int gr_req_has_query(struct gr_req *req, const char *name);
+/*
+ * The body as a JSON object, parsed once. Returns NULL with
+ * GR_ERR_BAD_REQUEST saying where the JSON is broken, or that the body is
+ * empty or not an object.
+ */
+json_t *gr_req_json(struct gr_req *req);
+
+/* Response helpers. They take ownership of json. */
+void gr_resp_json(struct gr_resp *resp, int status, json_t *json);
+void gr_resp_empty(struct gr_resp *resp, int status);
+void gr_resp_header(struct gr_resp *resp, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,105 @@
+/* gr_httpc.c - see gr_httpc.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "gr_buf.h"
+#include "gr_err.h"
+#include "gr_httpc.h"
+#include "gr_sign.h"
+#include "gr_util.h"
+
+#define RESP_LIMIT	(16u << 20)
+
+static size_t
+on_data(char *p, size_t size, size_t n, void *cls)
+{
+	struct gr_buf *b = cls;
+
+	/* Returning less than given makes curl stop with an error. */
+	return gr_buf_add(b, p, size * n) < 0 ? 0 : size * n;
+}
+
+static const char *
+url_path(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	p = p ? strchr(p + 3, '/') : NULL;
+	return p ? p : "/";
+}
+
+int
+gr_httpc_json(const char *method, const char *url, const json_t *body,
+    const char *secret, long timeout_ms, struct gr_httpc_resp *resp)
+{
+	struct gr_buf b = GR_BUF_INIT(RESP_LIMIT);
+	struct curl_slist *hdrs = NULL;
+	char *text = NULL, line[128], sig[GR_SHA256_HEX];
+	CURLcode rc;
+	CURL *c;
+	int ret = -1;
+
+	memset(resp, 0, sizeof(*resp));
+	c = curl_easy_init();
+	if (c == NULL) {
+		gr_error(GR_ERR_INTERNAL, "curl_easy_init failed.");
+		return -1;
+	}
+	if (body)
+		text = json_dumps(body, JSON_COMPACT);
+	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	if (secret) {
+		/* Sign the path as the server will see it (no query). */
+		char *path = gr_xstrdup(url_path(url));
+		long long ts = (long long)time(NULL);
+
+		path[strcspn(path, "?")] = '\0';
+		gr_sign(secret, method, path, ts, text, text ? strlen(text) : 0,
+		    sig);
+		free(path);
+		snprintf(line, sizeof(line), "X-Gureum-Timestamp: %lld", ts);
+		hdrs = curl_slist_append(hdrs, line);
+		snprintf(line, sizeof(line), "X-Gureum-Signature: %s", sig);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	if (text) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(text));
+	}
+	rc = curl_easy_perform(c);
+	if (rc != CURLE_OK) {
+		gr_error(GR_ERR_UNAVAILABLE, "%s %s failed: %s.", method, url,
+		    curl_easy_strerror(rc));
+		goto out;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+	resp->len = b.len;
+	resp->body = gr_buf_steal(&b);
+	ret = 0;
+out:
+	gr_buf_free(&b);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(c);
+	free(text);
+	return ret;
+}
+
+void
+gr_httpc_resp_free(struct gr_httpc_resp *resp)
+{
+	free(resp->body);
+	resp->body = NULL;
+}

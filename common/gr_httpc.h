@@ -1,0 +1,29 @@
+/*
+ * gr_httpc.h - HTTP client on libcurl, for agents calling the controller
+ * (signed with the cluster secret) and the controller calling agents.
+ * Response bodies are bounded. Errors: GR_ERR_UNAVAILABLE when the peer
+ * cannot be reached, with curl's reason.
+ */
+#ifndef GR_HTTPC_H
+#define GR_HTTPC_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct gr_httpc_resp {
+	long	 status;	/* HTTP status, 0 if none was received */
+	char	*body;		/* NUL-terminated; caller frees */
+	size_t	 len;
+};
+
+/*
+ * Sends method url with an optional JSON body, signed with secret when it
+ * is not NULL (path = the URL's path). Returns 0 when any HTTP answer came
+ * back (check resp->status), -1 with the error otherwise.
+ */
+int gr_httpc_json(const char *method, const char *url, const json_t *body,
+    const char *secret, long timeout_ms, struct gr_httpc_resp *resp);
+void gr_httpc_resp_free(struct gr_httpc_resp *resp);
+
+#endif

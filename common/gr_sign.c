@@ -1,0 +1,55 @@
+/* gr_sign.c - see gr_sign.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gr_buf.h"
+#include "gr_err.h"
+#include "gr_sign.h"
+
+void
+gr_sign(const char *secret, const char *method, const char *path,
+    long long ts, const void *body, size_t len, char sig[GR_SHA256_HEX])
+{
+	char bodyhash[GR_SHA256_HEX];
+	struct gr_buf b = GR_BUF_INIT(0);
+
+	gr_sha256_hex(body ? body : "", body ? len : 0, bodyhash);
+	gr_buf_printf(&b, "%s\n%s\n%lld\n%s", method, path, ts, bodyhash);
+	gr_hmac_sha256_hex(secret, b.data, b.len, sig);
+	gr_buf_free(&b);
+}
+
+int
+gr_sign_verify(const char *secret, const char *method, const char *path,
+    const char *ts, const char *sig, const void *body, size_t len, time_t now)
+{
+	char want[GR_SHA256_HEX], *end;
+	long long t;
+
+	if (ts == NULL || sig == NULL) {
+		gr_error(GR_ERR_UNAUTHORIZED, "This agent call needs the "
+		    "X-Gureum-Timestamp and X-Gureum-Signature headers.");
+		return -1;
+	}
+	t = strtoll(ts, &end, 10);
+	if (*end != '\0' || end == ts) {
+		gr_error(GR_ERR_UNAUTHORIZED, "X-Gureum-Timestamp is not a "
+		    "number.");
+		return -1;
+	}
+	if (llabs(t - (long long)now) > GR_SIGN_SKEW) {
+		gr_error(GR_ERR_UNAUTHORIZED, "The request's timestamp is %lld s "
+		    "away from the server's clock; at most %d s are allowed.",
+		    t - (long long)now, GR_SIGN_SKEW);
+		return -1;
+	}
+	gr_sign(secret, method, path, t, body, len, want);
+	if (!gr_str_equal_ct(want, sig)) {
+		gr_error(GR_ERR_UNAUTHORIZED, "The request's signature does not "
+		    "match: check that the agent and the controller share the "
+		    "same cluster secret.");
+		return -1;
+	}
+	return 0;
+}

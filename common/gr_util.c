@@ -1,0 +1,155 @@
+/* gr_util.c - see gr_util.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "gr_err.h"
+#include "gr_util.h"
+
+void
+gr_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static void
+oom(size_t n)
+{
+	fprintf(stderr, "gureum: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *
+gr_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom(n);
+	return p;
+}
+
+void *
+gr_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom(n * size);
+	return p;
+}
+
+char *
+gr_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(gr_xmalloc(n), s, n);
+}
+
+char *
+gr_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom(0);
+	return s;
+}
+
+int
+gr_utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = s[i];
+		size_t need;
+		unsigned cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			need = 1;
+			cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			need = 2;
+			cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			need = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (i + need >= len)
+			return 0;
+		for (size_t k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
+		    (need == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+int
+gr_check_name(const char *what, const char *s, size_t maxlen)
+{
+	size_t len = strlen(s);
+	int blank = 1;
+
+	if (len == 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "The %s must not be empty.", what);
+		return -1;
+	}
+	if (len > maxlen) {
+		gr_error(GR_ERR_BAD_REQUEST,
+		    "The %s is %zu bytes long; at most %zu are allowed.",
+		    what, len, maxlen);
+		return -1;
+	}
+	if (!gr_utf8_valid(s, len)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The %s is not valid UTF-8.", what);
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			gr_error(GR_ERR_BAD_REQUEST,
+			    "The %s contains a control character (byte 0x%02x "
+			    "at offset %zu).", what, c, i);
+			return -1;
+		}
+		if (c != ' ')
+			blank = 0;
+	}
+	if (blank) {
+		gr_error(GR_ERR_BAD_REQUEST, "The %s must not be only spaces.",
+		    what);
+		return -1;
+	}
+	return 0;
+}
+
+double
+gr_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}

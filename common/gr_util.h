@@ -1,0 +1,34 @@
+/*
+ * gr_util.h - small helpers every module uses: cleanup attributes for
+ * locals, checked allocation, string validation for names from outside.
+ */
+#ifndef GR_UTIL_H
+#define GR_UTIL_H
+
+#include <stddef.h>
+#include <stdlib.h>
+
+void gr_freep(void *p);
+#define GR_AUTOFREE __attribute__((cleanup(gr_freep)))
+
+/* Allocation that aborts the process on failure: out of memory is not an
+ * error a request can recover from. */
+void *gr_xmalloc(size_t n);
+void *gr_xcalloc(size_t n, size_t size);
+char *gr_xstrdup(const char *s);
+/* printf into a new heap string; never NULL. */
+char *gr_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Checks a name from outside (project, user, server...): valid UTF-8,
+ * 1..maxlen bytes, no control characters, not only spaces. Returns 0 or -1
+ * with GR_ERR_BAD_REQUEST naming `what` in the message.
+ */
+int gr_check_name(const char *what, const char *s, size_t maxlen);
+/* 1 if s is valid UTF-8 (no overlongs, no surrogates), else 0. */
+int gr_utf8_valid(const char *s, size_t len);
+
+/* Monotonic time in seconds. */
+double gr_now(void);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * inventory.h - what this node offers, read from libvirt and the disk that
+ * holds instance files: pCPUs, memory, disk, hypervisor type and version,
+ * and the accelerator (TCG or KVM). The compute agent is the only process
+ * that talks to libvirt.
+ */
+#ifndef INVENTORY_H
+#define INVENTORY_H
+
+#include <jansson.h>
+#include <libvirt/libvirt.h>
+
+struct inv_ctx {
+	const char	*uri;		/* libvirt URI */
+	const char	*state_dir;	/* instance files live here */
+	const char	*virt_type;	/* "qemu" (TCG) or "kvm" */
+	long		 reserved_mb;	/* reserved_host_memory_mb */
+	virConnectPtr	 conn;		/* reopened when it drops */
+};
+
+/* Opens the libvirt connection; -1 with GR_ERR_UNAVAILABLE on failure. */
+int inv_connect(struct inv_ctx *ctx);
+void inv_close(struct inv_ctx *ctx);
+/* The inventory object for a heartbeat (gr_agent inventory callback). */
+json_t *inv_collect(void *ctx);
+
+#endif

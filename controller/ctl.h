@@ -1,0 +1,73 @@
+/*
+ * ctl.h - the controller's shared state and its modules' entry points.
+ *
+ * The controller is stateless between requests: everything lives in
+ * PostgreSQL. What is here is read-only after start-up (configuration).
+ */
+#ifndef CTL_H
+#define CTL_H
+
+#include <time.h>
+
+#include <jansson.h>
+
+#include "gr_http.h"
+
+struct ctl_conf {
+	char	*public_host;		/* host name/IP in catalog URLs */
+	char	*region;		/* "RegionOne" */
+	char	*cluster_secret;	/* signs agent <-> controller calls */
+	long	 token_ttl;		/* seconds a token lives */
+	long	 heartbeat_interval;	/* seconds between agent heartbeats */
+	long	 identity_port;		/* ports as published in the catalog */
+	long	 compute_port;
+	long	 image_port;
+	long	 network_port;
+};
+
+extern struct ctl_conf ctl;
+
+/* What a validated token says about its bearer (req->auth). */
+struct auth_ctx {
+	char	 user_id[33];
+	char	*user_name;
+	char	 project_id[33];	/* "" for an unscoped token */
+	char	*project_name;
+	int	 is_admin;		/* admin role on the scoped project */
+	int	 is_agent;		/* a signed agent request */
+	json_t	*roles;			/* [{"id":..,"name":..}] */
+	long long issued_at;
+	long long expires_at;
+	char	 audit_id[23];
+};
+
+/* auth.c */
+int auth_authorize(struct gr_req *req, enum gr_policy policy);
+void auth_free(void *auth);
+/* The caller's context (never NULL inside a non-public handler). */
+struct auth_ctx *auth_of(struct gr_req *req);
+/* 0 if the caller is admin or cond holds, else -1 with a 403 naming action. */
+int auth_admin_or(struct gr_req *req, int cond, const char *action);
+/* Issues a token: handler for POST /v3/auth/tokens. */
+int auth_issue(struct gr_req *req, struct gr_resp *resp);
+int auth_validate(struct gr_req *req, struct gr_resp *resp);
+int auth_revoke(struct gr_req *req, struct gr_resp *resp);
+int auth_catalog(struct gr_req *req, struct gr_resp *resp);
+/* Builds the service catalog the token response carries. */
+json_t *auth_catalog_json(void);
+
+/* identity.c */
+extern const struct gr_route identity_routes[];
+extern const size_t identity_nroutes;
+/* Creates the default roles and the admin user/project if missing. */
+int identity_bootstrap(const char *user, const char *password,
+    const char *project);
+
+/* compute_api.c */
+extern const struct gr_route compute_routes[];
+extern const size_t compute_nroutes;
+void compute_decorate(struct gr_req *req, struct gr_resp *resp);
+/* Checks the requested microversion, then the token (auth_authorize). */
+int compute_authorize(struct gr_req *req, enum gr_policy policy);
+
+#endif

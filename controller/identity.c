@@ -1,0 +1,937 @@
+/*
+ * identity.c - Identity v3 (the subset the openstack CLI uses): version
+ * documents, tokens (auth.c), projects, users, roles, role assignments and
+ * the one domain, "Default". Writes are single statements or one
+ * transaction, so a refused request writes nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "gr_crypto.h"
+#include "gr_db.h"
+#include "gr_err.h"
+#include "gr_json.h"
+#include "gr_util.h"
+
+#define NAME_MAX_LEN	255	/* Keystone's limit on names */
+#define DESC_MAX_LEN	4096
+#define PASSWORD_MAX	4096
+#define EXTRA_MAX	16	/* extra attributes kept per object */
+
+static json_t *
+links_self(const char *kind, const char *id)
+{
+	char url[300];
+
+	snprintf(url, sizeof(url), "http://%s:%ld/v3/%s%s%s", ctl.public_host,
+	    ctl.identity_port, kind, id ? "/" : "", id ? id : "");
+	return json_pack("{s:s}", "self", url);
+}
+
+static json_t *
+list_links(const char *kind)
+{
+	json_t *l = links_self(kind, NULL);
+
+	json_object_set_new(l, "next", json_null());
+	json_object_set_new(l, "previous", json_null());
+	return l;
+}
+
+static json_t *
+version_json(void)
+{
+	char url[300];
+
+	snprintf(url, sizeof(url), "http://%s:%ld/v3/", ctl.public_host,
+	    ctl.identity_port);
+	return json_pack("{s:s,s:s,s:s,s:[{s:s,s:s}],s:[{s:s,s:s}]}",
+	    "id", "v3.14", "status", "stable", "updated", "2020-04-07T00:00:00Z",
+	    "links", "rel", "self", "href", url,
+	    "media-types", "base", "application/json", "type",
+	    "application/vnd.openstack.identity-v3+json");
+}
+
+static int
+get_version(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:o}", "version", version_json()));
+	return 0;
+}
+
+static int
+get_versions(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 300, json_pack("{s:{s:[o]}}", "versions", "values",
+	    version_json()));
+	return 0;
+}
+
+static int
+new_id(char id[33])
+{
+	return gr_random_hex(id, 16);
+}
+
+/* Keeps extra string attributes (email...) that Keystone round-trips;
+ * refuses other unknown members so typos are not silently dropped. */
+static int
+collect_extra(json_t *obj, const char *what, const char *const *known,
+    json_t **extra)
+{
+	const char *key;
+	json_t *v;
+
+	*extra = json_object();
+	json_object_foreach(obj, key, v) {
+		int k = 0;
+
+		for (const char *const *a = known; *a; a++)
+			if (strcmp(*a, key) == 0)
+				k = 1;
+		if (k)
+			continue;
+		if (!json_is_string(v) && !json_is_null(v)) {
+			gr_error(GR_ERR_BAD_REQUEST, "The %s has an unknown field "
+			    "'%s'; extra fields must be strings.", what, key);
+			goto fail;
+		}
+		if (json_object_size(*extra) >= EXTRA_MAX ||
+		    json_string_length(v) > DESC_MAX_LEN) {
+			gr_error(GR_ERR_BAD_REQUEST, "The %s has too many or too "
+			    "long extra fields (at most %d of %d bytes).", what,
+			    EXTRA_MAX, DESC_MAX_LEN);
+			goto fail;
+		}
+		if (gr_check_name("extra field name", key, 64) < 0)
+			goto fail;
+		if (!json_is_null(v))
+			json_object_set(*extra, key, v);
+	}
+	return 0;
+fail:
+	json_decref(*extra);
+	*extra = NULL;
+	return -1;
+}
+
+static int
+check_domain_id(json_t *obj)
+{
+	const char *d = NULL;
+
+	if (gr_json_str(obj, "domain_id", 0, 64, &d) < 0)
+		return -1;
+	if (d && strcmp(d, "default") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "The domain '%s' does not exist; "
+		    "this cloud has only the domain 'default'.", d);
+		return -1;
+	}
+	return 0;
+}
+
+/* Re-words a unique violation as a sentence about the named thing. */
+static int
+conflict(const char *what, const char *name)
+{
+	if (gr_err_code() == GR_ERR_CONFLICT)
+		gr_error(GR_ERR_CONFLICT, "A %s named '%s' already exists.", what,
+		    name);
+	return -1;
+}
+
+/* ---- projects ---- */
+
+#define PROJECT_COLS "id, name, domain_id, description, enabled, tags, extra"
+
+static json_t *
+project_json(PGresult *r, int i)
+{
+	json_t *p = json_loads(PQgetvalue(r, i, 6), 0, NULL);
+
+	if (p == NULL)
+		p = json_object();
+	json_object_update(p, json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:o,"
+	    "s:{},s:o}",
+	    "id", PQgetvalue(r, i, 0), "name", PQgetvalue(r, i, 1),
+	    "domain_id", PQgetvalue(r, i, 2),
+	    "description", PQgetvalue(r, i, 3),
+	    "enabled", PQgetvalue(r, i, 4)[0] == 't',
+	    "is_domain", 0, "parent_id", PQgetvalue(r, i, 2),
+	    "tags", json_loads(PQgetvalue(r, i, 5), 0, NULL),
+	    "options",
+	    "links", links_self("projects", PQgetvalue(r, i, 0))));
+	return p;
+}
+
+/* Reads the fields of a project body shared by create and update. */
+static int
+project_fields(json_t *p, const char **name, const char **desc, int *enabled,
+    json_t **tags, json_t **extra, int creating)
+{
+	static const char *const known[] = { "name", "description", "enabled",
+	    "domain_id", "tags", "parent_id", "is_domain", "options", "id",
+	    "links", NULL };
+
+	if (gr_json_name(p, "name", creating, NAME_MAX_LEN, name) < 0 ||
+	    gr_json_str(p, "description", 0, DESC_MAX_LEN, desc) < 0 ||
+	    gr_json_bool(p, "enabled", 0, enabled) < 0 ||
+	    check_domain_id(p) < 0)
+		return -1;
+	*tags = json_object_get(p, "tags");
+	if (*tags && !json_is_null(*tags)) {
+		if (!json_is_array(*tags) || json_array_size(*tags) > 80) {
+			gr_error(GR_ERR_BAD_REQUEST, "The field 'tags' must be a "
+			    "list of at most 80 strings.");
+			return -1;
+		}
+		for (size_t i = 0; i < json_array_size(*tags); i++) {
+			json_t *t = json_array_get(*tags, i);
+
+			if (!json_is_string(t) || strpbrk(json_string_value(t),
+			    "/,")) {
+				gr_error(GR_ERR_BAD_REQUEST, "Each tag must be a "
+				    "string without '/' or ','.");
+				return -1;
+			}
+			if (gr_check_name("tag", json_string_value(t), 255) < 0)
+				return -1;
+		}
+	} else {
+		*tags = NULL;
+	}
+	return collect_extra(p, "project", known, extra);
+}
+
+static int
+project_create(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	GR_AUTO_JSON json_t *extra = NULL;
+	json_t *body, *p, *tags;
+	const char *name = NULL, *desc = "";
+	int enabled = 1;
+	char id[33];
+	GR_AUTOFREE char *tagstr = NULL, *extrastr = NULL;
+
+	gr_err_clear();
+	if ((body = gr_req_json(req)) == NULL ||
+	    gr_json_object(body, "project", 1, &p) < 0 ||
+	    project_fields(p, &name, &desc, &enabled, &tags, &extra, 1) < 0 ||
+	    new_id(id) < 0)
+		return -1;
+	tagstr = json_dumps(tags ? tags : json_array(), JSON_COMPACT);
+	extrastr = json_dumps(extra, JSON_COMPACT);
+	const char *prm[6] = { id, name, desc ? desc : "", enabled ? "t" : "f",
+	    tagstr, extrastr };
+	r = gr_db_query("INSERT INTO projects (id, name, description, enabled, "
+	    "tags, extra) VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
+	    PROJECT_COLS, 6, prm);
+	if (r == NULL)
+		return conflict("project", name);
+	gr_resp_json(resp, 201, json_pack("{s:o}", "project",
+	    project_json(r, 0)));
+	return 0;
+}
+
+static int
+project_list(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *name = gr_req_query(req, "name");
+	const char *en = gr_req_query(req, "enabled");
+	const char *p[2] = { name, en ? (strcasecmp(en, "false") == 0 ||
+	    strcmp(en, "0") == 0 ? "f" : "t") : NULL };
+	json_t *list = json_array();
+
+	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects WHERE "
+	    "($1::text IS NULL OR name = $1) AND ($2::boolean IS NULL OR "
+	    "enabled = $2) ORDER BY name", 2, p);
+	if (r == NULL) {
+		json_decref(list);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, project_json(r, i));
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "projects", list,
+	    "links", list_links("projects")));
+	return 0;
+}
+
+/* Projects the caller holds a role on (GET /v3/auth/projects and
+ * /v3/users/{id}/projects). */
+static int
+projects_of_user(const char *uid, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { uid };
+	json_t *list = json_array();
+
+	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects WHERE id IN "
+	    "(SELECT project_id FROM role_assignments WHERE user_id = $1) "
+	    "ORDER BY name", 1, p);
+	if (r == NULL) {
+		json_decref(list);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, project_json(r, i));
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "projects", list,
+	    "links", list_links("projects")));
+	return 0;
+}
+
+static int
+auth_projects(struct gr_req *req, struct gr_resp *resp)
+{
+	return projects_of_user(auth_of(req)->user_id, resp);
+}
+
+static int
+project_get(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { req->params[0] };
+
+	/* Members may read their own project; others' are 404 to them. */
+	if (!auth_of(req)->is_admin && strcmp(req->params[0],
+	    auth_of(req)->project_id) != 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find project '%s'.",
+		    req->params[0]);
+		return -1;
+	}
+	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects WHERE id = $1",
+	    1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find project '%s'.",
+		    req->params[0]);
+		return -1;
+	}
+	gr_resp_json(resp, 200, json_pack("{s:o}", "project",
+	    project_json(r, 0)));
+	return 0;
+}
+
+static int
+project_update(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	GR_AUTO_JSON json_t *extra = NULL;
+	json_t *body, *p, *tags;
+	const char *name = NULL, *desc = NULL;
+	int enabled = -1;
+	GR_AUTOFREE char *tagstr = NULL, *extrastr = NULL;
+
+	gr_err_clear();
+	if ((body = gr_req_json(req)) == NULL ||
+	    gr_json_object(body, "project", 1, &p) < 0 ||
+	    project_fields(p, &name, &desc, &enabled, &tags, &extra, 0) < 0)
+		return -1;
+	tagstr = tags ? json_dumps(tags, JSON_COMPACT) : NULL;
+	extrastr = json_dumps(extra, JSON_COMPACT);
+	const char *prm[6] = { req->params[0], name, desc, enabled < 0 ? NULL :
+	    enabled ? "t" : "f", tagstr, extrastr };
+	r = gr_db_query("UPDATE projects SET name = coalesce($2, name), "
+	    "description = coalesce($3, description), enabled = "
+	    "coalesce($4::boolean, enabled), tags = coalesce($5::jsonb, tags), "
+	    "extra = extra || $6::jsonb WHERE id = $1 RETURNING " PROJECT_COLS,
+	    6, prm);
+	if (r == NULL)
+		return conflict("project", name);
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find project '%s'.",
+		    req->params[0]);
+		return -1;
+	}
+	gr_resp_json(resp, 200, json_pack("{s:o}", "project",
+	    project_json(r, 0)));
+	return 0;
+}
+
+/* DELETE on a table by id, with a 404 naming the kind. */
+static int
+delete_by_id(const char *sql, const char *what, struct gr_req *req,
+    struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { req->params[0] };
+
+	if ((r = gr_db_query(sql, 1, p)) == NULL)
+		return -1;
+	if (gr_db_affected(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find %s '%s'.", what,
+		    req->params[0]);
+		return -1;
+	}
+	gr_resp_empty(resp, 204);
+	return 0;
+}
+
+static int
+project_delete(struct gr_req *req, struct gr_resp *resp)
+{
+	if (strcmp(req->params[0], auth_of(req)->project_id) == 0) {
+		gr_error(GR_ERR_CONFLICT, "A project cannot delete itself: use a "
+		    "token scoped to another project.");
+		return -1;
+	}
+	return delete_by_id("DELETE FROM projects WHERE id = $1", "project", req,
+	    resp);
+}
+
+/* ---- users ---- */
+
+#define USER_COLS "id, name, domain_id, default_project_id, enabled, extra"
+
+static json_t *
+user_json(PGresult *r, int i)
+{
+	json_t *u = json_loads(PQgetvalue(r, i, 5), 0, NULL);
+
+	if (u == NULL)
+		u = json_object();
+	json_object_update(u, json_pack("{s:s,s:s,s:s,s:b,s:n,s:{},s:o}",
+	    "id", PQgetvalue(r, i, 0), "name", PQgetvalue(r, i, 1),
+	    "domain_id", PQgetvalue(r, i, 2),
+	    "enabled", PQgetvalue(r, i, 4)[0] == 't',
+	    "password_expires_at", "options",
+	    "links", links_self("users", PQgetvalue(r, i, 0))));
+	if (!PQgetisnull(r, i, 3))
+		json_object_set_new(u, "default_project_id",
+		    json_string(PQgetvalue(r, i, 3)));
+	return u;
+}
+
+static int
+user_fields(json_t *u, const char **name, const char **pw, const char **proj,
+    int *enabled, json_t **extra, int creating)
+{
+	static const char *const known[] = { "name", "password", "enabled",
+	    "domain_id", "default_project_id", "description", "options", "id",
+	    "links", NULL };
+	const char *desc = NULL;
+
+	if (gr_json_name(u, "name", creating, NAME_MAX_LEN, name) < 0 ||
+	    gr_json_str(u, "password", 0, PASSWORD_MAX, pw) < 0 ||
+	    gr_json_str(u, "default_project_id", 0, 64, proj) < 0 ||
+	    gr_json_str(u, "description", 0, DESC_MAX_LEN, &desc) < 0 ||
+	    gr_json_bool(u, "enabled", 0, enabled) < 0 ||
+	    check_domain_id(u) < 0 ||
+	    collect_extra(u, "user", known, extra) < 0)
+		return -1;
+	if (desc)
+		json_object_set_new(*extra, "description", json_string(desc));
+	return 0;
+}
+
+/* Fails with a 400 naming the project if proj is set and does not exist. */
+static int
+project_exists(const char *proj)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { proj };
+
+	if (proj == NULL)
+		return 0;
+	if ((r = gr_db_query("SELECT 1 FROM projects WHERE id = $1", 1, p)) ==
+	    NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "The default project '%s' does not "
+		    "exist.", proj);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+user_create(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	GR_AUTO_JSON json_t *extra = NULL;
+	GR_AUTOFREE char *extrastr = NULL;
+	json_t *body, *u;
+	const char *name = NULL, *pw = NULL, *proj = NULL;
+	int enabled = 1;
+	char id[33], hash[GR_PW_HASH_MAX];
+
+	gr_err_clear();
+	if ((body = gr_req_json(req)) == NULL ||
+	    gr_json_object(body, "user", 1, &u) < 0 ||
+	    user_fields(u, &name, &pw, &proj, &enabled, &extra, 1) < 0 ||
+	    project_exists(proj) < 0 || new_id(id) < 0 ||
+	    (pw && gr_pw_hash(pw, hash) < 0))
+		return -1;
+	extrastr = json_dumps(extra, JSON_COMPACT);
+	const char *p[6] = { id, name, pw ? hash : NULL, proj,
+	    enabled ? "t" : "f", extrastr };
+	r = gr_db_query("INSERT INTO users (id, name, password_hash, "
+	    "default_project_id, enabled, extra) VALUES ($1, $2, $3, $4, $5, $6) "
+	    "RETURNING " USER_COLS, 6, p);
+	if (r == NULL)
+		return conflict("user", name);
+	gr_resp_json(resp, 201, json_pack("{s:o}", "user", user_json(r, 0)));
+	return 0;
+}
+
+static int
+user_list(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { gr_req_query(req, "name") };
+	json_t *list = json_array();
+
+	r = gr_db_query("SELECT " USER_COLS " FROM users WHERE ($1::text IS NULL "
+	    "OR name = $1) ORDER BY name", 1, p);
+	if (r == NULL) {
+		json_decref(list);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, user_json(r, i));
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "users", list, "links",
+	    list_links("users")));
+	return 0;
+}
+
+static int
+user_get(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { req->params[0] };
+
+	if (!auth_of(req)->is_admin && strcmp(req->params[0],
+	    auth_of(req)->user_id) != 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find user '%s'.",
+		    req->params[0]);
+		return -1;
+	}
+	if ((r = gr_db_query("SELECT " USER_COLS " FROM users WHERE id = $1", 1,
+	    p)) == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find user '%s'.",
+		    req->params[0]);
+		return -1;
+	}
+	gr_resp_json(resp, 200, json_pack("{s:o}", "user", user_json(r, 0)));
+	return 0;
+}
+
+static int
+user_update(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	GR_AUTO_JSON json_t *extra = NULL;
+	GR_AUTOFREE char *extrastr = NULL;
+	json_t *body, *u;
+	const char *name = NULL, *pw = NULL, *proj = NULL;
+	int enabled = -1;
+	char hash[GR_PW_HASH_MAX];
+
+	gr_err_clear();
+	if ((body = gr_req_json(req)) == NULL ||
+	    gr_json_object(body, "user", 1, &u) < 0 ||
+	    user_fields(u, &name, &pw, &proj, &enabled, &extra, 0) < 0 ||
+	    project_exists(proj) < 0 || (pw && gr_pw_hash(pw, hash) < 0))
+		return -1;
+	extrastr = json_dumps(extra, JSON_COMPACT);
+	const char *p[6] = { req->params[0], name, pw ? hash : NULL, proj,
+	    enabled < 0 ? NULL : enabled ? "t" : "f", extrastr };
+	r = gr_db_query("UPDATE users SET name = coalesce($2, name), "
+	    "password_hash = coalesce($3, password_hash), default_project_id = "
+	    "coalesce($4, default_project_id), enabled = coalesce($5::boolean, "
+	    "enabled), extra = extra || $6::jsonb WHERE id = $1 RETURNING "
+	    USER_COLS, 6, p);
+	if (r == NULL)
+		return conflict("user", name);
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find user '%s'.",
+		    req->params[0]);
+		return -1;
+	}
+	gr_resp_json(resp, 200, json_pack("{s:o}", "user", user_json(r, 0)));
+	return 0;
+}
+
+static int
+user_delete(struct gr_req *req, struct gr_resp *resp)
+{
+	if (strcmp(req->params[0], auth_of(req)->user_id) == 0) {
+		gr_error(GR_ERR_CONFLICT, "A user cannot delete itself.");
+		return -1;
+	}
+	return delete_by_id("DELETE FROM users WHERE id = $1", "user", req, resp);
+}
+
+static int
+user_projects(struct gr_req *req, struct gr_resp *resp)
+{
+	if (auth_admin_or(req, strcmp(req->params[0], auth_of(req)->user_id) ==
+	    0, "only admins may list other users' projects") < 0)
+		return -1;
+	return projects_of_user(req->params[0], resp);
+}
+
+/* ---- roles ---- */
+
+static json_t *
+role_json(const char *id, const char *name)
+{
+	return json_pack("{s:s,s:s,s:n,s:n,s:{},s:o}", "id", id, "name", name,
+	    "domain_id", "description", "options", "links",
+	    links_self("roles", id));
+}
+
+static int
+role_list(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { gr_req_query(req, "name") };
+	json_t *list = json_array();
+
+	r = gr_db_query("SELECT id, name FROM roles WHERE ($1::text IS NULL OR "
+	    "name = $1) ORDER BY name", 1, p);
+	if (r == NULL) {
+		json_decref(list);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, role_json(PQgetvalue(r, i, 0),
+		    PQgetvalue(r, i, 1)));
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "roles", list, "links",
+	    list_links("roles")));
+	return 0;
+}
+
+static int
+role_get(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { req->params[0] };
+
+	if ((r = gr_db_query("SELECT id, name FROM roles WHERE id = $1", 1, p)) ==
+	    NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find role '%s'.",
+		    req->params[0]);
+		return -1;
+	}
+	gr_resp_json(resp, 200, json_pack("{s:o}", "role",
+	    role_json(PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1))));
+	return 0;
+}
+
+static int
+role_create(struct gr_req *req, struct gr_resp *resp)
+{
+	static const char *const known[] = { "name", "description", "options",
+	    "domain_id", NULL };
+	json_t *body, *role;
+	const char *name = NULL, *desc = NULL;
+	char id[33];
+
+	if ((body = gr_req_json(req)) == NULL ||
+	    gr_json_object(body, "role", 1, &role) < 0 ||
+	    gr_json_only(role, "role", known) < 0 ||
+	    gr_json_name(role, "name", 1, NAME_MAX_LEN, &name) < 0 ||
+	    gr_json_str(role, "description", 0, DESC_MAX_LEN, &desc) < 0 ||
+	    new_id(id) < 0)
+		return -1;
+	const char *p[2] = { id, name };
+	if (gr_db_exec("INSERT INTO roles (id, name) VALUES ($1, $2)", 2, p) < 0)
+		return conflict("role", name);
+	gr_resp_json(resp, 201, json_pack("{s:o}", "role", role_json(id, name)));
+	return 0;
+}
+
+static int
+role_delete(struct gr_req *req, struct gr_resp *resp)
+{
+	return delete_by_id("DELETE FROM roles WHERE id = $1 AND name NOT IN "
+	    "('admin', 'member', 'reader')", "deletable role", req, resp);
+}
+
+/* ---- role assignments ---- */
+
+/* Checks that project, user and role all exist, naming the missing one. */
+static int
+assignment_targets(struct gr_req *req)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[3] = { req->params[0], req->params[1], req->params[2] };
+
+	r = gr_db_query("SELECT EXISTS (SELECT 1 FROM projects WHERE id = $1), "
+	    "EXISTS (SELECT 1 FROM users WHERE id = $2), "
+	    "($3::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $3))",
+	    3, p);
+	if (r == NULL)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		static const char *const what[] = { "project", "user", "role" };
+
+		if (PQgetvalue(r, 0, i)[0] != 't') {
+			gr_error(GR_ERR_NOT_FOUND, "Could not find %s '%s'.",
+			    what[i], req->params[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+grant(struct gr_req *req, struct gr_resp *resp)
+{
+	const char *p[3] = { req->params[0], req->params[1], req->params[2] };
+
+	if (assignment_targets(req) < 0 ||
+	    gr_db_exec("INSERT INTO role_assignments (project_id, user_id, "
+	    "role_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", 3, p) < 0)
+		return -1;
+	gr_resp_empty(resp, 204);
+	return 0;
+}
+
+static int
+grant_check(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[3] = { req->params[0], req->params[1], req->params[2] };
+
+	if (assignment_targets(req) < 0 ||
+	    (r = gr_db_query("SELECT 1 FROM role_assignments WHERE project_id = "
+	    "$1 AND user_id = $2 AND role_id = $3", 3, p)) == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "The user has no such role on the "
+		    "project.");
+		return -1;
+	}
+	gr_resp_empty(resp, 204);
+	return 0;
+}
+
+static int
+revoke(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[3] = { req->params[0], req->params[1], req->params[2] };
+
+	if (assignment_targets(req) < 0 ||
+	    (r = gr_db_query("DELETE FROM role_assignments WHERE project_id = $1 "
+	    "AND user_id = $2 AND role_id = $3", 3, p)) == NULL)
+		return -1;
+	if (gr_db_affected(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "The user has no such role on the "
+		    "project.");
+		return -1;
+	}
+	gr_resp_empty(resp, 204);
+	return 0;
+}
+
+static int
+grants_list(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[2] = { req->params[0], req->params[1] };
+	json_t *list = json_array();
+
+	r = gr_db_query("SELECT ro.id, ro.name FROM role_assignments ra JOIN "
+	    "roles ro ON ro.id = ra.role_id WHERE ra.project_id = $1 AND "
+	    "ra.user_id = $2 ORDER BY ro.name", 2, p);
+	if (r == NULL) {
+		json_decref(list);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, role_json(PQgetvalue(r, i, 0),
+		    PQgetvalue(r, i, 1)));
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "roles", list, "links",
+	    list_links("roles")));
+	return 0;
+}
+
+static int
+assignments_list(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[3] = { gr_req_query(req, "user.id"),
+	    gr_req_query(req, "scope.project.id"), gr_req_query(req, "role.id") };
+	int names = gr_req_has_query(req, "include_names");
+	json_t *list = json_array();
+
+	r = gr_db_query("SELECT ra.user_id, u.name, ra.project_id, p.name, "
+	    "ra.role_id, ro.name FROM role_assignments ra "
+	    "JOIN users u ON u.id = ra.user_id JOIN projects p ON "
+	    "p.id = ra.project_id JOIN roles ro ON ro.id = ra.role_id WHERE "
+	    "($1::text IS NULL OR ra.user_id = $1) AND ($2::text IS NULL OR "
+	    "ra.project_id = $2) AND ($3::text IS NULL OR ra.role_id = $3) "
+	    "ORDER BY p.name, u.name, ro.name", 3, p);
+	if (r == NULL) {
+		json_decref(list);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		json_t *u = json_pack("{s:s}", "id", PQgetvalue(r, i, 0));
+		json_t *pr = json_pack("{s:s}", "id", PQgetvalue(r, i, 2));
+		json_t *ro = json_pack("{s:s}", "id", PQgetvalue(r, i, 4));
+
+		if (names) {
+			json_object_set_new(u, "name", json_string(
+			    PQgetvalue(r, i, 1)));
+			json_object_set_new(u, "domain", json_pack("{s:s,s:s}",
+			    "id", "default", "name", "Default"));
+			json_object_set_new(pr, "name", json_string(
+			    PQgetvalue(r, i, 3)));
+			json_object_set_new(pr, "domain", json_pack("{s:s,s:s}",
+			    "id", "default", "name", "Default"));
+			json_object_set_new(ro, "name", json_string(
+			    PQgetvalue(r, i, 5)));
+		}
+		json_array_append_new(list, json_pack("{s:o,s:{s:o},s:o,s:{}}",
+		    "user", u, "scope", "project", pr, "role", ro, "links"));
+	}
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "role_assignments", list,
+	    "links", list_links("role_assignments")));
+	return 0;
+}
+
+/* ---- the one domain ---- */
+
+static json_t *
+default_domain_json(void)
+{
+	return json_pack("{s:s,s:s,s:s,s:b,s:{},s:o,s:[]}", "id", "default",
+	    "name", "Default", "description", "The default domain", "enabled", 1,
+	    "options", "links", links_self("domains", "default"), "tags");
+}
+
+static int
+domain_list(struct gr_req *req, struct gr_resp *resp)
+{
+	const char *name = gr_req_query(req, "name");
+	json_t *list = json_array();
+
+	if (name == NULL || strcmp(name, "Default") == 0)
+		json_array_append_new(list, default_domain_json());
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "domains", list, "links",
+	    list_links("domains")));
+	return 0;
+}
+
+static int
+domain_get(struct gr_req *req, struct gr_resp *resp)
+{
+	if (strcmp(req->params[0], "default") != 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find domain '%s'.",
+		    req->params[0]);
+		return -1;
+	}
+	gr_resp_json(resp, 200, json_pack("{s:o}", "domain",
+	    default_domain_json()));
+	return 0;
+}
+
+static int
+auth_domains(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:[],s:o}", "domains", "links",
+	    list_links("domains")));
+	return 0;
+}
+
+/* ---- bootstrap ---- */
+
+int
+identity_bootstrap(const char *user, const char *password, const char *project)
+{
+	static const char *const roles[] = { "admin", "member", "reader" };
+	char id[33], hash[GR_PW_HASH_MAX];
+	GR_AUTO_PGRES PGresult *r = NULL;
+
+	if (gr_db_begin() < 0)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		const char *p[2] = { id, roles[i] };
+
+		if (new_id(id) < 0 || gr_db_exec("INSERT INTO roles (id, name) "
+		    "VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", 2, p) < 0)
+			goto fail;
+	}
+	const char *pp[2] = { id, project };
+	if (new_id(id) < 0 || gr_db_exec("INSERT INTO projects (id, name, "
+	    "description) VALUES ($1, $2, 'Bootstrap project for the cloud "
+	    "administrator') ON CONFLICT DO NOTHING", 2, pp) < 0)
+		goto fail;
+	/* The configured password always wins, so a lost one can be reset by
+	 * editing the configuration and restarting. */
+	const char *up[3] = { id, user, hash };
+	if (new_id(id) < 0 || gr_pw_hash(password, hash) < 0 ||
+	    gr_db_exec("INSERT INTO users (id, name, password_hash) VALUES ($1, "
+	    "$2, $3) ON CONFLICT (domain_id, name) DO UPDATE SET password_hash = "
+	    "excluded.password_hash", 3, up) < 0)
+		goto fail;
+	const char *ap[2] = { user, project };
+	r = gr_db_query("INSERT INTO role_assignments (project_id, user_id, "
+	    "role_id) SELECT p.id, u.id, ro.id FROM projects p, users u, roles ro "
+	    "WHERE p.name = $2 AND u.name = $1 AND ro.name = 'admin' ON CONFLICT "
+	    "DO NOTHING", 2, ap);
+	if (r == NULL)
+		goto fail;
+	PQclear(r);
+	r = gr_db_query("UPDATE users SET default_project_id = (SELECT id FROM "
+	    "projects WHERE name = $2) WHERE name = $1 AND default_project_id IS "
+	    "NULL", 2, ap);
+	if (r == NULL || gr_db_commit() < 0)
+		goto fail;
+	return 0;
+fail:
+	gr_db_rollback();
+	return -1;
+}
+
+const struct gr_route identity_routes[] = {
+	{ "GET",    "/",					get_versions,	GR_POLICY_PUBLIC },
+	{ "GET",    "/v3",					get_version,	GR_POLICY_PUBLIC },
+	{ "POST",   "/v3/auth/tokens",				auth_issue,	GR_POLICY_PUBLIC },
+	{ "GET",    "/v3/auth/tokens",				auth_validate,	GR_POLICY_USER },
+	{ "HEAD",   "/v3/auth/tokens",				auth_validate,	GR_POLICY_USER },
+	{ "DELETE", "/v3/auth/tokens",				auth_revoke,	GR_POLICY_USER },
+	{ "GET",    "/v3/auth/catalog",				auth_catalog,	GR_POLICY_USER },
+	{ "GET",    "/v3/auth/projects",			auth_projects,	GR_POLICY_USER },
+	{ "GET",    "/v3/auth/domains",				auth_domains,	GR_POLICY_USER },
+	{ "GET",    "/v3/projects",				project_list,	GR_POLICY_ADMIN },
+	{ "POST",   "/v3/projects",				project_create,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/projects/{id}",			project_get,	GR_POLICY_USER },
+	{ "PATCH",  "/v3/projects/{id}",			project_update,	GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/projects/{id}",			project_delete,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/projects/{p}/users/{u}/roles",		grants_list,	GR_POLICY_ADMIN },
+	{ "PUT",    "/v3/projects/{p}/users/{u}/roles/{r}",	grant,		GR_POLICY_ADMIN },
+	{ "HEAD",   "/v3/projects/{p}/users/{u}/roles/{r}",	grant_check,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/projects/{p}/users/{u}/roles/{r}",	grant_check,	GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/projects/{p}/users/{u}/roles/{r}",	revoke,		GR_POLICY_ADMIN },
+	{ "GET",    "/v3/users",				user_list,	GR_POLICY_ADMIN },
+	{ "POST",   "/v3/users",				user_create,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/users/{id}",				user_get,	GR_POLICY_USER },
+	{ "PATCH",  "/v3/users/{id}",				user_update,	GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/users/{id}",				user_delete,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/users/{id}/projects",			user_projects,	GR_POLICY_USER },
+	{ "GET",    "/v3/roles",				role_list,	GR_POLICY_ADMIN },
+	{ "POST",   "/v3/roles",				role_create,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/roles/{id}",				role_get,	GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/roles/{id}",				role_delete,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/role_assignments",			assignments_list, GR_POLICY_ADMIN },
+	{ "GET",    "/v3/domains",				domain_list,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/domains/{id}",				domain_get,	GR_POLICY_USER },
+};
+const size_t identity_nroutes = sizeof(identity_routes) /
+    sizeof(identity_routes[0]);

@@ -1,0 +1,194 @@
+# tests/lib/harness.sh - sourced by every integration test.
+#
+# Gives each test its own temp dir, free ports, a private PostgreSQL and the
+# daemons it asks for; everything started is recorded by PID and stopped on
+# exit, so tests never touch a running lab. Assertions print TAP-like lines
+# and `finish` prints the closing "N passed, N failed" line.
+
+set -uo pipefail
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+GUREUM_BIN=${GUREUM_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/bin}
+T=$(mktemp -d /tmp/gureum-test.XXXXXX)
+chmod 755 "$T"
+PIDS=()
+PASSED=0
+FAILED=0
+# Cheap password hashes in tests: hashing cost is not what they test.
+export GUREUM_PBKDF2_ITER=${GUREUM_PBKDF2_ITER:-1000}
+
+stop_all() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${PIDS[@]}"; do
+		# Wait for each to go, so the temp dir is not in use.
+		for _ in $(seq 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$pid" 2>/dev/null
+	done
+	PIDS=()
+}
+
+cleanup() {
+	stop_all
+	if [ -f "$T/pg/data/postmaster.pid" ]; then
+		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/pg/data" -m immediate \
+		    stop >/dev/null 2>&1
+	fi
+	if [ "${KEEP_TMP:-0}" = 1 ]; then
+		echo "# kept $T"
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+
+ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
+not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
+
+# check DESCRIPTION COMMAND...: passes if the command succeeds.
+check() {
+	local d=$1; shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+finish() {
+	# Stop the daemons first: sanitizers report leaks at exit.
+	stop_all
+	local f
+	for f in "$T"/*.log; do
+		[ -e "$f" ] || continue
+		if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$f"; then
+			not_ok "sanitizer report in $(basename "$f")"
+			grep -E -A20 'Sanitizer|runtime error' "$f" | head -40
+		fi
+	done
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+die() { echo "Bail out! $*"; exit 1; }
+
+# A TCP port nobody listens on now.
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 30000))
+		if ! ss -Hltn "sport = :$p" | grep -q .; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# wait_for SECONDS COMMAND...: polls every 0.1 s until the command succeeds.
+wait_for() {
+	local limit=$1; shift
+	local end=$((SECONDS + limit))
+	while [ $SECONDS -le $end ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_pg: private cluster in $T/pg; sets PG_CONNINFO.
+start_pg() {
+	mkdir -p "$T/pg/run"
+	chown -R postgres: "$T/pg"
+	runuser -u postgres -- "$PGBIN/initdb" -D "$T/pg/data" -A trust \
+	    -U postgres >"$T/pg/initdb.log" 2>&1 || die "initdb failed: $T/pg/initdb.log"
+	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/log" -w \
+	    -o "-p 5432 -k $T/pg/run -c listen_addresses='' -c fsync=off" \
+	    start >/dev/null || die "postgres did not start: $T/pg/log"
+	runuser -u postgres -- "$PGBIN/../bin/createdb" -h "$T/pg/run" gureum ||
+	    /usr/bin/createdb -h "$T/pg/run" -U postgres gureum || die "createdb failed"
+	PG_CONNINFO="host=$T/pg/run port=5432 dbname=gureum user=postgres"
+}
+
+psql_q() {
+	psql -h "$T/pg/run" -U postgres -d gureum -At -c "$1"
+}
+
+# start_daemon NAME BINARY CONFIG: background, log in $T/NAME.log.
+start_daemon() {
+	local name=$1 bin=$2 conf=$3
+	"$GUREUM_BIN/$bin" --config "$conf" >"$T/$name.log" 2>&1 &
+	PIDS+=($!)
+	eval "${name}_PID=$!"
+}
+
+# start_controller: writes $T/controller.conf, starts it, waits for /v3.
+# Sets ID_URL, CP_URL, ADMIN_PW, SECRET.
+start_controller() {
+	local idp cpp
+	idp=$(free_port); cpp=$(free_port)
+	ADMIN_PW=adminpw-$RANDOM
+	SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	echo "$SECRET" >"$T/secret"
+	cat >"$T/controller.conf" <<CONF
+database = $PG_CONNINFO
+identity_listen = 127.0.0.1:$idp
+compute_listen = 127.0.0.1:$cpp
+public_host = 127.0.0.1
+cluster_secret_file = $T/secret
+admin_password = $ADMIN_PW
+heartbeat_interval = ${HEARTBEAT:-1}
+${CONTROLLER_EXTRA:-}
+CONF
+	start_daemon controller gureum-controller "$T/controller.conf"
+	ID_URL=http://127.0.0.1:$idp
+	CP_URL=http://127.0.0.1:$cpp
+	wait_for 20 curl -sf "$ID_URL/v3" || {
+		cat "$T/controller.log"; die "controller did not come up"; }
+}
+
+# api METHOD URL [JSON] [extra curl args...]: sets STATUS, BODY, HDRS.
+api() {
+	local m=$1 u=$2 d=${3:-}; shift 3 2>/dev/null || shift $#
+	local args=(-s -X "$m" -o "$T/body" -D "$T/hdrs" -w '%{http_code}')
+	[ -n "${TOKEN:-}" ] && args+=(-H "X-Auth-Token: $TOKEN")
+	[ -n "$d" ] && args+=(-H 'Content-Type: application/json' --data-binary "$d")
+	STATUS=$(curl "${args[@]}" "$@" "$u")
+	BODY=$(cat "$T/body")
+	HDRS=$(tr -d '\r' <"$T/hdrs")
+}
+
+# header NAME: value of a response header from the last api call.
+header() {
+	echo "$HDRS" | awk -v n="$(echo "$1" | tr A-Z a-z)" -F': ' \
+	    'tolower($1) == n { print $2 }' | tail -1
+}
+
+# get_token USER PASSWORD PROJECT: prints a token (empty on failure).
+get_token() {
+	local body
+	body=$(jq -nc --arg u "$1" --arg p "$2" --arg pr "$3" '{auth:{identity:{
+	    methods:["password"],password:{user:{name:$u,domain:{name:"Default"},
+	    password:$p}}},scope:{project:{name:$pr,domain:{name:"Default"}}}}}')
+	TOKEN= api POST "$ID_URL/v3/auth/tokens" "$body"
+	[ "$STATUS" = 201 ] && header X-Subject-Token
+}
+
+# jqt FILTER [JSON]: true if the jq filter holds on JSON (default: BODY).
+jqt() {
+	jq -e "$1" <<<"${2:-$BODY}" >/dev/null 2>&1
+}
+
+# expect STATUS DESCRIPTION: checks the last api call's status.
+expect() {
+	if [ "$STATUS" = "$1" ]; then ok "$2 ($1)"
+	else not_ok "$2: wanted $1, got $STATUS: $BODY"; fi
+}
+
+# expect_fault STATUS DESCRIPTION: status plus a fault with a message.
+expect_fault() {
+	local msg
+	msg=$(echo "$BODY" | jq -r '.[]?.message // empty' 2>/dev/null)
+	if [ "$STATUS" = "$1" ] && [ -n "$msg" ]; then ok "$2 ($1: $msg)"
+	else not_ok "$2: wanted a $1 fault, got $STATUS: $BODY"; fi
+}

@@ -1,0 +1,63 @@
+/* Unit tests for route matching in common/gr_http.c and gr_fault.c. */
+#include "gr_err.h"
+#include "gr_fault.h"
+#include "gr_http.h"
+#include "gr_test.h"
+
+static int h(struct gr_req *q, struct gr_resp *r) { (void)q; (void)r; return 0; }
+
+static const struct gr_route routes[] = {
+	{ "GET", "/v3", h, GR_POLICY_PUBLIC },
+	{ "GET", "/v3/projects/{id}", h, GR_POLICY_USER },
+	{ "PUT", "/v3/projects/{p}/users/{u}/roles/{r}", h, GR_POLICY_ADMIN },
+	{ "GET", "/v2.1/os-hypervisors/detail", h, GR_POLICY_ADMIN },
+	{ "GET", "/v2.1/os-hypervisors/{id}", h, GR_POLICY_ADMIN },
+};
+#define N (sizeof(routes) / sizeof(routes[0]))
+
+int
+main(void)
+{
+	struct gr_match m;
+	json_t *f;
+
+	CHECK(gr_route_match(routes, N, "GET", "/v3", &m) == 0 &&
+	    m.route == &routes[0], "a literal path matches");
+	gr_match_free(&m);
+	CHECK(gr_route_match(routes, N, "GET", "/v3/projects/abc", &m) == 0 &&
+	    m.nparams == 1, "a placeholder captures one segment");
+	CHECK_STR(m.params[0], "abc", "the captured value");
+	gr_match_free(&m);
+	CHECK(gr_route_match(routes, N, "PUT", "/v3/projects/P/users/U/roles/R",
+	    &m) == 0 && m.nparams == 3, "three placeholders");
+	CHECK_STR(m.params[2], "R", "the third value");
+	gr_match_free(&m);
+	CHECK(gr_route_match(routes, N, "GET", "/v2.1/os-hypervisors/detail",
+	    &m) == 0 && m.route == &routes[3], "a literal wins when listed first");
+	gr_match_free(&m);
+	CHECK(gr_route_match(routes, N, "GET", "/v3/projects", &m) < 0 &&
+	    gr_err_code() == GR_ERR_NOT_FOUND, "a shorter path is not found");
+	gr_match_free(&m);
+	CHECK(gr_route_match(routes, N, "GET", "/v3/projects//", &m) < 0,
+	    "an empty segment does not fill a placeholder");
+	gr_match_free(&m);
+	CHECK(gr_route_match(routes, N, "DELETE", "/v3", &m) < 0 &&
+	    gr_err_code() == GR_ERR_METHOD, "a wrong method is 405");
+	gr_match_free(&m);
+	CHECK(gr_route_match(routes, N, "GET", "", &m) < 0, "an empty path");
+	gr_match_free(&m);
+	CHECK(gr_route_match(routes, N, "GET", "v3", &m) < 0,
+	    "a path without a leading slash");
+	gr_match_free(&m);
+
+	f = gr_fault_json(GR_FAULT_COMPUTE, 404, "gone");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(f,
+	    "itemNotFound"), "message")), "gone", "compute 404 is itemNotFound");
+	json_decref(f);
+	f = gr_fault_json(GR_FAULT_IDENTITY, 401, "who");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(f, "error"),
+	    "title")), "Unauthorized", "identity faults carry a title");
+	json_decref(f);
+	CHECK(gr_err_http_status(GR_ERR_TOO_LARGE) == 413, "too large is 413");
+	GR_TEST_END();
+}
