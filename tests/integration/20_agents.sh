@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Node agents and the schema: an agent registers with signed heartbeats;
+# a wrong cluster secret is refused; daemons other than the controller
+# refuse to start on a database whose schema is older than theirs.
+. "$(dirname "$0")/../lib/harness.sh"
+
+start_pg
+start_controller
+
+cat >"$T/net.conf" <<CONF
+node_name = nodeA
+node_ip = 127.0.0.1
+controller_url = $CP_URL
+cluster_secret_file = $T/secret
+heartbeat_interval = 1
+CONF
+start_daemon netagent gureum-network "$T/net.conf"
+agent_seen() { test "$(psql_q "SELECT count(*) FROM agents WHERE host = 'nodeA' AND kind = 'network'")" = 1; }
+check "network agent registers" wait_for 10 agent_seen
+T1=$(psql_q "SELECT last_seen FROM agents WHERE host = 'nodeA'")
+beat_moved() { test "$(psql_q "SELECT last_seen FROM agents WHERE host = 'nodeA'")" != "$T1"; }
+check "its heartbeats keep coming" wait_for 5 beat_moved
+
+# The same agent with the wrong secret: refused, and it exits saying why.
+echo "not-the-secret" >"$T/badsecret"
+sed "s|$T/secret|$T/badsecret|; s/nodeA/nodeB/" "$T/net.conf" >"$T/bad.conf"
+"$GUREUM_BIN/gureum-network" --config "$T/bad.conf" >"$T/bad.log" 2>&1 &
+BADPID=$!
+PIDS+=($BADPID)
+gone() { ! kill -0 "$BADPID" 2>/dev/null; }
+check "agent with a wrong secret gives up" wait_for 10 gone
+check "it says the signature does not match" grep -q "signature does not match" "$T/bad.log"
+check "and it was not registered" test "$(psql_q "SELECT count(*) FROM agents WHERE host = 'nodeB'")" = 0
+
+# Unsigned or tampered agent calls are 401 on the API.
+TOKEN= api POST "$CP_URL/internal/v1/agents/heartbeat" '{"host":"x","kind":"compute","host_ip":"1.2.3.4"}'
+expect_fault 401 "unsigned heartbeat"
+
+# A database at an older schema: the image service refuses to start.
+runuser -u postgres -- /usr/bin/createdb -h "$T/pg/run" old 2>/dev/null ||
+    createdb -h "$T/pg/run" -U postgres old
+cat >"$T/image.conf" <<CONF
+database = host=$T/pg/run port=5432 dbname=old user=postgres
+listen = 127.0.0.1:$(free_port)
+CONF
+"$GUREUM_BIN/gureum-image" --config "$T/image.conf" >"$T/image-old.log" 2>&1
+RC=$?
+check "image service exits non-zero on an old schema" test "$RC" = 1
+check "and says which versions and what to do" \
+    grep -q "schema is at version 0 but this program needs version [0-9]*: start (or upgrade) gureum-controller" "$T/image-old.log"
+
+# On the controller's database it starts and serves its version document.
+sed -i "s/dbname=old/dbname=gureum/" "$T/image.conf"
+start_daemon image gureum-image "$T/image.conf"
+IMG_URL=http://$(sed -n 's/^listen = //p' "$T/image.conf")
+check "image service starts on the current schema" wait_for 10 curl -s -o /dev/null "$IMG_URL/"
+TOKEN= api GET "$IMG_URL/"
+check "image version document has a /v2/ self link" \
+    jqt '.versions[0].links[0].href | endswith("/v2/")'
+
+check "migrations are recorded" test "$(psql_q "SELECT count(*) FROM schema_migrations")" -ge 1
+finish
