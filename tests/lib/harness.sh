@@ -192,3 +192,28 @@ expect_fault() {
 	if [ "$STATUS" = "$1" ] && [ -n "$msg" ]; then ok "$2 ($1: $msg)"
 	else not_ok "$2: wanted a $1 fault, got $STATUS: $BODY"; fi
 }
+
+# start_libvirtd: a private libvirtd for this test, in its own mount
+# namespace (its own /etc/libvirt, /var/lib/libvirt, /run/libvirt...), with
+# its sockets in $T/libvirt/sock. Sets LIBVIRT_URI. QEMU runs as root with
+# no security driver, as in the lab's nodes.
+start_libvirtd() {
+	local d=$T/libvirt
+	mkdir -p "$d/etc" "$d/lib" "$d/log" "$d/cache" "$d/sock" /run/libvirt
+	cp -a /etc/libvirt/. "$d/etc/"
+	rm -f "$d"/etc/qemu/networks/autostart/*
+	echo "unix_sock_dir = \"$d/sock\"" >>"$d/etc/libvirtd.conf"
+	printf '%s\n' 'stdio_handler = "file"' 'user = "root"' 'group = "root"' \
+	    'security_driver = "none"' >>"$d/etc/qemu.conf"
+	unshare -m --propagation private sh -ec "
+		mount --bind $d/etc /etc/libvirt
+		mount --bind $d/lib /var/lib/libvirt
+		mount --bind $d/log /var/log/libvirt
+		mount --bind $d/cache /var/cache/libvirt
+		mount -t tmpfs tmpfs /run/libvirt
+		exec libvirtd -d -p $d/libvirtd.pid" || die "libvirtd did not start"
+	wait_for 10 test -S "$d/sock/libvirt-sock" || die "libvirtd socket missing"
+	PIDS+=("$(cat "$d/libvirtd.pid")")
+	LIBVIRT_URI="qemu:///system?socket=$d/sock/libvirt-sock"
+	wait_for 10 virsh -c "$LIBVIRT_URI" version || die "libvirtd does not answer"
+}
