@@ -1,4 +1,5 @@
 /* gr_db.c - see gr_db.h. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,21 @@
 static char *db_conninfo;
 static __thread PGconn *db_conn;
 static __thread int db_in_tx;
+static pthread_key_t db_key;
+static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
+
+/* Closes a worker thread's connection when the thread exits. */
+static void
+conn_destroy(void *c)
+{
+	PQfinish(c);
+}
+
+static void
+key_init(void)
+{
+	pthread_key_create(&db_key, conn_destroy);
+}
 
 void
 gr_pgresp(PGresult **r)
@@ -31,6 +47,7 @@ conn_get(void)
 	if (db_conn != NULL && PQstatus(db_conn) == CONNECTION_OK)
 		return db_conn;
 	if (db_conn != NULL) {
+		pthread_setspecific(db_key, NULL);
 		PQfinish(db_conn);
 		db_conn = NULL;
 	}
@@ -51,6 +68,8 @@ conn_get(void)
 		return NULL;
 	}
 	db_in_tx = 0;
+	pthread_once(&db_key_once, key_init);
+	pthread_setspecific(db_key, db_conn);
 	return db_conn;
 }
 
@@ -65,8 +84,10 @@ gr_db_init(const char *conninfo)
 void
 gr_db_close(void)
 {
-	if (db_conn)
+	if (db_conn) {
+		pthread_setspecific(db_key, NULL);
 		PQfinish(db_conn);
+	}
 	db_conn = NULL;
 }
 

@@ -1,9 +1,6 @@
 /*
- * auth.c - tokens and who may call what.
- *
- * A token is 256 random bits sent as 64 hex digits; the database keeps only
- * its SHA-256, so a leaked table holds no usable token. Validation is one
- * indexed query per request.
+ * auth.c - the token API (issue, validate, revoke) and the service
+ * catalog. Token validation itself is shared: common/gr_auth.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,151 +8,14 @@
 #include <time.h>
 
 #include "ctl.h"
+#include "gr_auth.h"
 #include "gr_crypto.h"
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_json.h"
-#include "gr_sign.h"
 #include "gr_util.h"
 
 #define PASSWORD_MAX	4096
-
-struct auth_ctx *
-auth_of(struct gr_req *req)
-{
-	return req->auth;
-}
-
-void
-auth_free(void *p)
-{
-	struct auth_ctx *a = p;
-
-	if (a == NULL)
-		return;
-	free(a->user_name);
-	free(a->project_name);
-	json_decref(a->roles);
-	free(a);
-}
-
-/* Loads the context of a token hash. Distinguishes why a token fails so the
- * caller learns whether to re-authenticate. */
-static struct auth_ctx *
-load_token(const char *hash)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { hash };
-	struct auth_ctx *a;
-
-	r = gr_db_query(
-	    "SELECT t.user_id, u.name, coalesce(t.project_id, ''), "
-	    "coalesce(p.name, ''), extract(epoch FROM t.issued_at)::bigint, "
-	    "extract(epoch FROM t.expires_at)::bigint, t.revoked, "
-	    "t.expires_at <= now(), u.enabled AND coalesce(p.enabled, true), "
-	    "coalesce((SELECT json_agg(json_build_object('id', ro.id, "
-	    "'name', ro.name) ORDER BY ro.name) FROM role_assignments ra "
-	    "JOIN roles ro ON ro.id = ra.role_id WHERE ra.user_id = t.user_id "
-	    "AND ra.project_id = t.project_id), '[]'), substr(t.hash, 1, 22) "
-	    "FROM tokens t JOIN users u ON u.id = t.user_id "
-	    "LEFT JOIN projects p ON p.id = t.project_id WHERE t.hash = $1",
-	    1, p);
-	if (r == NULL)
-		return NULL;
-	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_UNAUTHORIZED, "The token is not valid: no such "
-		    "token was issued here.");
-		return NULL;
-	}
-	if (PQgetvalue(r, 0, 6)[0] == 't') {
-		gr_error(GR_ERR_UNAUTHORIZED, "The token has been revoked.");
-		return NULL;
-	}
-	if (PQgetvalue(r, 0, 7)[0] == 't') {
-		gr_error(GR_ERR_UNAUTHORIZED, "The token has expired: ask for a "
-		    "new one.");
-		return NULL;
-	}
-	if (PQgetvalue(r, 0, 8)[0] != 't') {
-		gr_error(GR_ERR_UNAUTHORIZED, "The token's user or project has "
-		    "been disabled.");
-		return NULL;
-	}
-	a = gr_xcalloc(1, sizeof(*a));
-	snprintf(a->user_id, sizeof(a->user_id), "%s", PQgetvalue(r, 0, 0));
-	a->user_name = gr_xstrdup(PQgetvalue(r, 0, 1));
-	snprintf(a->project_id, sizeof(a->project_id), "%s",
-	    PQgetvalue(r, 0, 2));
-	a->project_name = gr_xstrdup(PQgetvalue(r, 0, 3));
-	a->issued_at = atoll(PQgetvalue(r, 0, 4));
-	a->expires_at = atoll(PQgetvalue(r, 0, 5));
-	a->roles = json_loads(PQgetvalue(r, 0, 9), 0, NULL);
-	snprintf(a->audit_id, sizeof(a->audit_id), "%s", PQgetvalue(r, 0, 10));
-	if (a->roles == NULL)
-		a->roles = json_array();
-	for (size_t i = 0; i < json_array_size(a->roles); i++) {
-		json_t *n = json_object_get(json_array_get(a->roles, i), "name");
-
-		if (strcmp(json_string_value(n), "admin") == 0)
-			a->is_admin = 1;
-	}
-	return a;
-}
-
-static int
-authorize_agent(struct gr_req *req)
-{
-	struct auth_ctx *a;
-
-	if (gr_sign_verify(ctl.cluster_secret, req->method, req->path,
-	    gr_req_header(req, "X-Gureum-Timestamp"),
-	    gr_req_header(req, "X-Gureum-Signature"), req->body, req->body_len,
-	    time(NULL)) < 0)
-		return -1;
-	a = gr_xcalloc(1, sizeof(*a));
-	a->is_agent = 1;
-	req->auth = a;
-	return 0;
-}
-
-int
-auth_authorize(struct gr_req *req, enum gr_policy policy)
-{
-	const char *token;
-	char hash[GR_SHA256_HEX];
-
-	if (policy == GR_POLICY_PUBLIC)
-		return 0;
-	if (policy == GR_POLICY_AGENT)
-		return authorize_agent(req);
-	token = gr_req_header(req, "X-Auth-Token");
-	if (token == NULL || *token == '\0') {
-		gr_error(GR_ERR_UNAUTHORIZED, "The request you have made requires "
-		    "authentication: send a token in the X-Auth-Token header.");
-		return -1;
-	}
-	gr_sha256_hex(token, strlen(token), hash);
-	req->auth = load_token(hash);
-	if (req->auth == NULL)
-		return -1;
-	if (policy == GR_POLICY_ADMIN && !auth_of(req)->is_admin) {
-		gr_error(GR_ERR_FORBIDDEN, "You are not authorized to perform the "
-		    "requested action: %s %s needs the admin role.", req->method,
-		    req->route->pattern);
-		return -1;
-	}
-	return 0;
-}
-
-int
-auth_admin_or(struct gr_req *req, int cond, const char *action)
-{
-	if (auth_of(req)->is_admin || cond)
-		return 0;
-	gr_error(GR_ERR_FORBIDDEN, "You are not authorized to perform the "
-	    "requested action: %s.", action);
-	return -1;
-}
 
 /* ---- the service catalog ---- */
 
@@ -202,7 +62,7 @@ domain_json(void)
 }
 
 static json_t *
-token_json(const struct auth_ctx *a, int with_catalog)
+token_json(const struct gr_auth *a, int with_catalog)
 {
 	char issued[32], expires[32];
 	json_t *t;
@@ -366,7 +226,7 @@ auth_issue(struct gr_req *req, struct gr_resp *resp)
 {
 	json_t *body, *auth, *ident, *methods, *pw, *user;
 	char uid[33], pid[33], token[65], hash[GR_SHA256_HEX], ttl[24];
-	struct auth_ctx *a;
+	struct gr_auth *a;
 
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "auth", 1, &auth) < 0 ||
@@ -394,21 +254,21 @@ auth_issue(struct gr_req *req, struct gr_resp *resp)
 	    4, p) < 0)
 		return -1;
 	/* Read it back through the one path every later request uses. */
-	if ((a = load_token(hash)) == NULL)
+	if ((a = gr_auth_load(hash)) == NULL)
 		return -1;
 	gr_resp_json(resp, 201, token_json(a, 1));
 	gr_resp_header(resp, "X-Subject-Token", token);
-	auth_free(a);
+	gr_auth_free(a);
 	return 0;
 }
 
 /* The subject token of GET/DELETE /v3/auth/tokens, checked against the
  * caller: anyone may act on their own token, admins on any. */
-static struct auth_ctx *
+static struct gr_auth *
 subject(struct gr_req *req, char hash[GR_SHA256_HEX])
 {
 	const char *tok = gr_req_header(req, "X-Subject-Token");
-	struct auth_ctx *s;
+	struct gr_auth *s;
 
 	if (tok == NULL || *tok == '\0') {
 		gr_error(GR_ERR_BAD_REQUEST, "Send the token to check in the "
@@ -416,14 +276,14 @@ subject(struct gr_req *req, char hash[GR_SHA256_HEX])
 		return NULL;
 	}
 	gr_sha256_hex(tok, strlen(tok), hash);
-	if ((s = load_token(hash)) == NULL) {
+	if ((s = gr_auth_load(hash)) == NULL) {
 		/* Keystone answers 404 for a subject token that is not valid. */
 		gr_error(GR_ERR_NOT_FOUND, "%s", gr_err_msg());
 		return NULL;
 	}
-	if (auth_admin_or(req, strcmp(s->user_id, auth_of(req)->user_id) == 0,
+	if (gr_auth_admin_or(req, strcmp(s->user_id, gr_auth_of(req)->user_id) == 0,
 	    "only admins may check or revoke other users' tokens") < 0) {
-		auth_free(s);
+		gr_auth_free(s);
 		return NULL;
 	}
 	return s;
@@ -433,7 +293,7 @@ int
 auth_validate(struct gr_req *req, struct gr_resp *resp)
 {
 	char hash[GR_SHA256_HEX];
-	struct auth_ctx *s = subject(req, hash);
+	struct gr_auth *s = subject(req, hash);
 
 	if (s == NULL)
 		return -1;
@@ -441,7 +301,7 @@ auth_validate(struct gr_req *req, struct gr_resp *resp)
 	    NULL));
 	gr_resp_header(resp, "X-Subject-Token", gr_req_header(req,
 	    "X-Subject-Token"));
-	auth_free(s);
+	gr_auth_free(s);
 	return 0;
 }
 
@@ -449,12 +309,12 @@ int
 auth_revoke(struct gr_req *req, struct gr_resp *resp)
 {
 	char hash[GR_SHA256_HEX];
-	struct auth_ctx *s = subject(req, hash);
+	struct gr_auth *s = subject(req, hash);
 	const char *p[1] = { hash };
 
 	if (s == NULL)
 		return -1;
-	auth_free(s);
+	gr_auth_free(s);
 	if (gr_db_exec("UPDATE tokens SET revoked = true WHERE hash = $1", 1,
 	    p) < 0)
 		return -1;
@@ -469,4 +329,10 @@ auth_catalog(struct gr_req *req, struct gr_resp *resp)
 	gr_resp_json(resp, 200, json_pack("{s:o,s:{s:n,s:n,s:s}}", "catalog",
 	    auth_catalog_json(), "links", "next", "previous", "self", ""));
 	return 0;
+}
+
+int
+auth_authorize(struct gr_req *req, enum gr_policy policy)
+{
+	return gr_auth_check(req, policy, ctl.cluster_secret);
 }

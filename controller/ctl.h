@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "gr_auth.h"
 #include "gr_http.h"
 
 struct ctl_conf {
@@ -27,27 +28,9 @@ struct ctl_conf {
 
 extern struct ctl_conf ctl;
 
-/* What a validated token says about its bearer (req->auth). */
-struct auth_ctx {
-	char	 user_id[33];
-	char	*user_name;
-	char	 project_id[33];	/* "" for an unscoped token */
-	char	*project_name;
-	int	 is_admin;		/* admin role on the scoped project */
-	int	 is_agent;		/* a signed agent request */
-	json_t	*roles;			/* [{"id":..,"name":..}] */
-	long long issued_at;
-	long long expires_at;
-	char	 audit_id[23];
-};
-
 /* auth.c */
+/* gr_auth_check with the cluster secret: the authorize hook. */
 int auth_authorize(struct gr_req *req, enum gr_policy policy);
-void auth_free(void *auth);
-/* The caller's context (never NULL inside a non-public handler). */
-struct auth_ctx *auth_of(struct gr_req *req);
-/* 0 if the caller is admin or cond holds, else -1 with a 403 naming action. */
-int auth_admin_or(struct gr_req *req, int cond, const char *action);
 /* Issues a token: handler for POST /v3/auth/tokens. */
 int auth_issue(struct gr_req *req, struct gr_resp *resp);
 int auth_validate(struct gr_req *req, struct gr_resp *resp);

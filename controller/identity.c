@@ -155,7 +155,7 @@ project_json(PGresult *r, int i)
 
 	if (p == NULL)
 		p = json_object();
-	json_object_update(p, json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:o,"
+	json_object_update_new(p, json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:o,"
 	    "s:{},s:o}",
 	    "id", PQgetvalue(r, i, 0), "name", PQgetvalue(r, i, 1),
 	    "domain_id", PQgetvalue(r, i, 2),
@@ -224,7 +224,7 @@ project_create(struct gr_req *req, struct gr_resp *resp)
 	    project_fields(p, &name, &desc, &enabled, &tags, &extra, 1) < 0 ||
 	    new_id(id) < 0)
 		return -1;
-	tagstr = json_dumps(tags ? tags : json_array(), JSON_COMPACT);
+	tagstr = tags ? json_dumps(tags, JSON_COMPACT) : gr_xstrdup("[]");
 	extrastr = json_dumps(extra, JSON_COMPACT);
 	const char *prm[6] = { id, name, desc ? desc : "", enabled ? "t" : "f",
 	    tagstr, extrastr };
@@ -288,7 +288,7 @@ projects_of_user(const char *uid, struct gr_resp *resp)
 static int
 auth_projects(struct gr_req *req, struct gr_resp *resp)
 {
-	return projects_of_user(auth_of(req)->user_id, resp);
+	return projects_of_user(gr_auth_of(req)->user_id, resp);
 }
 
 static int
@@ -298,8 +298,8 @@ project_get(struct gr_req *req, struct gr_resp *resp)
 	const char *p[1] = { req->params[0] };
 
 	/* Members may read their own project; others' are 404 to them. */
-	if (!auth_of(req)->is_admin && strcmp(req->params[0],
-	    auth_of(req)->project_id) != 0) {
+	if (!gr_auth_of(req)->is_admin && strcmp(req->params[0],
+	    gr_auth_of(req)->project_id) != 0) {
 		gr_error(GR_ERR_NOT_FOUND, "Could not find project '%s'.",
 		    req->params[0]);
 		return -1;
@@ -376,7 +376,7 @@ delete_by_id(const char *sql, const char *what, struct gr_req *req,
 static int
 project_delete(struct gr_req *req, struct gr_resp *resp)
 {
-	if (strcmp(req->params[0], auth_of(req)->project_id) == 0) {
+	if (strcmp(req->params[0], gr_auth_of(req)->project_id) == 0) {
 		gr_error(GR_ERR_CONFLICT, "A project cannot delete itself: use a "
 		    "token scoped to another project.");
 		return -1;
@@ -396,7 +396,7 @@ user_json(PGresult *r, int i)
 
 	if (u == NULL)
 		u = json_object();
-	json_object_update(u, json_pack("{s:s,s:s,s:s,s:b,s:n,s:{},s:o}",
+	json_object_update_new(u, json_pack("{s:s,s:s,s:s,s:b,s:n,s:{},s:o}",
 	    "id", PQgetvalue(r, i, 0), "name", PQgetvalue(r, i, 1),
 	    "domain_id", PQgetvalue(r, i, 2),
 	    "enabled", PQgetvalue(r, i, 4)[0] == 't',
@@ -506,8 +506,8 @@ user_get(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[1] = { req->params[0] };
 
-	if (!auth_of(req)->is_admin && strcmp(req->params[0],
-	    auth_of(req)->user_id) != 0) {
+	if (!gr_auth_of(req)->is_admin && strcmp(req->params[0],
+	    gr_auth_of(req)->user_id) != 0) {
 		gr_error(GR_ERR_NOT_FOUND, "Could not find user '%s'.",
 		    req->params[0]);
 		return -1;
@@ -563,7 +563,7 @@ user_update(struct gr_req *req, struct gr_resp *resp)
 static int
 user_delete(struct gr_req *req, struct gr_resp *resp)
 {
-	if (strcmp(req->params[0], auth_of(req)->user_id) == 0) {
+	if (strcmp(req->params[0], gr_auth_of(req)->user_id) == 0) {
 		gr_error(GR_ERR_CONFLICT, "A user cannot delete itself.");
 		return -1;
 	}
@@ -573,7 +573,7 @@ user_delete(struct gr_req *req, struct gr_resp *resp)
 static int
 user_projects(struct gr_req *req, struct gr_resp *resp)
 {
-	if (auth_admin_or(req, strcmp(req->params[0], auth_of(req)->user_id) ==
+	if (gr_auth_admin_or(req, strcmp(req->params[0], gr_auth_of(req)->user_id) ==
 	    0, "only admins may list other users' projects") < 0)
 		return -1;
 	return projects_of_user(req->params[0], resp);

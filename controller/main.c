@@ -91,14 +91,14 @@ run(const struct gr_conf *c)
 	    .routes = identity_routes, .nroutes = identity_nroutes,
 	    .body_limit = BODY_LIMIT, .fault_style = GR_FAULT_IDENTITY,
 	    .threads = (unsigned)threads, .authorize = auth_authorize,
-	    .free_auth = auth_free };
+	    .free_auth = gr_auth_free };
 	if ((id_http = gr_http_start(&hc)) == NULL)
 		goto out;
 	hc = (struct gr_http_conf){ .name = "compute", .listen = cpl,
 	    .routes = compute_routes, .nroutes = compute_nroutes,
 	    .body_limit = BODY_LIMIT, .fault_style = GR_FAULT_COMPUTE,
 	    .threads = (unsigned)threads, .authorize = compute_authorize,
-	    .free_auth = auth_free, .decorate = compute_decorate };
+	    .free_auth = gr_auth_free, .decorate = compute_decorate };
 	if ((cp_http = gr_http_start(&hc)) == NULL)
 		goto out;
 	gr_info("ready");

@@ -1,0 +1,46 @@
+/*
+ * gr_auth.h - who is calling: token validation against the identity tables
+ * (shared by every daemon on the database) and signed agent requests.
+ *
+ * A token is 256 random bits sent as 64 hex digits; the database keeps only
+ * its SHA-256, so a leaked table holds no usable token. Validation is one
+ * indexed query per request, which also tells why a token fails.
+ */
+#ifndef GR_AUTH_H
+#define GR_AUTH_H
+
+#include <jansson.h>
+
+#include "gr_http.h"
+
+/* What a validated token says about its bearer (req->auth). */
+struct gr_auth {
+	char	 user_id[33];
+	char	*user_name;
+	char	 project_id[33];	/* "" for an unscoped token */
+	char	*project_name;
+	int	 is_admin;		/* admin role on the scoped project */
+	int	 is_agent;		/* a signed agent request */
+	json_t	*roles;			/* [{"id":..,"name":..}] */
+	long long issued_at;
+	long long expires_at;
+	char	 audit_id[23];
+};
+
+/* Loads the context of a token by its SHA-256 hex; NULL with a 401 saying
+ * why (unknown, revoked, expired, disabled) or a database error. */
+struct gr_auth *gr_auth_load(const char *token_hash);
+void gr_auth_free(void *auth);
+/*
+ * The authorize hook of gr_http: checks X-Auth-Token for user/admin
+ * routes (403 for a member on an admin route) or the signature of an agent
+ * route against secret. Sets req->auth.
+ */
+int gr_auth_check(struct gr_req *req, enum gr_policy policy,
+    const char *secret);
+/* The caller's context (never NULL inside a non-public handler). */
+struct gr_auth *gr_auth_of(struct gr_req *req);
+/* 0 if the caller is admin or cond holds, else -1 with a 403 naming action. */
+int gr_auth_admin_or(struct gr_req *req, int cond, const char *action);
+
+#endif
