@@ -10,7 +10,7 @@ PKGS	:= libmicrohttpd jansson libpq libcurl libvirt openssl
 Q	:= $(if $(filter 1,$(V)),,@)
 
 CFLAGS	?= -O2 -g
-CFLAGS	+= -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CFLAGS	+= -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS	+= -Icommon -I$(BUILD)/gen -MMD -MP
 CFLAGS	+= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread

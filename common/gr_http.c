@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -24,8 +25,15 @@ struct gr_http {
 
 /* What we keep for a request while its body arrives. */
 struct pending {
-	struct gr_buf	body;
+	struct gr_req	req;
+	struct gr_buf	body;		/* non-streamed bodies, bounded */
 	int		too_large;
+	int		authorized;	/* done before the body (uploads) */
+	int		streaming;	/* upload begun, not yet ended/aborted */
+	void		*state;		/* the upload's own state */
+	int		failed;		/* data() failed: discard the rest */
+	enum gr_err_code fail_code;	/* ...and the error to answer with */
+	char		fail_msg[512];
 	int		answered;	/* a response is queued already */
 	double		started;
 };
@@ -210,9 +218,23 @@ gr_resp_header(struct gr_resp *resp, const char *name, const char *value)
 	resp->nheaders++;
 }
 
+void
+gr_resp_file(struct gr_resp *resp, int status, int fd,
+    unsigned long long offset, unsigned long long length)
+{
+	resp->status = status;
+	if (resp->fd >= 0)
+		close(resp->fd);
+	resp->fd = fd;
+	resp->offset = offset;
+	resp->length = length;
+}
+
 static void
 resp_clear(struct gr_resp *resp)
 {
+	if (resp->fd >= 0)
+		close(resp->fd);
 	json_decref(resp->json);
 	free(resp->body);
 	for (int i = 0; i < resp->nheaders; i++) {
@@ -241,6 +263,9 @@ resp_fault(struct gr_http *h, struct gr_resp *resp)
 	}
 	free(resp->body);
 	resp->body = NULL;
+	if (resp->fd >= 0)
+		close(resp->fd);
+	resp->fd = -1;
 	gr_resp_json(resp, status, gr_fault_json(h->conf.fault_style, status,
 	    msg));
 }
@@ -253,6 +278,14 @@ send_resp(struct gr_http *h, struct gr_req *req, struct gr_resp *resp)
 	char *text = NULL;
 	size_t len = 0;
 
+	if (resp->fd >= 0) {
+		r = MHD_create_response_from_fd_at_offset64(resp->length,
+		    resp->fd, resp->offset);
+		resp->fd = -1;	/* MHD closes it */
+		if (r == NULL)
+			return MHD_NO;
+		goto headers;
+	}
 	if (resp->json) {
 		text = json_dumps(resp->json, JSON_COMPACT);
 		len = text ? strlen(text) : 0;
@@ -268,6 +301,7 @@ send_resp(struct gr_http *h, struct gr_req *req, struct gr_resp *resp)
 		free(text);
 		return MHD_NO;
 	}
+headers:
 	if (resp->content_type)
 		MHD_add_response_header(r, "Content-Type", resp->content_type);
 	MHD_add_response_header(r, "x-openstack-request-id", req->request_id);
@@ -291,62 +325,98 @@ normalise_path(const char *url)
 	return p;
 }
 
-static enum MHD_Result
-dispatch(struct gr_http *h, struct MHD_Connection *conn, const char *url,
+/*
+ * Sets up the request on the first call, before any body: path checks,
+ * route match, and for streamed uploads also authorization and begin().
+ * Returns 0, or -1 with the error to answer with at once.
+ */
+static int
+req_begin(struct gr_http *h, struct MHD_Connection *conn, const char *url,
     const char *method, struct pending *pend)
 {
-	struct gr_req req = { 0 };
-	struct gr_resp resp = { .status = 200 };
-	struct gr_match m = { 0 };
+	struct gr_req *req = &pend->req;
+	struct gr_match m;
 	char uuid[37];
+
+	req->server = h;
+	req->conn = conn;
+	req->method = method;
+	req->path = normalise_path(url);
+	req->body = "";
+	if (gr_uuid(uuid) < 0)
+		strcpy(uuid, "00000000-0000-0000-0000-000000000000");
+	snprintf(req->request_id, sizeof(req->request_id), "req-%s", uuid);
+	if (!gr_utf8_valid(req->path, strlen(req->path))) {
+		gr_error(GR_ERR_BAD_REQUEST, "The request path is not valid "
+		    "UTF-8.");
+		return -1;
+	}
+	if (gr_route_match(h->conf.routes, h->conf.nroutes, method, req->path,
+	    &m) < 0)
+		return -1;
+	req->route = m.route;
+	req->nparams = m.nparams;
+	memcpy(req->params, m.params, sizeof(req->params));
+	if (m.route->upload == NULL)
+		return 0;
+	if (h->conf.authorize && h->conf.authorize(req, m.route->policy) < 0)
+		return -1;
+	pend->authorized = 1;
+	if (m.route->upload->begin(req, &pend->state) < 0)
+		return -1;
+	pend->streaming = 1;
+	return 0;
+}
+
+/* Answers the request: runs the handler unless an error is already
+ * recorded (failed), then sends the response or the fault. */
+static enum MHD_Result
+answer(struct gr_http *h, struct pending *pend, int failed)
+{
+	struct gr_req *req = &pend->req;
+	struct gr_resp resp = { .status = 200, .fd = -1 };
 	enum MHD_Result ret;
 
 	if (pend->answered)
 		return MHD_YES;
 	pend->answered = 1;
-	gr_err_clear();
-	req.server = h;
-	req.conn = conn;
-	req.method = method;
-	req.path = normalise_path(url);
-	req.body = pend->body.data ? pend->body.data : "";
-	req.body_len = pend->body.len;
-	if (gr_uuid(uuid) < 0)
-		strcpy(uuid, "00000000-0000-0000-0000-000000000000");
-	snprintf(req.request_id, sizeof(req.request_id), "req-%s", uuid);
-
-	if (pend->too_large) {
+	req->body = pend->body.data ? pend->body.data : "";
+	req->body_len = pend->body.len;
+	if (!failed && pend->too_large) {
 		gr_error(GR_ERR_TOO_LARGE, "The request body is larger than "
 		    "the limit of %zu bytes.", h->conf.body_limit);
-		resp_fault(h, &resp);
-	} else if (!gr_utf8_valid(req.path, strlen(req.path))) {
-		gr_error(GR_ERR_BAD_REQUEST, "The request path is not valid "
-		    "UTF-8.");
-		resp_fault(h, &resp);
-	} else if (gr_route_match(h->conf.routes, h->conf.nroutes, method,
-	    req.path, &m) < 0) {
-		resp_fault(h, &resp);
-	} else {
-		req.route = m.route;
-		req.nparams = m.nparams;
-		memcpy(req.params, m.params, sizeof(req.params));
-		if ((h->conf.authorize && h->conf.authorize(&req,
-		    m.route->policy) < 0) || m.route->handler(&req, &resp) < 0)
-			resp_fault(h, &resp);
+		failed = 1;
 	}
+	if (!failed && pend->streaming) {
+		pend->streaming = 0;
+		failed = req->route->upload->end(req, pend->state, &resp) < 0;
+		pend->state = NULL;
+	} else if (!failed) {
+		failed = (!pend->authorized && h->conf.authorize &&
+		    h->conf.authorize(req, req->route->policy) < 0) ||
+		    req->route->handler(req, &resp) < 0;
+	}
+	if (failed)
+		resp_fault(h, &resp);
 	if (h->conf.decorate)
-		h->conf.decorate(&req, &resp);
-	ret = send_resp(h, &req, &resp);
+		h->conf.decorate(req, &resp);
+	ret = send_resp(h, req, &resp);
 	gr_log(resp.status >= 500 ? GR_LOG_ERROR : GR_LOG_DEBUG,
-	    "%s %s %s -> %d (%.1f ms)", h->conf.name, method, url, resp.status,
-	    (gr_now() - pend->started) * 1e3);
+	    "%s %s %s -> %d (%.1f ms)", h->conf.name, req->method, req->path,
+	    resp.status, (gr_now() - pend->started) * 1e3);
 	resp_clear(&resp);
-	gr_match_free(&m);
-	json_decref(req.json);
-	if (h->conf.free_auth && req.auth)
-		h->conf.free_auth(req.auth);
-	free(req.path);
 	return ret;
+}
+
+/* A streamed upload stopped before end(): let its owner undo its work. */
+static void
+upload_abort(struct pending *pend)
+{
+	if (pend->streaming) {
+		pend->streaming = 0;
+		pend->req.route->upload->abort(pend->state);
+		pend->state = NULL;
+	}
 }
 
 static enum MHD_Result
@@ -366,40 +436,68 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		gr_buf_init(&pend->body, h->conf.body_limit);
 		pend->started = gr_now();
 		*con_cls = pend;
+		gr_err_clear();
+		if (req_begin(h, conn, url, method, pend) < 0)
+			return answer(h, pend, 1);
 		/* Refuse a declared oversize body before reading any of it. */
-		if (cl && strtoull(cl, NULL, 10) > h->conf.body_limit) {
+		if (!pend->streaming && cl && strtoull(cl, NULL, 10) >
+		    h->conf.body_limit) {
 			pend->too_large = 1;
-			return dispatch(h, conn, url, method, pend);
+			return answer(h, pend, 0);
 		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (pend->answered) {
-			*upload_size = 0;
-			return MHD_YES;
-		}
-		if (!pend->too_large && gr_buf_add(&pend->body, upload_data,
-		    *upload_size) < 0) {
+		size_t n = *upload_size;
+
+		*upload_size = 0;
+		if (pend->answered || pend->failed)
+			return MHD_YES;	/* discard the rest of the body */
+		if (pend->streaming) {
+			if (pend->req.route->upload->data(pend->state,
+			    upload_data, n) < 0) {
+				/* Keep the error; answer when the body ends. */
+				pend->failed = 1;
+				pend->fail_code = gr_err_code();
+				snprintf(pend->fail_msg, sizeof(pend->fail_msg),
+				    "%s", gr_err_msg());
+				upload_abort(pend);
+			}
+		} else if (!pend->too_large && gr_buf_add(&pend->body,
+		    upload_data, n) < 0) {
 			pend->too_large = 1;
 			gr_buf_free(&pend->body);
 		}
-		*upload_size = 0;
 		return MHD_YES;
 	}
-	return dispatch(h, conn, url, method, pend);
+	if (pend->failed) {
+		/* The error recorded by data() may be gone: other requests ran
+		 * on this thread since. Re-record what was saved. */
+		gr_error(pend->fail_code, "%s", pend->fail_msg);
+		return answer(h, pend, 1);
+	}
+	gr_err_clear();
+	return answer(h, pend, 0);
 }
 
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct gr_http *h = cls;
 	struct pending *pend = *con_cls;
 
-	(void)cls;
 	(void)conn;
 	(void)toe;
 	if (pend == NULL)
 		return;
+	upload_abort(pend);
+	for (int i = 0; i < pend->req.nparams; i++)
+		free(pend->req.params[i]);
+	json_decref(pend->req.json);
+	if (h->conf.free_auth && pend->req.auth)
+		h->conf.free_auth(pend->req.auth);
+	free(pend->req.path);
 	gr_buf_free(&pend->body);
 	free(pend);
 	*con_cls = NULL;

@@ -32,11 +32,27 @@ struct gr_req;
 struct gr_resp;
 typedef int (*gr_handler)(struct gr_req *req, struct gr_resp *resp);
 
+/*
+ * A streamed upload (image bytes): the body is never held in memory.
+ * begin() runs after authorization, before any byte; data() gets each
+ * chunk; end() answers once the body is complete. abort() undoes begin()
+ * when the client goes away or data() failed. Each of begin/data/end
+ * returns 0 or -1 with the error recorded; after a failure the rest of the
+ * body is read and discarded, and the error is the answer.
+ */
+struct gr_upload {
+	int	(*begin)(struct gr_req *req, void **state);
+	int	(*data)(void *state, const char *buf, size_t len);
+	int	(*end)(struct gr_req *req, void *state, struct gr_resp *resp);
+	void	(*abort)(void *state);
+};
+
 struct gr_route {
-	const char	*method;	/* "GET", "POST", ... */
-	const char	*pattern;	/* "/v3/projects/{id}"; {x} = one segment */
-	gr_handler	 handler;
-	enum gr_policy	 policy;
+	const char		*method;	/* "GET", "POST", ... */
+	const char		*pattern;	/* "/v3/projects/{id}"; {x} = a segment */
+	gr_handler		 handler;	/* for requests with a small body */
+	enum gr_policy		 policy;
+	const struct gr_upload	*upload;	/* or a streamed body */
 };
 
 struct gr_match {
@@ -76,6 +92,9 @@ struct gr_resp {
 	const char		*content_type;
 	struct gr_resp_header	 headers[GR_MAX_HEADERS];
 	int			 nheaders;
+	int			 fd;		/* >= 0: send this file... */
+	unsigned long long	 offset;	/* ...from here */
+	unsigned long long	 length;	/* ...this many bytes */
 };
 
 struct gr_http_conf {
@@ -129,5 +148,8 @@ json_t *gr_req_json(struct gr_req *req);
 void gr_resp_json(struct gr_resp *resp, int status, json_t *json);
 void gr_resp_empty(struct gr_resp *resp, int status);
 void gr_resp_header(struct gr_resp *resp, const char *name, const char *value);
+/* Sends length bytes of the open file fd from offset (fd is taken). */
+void gr_resp_file(struct gr_resp *resp, int status, int fd,
+    unsigned long long offset, unsigned long long length);
 
 #endif
