@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gr_buf.h"
 #include "gr_err.h"
 #include "gr_util.h"
 
@@ -152,4 +153,20 @@ gr_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void
+gr_url_escape(struct gr_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-_.~", c))
+			gr_buf_add(b, s, 1);
+		else
+			gr_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
+	}
 }

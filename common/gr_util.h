@@ -28,6 +28,10 @@ int gr_check_name(const char *what, const char *s, size_t maxlen);
 /* 1 if s is valid UTF-8 (no overlongs, no surrogates), else 0. */
 int gr_utf8_valid(const char *s, size_t len);
 
+/* Appends s to the buffer percent-encoded for a URL query value. */
+struct gr_buf;
+void gr_url_escape(struct gr_buf *b, const char *s);
+
 /* Monotonic time in seconds. */
 double gr_now(void);
 

@@ -1,7 +1,6 @@
 /*
- * gureum-image: the image catalog (Image v2). For now it checks the schema
- * and answers the version documents the openstack client starts with; the
- * catalog itself comes with the image issue.
+ * gureum-image: the image catalog (Image v2): metadata in PostgreSQL,
+ * bytes in a file store.
  * Usage: gureum-image --config FILE
  */
 #include <signal.h>
@@ -9,68 +8,63 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gr_auth.h"
 #include "gr_conf.h"
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_http.h"
 #include "gr_log.h"
 #include "gr_util.h"
+#include "imgsvc.h"
 
-static char *public_host;
-static long public_port;
+#define BODY_LIMIT	(1u << 20)	/* metadata bodies; uploads stream */
 
-static json_t *
-version_json(const char *id, const char *status)
-{
-	char url[300];
-
-	snprintf(url, sizeof(url), "http://%s:%ld/v2/", public_host,
-	    public_port);
-	return json_pack("{s:s,s:s,s:[{s:s,s:s}]}", "id", id, "status", status,
-	    "links", "rel", "self", "href", url);
-}
+struct img_conf img;
 
 static int
-get_versions(struct gr_req *req, struct gr_resp *resp)
+authorize(struct gr_req *req, enum gr_policy policy)
 {
-	(void)req;
-	gr_resp_json(resp, 300, json_pack("{s:[o]}", "versions",
-	    version_json("v2.9", "CURRENT")));
-	return 0;
+	return gr_auth_check(req, policy, img.cluster_secret);
 }
-
-static const struct gr_route image_routes[] = {
-	{ "GET", "/",		get_versions,	GR_POLICY_PUBLIC },
-	{ "GET", "/versions",	get_versions,	GR_POLICY_PUBLIC },
-};
 
 static int
 run(const struct gr_conf *c)
 {
-	struct gr_http_conf hc = { .name = "image", .routes = image_routes,
-	    .nroutes = sizeof(image_routes) / sizeof(image_routes[0]),
-	    .body_limit = 1 << 20, .fault_style = GR_FAULT_IMAGE, .threads = 2 };
+	struct gr_http_conf hc = { .name = "image", .routes = img_routes,
+	    .nroutes = img_nroutes, .body_limit = BODY_LIMIT,
+	    .fault_style = GR_FAULT_IMAGE, .authorize = authorize,
+	    .free_auth = gr_auth_free };
 	struct gr_http *h;
-	const char *db, *listen, *colon;
+	const char *db, *colon;
+	long threads, quota_mb;
 	sigset_t set;
 	int sig;
 
-	if ((db = gr_conf_need(c, "database")) == NULL)
+	if ((db = gr_conf_need(c, "database")) == NULL ||
+	    (img.cluster_secret = gr_conf_secret(c, "cluster_secret")) == NULL ||
+	    gr_conf_int(c, "threads", 4, 1, 64, &threads) < 0 ||
+	    gr_conf_int(c, "user_storage_quota_mb", 0, 0, 1L << 40,
+	    &quota_mb) < 0)
 		return -1;
-	listen = gr_conf_get(c, "listen", "0.0.0.0:9292");
-	colon = strrchr(listen, ':');
-	public_port = colon ? atol(colon + 1) : 9292;
-	public_host = gr_xstrdup(gr_conf_get(c, "public_host", "127.0.0.1"));
-	if (gr_db_init(db) < 0 || gr_db_require_schema() < 0)
+	hc.threads = (unsigned)threads;
+	hc.listen = gr_conf_get(c, "listen", "0.0.0.0:9292");
+	colon = strrchr(hc.listen, ':');
+	img.port = colon ? atol(colon + 1) : 9292;
+	img.public_host = gr_xstrdup(gr_conf_get(c, "public_host", "127.0.0.1"));
+	img.store_dir = gr_xstrdup(gr_conf_get(c, "store_dir",
+	    "/var/lib/gureum/images"));
+	img.quota_bytes = (long long)quota_mb << 20;
+	if (store_init() < 0 || gr_db_init(db) < 0 || gr_db_require_schema() < 0)
 		return -1;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	hc.listen = listen;
 	if ((h = gr_http_start(&hc)) == NULL)
 		return -1;
+	gr_info("image store %s, quota %s", img.store_dir, quota_mb ?
+	    "set" : "none");
 	sigwait(&set, &sig);
 	gr_info("stopping on signal %d", sig);
 	gr_http_stop(h);
@@ -99,6 +93,8 @@ main(int argc, char **argv)
 	if (ret < 0)
 		fprintf(stderr, "gureum-image: %s\n", gr_err_msg());
 	gr_conf_free(c);
-	free(public_host);
+	free(img.public_host);
+	free(img.store_dir);
+	free(img.cluster_secret);
 	return ret < 0 ? 1 : 0;
 }

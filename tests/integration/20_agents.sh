@@ -42,6 +42,8 @@ runuser -u postgres -- /usr/bin/createdb -h "$T/pg/run" old 2>/dev/null ||
 cat >"$T/image.conf" <<CONF
 database = host=$T/pg/run port=5432 dbname=old user=postgres
 listen = 127.0.0.1:$(free_port)
+store_dir = $T/images
+cluster_secret_file = $T/secret
 CONF
 "$GUREUM_BIN/gureum-image" --config "$T/image.conf" >"$T/image-old.log" 2>&1
 RC=$?

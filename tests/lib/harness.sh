@@ -127,6 +127,7 @@ start_daemon() {
 start_controller() {
 	local idp cpp
 	idp=$(free_port); cpp=$(free_port)
+	IMG_PORT=$(free_port)
 	ADMIN_PW=adminpw-$RANDOM
 	SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	echo "$SECRET" >"$T/secret"
@@ -138,6 +139,7 @@ public_host = 127.0.0.1
 cluster_secret_file = $T/secret
 admin_password = $ADMIN_PW
 heartbeat_interval = ${HEARTBEAT:-1}
+image_port = $IMG_PORT
 ${CONTROLLER_EXTRA:-}
 CONF
 	start_daemon controller gureum-controller "$T/controller.conf"
@@ -152,7 +154,10 @@ api() {
 	local m=$1 u=$2 d=${3:-}; shift 3 2>/dev/null || shift $#
 	local args=(-s -X "$m" -o "$T/body" -D "$T/hdrs" -w '%{http_code}')
 	[ -n "${TOKEN:-}" ] && args+=(-H "X-Auth-Token: $TOKEN")
-	[ -n "$d" ] && args+=(-H 'Content-Type: application/json' --data-binary "$d")
+	if [ -n "$d" ]; then
+		[[ " $* " == *" Content-Type: "* ]] || args+=(-H 'Content-Type: application/json')
+		args+=(--data-binary "$d")
+	fi
 	STATUS=$(curl "${args[@]}" "$@" "$u")
 	BODY=$(cat "$T/body")
 	HDRS=$(tr -d '\r' <"$T/hdrs")
@@ -216,4 +221,22 @@ start_libvirtd() {
 	PIDS+=("$(cat "$d/libvirtd.pid")")
 	LIBVIRT_URI="qemu:///system?socket=$d/sock/libvirt-sock"
 	wait_for 10 virsh -c "$LIBVIRT_URI" version || die "libvirtd does not answer"
+}
+
+# start_image: the image service on a free port with its store in
+# $T/images; IMAGE_EXTRA adds config lines. Sets IMG_URL.
+start_image() {
+	local p=${IMG_PORT:-$(free_port)}
+	cat >"$T/image.conf" <<CONF
+database = $PG_CONNINFO
+listen = 127.0.0.1:$p
+public_host = 127.0.0.1
+store_dir = $T/images
+cluster_secret_file = $T/secret
+${IMAGE_EXTRA:-}
+CONF
+	start_daemon image gureum-image "$T/image.conf"
+	IMG_URL=http://127.0.0.1:$p
+	wait_for 20 curl -s -o /dev/null "$IMG_URL/" || {
+		cat "$T/image.log"; die "image service did not come up"; }
 }

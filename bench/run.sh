@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# bench/run.sh BUILDDIR - `make bench`: request latency and throughput of
+# the identity API on loopback, against a bare libmicrohttpd baseline.
+#
+# Builds bench/hello.c into BUILDDIR/bench/hello, starts it, a private
+# PostgreSQL and BUILDDIR/bin/gureum-controller (tests/lib/harness.sh does
+# the starting and the clean-up by PID), then runs wrk for BENCH_TIME
+# seconds (default 4) per row at concurrency 1 (latency) and 4
+# (throughput). Passwords are hashed at the real cost: the harness's cheap
+# test setting is undone unless the caller set GUREUM_PBKDF2_ITER.
+# Needs wrk (Debian package wrk), curl and jq.
+
+BUILDDIR=${1:?usage: bench/run.sh BUILDDIR}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH_TIME=${BENCH_TIME:-4}
+PEER_DIR=${PEER_DIR:-$ROOT/../shared/openstack-peer}
+PEER_VALIDATE_MS=72	# OpenStack peer medians, from $PEER_DIR/NOTES.md
+PEER_ISSUE_MS=297
+GOAL_RATIO=1.3
+GOAL_RSS_MIB=32
+
+caller_iter=${GUREUM_PBKDF2_ITER-unset}
+export GUREUM_BIN=$BUILDDIR/bin
+. "$ROOT/tests/lib/harness.sh"
+if [ "$caller_iter" = unset ]; then
+	unset GUREUM_PBKDF2_ITER
+else
+	export GUREUM_PBKDF2_ITER=$caller_iter
+fi
+unset GUREUM_DEBUG
+
+command -v wrk >/dev/null || die "wrk is missing: apt-get install wrk"
+[ -x "$GUREUM_BIN/gureum-controller" ] || die "no $GUREUM_BIN/gureum-controller"
+
+# ---- helpers ----
+
+rss_mib() {
+	awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# PostgreSQL's postmaster and backends, proportional set size in MiB (PSS
+# shares the buffer pool fairly between them; RSS would count it N times).
+pg_pss_mib() {
+	local pm pids
+	pm=$(head -1 "$T/pg/data/postmaster.pid")
+	pids="$pm $(pgrep -P "$pm" | tr '\n' ' ')"
+	for p in $pids; do
+		cat "/proc/$p/smaps_rollup" 2>/dev/null
+	done | awk '/^Pss:/ { s += $2 } END { printf "%.1f", s / 1024 }'
+}
+
+# thread_ticks PID: "TID TICKS" for each thread (user + system, 1/100 s).
+thread_ticks() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		awk -v t="${t##*/}" '{ sub(/^.*\) /, ""); print t, $12 + $13 }' \
+		    "$t/stat" 2>/dev/null
+	done
+}
+
+# busy_threads BEFORE AFTER: how many threads used at least 10% of one CPU
+# between two thread_ticks snapshots taken BENCH_TIME seconds apart.
+busy_threads() {
+	awk -v min="$BENCH_TIME" 'NR == FNR { b[$1] = $2; next }
+	    $2 - b[$1] >= min * 10 { n++ } END { print n + 0 }' \
+	    <(echo "$1") <(echo "$2")
+}
+
+ROWS=()
+# measure KEY LABEL CONC PID URL [wrk args...]: one wrk run against the
+# server PID; remembers the result as R_<KEY>_<CONC> = "reqs/s mean_ms
+# p50_ms p99_ms errors busy_threads".
+measure() {
+	local key=$1 label=$2 conc=$3 pid=$4 url=$5 out line row before after
+	shift 5
+	before=$(thread_ticks "$pid")
+	out=$(wrk -t1 -c"$conc" -d"${BENCH_TIME}s" --timeout 10s \
+	    -s "$ROOT/bench/report.lua" "$@" "$url" 2>&1)
+	after=$(thread_ticks "$pid")
+	line=$(grep '^RESULT ' <<<"$out") || {
+		echo "$out"; die "wrk gave no result for $label"; }
+	row=$(awk '{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "%.0f %.3f %.3f %.3f %d", v["requests"] / v["seconds"],
+		    v["mean_us"] / 1e3, v["p50_us"] / 1e3, v["p99_us"] / 1e3,
+		    v["errors"]
+	}' <<<"$line")
+	row="$row $(busy_threads "$before" "$after")"
+	printf -v "R_${key}_${conc}" '%s' "$row"
+	ROWS+=("$label|$conc|$row")
+	echo "# $label, concurrency $conc: $row" >&2
+}
+
+# field KEY CONC N: the Nth number of a remembered result (1 = req/s).
+field() {
+	local v="R_$1_$2"
+	awk -v n="$3" '{ print $n }' <<<"${!v}"
+}
+
+# cpu_busy_pct: share of all CPUs busy over the next second, in percent.
+cpu_busy_pct() {
+	local a b
+	a=$(head -1 /proc/stat)
+	sleep 1
+	b=$(head -1 /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN {
+		n = split(a, x); split(b, y)
+		for (i = 2; i <= n; i++) {
+			d = y[i] - x[i]; t += d
+			if (i == 5 || i == 6) idle += d	# idle, iowait
+		}
+		printf "%.0f", t ? 100 * (t - idle) / t : 0
+	}'
+}
+
+# ---- start ----
+
+OTHER_BUSY=$(cpu_busy_pct)
+
+mkdir -p "$BUILDDIR/bench"
+${CC:-cc} -O2 -g -std=gnu11 -Wall -Wextra -Werror \
+    $(pkg-config --cflags libmicrohttpd) -o "$BUILDDIR/bench/hello" \
+    "$ROOT/bench/hello.c" $(pkg-config --libs libmicrohttpd) -lpthread ||
+    die "cannot build bench/hello.c"
+HELLO_PORT=$(free_port)
+"$BUILDDIR/bench/hello" "$HELLO_PORT" >"$T/hello.log" 2>&1 &
+HELLO_PID=$!
+PIDS+=($HELLO_PID)
+HELLO_URL=http://127.0.0.1:$HELLO_PORT/
+wait_for 5 curl -sf "$HELLO_URL" || die "hello did not come up: $T/hello.log"
+
+start_pg
+start_controller
+IDLE_RSS=$(rss_mib "$controller_PID")
+ADMIN=$(get_token admin "$ADMIN_PW" admin)
+[ -n "$ADMIN" ] || die "no admin token: $BODY"
+ITER=$(psql_q "SELECT split_part(password_hash, '\$', 2) FROM users WHERE
+    name = 'admin'")
+if [ -n "${GUREUM_PBKDF2_ITER:-}" ]; then
+	ITER_SRC="from GUREUM_PBKDF2_ITER in the environment"
+else
+	ITER_SRC="the default, PW_ITER in common/gr_crypto.c"
+fi
+
+AUTH=(-H "X-Auth-Token: $ADMIN")
+ISSUE_BODY=$T/issue.json
+jq -nc --arg p "$ADMIN_PW" '{auth:{identity:{methods:["password"],
+    password:{user:{name:"admin",domain:{name:"Default"},password:$p}}},
+    scope:{project:{name:"admin",domain:{name:"Default"}}}}}' >"$ISSUE_BODY"
+
+echo "# warming up (each server thread opens its database connection)" >&2
+wrk -t1 -c4 -d1s "${AUTH[@]}" -H "X-Subject-Token: $ADMIN" \
+    "$ID_URL/v3/auth/tokens" >/dev/null 2>&1
+wrk -t1 -c4 -d1s "$HELLO_URL" >/dev/null 2>&1
+
+# ---- measure ----
+
+VALIDATE=(-H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $ADMIN")
+for c in 1 4; do
+	measure hello "(a)  hello: bare MHD, GET /" "$c" "$HELLO_PID" \
+	    "$HELLO_URL"
+done
+for c in 1 4; do
+	measure version "(a') controller GET /v3 (public, no DB)" "$c" \
+	    "$controller_PID" "$ID_URL/v3"
+done
+for c in 1 4; do
+	measure domains "(b') GET /v3/auth/domains (token check only)" "$c" \
+	    "$controller_PID" "$ID_URL/v3/auth/domains" "${AUTH[@]}"
+done
+for c in 1 4; do
+	measure validate "(b)  GET /v3/auth/tokens (validate)" "$c" \
+	    "$controller_PID" "$ID_URL/v3/auth/tokens" "${VALIDATE[@]}"
+done
+for c in 1 4; do
+	BENCH_METHOD=POST BENCH_BODY_FILE=$ISSUE_BODY measure issue \
+	    "(c)  POST /v3/auth/tokens (password)" "$c" "$controller_PID" \
+	    "$ID_URL/v3/auth/tokens" -H "Content-Type: application/json"
+done
+LOAD_RSS=$(rss_mib "$controller_PID")
+PG_PSS=$(pg_pss_mib)
+
+# The peer's own script, for a like-for-like figure: one curl process and
+# one new connection per request, 40 sequential requests.
+PEER_LINE=
+if [ -x "$PEER_DIR/identity-latency.sh" ]; then
+	PEER_LINE=$("$PEER_DIR/identity-latency.sh" "$ID_URL/v3" admin \
+	    "$ADMIN_PW" admin 40 2>&1)
+fi
+
+# ---- report ----
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# verdict VALUE OP GOAL: "met" or "MISSED", OP being <= or <.
+verdict() {
+	awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN {
+		print (op == "<=" ? v <= g : v < g) ? "met" : "MISSED" }'
+}
+
+echo
+echo "Gureum bench: loopback, $(nproc) CPUs, wrk $(wrk -v 2>&1 | head -1 |
+    awk '{ print $2 }') with one client thread and keep-alive," \
+    "${BENCH_TIME} s per row"
+echo "Controller: $GUREUM_BIN/gureum-controller, 4 server threads per API"
+echo "PBKDF2-SHA256 iterations in force: $ITER ($ITER_SRC)"
+echo "Other load on the machine just before: ${OTHER_BUSY}% of the CPUs busy"
+echo
+printf '%-46s %4s %8s %8s %8s %8s %4s %3s\n' measure conc 'req/s' \
+    'mean ms' 'p50 ms' 'p99 ms' errs thr
+for r in "${ROWS[@]}"; do
+	IFS='|' read -r label conc vals <<<"$r"
+	read -r rps mean p50 p99 err thr <<<"$vals"
+	printf '%-46s %4s %8s %8s %8s %8s %4s %3s\n' "$label" "$conc" "$rps" \
+	    "$mean" "$p50" "$p99" "$err" "$thr"
+done
+echo "(thr: server threads that used >= 10% of a CPU during the row)"
+echo
+
+P50_RATIO=$(ratio "$(field validate 1 3)" "$(field hello 1 3)")
+MEAN_RATIO=$(ratio "$(field validate 1 2)" "$(field hello 1 2)")
+echo "Authenticated GET (b) / hello (a), latency at concurrency 1:" \
+    "p50 ${P50_RATIO}x, mean ${MEAN_RATIO}x"
+echo "  goal <= ${GOAL_RATIO}x on p50: $(verdict "$P50_RATIO" "<=" "$GOAL_RATIO")"
+echo "  for comparison, p50 over hello: token check only (b')" \
+    "$(ratio "$(field domains 1 3)" "$(field hello 1 3)")x, public" \
+    "GET /v3 (a') $(ratio "$(field version 1 3)" "$(field hello 1 3)")x"
+echo "Token validation p50: $(field validate 1 3) ms here vs" \
+    "${PEER_VALIDATE_MS} ms median for the OpenStack peer (NOTES.md)"
+echo "Token issue p50: $(field issue 1 3) ms here vs ${PEER_ISSUE_MS} ms" \
+    "median for the OpenStack peer"
+if [ -n "$PEER_LINE" ]; then
+	echo "  the peer's own identity-latency.sh against Gureum (a new curl" \
+	    "and connection per request, as the peer was measured):"
+	echo "  $PEER_LINE"
+fi
+echo "Controller RSS (VmRSS): idle ${IDLE_RSS} MiB, after the load" \
+    "${LOAD_RSS} MiB"
+echo "  goal: whole control plane < ${GOAL_RSS_MIB} MiB:" \
+    "$(verdict "$LOAD_RSS" "<" "$GOAL_RSS_MIB") so far (only the controller" \
+    "exists to measure)"
+echo "  PostgreSQL, not counted: ${PG_PSS} MiB PSS over its processes"
+if [ "${OTHER_BUSY%.*}" -ge 10 ]; then
+	echo "WARNING: other programs were using the CPUs: the latencies" \
+	    "above are noisy; run again on a quiet machine."
+fi
+
+errs=0
+for r in "${ROWS[@]}"; do
+	IFS='|' read -r _ _ vals <<<"$r"
+	read -r _ _ _ _ err _ <<<"$vals"
+	errs=$((errs + err))
+done
+[ "$errs" -eq 0 ] || die "$errs requests failed during the benchmark"

@@ -1,0 +1,747 @@
+#!/usr/bin/env bash
+# deploy/lab/lab.sh - the one-machine Gureum cloud (`make lab`, `make lab-down`).
+# Usage text: see usage() below, or run it with no arguments.
+#
+# Everything the lab starts is recorded in a pid file under $STATE/run and
+# stopped by that PID only; every network object it creates has a lab-only
+# name (grlab0, grl-NODE, gureum-NODE). No fixed sleeps: readiness is polled.
+set -euo pipefail
+export LC_ALL=C
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+BIN=$REPO/build/bin
+PGBIN=/usr/lib/postgresql/15/bin
+STATE=${GUREUM_LAB_DIR:-/var/lib/gureum-lab}
+SKIP_DAEMONS=${GUREUM_LAB_SKIP_DAEMONS:-0}
+
+BRIDGE=grlab0
+HOST_IP=10.99.0.1
+NODES=(node1 node2)
+declare -A NODE_IP=([node1]=10.99.0.11 [node2]=10.99.0.12)
+PG_PORT=5432
+HEARTBEAT=5
+WAIT=30			# seconds any readiness poll may take
+IDENTITY_URL=http://$HOST_IP:5000/v3
+COMPUTE_URL=http://$HOST_IP:8774/v2.1
+IMAGE_URL=http://$HOST_IP:9292
+DID_SOMETHING=0		# down: stays 0 when there was nothing to remove
+
+usage() {
+	cat <<EOF
+Usage: deploy/lab/lab.sh up|down|status
+
+The one-machine Gureum cloud (what \`make lab\` and \`make lab-down\` run).
+
+  up      installs missing packages (deploy/lab/install-deps.sh), builds the
+          daemons (make), then starts, on this host:
+            - a private PostgreSQL 15 (socket only, in STATE/pg),
+            - the underlay bridge $BRIDGE ($HOST_IP/24),
+            - gureum-controller (identity :5000, compute :8774) and
+              gureum-image (:9292),
+          and two compute nodes, node1 (${NODE_IP[node1]}) and node2
+          (${NODE_IP[node2]}), each a network namespace (gureum-NODE) plus
+          its own mount and UTS namespace with its own libvirtd,
+          gureum-compute and gureum-network. It writes STATE/openrc and
+          waits until the compute API lists both nodes as up.
+          Running it again starts only what is not running.
+  down    destroys the nodes' domains, stops every process the lab started
+          (by its recorded PID), deletes the namespaces, veths and the
+          bridge, and removes STATE. Safe when nothing is up.
+  status  shows which of the lab's processes run.
+
+STATE is \${GUREUM_LAB_DIR:-/var/lib/gureum-lab} (now: $STATE).
+Logs: STATE/log/NAME.log. After \`up\`: source STATE/openrc; openstack ...
+
+Environment:
+  GUREUM_LAB_DIR=DIR           state directory (absolute path, no spaces)
+  GUREUM_LAB_SKIP_DAEMONS=1    infrastructure only: no build, no gureum
+                               daemons, no wait for the hypervisors
+EOF
+}
+
+say() { printf 'lab: %s\n' "$*"; }
+die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+
+# ---- polling and processes ------------------------------------------------
+
+now_us() { echo "${EPOCHREALTIME//[.,]/}"; }
+
+# wait_for SECONDS COMMAND...: runs COMMAND every 0.1 s until it succeeds;
+# returns 1 if it still fails after SECONDS.
+wait_for() {
+	local deadline=$(($(now_us) + $1 * 1000000))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(now_us)" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# pid_alive PID: the process exists and is not a zombie (killed daemons
+# whose parent is PID 1 may stay zombies here; they count as gone).
+pid_alive() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ] && [ "${stat%% *}" != X ]
+}
+
+# pid_has_arg PID ARG: ARG is one of the process's arguments. Guards
+# against a pid file whose PID now belongs to an unrelated process.
+pid_has_arg() {
+	local a args=()
+	mapfile -d '' args <"/proc/$1/cmdline" 2>/dev/null || return 1
+	for a in "${args[@]}"; do
+		[ "$a" = "$2" ] && return 0
+	done
+	return 1
+}
+
+# pid_from FILE: prints the PID on the first line of FILE, if it is one.
+pid_from() {
+	local pid=""
+	[ -r "$1" ] || return 1
+	# libvirtd writes no newline after the PID: read then fails at EOF
+	read -r pid <"$1" || [ -n "$pid" ] || return 1
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	echo "$pid"
+}
+
+# running PIDFILE ARG: the PID in PIDFILE is alive and has ARG (its config
+# file, data dir or pid file path) among its arguments.
+running() {
+	local pid
+	pid=$(pid_from "$1") || return 1
+	pid_alive "$pid" && pid_has_arg "$pid" "$2"
+}
+
+# stop_pid PID LABEL: SIGTERM, up to 10 s to exit, then SIGKILL.
+stop_pid() {
+	local pid=$1
+	kill -TERM "$pid" 2>/dev/null || return 0
+	if ! wait_for 10 eval "! pid_alive $pid"; then
+		say "$2 (pid $pid) ignored SIGTERM for 10 s; sending SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+		wait_for 5 eval "! pid_alive $pid" ||
+		    say "warning: $2 (pid $pid) does not die"
+	fi
+}
+
+# stop_pidfile PIDFILE ARG LABEL: stops the recorded process if it is
+# still the one the lab started, then removes the pid file.
+stop_pidfile() {
+	local pid
+	if running "$1" "$2"; then
+		pid=$(pid_from "$1")
+		say "stopping $3 (pid $pid)"
+		stop_pid "$pid" "$3"
+		DID_SOMETHING=1
+	fi
+	rm -f "$1"
+}
+
+# start_daemon NAME COMMAND...: runs COMMAND in its own session in the
+# background, output appended to $STATE/log/NAME.log, PID recorded in
+# $STATE/run/NAME.pid. setsid does not fork here (the script has no job
+# control, so the child is no process-group leader): $! is the daemon.
+start_daemon() {
+	local name=$1 log=$STATE/log/$1.log
+	shift
+	printf '==== %s: %s\n' "$(date -Is)" "$*" >>"$log"
+	setsid "$@" </dev/null >>"$log" 2>&1 &
+	echo $! >"$STATE/run/$name.pid"
+}
+
+# ---- state directory --------------------------------------------------------
+
+# check_state_path: STATE is used inside shell commands and config files,
+# so it must be absolute and plain.
+check_state_path() {
+	case $STATE in
+	/*) ;;
+	*) die "GUREUM_LAB_DIR must be an absolute path (got '$STATE')." ;;
+	esac
+	[[ $STATE =~ ^[A-Za-z0-9_./-]+$ ]] ||
+	    die "GUREUM_LAB_DIR may hold only letters, digits and _ . / - (got '$STATE')."
+	[ "$STATE" != / ] || die "GUREUM_LAB_DIR must not be /."
+}
+
+# random_hex BYTES / random_alnum LEN: secrets from /dev/urandom.
+random_hex() { od -An -v -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
+random_alnum() {
+	local s=""
+	while [ ${#s} -lt "$1" ]; do
+		s+=$(head -c 64 /dev/urandom | tr -dc 'A-Za-z0-9')
+	done
+	echo "${s:0:$1}"
+}
+
+# make_state: directories, the marker that lets `down` delete STATE, and
+# the secrets (generated once, then kept).
+make_state() {
+	mkdir -p "$STATE"
+	chmod 755 "$STATE"
+	touch "$STATE/.gureum-lab"
+	mkdir -p "$STATE/log" "$STATE/run" "$STATE/etc" "$STATE/images" \
+	    "$STATE/nodes"
+	(
+		umask 077
+		[ -s "$STATE/secret" ] || random_hex 32 >"$STATE/secret"
+		[ -s "$STATE/admin-password" ] ||
+		    random_alnum 20 >"$STATE/admin-password"
+	)
+}
+
+# ---- PostgreSQL ---------------------------------------------------------------
+
+PG_DATA() { echo "$STATE/pg/data"; }
+PG_RUN() { echo "$STATE/pg/run"; }
+pg_running() { running "$(PG_DATA)/postmaster.pid" "$(PG_DATA)"; }
+pg_conninfo() { echo "host=$(PG_RUN) port=$PG_PORT dbname=gureum user=postgres"; }
+
+# pg_up: a private cluster, socket only (listen_addresses=''), so it never
+# clashes with a system cluster on the same port; database `gureum`.
+pg_up() {
+	local data run log=$STATE/log/postgres.log
+	data=$(PG_DATA) run=$(PG_RUN)
+	install -d -o postgres -g postgres -m 755 "$STATE/pg" "$run"
+	install -d -o postgres -g postgres -m 700 "$data"
+	runuser -u postgres -- test -x "$STATE/pg" ||
+	    die "user postgres cannot reach $STATE/pg: make the parent directories of $STATE searchable (chmod o+x)."
+	if [ ! -s "$data/PG_VERSION" ]; then
+		say "creating the PostgreSQL cluster in $data"
+		runuser -u postgres -- "$PGBIN/initdb" -D "$data" -A trust \
+		    -U postgres -E UTF8 >>"$STATE/log/initdb.log" 2>&1 ||
+		    die "initdb failed: read $STATE/log/initdb.log"
+	fi
+	if pg_running; then
+		say "postgres already running (pid $(pid_from "$data/postmaster.pid"))"
+	else
+		touch "$log"
+		chown postgres: "$log"
+		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$data" -l "$log" \
+		    -w -t "$WAIT" -o "-p $PG_PORT -k $run -c listen_addresses=''" \
+		    start >/dev/null ||
+		    die "PostgreSQL did not start: read $log"
+		say "postgres started (pid $(pid_from "$data/postmaster.pid"))"
+	fi
+	pg_create_db
+}
+
+pg_create_db() {
+	local have
+	have=$("$PGBIN/psql" -X -h "$(PG_RUN)" -p "$PG_PORT" -U postgres -d postgres \
+	    -Atc "SELECT 1 FROM pg_database WHERE datname = 'gureum'") ||
+	    die "psql cannot reach the lab's PostgreSQL: read $STATE/log/postgres.log"
+	[ "$have" = 1 ] && return 0
+	"$PGBIN/createdb" -h "$(PG_RUN)" -p "$PG_PORT" -U postgres gureum ||
+	    die "createdb gureum failed: read $STATE/log/postgres.log"
+}
+
+pg_down() {
+	local data pid
+	data=$(PG_DATA)
+	pg_running || return 0
+	pid=$(pid_from "$data/postmaster.pid")
+	say "stopping postgres (pid $pid)"
+	DID_SOMETHING=1
+	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$data" -m fast -w \
+	    -t "$WAIT" stop >/dev/null 2>&1 || stop_pid "$pid" postgres
+}
+
+# ---- underlay network -----------------------------------------------------------
+
+link_exists() { ip link show dev "$1" >/dev/null 2>&1; }
+netns_exists() { [ -e "/run/netns/$1" ]; }
+
+bridge_up() {
+	link_exists "$BRIDGE" || ip link add "$BRIDGE" type bridge
+	ip addr replace "$HOST_IP/24" dev "$BRIDGE"
+	ip link set "$BRIDGE" up
+}
+
+# node_net_up NODE: netns gureum-NODE, veth grl-NODE (on the bridge) <->
+# eth0 (in the netns, NODE's address), default route via the host, and an
+# /etc/netns hosts file so node names resolve inside the nodes.
+node_net_up() {
+	local node=$1 ns=gureum-$1 veth=grl-$1 ip=${NODE_IP[$1]}
+	# `ip netns add` turns /run/netns into a mount point; `down` undoes
+	# that only if it was the lab that did it.
+	if ! mountpoint -q /run/netns 2>/dev/null; then
+		touch "$STATE/run/netns-mount.ours"
+	fi
+	netns_exists "$ns" || ip netns add "$ns"
+	link_exists "$veth" ||
+	    ip link add "$veth" type veth peer name eth0 netns "$ns"
+	ip link set "$veth" master "$BRIDGE" up
+	ip -n "$ns" link set lo up
+	ip -n "$ns" addr replace "$ip/24" dev eth0
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" route replace default via "$HOST_IP"
+	node_hosts_file "$ns" "$node"
+}
+
+node_hosts_file() {
+	local n
+	[ -d /etc/netns ] || { mkdir /etc/netns; touch "$STATE/run/etc-netns.ours"; }
+	mkdir -p "/etc/netns/$1"
+	{
+		echo "127.0.0.1 localhost"
+		echo "$HOST_IP gureum-lab-host"
+		for n in "${NODES[@]}"; do
+			echo "${NODE_IP[$n]} $n"
+		done
+	} >"/etc/netns/$1/hosts"
+}
+
+# ---- per-node libvirtd ----------------------------------------------------------
+
+node_dir() { echo "$STATE/nodes/$1"; }
+libvirtd_pidfile() { echo "$STATE/run/$1-libvirtd.pid"; }
+libvirtd_running() { running "$(libvirtd_pidfile "$1")" "$(libvirtd_pidfile "$1")"; }
+libvirt_uri() { echo "qemu+tcp://${NODE_IP[$1]}/system"; }
+
+# node_libvirt_config NODE: a copy of /etc/libvirt for NODE, made once.
+# TCP without auth on the node's own address (lab only), a host UUID of
+# its own (migration refuses identical ones), QEMU as root with no
+# security driver and no virtlogd, no default network (no virbr0).
+node_libvirt_config() {
+	local d ip=${NODE_IP[$1]} tmp
+	d=$(node_dir "$1")
+	mkdir -p "$d/lib" "$d/log" "$d/cache" "$d/compute" "$d/network"
+	[ -d "$d/etc-libvirt" ] && return 0
+	tmp=$d/etc-libvirt.tmp
+	rm -rf "$tmp"
+	cp -a /etc/libvirt "$tmp"
+	rm -f "$tmp"/qemu/networks/autostart/*
+	cat >>"$tmp/libvirtd.conf" <<EOF
+
+# gureum lab, node $1
+listen_tcp = 1
+listen_tls = 0
+listen_addr = "$ip"
+auth_tcp = "none"
+host_uuid = "$(cat /proc/sys/kernel/random/uuid)"
+log_outputs = "3:file:$STATE/log/$1-libvirtd.log"
+EOF
+	cat >>"$tmp/qemu.conf" <<EOF
+
+# gureum lab, node $1
+stdio_handler = "file"
+migration_address = "$ip"
+migration_host = "$ip"
+user = "root"
+group = "root"
+security_driver = "none"
+EOF
+	mv "$tmp" "$d/etc-libvirt"
+}
+
+# node_libvirtd_start NODE: libvirtd in NODE's netns plus a private mount
+# and UTS namespace: NODE's directories bind-mounted over libvirt's, a tmpfs
+# on /run/libvirt, hostname NODE. `hostname` must run only in that
+# `unshare -u` shell: anywhere else it renames the machine. `libvirtd -d`
+# returns before it serves: see node_libvirtd_wait.
+node_libvirtd_start() {
+	local node=$1 d pidfile log=$STATE/log/$1-libvirtd.log
+	d=$(node_dir "$node") pidfile=$(libvirtd_pidfile "$node")
+	if libvirtd_running "$node"; then
+		say "$node: libvirtd already running (pid $(pid_from "$pidfile"))"
+	else
+		# bind mounts need their mount points in the root namespace
+		mkdir -p /etc/libvirt /var/lib/libvirt /var/log/libvirt \
+		    /var/cache/libvirt /run/libvirt
+		rm -f "$pidfile"
+		printf '==== %s: starting libvirtd\n' "$(date -Is)" >>"$log"
+		ip netns exec "gureum-$node" \
+		    unshare -m -u --propagation private sh -ec "
+			mount --bind $d/etc-libvirt /etc/libvirt
+			mount --bind $d/lib /var/lib/libvirt
+			mount --bind $d/log /var/log/libvirt
+			mount --bind $d/cache /var/cache/libvirt
+			mount -t tmpfs -o mode=755 tmpfs /run/libvirt
+			hostname $node
+			exec libvirtd --listen -d -p $pidfile" >>"$log" 2>&1 ||
+		    die "$node: libvirtd did not start: read $log"
+		say "$node: libvirtd started (pid $(pid_from "$pidfile"))"
+	fi
+}
+
+# node_libvirtd_wait NODE: until NODE's libvirtd answers over TCP.
+node_libvirtd_wait() {
+	local node=$1 log=$STATE/log/$1-libvirtd.log
+	wait_for "$WAIT" virsh -c "$(libvirt_uri "$node")" version ||
+	    die "$node: libvirtd does not answer on $(libvirt_uri "$node") after ${WAIT} s: read $log"
+}
+
+# node_seed_qemu_caps NODE: a fresh libvirtd probes every QEMU binary
+# before it serves (8 s here, CPU-bound: starting the nodes together does
+# not help on 2 cores). All nodes run the same libvirtd and QEMU, so the
+# first node's probe results are copied into NODE's cache; libvirtd checks
+# them (binary ctimes, versions, host CPU) and probes again if they differ.
+node_seed_qemu_caps() {
+	local sub=qemu/capabilities src dst
+	src=$(node_dir "${NODES[0]}")/cache/$sub dst=$(node_dir "$1")/cache/$sub
+	[ "$1" != "${NODES[0]}" ] || return 0
+	[ -z "$(ls -A "$dst" 2>/dev/null)" ] || return 0
+	[ -n "$(ls -A "$src" 2>/dev/null)" ] || return 0
+	mkdir -p "$dst"
+	cp -p "$src"/*.xml "$dst"/
+}
+
+# node_destroy_domains NODE: destroys and undefines every domain of NODE's
+# libvirtd, through its unix socket (works even if the underlay is gone).
+node_destroy_domains() {
+	local pid dom doms=()
+	pid=$(pid_from "$(libvirtd_pidfile "$1")")
+	mapfile -t doms < <(nsenter -t "$pid" -m -n -- virsh -q \
+	    -c qemu:///system list --all --name 2>/dev/null)
+	for dom in "${doms[@]}"; do
+		[ -n "$dom" ] || continue
+		say "$1: destroying domain $dom"
+		nsenter -t "$pid" -m -n -- virsh -q -c qemu:///system \
+		    destroy "$dom" >/dev/null 2>&1 || true
+		nsenter -t "$pid" -m -n -- virsh -q -c qemu:///system \
+		    undefine --managed-save --snapshots-metadata --nvram \
+		    "$dom" >/dev/null 2>&1 ||
+		    nsenter -t "$pid" -m -n -- virsh -q -c qemu:///system \
+		    undefine "$dom" >/dev/null 2>&1 || true
+	done
+}
+
+# ---- configuration files ----------------------------------------------------------
+
+write_host_configs() {
+	local db
+	db=$(pg_conninfo)
+	cat >"$STATE/etc/controller.conf" <<EOF
+# gureum-controller, written by deploy/lab/lab.sh
+database = $db
+identity_listen = 0.0.0.0:5000
+compute_listen = 0.0.0.0:8774
+public_host = $HOST_IP
+cluster_secret_file = $STATE/secret
+admin_user = admin
+admin_project = admin
+admin_password_file = $STATE/admin-password
+heartbeat_interval = $HEARTBEAT
+region = RegionOne
+EOF
+	cat >"$STATE/etc/image.conf" <<EOF
+# gureum-image, written by deploy/lab/lab.sh
+database = $db
+listen = 0.0.0.0:9292
+public_host = $HOST_IP
+store_dir = $STATE/images
+identity_url = http://$HOST_IP:5000
+cluster_secret_file = $STATE/secret
+EOF
+}
+
+# write_node_configs NODE: compute.conf and network.conf in NODE's dir.
+write_node_configs() {
+	local d ip=${NODE_IP[$1]}
+	d=$(node_dir "$1")
+	cat >"$d/compute.conf" <<EOF
+# gureum-compute on $1, written by deploy/lab/lab.sh
+node_name = $1
+node_ip = $ip
+controller_url = http://$HOST_IP:8774
+cluster_secret_file = $STATE/secret
+libvirt_uri = $(libvirt_uri "$1")
+state_dir = $d/compute
+virt_type = qemu
+heartbeat_interval = $HEARTBEAT
+reserved_host_memory_mb = 256
+EOF
+	cat >"$d/network.conf" <<EOF
+# gureum-network on $1, written by deploy/lab/lab.sh
+node_name = $1
+node_ip = $ip
+controller_url = http://$HOST_IP:8774
+cluster_secret_file = $STATE/secret
+state_dir = $d/network
+heartbeat_interval = $HEARTBEAT
+EOF
+}
+
+write_openrc() {
+	cat >"$STATE/openrc" <<EOF
+# Gureum lab credentials: source $STATE/openrc
+export OS_AUTH_URL=$IDENTITY_URL
+export OS_USERNAME=admin
+export OS_PASSWORD='$(cat "$STATE/admin-password")'
+export OS_PROJECT_NAME=admin
+export OS_USER_DOMAIN_NAME=Default
+export OS_PROJECT_DOMAIN_NAME=Default
+export OS_IDENTITY_API_VERSION=3
+export OS_REGION_NAME=RegionOne
+EOF
+	chmod 600 "$STATE/openrc"
+}
+
+# ---- gureum daemons -----------------------------------------------------------------
+
+build() {
+	say "building (make -C $REPO)"
+	make -C "$REPO" || die "the build failed: see the compiler output above."
+	local b
+	for b in gureum-controller gureum-image gureum-compute gureum-network; do
+		[ -x "$BIN/$b" ] || die "the build made no $BIN/$b."
+	done
+}
+
+# port_free PORT: nothing listens on TCP PORT on any address.
+port_free() { [ -z "$(ss -Hltn "sport = :$1")" ]; }
+
+# answers_or_died NAME URL: URL answers, or the daemon NAME has exited
+# (so that waiting stops early; the caller tells the two apart).
+answers_or_died() {
+	pid_alive "$(pid_from "$STATE/run/$1.pid")" || return 0
+	curl -sf -o /dev/null --max-time 2 "$2"
+}
+
+# host_daemon_up NAME BINARY CONF PORT URL: starts NAME unless it runs,
+# then waits until URL answers.
+host_daemon_up() {
+	local name=$1 bin=$2 conf=$3 port=$4 url=$5 log=$STATE/log/$1.log
+	if running "$STATE/run/$name.pid" "$conf"; then
+		say "$name already running (pid $(pid_from "$STATE/run/$name.pid"))"
+	else
+		port_free "$port" ||
+		    die "TCP port $port is taken by a process the lab did not start (see: ss -ltnp 'sport = :$port')."
+		start_daemon "$name" "$BIN/$bin" --config "$conf"
+		say "$name started (pid $(pid_from "$STATE/run/$name.pid"))"
+	fi
+	wait_for "$WAIT" answers_or_died "$name" "$url" ||
+	    die "$name does not answer $url after ${WAIT} s: read $log"
+	pid_alive "$(pid_from "$STATE/run/$name.pid")" ||
+	    die "$name exited: read $log"
+}
+
+# node_agents_up NODE: gureum-compute and gureum-network inside NODE's
+# namespaces (those of its libvirtd: mount, UTS and network).
+node_agents_up() {
+	local node=$1 d lvpid kind name conf
+	d=$(node_dir "$node")
+	lvpid=$(pid_from "$(libvirtd_pidfile "$node")")
+	for kind in compute network; do
+		name=$node-$kind conf=$d/$kind.conf
+		if running "$STATE/run/$name.pid" "$conf"; then
+			say "$name already running (pid $(pid_from "$STATE/run/$name.pid"))"
+			continue
+		fi
+		start_daemon "$name" nsenter -t "$lvpid" -m -u -n -- \
+		    "$BIN/gureum-$kind" --config "$conf"
+		say "$name started (pid $(pid_from "$STATE/run/$name.pid"))"
+	done
+}
+
+# admin_token: prints a token for the admin user, from X-Subject-Token.
+admin_token() {
+	local body
+	body=$(jq -cn --arg pw "$(cat "$STATE/admin-password")" '{auth: {
+	    identity: {methods: ["password"], password: {user: {name: "admin",
+	        domain: {name: "Default"}, password: $pw}}},
+	    scope: {project: {name: "admin", domain: {name: "Default"}}}}}')
+	curl -sf -D - -o /dev/null -H 'Content-Type: application/json' \
+	    -d "$body" "$IDENTITY_URL/auth/tokens" |
+	    awk 'tolower($1) == "x-subject-token:" { sub(/\r$/, "", $2); print $2 }'
+}
+
+# nodes_up TOKEN: every lab node is listed by the hypervisors API as "up".
+nodes_up() {
+	curl -sf --max-time 2 -H "X-Auth-Token: $1" \
+	    "$COMPUTE_URL/os-hypervisors/detail" |
+	    jq -e --args '[.hypervisors[] | select(.state == "up") |
+	        .hypervisor_hostname] as $up | ($ARGS.positional - $up) == []' \
+	    "${NODES[@]}"
+}
+
+wait_hypervisors() {
+	local token node
+	token=$(admin_token)
+	[ -n "$token" ] ||
+	    die "no admin token from $IDENTITY_URL/auth/tokens: read $STATE/log/controller.log"
+	if wait_for "$WAIT" nodes_up "$token"; then
+		say "the compute API lists ${NODES[*]} as up"
+		return 0
+	fi
+	for node in "${NODES[@]}"; do
+		running "$STATE/run/$node-compute.pid" "$(node_dir "$node")/compute.conf" ||
+		    say "$node-compute is not running"
+	done
+	die "not every node is up in $COMPUTE_URL/os-hypervisors after ${WAIT} s: read $STATE/log/NODE-compute.log and $STATE/log/controller.log"
+}
+
+summary() {
+	local node
+	cat <<EOF
+
+Gureum lab is up.
+  identity  $IDENTITY_URL
+  compute   $COMPUTE_URL
+  image     $IMAGE_URL
+  admin     user admin, password $(cat "$STATE/admin-password"), project admin
+  openrc    source $STATE/openrc
+EOF
+	for node in "${NODES[@]}"; do
+		printf '  %-9s %s (libvirt %s)\n' "$node" "${NODE_IP[$node]}" \
+		    "$(libvirt_uri "$node")"
+	done
+	printf '  logs      %s/log\n\n' "$STATE"
+}
+
+# ---- up / down / status -----------------------------------------------------------
+
+lab_up() {
+	local t0 node host
+	t0=$(now_us)
+	host=$(hostname)
+	[ "$(id -u)" = 0 ] || die "run as root (the lab creates namespaces and bridges)."
+	check_state_path
+	"$HERE/install-deps.sh" || die "installing packages failed (see the apt output above)."
+	[ "$SKIP_DAEMONS" = 1 ] || build
+	make_state
+	pg_up
+	bridge_up
+	write_host_configs
+	if [ "$SKIP_DAEMONS" != 1 ]; then
+		host_daemon_up controller gureum-controller \
+		    "$STATE/etc/controller.conf" 5000 "$IDENTITY_URL"
+		host_daemon_up image gureum-image "$STATE/etc/image.conf" \
+		    9292 "$IMAGE_URL/"
+	fi
+	for node in "${NODES[@]}"; do
+		node_net_up "$node"
+		node_libvirt_config "$node"
+		write_node_configs "$node"
+		node_seed_qemu_caps "$node"
+		node_libvirtd_start "$node"
+		node_libvirtd_wait "$node"
+		[ "$SKIP_DAEMONS" = 1 ] || node_agents_up "$node"
+	done
+	[ "$(hostname)" = "$host" ] ||
+	    die "the machine's hostname changed from '$host' to '$(hostname)': a lab bug."
+	write_openrc
+	summary
+	[ "$SKIP_DAEMONS" = 1 ] || wait_hypervisors
+	say "up in $((($(now_us) - t0) / 1000)) ms"
+}
+
+# node_down NODE: agents, then domains, then libvirtd; then anything
+# still inside the node's netns (helpers the agents started, such as
+# dnsmasq) -- those processes can only be the lab's; then the netns,
+# the veth and the /etc/netns entry.
+node_down() {
+	local node=$1 ns=gureum-$1 d pid
+	d=$(node_dir "$node")
+	stop_pidfile "$STATE/run/$node-network.pid" "$d/network.conf" "$node-network"
+	stop_pidfile "$STATE/run/$node-compute.pid" "$d/compute.conf" "$node-compute"
+	if libvirtd_running "$node"; then
+		node_destroy_domains "$node"
+	fi
+	stop_pidfile "$(libvirtd_pidfile "$node")" "$(libvirtd_pidfile "$node")" \
+	    "$node-libvirtd"
+	if netns_exists "$ns"; then
+		for pid in $(ip netns pids "$ns"); do
+			pid_alive "$pid" || continue
+			say "stopping pid $pid left in $ns: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+			stop_pid "$pid" "pid $pid in $ns"
+		done
+		ip netns del "$ns"
+		DID_SOMETHING=1
+	fi
+	if link_exists "grl-$node"; then
+		ip link del "grl-$node"
+		DID_SOMETHING=1
+	fi
+	if [ -d "/etc/netns/$ns" ]; then
+		rm -rf "/etc/netns/$ns"
+		DID_SOMETHING=1
+	fi
+}
+
+# netns_dirs_down: /run/netns (a mount made by `ip netns add`) and
+# /etc/netns, only if the lab made them and nobody else uses them now.
+netns_dirs_down() {
+	if [ -e "$STATE/run/netns-mount.ours" ] &&
+	    mountpoint -q /run/netns 2>/dev/null &&
+	    [ -z "$(ip netns list)" ]; then
+		if umount /run/netns; then
+			rmdir /run/netns 2>/dev/null || true
+		fi
+	fi
+	if [ -e "$STATE/run/etc-netns.ours" ]; then
+		rmdir /etc/netns 2>/dev/null || true
+	fi
+}
+
+# state_down: removes STATE, but only a lab state dir (marker file) with
+# nothing mounted below it.
+state_down() {
+	local mounts
+	[ -d "$STATE" ] || return 0
+	mounts=$(findmnt -rn -o TARGET)
+	if grep -q "^$STATE\(/\|$\)" <<<"$mounts"; then
+		die "something is still mounted under $STATE (findmnt); not removing it."
+	fi
+	if [ ! -e "$STATE/.gureum-lab" ] && [ -n "$(ls -A "$STATE")" ]; then
+		die "$STATE has no .gureum-lab marker: not a lab state dir, not removing it."
+	fi
+	rm -rf --one-file-system "$STATE"
+	DID_SOMETHING=1
+}
+
+lab_down() {
+	local node
+	[ "$(id -u)" = 0 ] || die "run as root."
+	check_state_path
+	for node in "${NODES[@]}"; do
+		node_down "$node"
+	done
+	stop_pidfile "$STATE/run/image.pid" "$STATE/etc/image.conf" image
+	stop_pidfile "$STATE/run/controller.pid" "$STATE/etc/controller.conf" controller
+	pg_down
+	if link_exists "$BRIDGE"; then
+		ip link del "$BRIDGE"
+		DID_SOMETHING=1
+	fi
+	netns_dirs_down
+	state_down
+	[ "$DID_SOMETHING" = 0 ] || say "down: everything the lab made is gone"
+}
+
+# show NAME PIDFILE ARG: one status line.
+show() {
+	if running "$2" "$3"; then
+		printf '  %-18s running (pid %s)\n' "$1" "$(pid_from "$2")"
+	else
+		printf '  %-18s not running\n' "$1"
+	fi
+}
+
+lab_status() {
+	local node d
+	check_state_path
+	[ -d "$STATE" ] || { echo "lab: not up ($STATE does not exist)"; return 0; }
+	echo "lab: $STATE"
+	show postgres "$(PG_DATA)/postmaster.pid" "$(PG_DATA)"
+	show controller "$STATE/run/controller.pid" "$STATE/etc/controller.conf"
+	show image "$STATE/run/image.pid" "$STATE/etc/image.conf"
+	for node in "${NODES[@]}"; do
+		d=$(node_dir "$node")
+		show "$node-libvirtd" "$(libvirtd_pidfile "$node")" "$(libvirtd_pidfile "$node")"
+		show "$node-compute" "$STATE/run/$node-compute.pid" "$d/compute.conf"
+		show "$node-network" "$STATE/run/$node-network.pid" "$d/network.conf"
+	done
+}
+
+case ${1:-} in
+up) lab_up ;;
+down) lab_down ;;
+status) lab_status ;;
+-h | --help | help | "") usage ;;
+*) usage >&2; exit 2 ;;
+esac

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The image service: create, upload (streamed, hashed), download (ranges),
+# JSON-patch, tags, listing, visibility between projects, protected images,
+# quotas, interrupted uploads, and bad input.
+. "$(dirname "$0")/../lib/harness.sh"
+
+start_pg
+start_controller
+IMAGE_EXTRA="user_storage_quota_mb = 8" start_image
+ADMIN=$(get_token admin "$ADMIN_PW" admin)
+TOKEN=$ADMIN
+
+# A member alice of project demo.
+api POST "$ID_URL/v3/projects" '{"project":{"name":"demo"}}'
+DEMO=$(jq -r .project.id <<<"$BODY")
+api POST "$ID_URL/v3/users" "{\"user\":{\"name\":\"alice\",\"password\":\"pw\",\"default_project_id\":\"$DEMO\"}}"
+ALICE=$(jq -r .user.id <<<"$BODY")
+api GET "$ID_URL/v3/roles?name=member"
+api PUT "$ID_URL/v3/projects/$DEMO/users/$ALICE/roles/$(jq -r '.roles[0].id' <<<"$BODY")"
+ALICE_TOK=$(get_token alice pw demo)
+
+qemu-img create -q -f qcow2 "$T/disk.qcow2" 1G
+dd if=/dev/urandom of="$T/disk.qcow2" bs=64k count=16 seek=4 conv=notrunc status=none
+
+api POST "$IMG_URL/v2/images" '{"name":"mine","disk_format":"qcow2","container_format":"bare","visibility":"private","hw_disk_bus":"virtio"}'
+expect 201 "create an image record"
+ID=$(jq -r .id <<<"$BODY")
+check "a new image is queued with its property" jqt '.status == "queued" and .hw_disk_bus == "virtio" and .size == null and .owner != null'
+api GET "$IMG_URL/v2/images/$ID/file"
+expect 204 "downloading a queued image is 204"
+
+api PUT "$IMG_URL/v2/images/$ID/file" "" --data-binary @"$T/disk.qcow2" -H 'Content-Type: application/octet-stream'
+expect 204 "upload the bytes"
+api GET "$IMG_URL/v2/images/$ID"
+check "active, with size, md5, sha512 and the qcow2 virtual size" \
+    jqt ".status == \"active\" and .size == $(stat -c %s "$T/disk.qcow2") and
+    .checksum == \"$(md5sum <"$T/disk.qcow2" | cut -d' ' -f1)\" and
+    .os_hash_algo == \"sha512\" and
+    .os_hash_value == \"$(sha512sum <"$T/disk.qcow2" | cut -d' ' -f1)\" and
+    .virtual_size == 1073741824"
+check "no partial file is left in the store" test -z "$(ls -A "$T/images" | grep partial)"
+
+curl -s -D "$T/dl.hdr" -H "X-Auth-Token: $TOKEN" -o "$T/out.qcow2" "$IMG_URL/v2/images/$ID/file"
+check "download gives identical bytes" cmp -s "$T/disk.qcow2" "$T/out.qcow2"
+check "download carries Content-MD5" grep -qi "^content-md5: $(md5sum <"$T/disk.qcow2" | cut -d' ' -f1)" "$T/dl.hdr"
+api GET "$IMG_URL/v2/images/$ID/file" "" -H 'Range: bytes=0-3'
+check "a range request gets 206 and the qcow2 magic" test "$STATUS" = 206 -a "$(head -c 3 "$T/body")" = QFI
+check "with a Content-Range header" test "$(header Content-Range)" = "bytes 0-3/$(stat -c %s "$T/disk.qcow2")"
+api GET "$IMG_URL/v2/images/$ID/file" "" -H 'Range: bytes=99999999-'
+expect_fault 416 "a range past the end"
+
+api PUT "$IMG_URL/v2/images/$ID/file" "" --data-binary @"$T/disk.qcow2" -H 'Content-Type: application/octet-stream'
+expect_fault 409 "upload to an active image"
+
+PATCH=(-H 'Content-Type: application/openstack-images-v2.1-json-patch')
+api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"add","path":"/os_distro","value":"busybox"},{"op":"replace","path":"/name","value":"mine2"},{"op":"replace","path":"/min_ram","value":64}]' "${PATCH[@]}"
+expect 200 "JSON-patch add, replace"
+check "the patch took" jqt '.os_distro == "busybox" and .name == "mine2" and .min_ram == 64'
+api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"remove","path":"/os_distro"}]' "${PATCH[@]}"
+check "JSON-patch remove" jqt 'has("os_distro") | not'
+api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"replace","path":"/status","value":"active"}]' "${PATCH[@]}"
+expect_fault 403 "patching a read-only attribute"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"replace","path":"/name","value":"x"}]'
+expect_fault 415 "patch without the json-patch media type"
+api PATCH "$IMG_URL/v2/images/$ID" '{"op":"replace"}' "${PATCH[@]}"
+expect_fault 400 "a patch that is not a list"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"move","path":"/name","from":"/x"}]' "${PATCH[@]}"
+expect_fault 400 "an unsupported patch operation"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"replace","path":"/disk_format","value":"raw"}]' "${PATCH[@]}"
+expect_fault 403 "changing disk_format of an active image"
+
+api PUT "$IMG_URL/v2/images/$ID/tags/golden"
+expect 204 "add a tag"
+api GET "$IMG_URL/v2/images/$ID"
+check "the tag is there" jqt '.tags == ["golden"]'
+api DELETE "$IMG_URL/v2/images/$ID/tags/golden"
+expect 204 "delete the tag"
+api DELETE "$IMG_URL/v2/images/$ID/tags/golden"
+expect_fault 404 "delete a missing tag"
+
+# Listing: filters, sorting, paging.
+for n in a b c; do api POST "$IMG_URL/v2/images" "{\"name\":\"list-$n\",\"visibility\":\"public\"}"; done
+api GET "$IMG_URL/v2/images?name=list-b"
+check "filter by name" jqt '[.images[].name] == ["list-b"]'
+api GET "$IMG_URL/v2/images?sort=name:asc&limit=2"
+check "sorted by name, limited, with a next link" jqt '[.images[].name] == ["list-a","list-b"] and (.next | test("marker="))'
+api GET "$IMG_URL$(jq -r .next <<<"$BODY")"
+check "the next page continues" jqt '.images[0].name == "list-c"'
+api GET "$IMG_URL/v2/images?status=active"
+check "filter by status" jqt '[.images[].name] == ["mine2"]'
+api GET "$IMG_URL/v2/images?sort_key=nope"
+expect_fault 400 "an unknown sort key"
+api GET "$IMG_URL/v2/images?marker=00000000-0000-0000-0000-000000000000"
+expect_fault 400 "an unknown marker"
+
+# Visibility between projects.
+TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/images/$ID"
+expect_fault 404 "a member cannot see another project's private image"
+TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/images"
+check "a member's list shows the public images only" jqt '[.images[].name] | sort == ["list-a","list-b","list-c"]'
+TOKEN=$ALICE_TOK api POST "$IMG_URL/v2/images" '{"name":"pub","visibility":"public"}'
+expect_fault 403 "a member cannot create a public image"
+TOKEN=$ALICE_TOK api POST "$IMG_URL/v2/images" '{"name":"alices","disk_format":"raw","container_format":"bare"}'
+expect 201 "a member creates a shared image"
+ALICE_IMG=$(jq -r .id <<<"$BODY")
+check "owned by the member's project" jqt ".owner == \"$DEMO\" and .visibility == \"shared\""
+PUB=$(TOKEN=$ADMIN api GET "$IMG_URL/v2/images?name=list-a"; jq -r '.images[0].id' <<<"$BODY")
+TOKEN=$ALICE_TOK api DELETE "$IMG_URL/v2/images/$PUB"
+expect_fault 403 "a member cannot delete a public image of another project"
+
+# Quota (8 MiB per project): a 9 MiB upload is stopped and leaves nothing.
+head -c $((9 << 20)) /dev/urandom >"$T/big.raw"
+TOKEN=$ALICE_TOK api PUT "$IMG_URL/v2/images/$ALICE_IMG/file" "" --data-binary @"$T/big.raw" -H 'Content-Type: application/octet-stream'
+expect_fault 413 "an upload past the quota (declared length)"
+TOKEN=$ALICE_TOK api PUT "$IMG_URL/v2/images/$ALICE_IMG/file" "" --data-binary @"$T/big.raw" -H 'Content-Type: application/octet-stream' -H 'Transfer-Encoding: chunked'
+expect_fault 413 "an upload past the quota (chunked, stopped midway)"
+TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/images/$ALICE_IMG"
+check "the image is queued again after a refused upload" jqt '.status == "queued"'
+check "and no file or partial file is left" test -z "$(ls -A "$T/images" | grep -v "^$ID$")"
+
+# An interrupted upload: the client dies halfway.
+head -c $((6 << 20)) /dev/urandom >"$T/mid.raw"
+curl -s -X PUT -H "X-Auth-Token: $ALICE_TOK" -H 'Content-Type: application/octet-stream' \
+    --limit-rate 1M --data-binary @"$T/mid.raw" "$IMG_URL/v2/images/$ALICE_IMG/file" >/dev/null &
+CURL=$!
+saving() { TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/images/$ALICE_IMG"; jqt '.status == "saving"'; }
+check "a slow upload shows the image saving" wait_for 10 saving
+kill -9 "$CURL"; wait "$CURL" 2>/dev/null
+queued() { TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/images/$ALICE_IMG"; jqt '.status == "queued"'; }
+check "killing the client leaves the image queued, not active" wait_for 10 queued
+check "and no partial file" test -z "$(ls -A "$T/images" | grep -v "^$ID$")"
+
+# Protected images.
+api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"replace","path":"/protected","value":true}]' "${PATCH[@]}"
+api DELETE "$IMG_URL/v2/images/$ID"
+expect_fault 403 "a protected image cannot be deleted"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"replace","path":"/protected","value":false}]' "${PATCH[@]}"
+api DELETE "$IMG_URL/v2/images/$ID"
+expect 204 "delete the image"
+check "its file is removed" test ! -e "$T/images/$ID"
+api GET "$IMG_URL/v2/images/$ID"
+expect_fault 404 "a deleted image is gone"
+
+# Bad input: clear 4xx, nothing written.
+COUNT=$(psql_q "SELECT count(*) FROM images")
+api POST "$IMG_URL/v2/images" '{"name":"x","disk_format":"vmdk"}'
+expect_fault 400 "an unsupported disk_format"
+api POST "$IMG_URL/v2/images" '{"name":"x","../etc":"y"}'
+expect_fault 400 "a property name with a path separator"
+api POST "$IMG_URL/v2/images" '{"name":"x","os_distro":"a\u0007b"}'
+expect_fault 400 "a property value with a control character"
+api POST "$IMG_URL/v2/images" '{"name":"x\ny"}'
+expect_fault 400 "a name with a control character"
+api POST "$IMG_URL/v2/images" '{"name":"x","size":5}'
+expect_fault 403 "a read-only attribute at create"
+api POST "$IMG_URL/v2/images" '{"name":"x","os_distro":5}'
+expect_fault 400 "a non-string property value"
+api POST "$IMG_URL/v2/images" '{"name":'
+expect_fault 400 "malformed JSON"
+check "nothing was written" test "$(psql_q "SELECT count(*) FROM images")" = "$COUNT"
+api GET "$IMG_URL/v2/images/no-such-image"
+expect_fault 404 "an unknown image id"
+TOKEN= api GET "$IMG_URL/v2/images"
+expect_fault 401 "no token"
+finish

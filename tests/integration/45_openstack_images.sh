@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The stock openstack CLI against the image service: create with a file,
+# list, show, save (identical bytes), set a property, delete.
+. "$(dirname "$0")/../lib/harness.sh"
+
+start_pg
+start_controller
+start_image
+export OS_AUTH_URL=$ID_URL/v3 OS_USERNAME=admin OS_PASSWORD=$ADMIN_PW \
+    OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
+    OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 \
+    OS_REGION_NAME=RegionOne
+os() { /usr/bin/openstack "$@" 2>"$T/os.err"; }
+
+qemu-img create -q -f qcow2 "$T/tiny.qcow2" 64M
+dd if=/dev/urandom of="$T/tiny.qcow2" bs=64k count=8 seek=4 conv=notrunc status=none
+OUT=$(os image create --disk-format qcow2 --container-format bare --file "$T/tiny.qcow2" --property hw_disk_bus=virtio mine -f json)
+check "openstack image create --file" jqt '.name == "mine" and .disk_format == "qcow2"' "$OUT"
+OUT=$(os image list -f json)
+check "openstack image list shows it" jqt '[.[].Name] == ["mine"]' "$OUT"
+OUT=$(os image show mine -f json)
+check "openstack image show: active, checksum and property" \
+    jqt ".status == \"active\" and .checksum == \"$(md5sum <"$T/tiny.qcow2" | cut -d' ' -f1)\" and (.properties.hw_disk_bus == \"virtio\")" "$OUT"
+os image save --file "$T/out.qcow2" mine
+check "openstack image save gives identical bytes" cmp -s "$T/tiny.qcow2" "$T/out.qcow2"
+os image set --property os_distro=busybox mine
+OUT=$(os image show mine -f json)
+check "openstack image set --property" jqt '.properties.os_distro == "busybox"' "$OUT"
+os image delete mine
+check "openstack image delete" test -z "$(os image list -f value)"
+finish
