@@ -115,6 +115,8 @@ gr_agent_run(struct gr_agent *a)
 		} else {
 			gr_warn("heartbeat failed, will retry: %s", gr_err_msg());
 		}
+		if (a->tick)
+			a->tick(a->ctx);
 		/* Sleeps one interval, or returns at once on a stop signal. */
 		if (sigtimedwait(&set, NULL, &ts) >= 0)
 			return 0;

@@ -21,6 +21,8 @@ struct gr_agent {
 	/* Returns a new inventory object, or NULL (with the error) to skip
 	 * inventory this beat. May be NULL. */
 	json_t		*(*inventory)(void *ctx);
+	/* Periodic work after each heartbeat (may be NULL). */
+	void		(*tick)(void *ctx);
 	void		*ctx;
 };
 

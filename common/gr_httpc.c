@@ -103,3 +103,89 @@ gr_httpc_resp_free(struct gr_httpc_resp *resp)
 	free(resp->body);
 	resp->body = NULL;
 }
+
+struct fetch {
+	int	(*sink)(void *, const char *, size_t);
+	void	*ctx;
+	long	 status;
+	int	 sink_failed;
+	CURL	*curl;
+	struct gr_buf err;	/* body of an error answer, for the message */
+};
+
+static size_t
+on_fetch(char *p, size_t size, size_t n, void *cls)
+{
+	struct fetch *f = cls;
+
+	if (f->status == 0)
+		curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &f->status);
+	if (f->status != 200) {
+		gr_buf_add(&f->err, p, size * n);
+		return size * n;
+	}
+	if (f->sink(f->ctx, p, size * n) < 0) {
+		f->sink_failed = 1;
+		return 0;
+	}
+	return size * n;
+}
+
+int
+gr_httpc_fetch(const char *url, const char *secret, long timeout_s,
+    int (*sink)(void *ctx, const char *data, size_t len), void *ctx)
+{
+	struct fetch f = { sink, ctx, 0, 0, NULL, GR_BUF_INIT(4096) };
+	struct curl_slist *hdrs = NULL;
+	char line[128], sig[GR_SHA256_HEX];
+	CURLcode rc;
+	int ret = -1;
+
+	if ((f.curl = curl_easy_init()) == NULL) {
+		gr_error(GR_ERR_INTERNAL, "curl_easy_init failed.");
+		return -1;
+	}
+	if (secret) {
+		char *path = gr_xstrdup(url_path(url));
+		long long ts = (long long)time(NULL);
+
+		path[strcspn(path, "?")] = '\0';
+		gr_sign(secret, "GET", path, ts, NULL, 0, sig);
+		free(path);
+		snprintf(line, sizeof(line), "X-Gureum-Timestamp: %lld", ts);
+		hdrs = curl_slist_append(hdrs, line);
+		snprintf(line, sizeof(line), "X-Gureum-Signature: %s", sig);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	curl_easy_setopt(f.curl, CURLOPT_URL, url);
+	curl_easy_setopt(f.curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(f.curl, CURLOPT_NOSIGNAL, 1L);
+	/* Stalls, not slow transfers, are failures: under 1 KiB/s for 30 s. */
+	curl_easy_setopt(f.curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+	curl_easy_setopt(f.curl, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(f.curl, CURLOPT_TIMEOUT, timeout_s);
+	curl_easy_setopt(f.curl, CURLOPT_WRITEFUNCTION, on_fetch);
+	curl_easy_setopt(f.curl, CURLOPT_WRITEDATA, &f);
+	rc = curl_easy_perform(f.curl);
+	if (f.status == 0)
+		curl_easy_getinfo(f.curl, CURLINFO_RESPONSE_CODE, &f.status);
+	if (f.sink_failed)
+		goto out;	/* the sink recorded its error */
+	if (rc != CURLE_OK) {
+		gr_error(GR_ERR_UNAVAILABLE, "GET %s failed: %s.", url,
+		    curl_easy_strerror(rc));
+		goto out;
+	}
+	if (f.status != 200) {
+		gr_error(f.status == 404 ? GR_ERR_NOT_FOUND : GR_ERR_UNAVAILABLE,
+		    "GET %s answered %ld: %.200s", url, f.status,
+		    f.err.data ? f.err.data : "");
+		goto out;
+	}
+	ret = 0;
+out:
+	gr_buf_free(&f.err);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(f.curl);
+	return ret;
+}

@@ -26,4 +26,13 @@ int gr_httpc_json(const char *method, const char *url, const json_t *body,
     const char *secret, long timeout_ms, struct gr_httpc_resp *resp);
 void gr_httpc_resp_free(struct gr_httpc_resp *resp);
 
+/*
+ * GETs url (signed with secret when not NULL), handing each chunk of a 200
+ * response to sink(ctx, data, len), which returns 0 or -1 to stop. Returns
+ * 0 when the whole body arrived, -1 with the error otherwise (including any
+ * status but 200). The body is never held in memory.
+ */
+int gr_httpc_fetch(const char *url, const char *secret, long timeout_s,
+    int (*sink)(void *ctx, const char *data, size_t len), void *ctx);
+
 #endif

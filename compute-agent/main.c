@@ -1,9 +1,10 @@
 /*
- * gureum-compute: the node agent that owns libvirt. For now it registers
- * the node, reports its inventory and sends heartbeats; instances come with
- * the compute issue.
+ * gureum-compute: the node agent that owns libvirt. It registers the node,
+ * reports its inventory with each heartbeat, and serves the controller's
+ * calls (signed with the cluster secret): so far the node's image cache.
  * Usage: gureum-compute --config FILE
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,54 +13,129 @@
 
 #include <curl/curl.h>
 
+#include "agent.h"
 #include "gr_agent.h"
+#include "gr_auth.h"
 #include "gr_conf.h"
 #include "gr_err.h"
 #include "gr_log.h"
+#include "gr_util.h"
 #include "inventory.h"
+
+/* What the heartbeat loop carries for this agent. */
+struct compute {
+	struct inv_ctx	 inv;
+	struct imgcache	 cache;
+};
+
+static const char *agent_secret;
+
+static json_t *
+collect(void *ctx)
+{
+	return inv_collect(&((struct compute *)ctx)->inv);
+}
+
+static void
+tick(void *ctx)
+{
+	imgcache_prune(&((struct compute *)ctx)->cache);
+}
+
+static int
+authorize(struct gr_req *req, enum gr_policy policy)
+{
+	return gr_auth_check(req, policy, agent_secret);
+}
+
+/* The image service's URL: the setting, or the controller's host on 9292. */
+static char *
+image_url(const struct gr_conf *c, const char *controller)
+{
+	const char *v = gr_conf_get(c, "image_url", NULL);
+	const char *h = strstr(controller, "://");
+	size_t n;
+
+	if (v)
+		return gr_xstrdup(v);
+	h = h ? h + 3 : controller;
+	n = strcspn(h, ":/");
+	return gr_xasprintf("http://%.*s:9292", (int)n, h);
+}
+
+static int
+setup(const struct gr_conf *c, struct gr_agent *a, struct compute *comp,
+    char **imgurl)
+{
+	struct inv_ctx *inv = &comp->inv;
+	long max_age;
+
+	if (gr_agent_conf(a, c, "compute") < 0 ||
+	    gr_conf_int(c, "reserved_host_memory_mb", 512, 0, 1 << 30,
+	    &inv->reserved_mb) < 0 ||
+	    gr_conf_int(c, "image_cache_max_age", 86400, 0, 1L << 30,
+	    &max_age) < 0)
+		return -1;
+	inv->uri = gr_conf_get(c, "libvirt_uri", "qemu:///system");
+	inv->state_dir = gr_conf_get(c, "state_dir", "/var/lib/gureum/compute");
+	inv->virt_type = gr_conf_get(c, "virt_type", "qemu");
+	if (strcmp(inv->virt_type, "qemu") != 0 && strcmp(inv->virt_type,
+	    "kvm") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "%s: virt_type must be 'qemu' (TCG) "
+		    "or 'kvm', not '%s'.", c->path, inv->virt_type);
+		return -1;
+	}
+	if (mkdir(inv->state_dir, 0755) < 0 && errno != EEXIST) {
+		gr_error(GR_ERR_SYSTEM, "Cannot create the state directory '%s': "
+		    "%s.", inv->state_dir, strerror(errno));
+		return -1;
+	}
+	*imgurl = image_url(c, a->controller_url);
+	if (inv_connect(inv) < 0 || imgcache_init(&comp->cache, inv->state_dir,
+	    *imgurl, a->secret, max_age) < 0)
+		return -1;
+	agent_api_init(&comp->cache);
+	agent_secret = a->secret;
+	a->inventory = collect;
+	a->tick = tick;
+	a->ctx = comp;
+	return 0;
+}
 
 static int
 run(const struct gr_conf *c)
 {
-	struct gr_agent a;
-	struct inv_ctx inv = { 0 };
+	struct gr_agent a = { 0 };
+	struct compute comp = { 0 };
+	struct gr_http *http = NULL;
+	struct gr_http_conf hc = { .name = "compute-agent",
+	    .routes = agent_routes, .nroutes = agent_nroutes,
+	    .body_limit = 1 << 20, .fault_style = GR_FAULT_COMPUTE,
+	    .threads = 4, .authorize = authorize, .free_auth = gr_auth_free };
+	GR_AUTOFREE char *deflisten = NULL, *imgurl = NULL;
 	sigset_t set;
 	int ret = -1;
 
-	if (gr_agent_conf(&a, c, "compute") < 0 ||
-	    gr_conf_int(c, "reserved_host_memory_mb", 512, 0, 1 << 30,
-	    &inv.reserved_mb) < 0)
+	if (setup(c, &a, &comp, &imgurl) < 0)
 		goto out;
-	inv.uri = gr_conf_get(c, "libvirt_uri", "qemu:///system");
-	inv.state_dir = gr_conf_get(c, "state_dir", "/var/lib/gureum/compute");
-	inv.virt_type = gr_conf_get(c, "virt_type", "qemu");
-	if (strcmp(inv.virt_type, "qemu") != 0 && strcmp(inv.virt_type,
-	    "kvm") != 0) {
-		gr_error(GR_ERR_BAD_REQUEST, "%s: virt_type must be 'qemu' (TCG) "
-		    "or 'kvm', not '%s'.", c->path, inv.virt_type);
-		goto out;
-	}
-	if (mkdir(inv.state_dir, 0755) < 0 && access(inv.state_dir, W_OK) < 0) {
-		gr_error(GR_ERR_SYSTEM, "Cannot create the state directory '%s'.",
-		    inv.state_dir);
-		goto out;
-	}
-	if (inv_connect(&inv) < 0)
-		goto out;
-	a.inventory = inv_collect;
-	a.ctx = &inv;
-
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	gr_info("node %s (%s), libvirt %s, virt_type %s", a.host, a.host_ip,
-	    inv.uri, inv.virt_type);
+	deflisten = gr_xasprintf("%s:8780", a.host_ip);
+	hc.listen = gr_conf_get(c, "listen", deflisten);
+	if ((http = gr_http_start(&hc)) == NULL)
+		goto out;
+	gr_info("node %s (%s), libvirt %s, virt_type %s, images from %s",
+	    a.host, a.host_ip, comp.inv.uri, comp.inv.virt_type, imgurl);
 	ret = gr_agent_run(&a);
 	gr_info("stopping");
 out:
-	inv_close(&inv);
+	gr_http_stop(http);
+	if (comp.cache.dir)
+		imgcache_free(&comp.cache);
+	inv_close(&comp.inv);
 	gr_agent_free(&a);
 	return ret;
 }

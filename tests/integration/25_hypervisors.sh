@@ -20,6 +20,7 @@ state_dir = $T/compute
 virt_type = qemu
 heartbeat_interval = 1
 reserved_host_memory_mb = 256
+listen = 127.0.0.1:$(free_port)
 CONF
 start_daemon compute gureum-compute "$T/compute.conf"
 
