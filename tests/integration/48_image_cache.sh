@@ -89,4 +89,14 @@ check "the unused old entry is gone" test ! -e "$UNUSED"
 check "the entry an instance links to stays" test -e "$CACHED"
 signed_api POST "http://$AGENT/v1/images/$ID3/cache"
 check "a pruned image is downloaded again when needed" jqt '.downloaded == true'
+
+# Deleting an image record that an instance uses: the record goes, the
+# node keeps the base file while an instance disk links to it.
+api DELETE "$IMG_URL/v2/images/$ID"
+expect 204 "delete the record of an image in use"
+signed_api POST "http://$AGENT/v1/images/prune"
+check "its cached base stays while an instance links to it" test -e "$CACHED"
+rm "$T/compute/instances/i1/base"
+signed_api POST "http://$AGENT/v1/images/prune"
+check "and goes once no instance does" test ! -e "$CACHED"
 finish

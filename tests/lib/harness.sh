@@ -117,7 +117,7 @@ psql_q() {
 # start_daemon NAME BINARY CONFIG: background, log in $T/NAME.log.
 start_daemon() {
 	local name=$1 bin=$2 conf=$3
-	"$GUREUM_BIN/$bin" --config "$conf" >"$T/$name.log" 2>&1 &
+	"${DAEMON_BIN:-$GUREUM_BIN}/$bin" --config "$conf" >"$T/$name.log" 2>&1 &
 	PIDS+=($!)
 	eval "${name}_PID=$!"
 }
