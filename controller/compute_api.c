@@ -398,6 +398,8 @@ const struct gr_route compute_routes[] = {
 	{ "GET",  "/v2.1/os-hypervisors/{id}/uptime",	hv_uptime,	GR_POLICY_ADMIN },
 	{ "GET",  "/v2.1/os-aggregates",		aggregates,	GR_POLICY_ADMIN },
 	{ "POST", "/internal/v1/agents/heartbeat",	agent_heartbeat, GR_POLICY_AGENT },
+	/* flavors.c, keypairs.c, quotas.c */
+	/* servers.c */
 };
 const size_t compute_nroutes = sizeof(compute_routes) /
     sizeof(compute_routes[0]);

@@ -50,6 +50,10 @@ int identity_bootstrap(const char *user, const char *password,
 extern const struct gr_route compute_routes[];
 extern const size_t compute_nroutes;
 void compute_decorate(struct gr_req *req, struct gr_resp *resp);
+/* flavors.c, keypairs.c, quotas.c: handlers listed in compute_routes */
+
+/* servers.c: handlers listed in compute_routes */
+
 /* Checks the requested microversion, then the token (auth_authorize). */
 int compute_authorize(struct gr_req *req, enum gr_policy policy);
 
