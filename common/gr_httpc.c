@@ -32,9 +32,10 @@ url_path(const char *url)
 	return p ? p : "/";
 }
 
-int
-gr_httpc_json(const char *method, const char *url, const json_t *body,
-    const char *secret, long timeout_ms, struct gr_httpc_resp *resp)
+static int
+request(const char *method, const char *url, const json_t *body,
+    const char *secret, const char *token, long timeout_ms,
+    struct gr_httpc_resp *resp)
 {
 	struct gr_buf b = GR_BUF_INIT(RESP_LIMIT);
 	struct curl_slist *hdrs = NULL;
@@ -54,6 +55,10 @@ gr_httpc_json(const char *method, const char *url, const json_t *body,
 	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
 	hdrs = curl_slist_append(hdrs, "Expect:");
+	if (token) {
+		snprintf(line, sizeof(line), "X-Auth-Token: %.80s", token);
+		hdrs = curl_slist_append(hdrs, line);
+	}
 	if (secret) {
 		/* Sign the path as the server will see it (no query). */
 		char *path = gr_xstrdup(url_path(url));
@@ -95,6 +100,21 @@ out:
 	curl_easy_cleanup(c);
 	free(text);
 	return ret;
+}
+
+int
+gr_httpc_json(const char *method, const char *url, const json_t *body,
+    const char *secret, long timeout_ms, struct gr_httpc_resp *resp)
+{
+	return request(method, url, body, secret, NULL, timeout_ms, resp);
+}
+
+int
+gr_httpc_get_token(const char *url, const char *token, long timeout_ms,
+    struct gr_httpc_resp *resp)
+{
+	return request("GET", url, NULL, NULL, token ? token : "", timeout_ms,
+	    resp);
 }
 
 void

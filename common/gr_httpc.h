@@ -25,6 +25,9 @@ struct gr_httpc_resp {
 int gr_httpc_json(const char *method, const char *url, const json_t *body,
     const char *secret, long timeout_ms, struct gr_httpc_resp *resp);
 void gr_httpc_resp_free(struct gr_httpc_resp *resp);
+/* GETs a JSON document on behalf of a user, sending their X-Auth-Token. */
+int gr_httpc_get_token(const char *url, const char *token, long timeout_ms,
+    struct gr_httpc_resp *resp);
 
 /*
  * GETs url (signed with secret when not NULL), handing each chunk of a 200
