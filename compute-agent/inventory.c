@@ -69,7 +69,7 @@ inv_collect(void *p)
 	}
 	total = (unsigned long long)sv.f_blocks * sv.f_frsize;
 	avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
-	return json_pack("{s:i,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:{s:s,s:s,s:s,"
+	json_t *o = json_pack("{s:i,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:{s:s,s:s,s:s,"
 	    "s:{s:i,s:i,s:i},s:[]}}",
 	    "pcpus", (int)ni.cpus,
 	    "memory_mb", (json_int_t)(ni.memory / 1024),
@@ -84,4 +84,12 @@ inv_collect(void *p)
 	    "topology", "sockets", (int)(ni.sockets * ni.nodes),
 	    "cores", (int)ni.cores, "threads", (int)ni.threads,
 	    "features");
+	json_object_update_new(o, json_pack("{s:f,s:f,s:f,s:f,s:I,s:s}",
+	    "cpu_allocation_ratio", ctx->ratios[0],
+	    "ram_allocation_ratio", ctx->ratios[1],
+	    "disk_allocation_ratio", ctx->ratios[2],
+	    "thin_disk_allocation_ratio", ctx->ratios[3],
+	    "reserved_vcpus", (json_int_t)ctx->reserved_vcpus,
+	    "agent_url", ctx->agent_url));
+	return o;
 }

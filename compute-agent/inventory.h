@@ -15,6 +15,9 @@ struct inv_ctx {
 	const char	*state_dir;	/* instance files live here */
 	const char	*virt_type;	/* "qemu" (TCG) or "kvm" */
 	long		 reserved_mb;	/* reserved_host_memory_mb */
+	long		 reserved_vcpus; /* vCPU slots kept back */
+	double		 ratios[4];	/* cpu, ram, disk, thin disk overcommit */
+	char		*agent_url;	/* where the controller reaches us */
 	virConnectPtr	 conn;		/* reopened when it drops */
 };
 

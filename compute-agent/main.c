@@ -63,6 +63,34 @@ image_url(const struct gr_conf *c, const char *controller)
 	return gr_xasprintf("http://%.*s:9292", (int)n, h);
 }
 
+/* Overcommit settings this node reports (DESIGN.md section 1). */
+static int
+conf_ratios(const struct gr_conf *c, struct inv_ctx *inv)
+{
+	static const char *const keys[4] = { "cpu_allocation_ratio",
+	    "ram_allocation_ratio", "disk_allocation_ratio",
+	    "thin_disk_allocation_ratio" };
+	static const double defaults[4] = { 4.0, 1.0, 1.0, 2.0 };
+
+	for (int i = 0; i < 4; i++) {
+		const char *v = gr_conf_get(c, keys[i], NULL);
+		char *end;
+
+		inv->ratios[i] = defaults[i];
+		if (v == NULL)
+			continue;
+		inv->ratios[i] = strtod(v, &end);
+		if (*end || end == v || inv->ratios[i] <= 0 ||
+		    inv->ratios[i] > 1000) {
+			gr_error(GR_ERR_BAD_REQUEST, "%s: '%s' must be a number "
+			    "above 0, not '%s'.", c->path, keys[i], v);
+			return -1;
+		}
+	}
+	return gr_conf_int(c, "reserved_vcpus", 0, 0, 4096,
+	    &inv->reserved_vcpus);
+}
+
 static int
 setup(const struct gr_conf *c, struct gr_agent *a, struct compute *comp,
     char **imgurl)
@@ -75,6 +103,8 @@ setup(const struct gr_conf *c, struct gr_agent *a, struct compute *comp,
 	    &inv->reserved_mb) < 0 ||
 	    gr_conf_int(c, "image_cache_max_age", 86400, 0, 1L << 30,
 	    &max_age) < 0)
+		return -1;
+	if (conf_ratios(c, inv) < 0)
 		return -1;
 	inv->uri = gr_conf_get(c, "libvirt_uri", "qemu:///system");
 	inv->state_dir = gr_conf_get(c, "state_dir", "/var/lib/gureum/compute");
@@ -125,6 +155,9 @@ run(const struct gr_conf *c)
 	signal(SIGPIPE, SIG_IGN);
 	deflisten = gr_xasprintf("%s:8780", a.host_ip);
 	hc.listen = gr_conf_get(c, "listen", deflisten);
+	/* The controller calls us on the node's address and our port. */
+	comp.inv.agent_url = gr_xasprintf("http://%s:%s", a.host_ip,
+	    strrchr(hc.listen, ':') ? strrchr(hc.listen, ':') + 1 : "8780");
 	if ((http = gr_http_start(&hc)) == NULL)
 		goto out;
 	gr_info("node %s (%s), libvirt %s, virt_type %s, images from %s",
@@ -136,6 +169,7 @@ out:
 	if (comp.cache.dir)
 		imgcache_free(&comp.cache);
 	inv_close(&comp.inv);
+	free(comp.inv.agent_url);
 	gr_agent_free(&a);
 	return ret;
 }

@@ -121,11 +121,15 @@ compute_decorate(struct gr_req *req, struct gr_resp *resp)
 	"n.pcpus, n.memory_mb, n.disk_gb, n.disk_used_gb, " \
 	"n.reserved_host_memory_mb, n.cpu_info, n.enabled, " \
 	"coalesce(a.last_seen > now() - make_interval(secs => $1), false), " \
-	"coalesce(extract(epoch FROM now() - n.booted_at)::bigint, 0)"
+	"coalesce(extract(epoch FROM now() - n.booted_at)::bigint, 0), " \
+	"coalesce(u.vcpus, 0), coalesce(u.mem, 0), coalesce(u.disk, 0), " \
+	"coalesce(u.n, 0)"
 
 #define HV_FROM \
 	" FROM compute_nodes n LEFT JOIN agents a ON a.host = n.host AND " \
-	"a.kind = 'compute'"
+	"a.kind = 'compute' LEFT JOIN (SELECT host, sum(vcpus) AS vcpus, " \
+	"sum(memory_mb) AS mem, sum(disk_gb) AS disk, count(*) AS n FROM " \
+	"allocations GROUP BY host) u ON u.host = n.host"
 
 static long
 col_l(PGresult *r, int i, int c)
@@ -146,8 +150,9 @@ hypervisor_json(PGresult *r, int i, int detail)
 	    "status", PQgetvalue(r, i, 11)[0] == 't' ? "enabled" : "disabled");
 	if (!detail)
 		return h;
-	/* Instances come with the compute issue; until then nothing is used
-	 * but the host's reserved memory, as Nova reports it. */
+	/* Used = what instances claim (allocations), plus, for memory, what
+	 * is reserved for the host, as Nova reports it. */
+	long vused = col_l(r, i, 14), mused = col_l(r, i, 15) + res;
 	json_object_update_new(h, json_pack("{s:s,s:I,s:s,s:i,s:I,s:I,s:i,s:I,"
 	    "s:I,s:I,s:I,s:i,s:i,s:I,s:{s:i,s:s,s:n},s:s}",
 	    "hypervisor_type", PQgetvalue(r, i, 3),
@@ -156,13 +161,13 @@ hypervisor_json(PGresult *r, int i, int detail)
 	    "vcpus", (int)col_l(r, i, 5),
 	    "memory_mb", (json_int_t)mem,
 	    "local_gb", (json_int_t)disk,
-	    "vcpus_used", 0,
-	    "memory_mb_used", (json_int_t)res,
+	    "vcpus_used", (int)vused,
+	    "memory_mb_used", (json_int_t)mused,
 	    "local_gb_used", (json_int_t)used,
-	    "free_ram_mb", (json_int_t)(mem - res),
+	    "free_ram_mb", (json_int_t)(mem - mused),
 	    "free_disk_gb", (json_int_t)(disk - used),
 	    "current_workload", 0,
-	    "running_vms", 0,
+	    "running_vms", (int)col_l(r, i, 17),
 	    "disk_available_least", (json_int_t)(disk - used),
 	    "service", "id", (int)col_l(r, i, 0), "host", PQgetvalue(r, i, 1),
 	    "disabled_reason",
@@ -307,6 +312,48 @@ aggregates(struct gr_req *req, struct gr_resp *resp)
 
 /* ---- agents ---- */
 
+/* Overcommit settings and the agent's own URL, optional in a report. */
+static int
+store_ratios(const char *host, json_t *inv)
+{
+	static const char *const keys[] = { "cpu_allocation_ratio",
+	    "ram_allocation_ratio", "disk_allocation_ratio",
+	    "thin_disk_allocation_ratio" };
+	char v[4][32];
+	const char *url = NULL;
+	long long rv = 0;
+
+	for (int i = 0; i < 4; i++) {
+		json_t *x = json_object_get(inv, keys[i]);
+
+		if (x == NULL) {
+			v[i][0] = '\0';
+			continue;
+		}
+		if (!json_is_number(x) || json_number_value(x) <= 0 ||
+		    json_number_value(x) > 1000) {
+			gr_error(GR_ERR_BAD_REQUEST, "'%s' must be a number above "
+			    "0.", keys[i]);
+			return -1;
+		}
+		snprintf(v[i], sizeof(v[i]), "%g", json_number_value(x));
+	}
+	if (gr_json_str(inv, "agent_url", 0, 200, &url) < 0 ||
+	    gr_json_int(inv, "reserved_vcpus", 0, 0, 4096, &rv) < 0)
+		return -1;
+	char rvs[24];
+	snprintf(rvs, sizeof(rvs), "%lld", rv);
+	const char *p[7] = { host, v[0][0] ? v[0] : NULL, v[1][0] ? v[1] : NULL,
+	    v[2][0] ? v[2] : NULL, v[3][0] ? v[3] : NULL, url, rvs };
+	return gr_db_exec("UPDATE compute_nodes SET cpu_allocation_ratio = "
+	    "coalesce($2::float8, cpu_allocation_ratio), ram_allocation_ratio = "
+	    "coalesce($3::float8, ram_allocation_ratio), disk_allocation_ratio = "
+	    "coalesce($4::float8, disk_allocation_ratio), "
+	    "thin_disk_allocation_ratio = coalesce($5::float8, "
+	    "thin_disk_allocation_ratio), agent_url = coalesce($6, agent_url), "
+	    "reserved_vcpus = $7::integer WHERE host = $1", 7, p);
+}
+
 /* Inventory a compute agent reports with its heartbeat. */
 static int
 store_inventory(const char *host, const char *ip, json_t *inv)
@@ -345,7 +392,7 @@ store_inventory(const char *host, const char *ip, json_t *inv)
 	    "hypervisor_type = $3, hypervisor_version = $4, virt_type = $5, "
 	    "pcpus = $6, memory_mb = $7, disk_gb = $8, disk_used_gb = $9, "
 	    "reserved_host_memory_mb = $10, cpu_info = $11, updated_at = now()",
-	    11, p);
+	    11, p) < 0 ? -1 : store_ratios(host, inv);
 }
 
 static int
