@@ -24,6 +24,9 @@ struct ctl_conf {
 	long	 compute_port;
 	long	 image_port;
 	long	 network_port;
+	long	 build_timeout;		/* s an instance may stay building */
+	long	 task_timeout;		/* s a task may wait for its report */
+	long	 reconcile_interval;	/* s between convergence passes */
 };
 
 extern struct ctl_conf ctl;
@@ -45,6 +48,12 @@ extern const size_t identity_nroutes;
 /* Creates the default roles and the admin user/project if missing. */
 int identity_bootstrap(const char *user, const char *password,
     const char *project);
+
+/* reconcile.c */
+/* One convergence pass (see reconcile.c); -1 with the error. */
+int reconcile_once(void);
+int reconcile_start(void);
+void reconcile_stop_wait(void);
 
 /* compute_api.c */
 extern const struct gr_route compute_routes[];

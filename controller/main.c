@@ -44,7 +44,13 @@ load_conf(const struct gr_conf *c, const char **db, const char **idl,
 	    gr_conf_int(c, "image_port", 9292, 1, 65535, &ctl.image_port) < 0 ||
 	    gr_conf_int(c, "network_port", 9696, 1, 65535,
 	    &ctl.network_port) < 0 ||
-	    gr_conf_int(c, "threads", 4, 1, 64, &threads) < 0)
+	    gr_conf_int(c, "threads", 4, 1, 64, &threads) < 0 ||
+	    gr_conf_int(c, "build_timeout", 600, 5, 86400,
+	    &ctl.build_timeout) < 0 ||
+	    gr_conf_int(c, "task_timeout", 300, 5, 86400,
+	    &ctl.task_timeout) < 0 ||
+	    gr_conf_int(c, "reconcile_interval", 10, 1, 3600,
+	    &ctl.reconcile_interval) < 0)
 		return -1;
 	*idl = gr_conf_get(c, "identity_listen", "0.0.0.0:5000");
 	*cpl = gr_conf_get(c, "compute_listen", "0.0.0.0:8774");
@@ -101,9 +107,12 @@ run(const struct gr_conf *c)
 	    .free_auth = gr_auth_free, .decorate = compute_decorate };
 	if ((cp_http = gr_http_start(&hc)) == NULL)
 		goto out;
+	if (reconcile_start() < 0)
+		goto out;
 	gr_info("ready");
 	sigwait(&set, &sig);
 	gr_info("stopping on signal %d", sig);
+	reconcile_stop_wait();
 	ret = 0;
 out:
 	gr_http_stop(cp_http);
