@@ -4,7 +4,9 @@
  * options as common/gr_http.c (internal polling thread, epoll, a pool of 4
  * threads, 120 s connection timeout, address reuse), so the difference
  * between it and a Gureum API is what Gureum itself adds per request.
- * Usage: hello PORT   (listens on 127.0.0.1:PORT until SIGTERM or SIGINT)
+ * Usage: hello PORT   (listens on 127.0.0.1:PORT until SIGTERM or SIGINT;
+ * with PORT 0 the system picks one). Prints "listening on 127.0.0.1:PORT"
+ * once it accepts connections.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -59,13 +61,15 @@ int
 main(int argc, char **argv)
 {
 	struct MHD_Daemon *d;
-	struct sockaddr_in sa;
+	const union MHD_DaemonInfo *info;
+	struct sockaddr_in sa, bound;
+	socklen_t blen = sizeof(bound);
 	sigset_t set;
 	char *end;
 	unsigned long port;
 	int sig;
 
-	if (argc != 2 || (port = strtoul(argv[1], &end, 10)) == 0 ||
+	if (argc != 2 || (port = strtoul(argv[1], &end, 10), end == argv[1]) ||
 	    *end != '\0' || port > 65535) {
 		fprintf(stderr, "usage: hello PORT\n");
 		return 2;
@@ -90,9 +94,16 @@ main(int argc, char **argv)
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 	    MHD_OPTION_END);
 	if (d == NULL) {
-		fprintf(stderr, "hello: cannot listen on 127.0.0.1:%lu\n", port);
+		fprintf(stderr, "hello: cannot listen on 127.0.0.1:%lu\n",
+		    port);
 		return 1;
 	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+	if (info && getsockname(info->listen_fd, (struct sockaddr *)&bound,
+	    &blen) == 0)
+		port = ntohs(bound.sin_port);
+	printf("listening on 127.0.0.1:%lu\n", port);
+	fflush(stdout);
 	sigwait(&set, &sig);
 	MHD_stop_daemon(d);
 	return 0;

@@ -1,5 +1,8 @@
 /* gr_fault.c - see gr_fault.h. */
+#include <string.h>
+
 #include "gr_fault.h"
+#include "gr_util.h"
 
 const char *
 gr_http_reason(int status)
@@ -37,9 +40,40 @@ compute_key(int status)
 	}
 }
 
+/* A copy of msg with '?' for each byte that does not start a well-formed
+ * UTF-8 character: messages quote what clients sent, and gr_error() may
+ * have cut one inside a character. */
+static char *
+utf8_scrub(const char *msg)
+{
+	size_t n = strlen(msg), i = 0, o = 0;
+	char *out = gr_xmalloc(n + 1);
+
+	while (i < n) {
+		unsigned char c = (unsigned char)msg[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
+		    (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+
+		if (len && len <= n - i && gr_utf8_valid(msg + i, len)) {
+			memcpy(out + o, msg + i, len);
+			o += len;
+			i += len;
+		} else {
+			out[o++] = '?';
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 json_t *
 gr_fault_json(enum gr_fault_style style, int status, const char *msg)
 {
+	GR_AUTOFREE char *clean = NULL;
+
+	if (!gr_utf8_valid(msg, strlen(msg)))
+		msg = clean = utf8_scrub(msg);
 	if (style == GR_FAULT_COMPUTE)
 		return json_pack("{s:{s:i,s:s}}", compute_key(status), "code",
 		    status, "message", msg);

@@ -346,6 +346,14 @@ req_begin(struct gr_http *h, struct MHD_Connection *conn, const char *url,
 	if (gr_uuid(uuid) < 0)
 		strcpy(uuid, "00000000-0000-0000-0000-000000000000");
 	snprintf(req->request_id, sizeof(req->request_id), "req-%s", uuid);
+	/* The method is quoted in messages: it must be an HTTP token. */
+	if (method[0] == '\0' || strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~") !=
+	    strlen(method)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The request method is not an HTTP "
+		    "method.");
+		return -1;
+	}
 	if (!gr_utf8_valid(req->path, strlen(req->path))) {
 		gr_error(GR_ERR_BAD_REQUEST, "The request path is not valid "
 		    "UTF-8.");

@@ -256,7 +256,8 @@ auth_issue(struct gr_req *req, struct gr_resp *resp)
 	/* Read it back through the one path every later request uses. */
 	if ((a = gr_auth_load(hash)) == NULL)
 		return -1;
-	gr_resp_json(resp, 201, token_json(a, 1));
+	gr_resp_json(resp, 201, token_json(a, !gr_req_has_query(req,
+	    "nocatalog")));
 	gr_resp_header(resp, "X-Subject-Token", token);
 	gr_auth_free(a);
 	return 0;
@@ -297,8 +298,8 @@ auth_validate(struct gr_req *req, struct gr_resp *resp)
 
 	if (s == NULL)
 		return -1;
-	gr_resp_json(resp, 200, token_json(s, gr_req_query(req, "nocatalog") ==
-	    NULL));
+	gr_resp_json(resp, 200, token_json(s, !gr_req_has_query(req,
+	    "nocatalog")));
 	gr_resp_header(resp, "X-Subject-Token", gr_req_header(req,
 	    "X-Subject-Token"));
 	gr_auth_free(s);
