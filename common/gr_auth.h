@@ -30,7 +30,19 @@ struct gr_auth {
 /* Loads the context of a token by its SHA-256 hex; NULL with a 401 saying
  * why (unknown, revoked, expired, disabled) or a database error. */
 struct gr_auth *gr_auth_load(const char *token_hash);
+/* The same, always from the database, without touching the cache. */
+struct gr_auth *gr_auth_load_fresh(const char *token_hash);
 void gr_auth_free(void *auth);
+/*
+ * Starts caching validated tokens, with a thread that listens on its own
+ * connection for the database's change notifications and empties the
+ * cache on each (and disables it while not listening). Returns -1 with the
+ * error if the thread cannot start.
+ */
+int gr_auth_cache_start(const char *conninfo);
+void gr_auth_cache_stop(void);
+/* Empties the cache now (after a change made by this process). */
+void gr_auth_flush(void);
 /*
  * The authorize hook of gr_http: checks X-Auth-Token for user/admin
  * routes (403 for a member on an admin route) or the signature of an agent

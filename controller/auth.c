@@ -253,14 +253,27 @@ auth_issue(struct gr_req *req, struct gr_resp *resp)
 	    "expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))",
 	    4, p) < 0)
 		return -1;
-	/* Read it back through the one path every later request uses. */
-	if ((a = gr_auth_load(hash)) == NULL)
+	/* Read it back through the query every later request uses (not
+	 * cached: a token is cached when it is first used). */
+	if ((a = gr_auth_load_fresh(hash)) == NULL)
 		return -1;
 	gr_resp_json(resp, 201, token_json(a, !gr_req_has_query(req,
 	    "nocatalog")));
 	gr_resp_header(resp, "X-Subject-Token", token);
 	gr_auth_free(a);
 	return 0;
+}
+
+static struct gr_auth *
+auth_copy_of(const struct gr_auth *a)
+{
+	struct gr_auth *c = gr_xmalloc(sizeof(*c));
+
+	*c = *a;
+	c->user_name = gr_xstrdup(a->user_name);
+	c->project_name = gr_xstrdup(a->project_name);
+	c->roles = json_incref(a->roles);
+	return c;
 }
 
 /* The subject token of GET/DELETE /v3/auth/tokens, checked against the
@@ -277,6 +290,9 @@ subject(struct gr_req *req, char hash[GR_SHA256_HEX])
 		return NULL;
 	}
 	gr_sha256_hex(tok, strlen(tok), hash);
+	/* Checking one's own token: it was loaded to authorize the call. */
+	if (gr_str_equal_ct(tok, gr_req_header(req, "X-Auth-Token")))
+		return auth_copy_of(gr_auth_of(req));
 	if ((s = gr_auth_load(hash)) == NULL) {
 		/* Keystone answers 404 for a subject token that is not valid. */
 		gr_error(GR_ERR_NOT_FOUND, "%s", gr_err_msg());
@@ -319,6 +335,8 @@ auth_revoke(struct gr_req *req, struct gr_resp *resp)
 	if (gr_db_exec("UPDATE tokens SET revoked = true WHERE hash = $1", 1,
 	    p) < 0)
 		return -1;
+	/* Other daemons hear of it from the database's notification. */
+	gr_auth_flush();
 	gr_resp_empty(resp, 204);
 	return 0;
 }

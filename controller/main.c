@@ -107,12 +107,13 @@ run(const struct gr_conf *c)
 	    .free_auth = gr_auth_free, .decorate = compute_decorate };
 	if ((cp_http = gr_http_start(&hc)) == NULL)
 		goto out;
-	if (reconcile_start() < 0)
+	if (reconcile_start() < 0 || gr_auth_cache_start(db) < 0)
 		goto out;
 	gr_info("ready");
 	sigwait(&set, &sig);
 	gr_info("stopping on signal %d", sig);
 	reconcile_stop_wait();
+	gr_auth_cache_stop();
 	ret = 0;
 out:
 	gr_http_stop(cp_http);

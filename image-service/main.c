@@ -61,13 +61,14 @@ run(const struct gr_conf *c)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if ((h = gr_http_start(&hc)) == NULL)
+	if (gr_auth_cache_start(db) < 0 || (h = gr_http_start(&hc)) == NULL)
 		return -1;
 	gr_info("image store %s, quota %s", img.store_dir, quota_mb ?
 	    "set" : "none");
 	sigwait(&set, &sig);
 	gr_info("stopping on signal %d", sig);
 	gr_http_stop(h);
+	gr_auth_cache_stop();
 	gr_db_close();
 	return 0;
 }

@@ -162,4 +162,12 @@ api GET "$IMG_URL/v2/images/no-such-image"
 expect_fault 404 "an unknown image id"
 TOKEN= api GET "$IMG_URL/v2/images"
 expect_fault 401 "no token"
+
+# The image service caches validated tokens; a revocation at the
+# controller reaches it through the database's notification.
+TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/images"
+expect 200 "alice's token works at the image service (and is cached)"
+TOKEN=$ALICE_TOK api DELETE "$ID_URL/v3/auth/tokens" "" -H "X-Subject-Token: $ALICE_TOK"
+refused() { TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/images"; test "$STATUS" = 401; }
+check "once revoked at the controller, the image service refuses it" wait_for 2 refused
 finish
