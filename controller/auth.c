@@ -2,6 +2,7 @@
  * auth.c - the token API (issue, validate, revoke) and the service
  * catalog. Token validation itself is shared: common/gr_auth.c.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,13 @@ catalog_entry(const char *type, const char *name, long port, const char *path)
 	    "type", type, "name", name);
 }
 
-json_t *
-auth_catalog_json(void)
+/* Built once: the catalog depends only on the configuration. jansson's
+ * reference counts are atomic, so threads may share it read-only. */
+static json_t *catalog;
+static pthread_once_t catalog_once = PTHREAD_ONCE_INIT;
+
+static void
+catalog_build(void)
 {
 	json_t *c = json_array();
 
@@ -50,7 +56,14 @@ auth_catalog_json(void)
 	    ctl.image_port, ""));
 	json_array_append_new(c, catalog_entry("network", "neutron",
 	    ctl.network_port, ""));
-	return c;
+	catalog = c;
+}
+
+json_t *
+auth_catalog_json(void)
+{
+	pthread_once(&catalog_once, catalog_build);
+	return json_incref(catalog);
 }
 
 /* ---- token documents ---- */

@@ -39,7 +39,8 @@ int auth_issue(struct gr_req *req, struct gr_resp *resp);
 int auth_validate(struct gr_req *req, struct gr_resp *resp);
 int auth_revoke(struct gr_req *req, struct gr_resp *resp);
 int auth_catalog(struct gr_req *req, struct gr_resp *resp);
-/* Builds the service catalog the token response carries. */
+/* The service catalog the token response carries (a new reference to a
+ * shared, read-only object). */
 json_t *auth_catalog_json(void);
 
 /* identity.c */
