@@ -266,14 +266,16 @@ done
 echo "(thr: server threads that used >= 10% of a CPU during the row)"
 echo
 
-P50_RATIO=$(ratio "$(field validate 1 3)" "$(field hello 1 3)")
-MEAN_RATIO=$(ratio "$(field validate 1 2)" "$(field hello 1 2)")
-echo "Authenticated GET (b) / hello (a), latency at concurrency 1:" \
+# The goal is about an authenticated GET: the token check plus a small
+# answer (b'). Validation (b) also sends the 2 KiB service catalog back.
+P50_RATIO=$(ratio "$(field domains 1 3)" "$(field hello 1 3)")
+MEAN_RATIO=$(ratio "$(field domains 1 2)" "$(field hello 1 2)")
+echo "Authenticated GET (b') / hello (a), latency at concurrency 1:" \
     "p50 ${P50_RATIO}x, mean ${MEAN_RATIO}x"
 echo "  goal <= ${GOAL_RATIO}x on p50:" \
     "$(verdict "$P50_RATIO" "<=" "$GOAL_RATIO")"
-echo "  for comparison, p50 over hello: token check only (b')" \
-    "$(ratio "$(field domains 1 3)" "$(field hello 1 3)")x, public" \
+echo "  for comparison, p50 over hello: token validation with its catalog" \
+    "(b) $(ratio "$(field validate 1 3)" "$(field hello 1 3)")x, public" \
     "GET /v3 (a') $(ratio "$(field version 1 3)" "$(field hello 1 3)")x"
 echo "Token validation p50: $(field validate 1 3) ms here vs" \
     "${PEER_VALIDATE_MS} ms median for the OpenStack peer (NOTES.md):" \
