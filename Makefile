@@ -59,10 +59,15 @@ $(LIB): $(LIB_OBJ)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+# A unit test may also link a daemon's module: TEST_OBJS_<test>.
+TEST_OBJS_test_vm_xml := $(BUILD)/obj/compute-agent/vm_xml.o
+
+.SECONDEXPANSION:
+$(BUILD)/tests/%: tests/unit/%.c $$(TEST_OBJS_%) $(LIB)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -Icompute-agent -o $@ $< \
+	    $(TEST_OBJS_$*) $(LIB) $(LDLIBS)
 
 tests: $(UNIT_BIN)
 
