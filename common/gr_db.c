@@ -143,11 +143,12 @@ record_failure(PGconn *c, PGresult *r)
 
 /*
  * The name of sql's prepared statement on this connection, preparing it
- * the first time; NULL to run it unprepared (table full, or the server
- * refused to prepare it, in which case running it reports the error).
+ * the first time; NULL to run it unprepared (the table is full). When the
+ * server refuses to prepare it, *err gets its result: the statement is
+ * wrong, and inside a transaction that failure has aborted it already.
  */
 static const char *
-prepared(PGconn *c, const char *sql, int n, char name[16])
+prepared(PGconn *c, const char *sql, int n, char name[16], PGresult **err)
 {
 	unsigned h = 5381;
 	PGresult *r;
@@ -167,8 +168,7 @@ prepared(PGconn *c, const char *sql, int n, char name[16])
 	snprintf(name, 16, "g%d", i);
 	r = PQprepare(c, name, sql, n, NULL);
 	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
-		if (r)
-			PQclear(r);
+		*err = r;
 		return NULL;
 	}
 	PQclear(r);
@@ -184,13 +184,19 @@ gr_db_query(const char *sql, int n, const char *const *params)
 	PGconn *c = conn_get();
 	const char *stmt;
 	char name[16];
-	PGresult *r;
+	PGresult *r = NULL;
 
 	if (c == NULL)
 		return NULL;
 	/* Parameterless statements (BEGIN, COMMIT...) gain nothing. */
 	stmt = n > 0 && PQtransactionStatus(c) != PQTRANS_INERROR ?
-	    prepared(c, sql, n, name) : NULL;
+	    prepared(c, sql, n, name, &r) : NULL;
+	if (r != NULL || (stmt == NULL && PQstatus(c) != CONNECTION_OK)) {
+		record_failure(c, r);
+		if (r)
+			PQclear(r);
+		return NULL;
+	}
 	if (stmt)
 		r = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
 	else

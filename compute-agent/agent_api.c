@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "agent.h"
+#include "instances.h"
 #include "gr_err.h"
 #include "gr_util.h"
 
@@ -52,5 +53,11 @@ prune(struct gr_req *req, struct gr_resp *resp)
 const struct gr_route agent_routes[] = {
 	{ "POST", "/v1/images/{id}/cache",	cache_image,	GR_POLICY_AGENT },
 	{ "POST", "/v1/images/prune",		prune,		GR_POLICY_AGENT },
+	{ "POST", "/v1/instances",		inst_create,	GR_POLICY_AGENT },
+	{ "DELETE", "/v1/instances/{id}",	inst_delete,	GR_POLICY_AGENT },
+	{ "POST", "/v1/instances/{id}/stop",	inst_stop,	GR_POLICY_AGENT },
+	{ "POST", "/v1/instances/{id}/start",	inst_start,	GR_POLICY_AGENT },
+	{ "POST", "/v1/instances/{id}/reboot",	inst_reboot,	GR_POLICY_AGENT },
+	{ "GET",  "/v1/instances/{id}/console",	inst_console,	GR_POLICY_AGENT },
 };
 const size_t agent_nroutes = sizeof(agent_routes) / sizeof(agent_routes[0]);

@@ -20,12 +20,15 @@
 #include "gr_err.h"
 #include "gr_log.h"
 #include "gr_util.h"
+#include "instances.h"
 #include "inventory.h"
 
 /* What the heartbeat loop carries for this agent. */
 struct compute {
 	struct inv_ctx	 inv;
 	struct imgcache	 cache;
+	struct inst_ctx	 inst;
+	int		 resynced;	/* reported libvirt's view once */
 };
 
 static const char *agent_secret;
@@ -39,7 +42,16 @@ collect(void *ctx)
 static void
 tick(void *ctx)
 {
-	imgcache_prune(&((struct compute *)ctx)->cache);
+	struct compute *comp = ctx;
+
+	/* After the first heartbeat (the node is registered), tell the
+	 * controller what libvirt runs: a restarted agent never stops a
+	 * running guest, it reports it. */
+	if (!comp->resynced) {
+		inst_resync(&comp->inst);
+		comp->resynced = 1;
+	}
+	imgcache_prune(&comp->cache);
 }
 
 static int
@@ -96,13 +108,15 @@ setup(const struct gr_conf *c, struct gr_agent *a, struct compute *comp,
     char **imgurl)
 {
 	struct inv_ctx *inv = &comp->inv;
-	long max_age;
+	long max_age, shutdown_timeout;
 
 	if (gr_agent_conf(a, c, "compute") < 0 ||
 	    gr_conf_int(c, "reserved_host_memory_mb", 512, 0, 1 << 30,
 	    &inv->reserved_mb) < 0 ||
 	    gr_conf_int(c, "image_cache_max_age", 86400, 0, 1L << 30,
-	    &max_age) < 0)
+	    &max_age) < 0 ||
+	    gr_conf_int(c, "shutdown_timeout", 10, 0, 3600,
+	    &shutdown_timeout) < 0)
 		return -1;
 	if (conf_ratios(c, inv) < 0)
 		return -1;
@@ -122,7 +136,8 @@ setup(const struct gr_conf *c, struct gr_agent *a, struct compute *comp,
 	}
 	*imgurl = image_url(c, a->controller_url);
 	if (inv_connect(inv) < 0 || imgcache_init(&comp->cache, inv->state_dir,
-	    *imgurl, a->secret, max_age) < 0)
+	    *imgurl, a->secret, max_age) < 0 ||
+	    inst_init(&comp->inst, inv, &comp->cache, a, shutdown_timeout) < 0)
 		return -1;
 	agent_api_init(&comp->cache);
 	agent_secret = a->secret;
@@ -168,6 +183,7 @@ out:
 	gr_http_stop(http);
 	if (comp.cache.dir)
 		imgcache_free(&comp.cache);
+	inst_free(&comp.inst);
 	inv_close(&comp.inv);
 	free(comp.inv.agent_url);
 	gr_agent_free(&a);

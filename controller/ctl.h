@@ -61,8 +61,45 @@ extern const struct gr_route compute_routes[];
 extern const size_t compute_nroutes;
 void compute_decorate(struct gr_req *req, struct gr_resp *resp);
 /* flavors.c, keypairs.c, quotas.c: handlers listed in compute_routes */
+/* A flavor by id or name as the caller may see it: a new object {id, name,
+ * vcpus, ram, disk, swap, ephemeral, extra_specs}, or NULL with 404. */
+json_t *flavor_find(const char *ref, const char *project_id, int is_admin);
+/* The public key of a user's keypair (new string), or NULL with 404. */
+char *keypair_public_key(const char *user_id, const char *name);
+/* A project's limit on a resource (-1 = unlimited); -1 on error. */
+int quota_limit(const char *project_id, const char *resource, long *out);
+int flavor_list(struct gr_req *req, struct gr_resp *resp);
+int flavor_detail(struct gr_req *req, struct gr_resp *resp);
+int flavor_show(struct gr_req *req, struct gr_resp *resp);
+int flavor_create(struct gr_req *req, struct gr_resp *resp);
+int flavor_delete(struct gr_req *req, struct gr_resp *resp);
+int flavor_specs_get(struct gr_req *req, struct gr_resp *resp);
+int flavor_specs_set(struct gr_req *req, struct gr_resp *resp);
+int flavor_spec_get(struct gr_req *req, struct gr_resp *resp);
+int flavor_spec_put(struct gr_req *req, struct gr_resp *resp);
+int flavor_spec_delete(struct gr_req *req, struct gr_resp *resp);
+int flavor_access_list(struct gr_req *req, struct gr_resp *resp);
+int flavor_action(struct gr_req *req, struct gr_resp *resp);
+int keypair_list(struct gr_req *req, struct gr_resp *resp);
+int keypair_show(struct gr_req *req, struct gr_resp *resp);
+int keypair_create(struct gr_req *req, struct gr_resp *resp);
+int keypair_delete(struct gr_req *req, struct gr_resp *resp);
+int quota_show(struct gr_req *req, struct gr_resp *resp);
+int quota_defaults(struct gr_req *req, struct gr_resp *resp);
+int quota_update(struct gr_req *req, struct gr_resp *resp);
+int quota_delete(struct gr_req *req, struct gr_resp *resp);
+int limits_show(struct gr_req *req, struct gr_resp *resp);
+int az_list(struct gr_req *req, struct gr_resp *resp);
+int az_detail(struct gr_req *req, struct gr_resp *resp);
 
 /* servers.c: handlers listed in compute_routes */
+int server_list(struct gr_req *req, struct gr_resp *resp);
+int server_detail(struct gr_req *req, struct gr_resp *resp);
+int server_create(struct gr_req *req, struct gr_resp *resp);
+int server_show(struct gr_req *req, struct gr_resp *resp);
+int server_delete(struct gr_req *req, struct gr_resp *resp);
+int server_action(struct gr_req *req, struct gr_resp *resp);
+int instance_state(struct gr_req *req, struct gr_resp *resp);
 
 /* Checks the requested microversion, then the token (auth_authorize). */
 int compute_authorize(struct gr_req *req, enum gr_policy policy);

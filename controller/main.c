@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 
 #include "ctl.h"
+#include "sched.h"
 #include "gr_conf.h"
 #include "gr_db.h"
 #include "gr_err.h"
@@ -52,6 +53,13 @@ load_conf(const struct gr_conf *c, const char **db, const char **idl,
 	    gr_conf_int(c, "reconcile_interval", 10, 1, 3600,
 	    &ctl.reconcile_interval) < 0)
 		return -1;
+	const char *w = gr_conf_get(c, "scheduler_weigher", "spread");
+	if (strcmp(w, "spread") != 0 && strcmp(w, "pack") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "%s: scheduler_weigher must be "
+		    "'spread' or 'pack', not '%s'.", c->path, w);
+		return -1;
+	}
+	sched_weigher = w[0] == 'p' ? SCHED_PACK : SCHED_SPREAD;
 	*idl = gr_conf_get(c, "identity_listen", "0.0.0.0:5000");
 	*cpl = gr_conf_get(c, "compute_listen", "0.0.0.0:8774");
 	ctl.public_host = gr_xstrdup(gr_conf_get(c, "public_host", "127.0.0.1"));

@@ -1,0 +1,240 @@
+/* sched.c - see sched.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "gr_buf.h"
+#include "gr_db.h"
+#include "gr_err.h"
+#include "gr_util.h"
+#include "sched.h"
+
+#define MAX_NODES	4096
+#define MIN_FREE_GB	1	/* real free disk a new disk needs at least */
+
+enum sched_weigher sched_weigher = SCHED_SPREAD;
+
+/* A node with what it offers and what is claimed on it. */
+struct node {
+	char	host[65];
+	int	pcpus, reserved_vcpus, enabled, alive;
+	long	mem_mb, reserved_mb, disk_gb, disk_used_gb;
+	double	cpu_ratio, ram_ratio, disk_ratio, thin_ratio;
+	long	vcpus_used, mem_used, thick_used, thin_used;
+	double	weight;
+};
+
+#define NODE_COLS \
+	"n.host, n.pcpus, n.reserved_vcpus, n.enabled, " \
+	"coalesce(ag.last_seen > now() - make_interval(secs => $1), false), " \
+	"n.memory_mb, n.reserved_host_memory_mb, n.disk_gb, n.disk_used_gb, " \
+	"n.cpu_allocation_ratio, n.ram_allocation_ratio, " \
+	"n.disk_allocation_ratio, n.thin_disk_allocation_ratio, " \
+	"coalesce((SELECT sum(vcpus) FROM allocations a WHERE a.host = n.host), 0), " \
+	"coalesce((SELECT sum(memory_mb) FROM allocations a WHERE a.host = n.host), 0), " \
+	"coalesce((SELECT sum(disk_gb) FROM allocations a WHERE a.host = n.host AND NOT a.thin), 0), " \
+	"coalesce((SELECT sum(disk_gb) FROM allocations a WHERE a.host = n.host AND a.thin), 0) " \
+	"FROM compute_nodes n LEFT JOIN agents ag ON ag.host = n.host AND " \
+	"ag.kind = 'compute' "
+
+static void
+node_from(PGresult *r, int i, struct node *n)
+{
+	memset(n, 0, sizeof(*n));
+	snprintf(n->host, sizeof(n->host), "%s", PQgetvalue(r, i, 0));
+	n->pcpus = atoi(PQgetvalue(r, i, 1));
+	n->reserved_vcpus = atoi(PQgetvalue(r, i, 2));
+	n->enabled = PQgetvalue(r, i, 3)[0] == 't';
+	n->alive = PQgetvalue(r, i, 4)[0] == 't';
+	n->mem_mb = atol(PQgetvalue(r, i, 5));
+	n->reserved_mb = atol(PQgetvalue(r, i, 6));
+	n->disk_gb = atol(PQgetvalue(r, i, 7));
+	n->disk_used_gb = atol(PQgetvalue(r, i, 8));
+	n->cpu_ratio = atof(PQgetvalue(r, i, 9));
+	n->ram_ratio = atof(PQgetvalue(r, i, 10));
+	n->disk_ratio = atof(PQgetvalue(r, i, 11));
+	n->thin_ratio = atof(PQgetvalue(r, i, 12));
+	n->vcpus_used = atol(PQgetvalue(r, i, 13));
+	n->mem_used = atol(PQgetvalue(r, i, 14));
+	n->thick_used = atol(PQgetvalue(r, i, 15));
+	n->thin_used = atol(PQgetvalue(r, i, 16));
+}
+
+/*
+ * The filters. Returns 1 if the node can take the request, else 0 with
+ * the reason appended to why ("node2: needs 6 vCPUs but host has 4 pCPUs").
+ */
+static int
+node_fits(const struct node *n, const struct sched_req *r, struct gr_buf *why)
+{
+	long vcpu_cap = (long)(n->pcpus * n->cpu_ratio) - n->reserved_vcpus;
+	long mem_cap = (long)((n->mem_mb - n->reserved_mb) * n->ram_ratio);
+	long free_real = n->disk_gb - n->disk_used_gb;
+
+	if (!n->enabled)
+		gr_buf_printf(why, "%s: disabled; ", n->host);
+	else if (!n->alive)
+		gr_buf_printf(why, "%s: down (its compute agent stopped sending "
+		    "heartbeats); ", n->host);
+	else if (r->vcpus > n->pcpus)
+		gr_buf_printf(why, "%s: needs %d vCPUs but host has %d pCPUs (one "
+		    "VM may not have more vCPUs than the host has cores); ",
+		    n->host, r->vcpus, n->pcpus);
+	else if (n->vcpus_used + r->vcpus > vcpu_cap)
+		gr_buf_printf(why, "%s: needs %d vCPUs but only %ld of %ld are "
+		    "free (%d pCPUs x %.1f overcommit); ", n->host, r->vcpus,
+		    vcpu_cap - n->vcpus_used > 0 ? vcpu_cap - n->vcpus_used : 0,
+		    vcpu_cap, n->pcpus, n->cpu_ratio);
+	else if (n->mem_used + r->memory_mb > mem_cap)
+		gr_buf_printf(why, "%s: needs %d MB of RAM but only %ld of %ld MB "
+		    "are free (%ld MB reserved for the host, ratio %.1f); ",
+		    n->host, r->memory_mb, mem_cap - n->mem_used > 0 ?
+		    mem_cap - n->mem_used : 0, mem_cap, n->reserved_mb,
+		    n->ram_ratio);
+	else if (!r->thin && n->thick_used + r->disk_gb >
+	    (long)(n->disk_gb * n->disk_ratio))
+		gr_buf_printf(why, "%s: a thick %d GB disk does not fit: %ld of "
+		    "%ld GB are claimed by thick disks; ", n->host, r->disk_gb,
+		    n->thick_used, (long)(n->disk_gb * n->disk_ratio));
+	else if (r->thin && n->thin_used + r->disk_gb >
+	    (long)(n->disk_gb * n->thin_ratio))
+		gr_buf_printf(why, "%s: a thin %d GB disk does not fit: %ld of "
+		    "%ld GB of virtual size are claimed (%ld GB disk x %.1f thin "
+		    "overcommit); ", n->host, r->disk_gb, n->thin_used,
+		    (long)(n->disk_gb * n->thin_ratio), n->disk_gb, n->thin_ratio);
+	else if (free_real < (r->thin ? MIN_FREE_GB : r->disk_gb))
+		gr_buf_printf(why, "%s: only %ld GB of the disk are really free; "
+		    "a %s disk needs %d GB now; ", n->host, free_real,
+		    r->thin ? "thin" : "thick", r->thin ? MIN_FREE_GB :
+		    r->disk_gb);
+	else
+		return 1;
+	return 0;
+}
+
+static int
+by_weight(const void *a, const void *b)
+{
+	const struct node *x = a, *y = b;
+
+	return (x->weight < y->weight) - (x->weight > y->weight);
+}
+
+static void
+heartbeat_param(char out[24])
+{
+	snprintf(out, 24, "%.1f", ctl.heartbeat_interval * 2.5);
+}
+
+/* Claims on node host inside a transaction, after locking its row and
+ * summing its usage again. 1 = claimed, 0 = no longer fits, -1 = error. */
+static int
+claim(const struct sched_req *r, const char *host, struct gr_buf *why)
+{
+	GR_AUTO_PGRES PGresult *res = NULL;
+	char ivl[24], v[3][16];
+	struct node n;
+
+	heartbeat_param(ivl);
+	if (gr_db_begin() < 0)
+		return -1;
+	const char *lp[2] = { ivl, host };
+	/* The row lock serialises claims on this node. */
+	if (gr_db_exec("SELECT 1 FROM compute_nodes WHERE host = $1 FOR UPDATE",
+	    1, lp + 1) < 0 ||
+	    (res = gr_db_query("SELECT " NODE_COLS "WHERE n.host = $2", 2,
+	    lp)) == NULL)
+		goto fail;
+	if (PQntuples(res) == 0) {
+		gr_db_rollback();
+		return 0;
+	}
+	node_from(res, 0, &n);
+	if (!node_fits(&n, r, why)) {
+		gr_db_rollback();
+		return 0;
+	}
+	snprintf(v[0], 16, "%d", r->vcpus);
+	snprintf(v[1], 16, "%d", r->memory_mb);
+	snprintf(v[2], 16, "%d", r->disk_gb);
+	const char *ap[6] = { r->instance_id, host, v[0], v[1], v[2],
+	    r->thin ? "t" : "f" };
+	if (gr_db_exec("INSERT INTO allocations (instance_id, host, vcpus, "
+	    "memory_mb, disk_gb, thin) VALUES ($1, $2, $3, $4, $5, $6)", 6,
+	    ap) < 0 ||
+	    gr_db_exec("UPDATE instances SET host = $2, task_state = "
+	    "'spawning', updated_at = now() WHERE id = $1", 2, ap) < 0 ||
+	    gr_db_commit() < 0)
+		goto fail;
+	return 1;
+fail:
+	gr_db_rollback();
+	return -1;
+}
+
+int
+sched_place(const struct sched_req *r, char host[65], char *whyout,
+    size_t whylen)
+{
+	GR_AUTO_PGRES PGresult *res = NULL;
+	struct gr_buf why = GR_BUF_INIT(4096);
+	struct node *nodes = NULL;
+	char ivl[24];
+	int n, nfit = 0, ret = -1;
+
+	heartbeat_param(ivl);
+	const char *p[2] = { ivl, r->force_host };
+	res = gr_db_query("SELECT " NODE_COLS "WHERE ($2::text IS NULL OR "
+	    "n.host = $2) ORDER BY n.host", 2, p);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res) < MAX_NODES ? PQntuples(res) : MAX_NODES;
+	nodes = gr_xcalloc((size_t)n + 1, sizeof(*nodes));
+	for (int i = 0; i < n; i++) {
+		struct node nd;
+
+		node_from(res, i, &nd);
+		if (!node_fits(&nd, r, &why))
+			continue;
+		/* Spread: most free RAM first; pack: least free first. */
+		nd.weight = (double)((nd.mem_mb - nd.reserved_mb) * nd.ram_ratio -
+		    nd.mem_used);
+		if (sched_weigher == SCHED_PACK)
+			nd.weight = -nd.weight;
+		nodes[nfit++] = nd;
+	}
+	qsort(nodes, nfit, sizeof(*nodes), by_weight);
+	for (int i = 0; i < nfit; i++) {
+		int c = claim(r, nodes[i].host, &why);
+
+		if (c < 0)
+			goto out;
+		if (c == 1) {
+			snprintf(host, 65, "%s", nodes[i].host);
+			ret = 0;
+			goto out;
+		}
+	}
+	if (n == 0)
+		gr_buf_printf(&why, r->force_host ? "no node is named '%s'" :
+		    "no compute nodes are registered", r->force_host ?
+		    r->force_host : "");
+	/* Trim the trailing "; ". */
+	if (why.len >= 2 && why.data[why.len - 2] == ';')
+		why.data[why.len -= 2] = '\0';
+	snprintf(whyout, whylen, "%s", why.data ? why.data : "");
+	gr_error(GR_ERR_CONFLICT, "No valid host was found. %s", whyout);
+out:
+	gr_buf_free(&why);
+	free(nodes);
+	return ret;
+}
+
+int
+sched_release(const char *instance_id)
+{
+	const char *p[1] = { instance_id };
+
+	return gr_db_exec("DELETE FROM allocations WHERE instance_id = $1", 1, p);
+}

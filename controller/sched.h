@@ -1,0 +1,40 @@
+/*
+ * sched.h - placement: which node gets an instance, and the claim that
+ * reserves its vCPUs, memory and disk there.
+ *
+ * Filters (enabled, alive, forced host, the overcommit rules of
+ * DESIGN.md section 1), then a weigher (spread by free RAM, or pack). The
+ * claim is made under the chosen node's row lock, with its usage summed
+ * again inside that transaction, so concurrent placements can never
+ * over-allocate a node.
+ */
+#ifndef SCHED_H
+#define SCHED_H
+
+#include <stddef.h>
+
+struct sched_req {
+	const char	*instance_id;
+	int		 vcpus;
+	int		 memory_mb;
+	int		 disk_gb;
+	int		 thin;		/* thin (qcow2 overlay) or thick disk */
+	const char	*force_host;	/* "nova:NODE" asked by an admin */
+};
+
+enum sched_weigher { SCHED_SPREAD, SCHED_PACK };
+
+/* Set once at start-up from the configuration. */
+extern enum sched_weigher sched_weigher;
+
+/*
+ * Places and claims. Returns 0 with host[65] set, or -1 with a "No valid
+ * host" error whose message lists why each node was rejected in `why`
+ * (for admins; members get the short sentence).
+ */
+int sched_place(const struct sched_req *r, char host[65], char *why,
+    size_t whylen);
+/* Frees an instance's claim. */
+int sched_release(const char *instance_id);
+
+#endif

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Servers that really boot: the stock openstack CLI creates, lists, shows,
+# stops, starts, reboots and deletes a VM on a real libvirtd/QEMU (TCG)
+# node; the console shows the guest's ready line; the fully emulated image
+# variant gets IDE and e1000 devices; bad requests get clear 4xx and leave
+# nothing behind.
+. "$(dirname "$0")/../lib/harness.sh"
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+BASE=$(bash "$REPO/deploy/guest/build-image.sh" "${GUREUM_CACHE_DIR:-/var/cache/gureum}/images") ||
+    die "the guest image did not build"
+start_pg
+start_controller
+start_image
+start_libvirtd
+AGENT=127.0.0.1:$(free_port)
+cat >"$T/compute.conf" <<CONF
+node_name = nodeS
+node_ip = 127.0.0.1
+controller_url = $CP_URL
+image_url = $IMG_URL
+cluster_secret_file = $T/secret
+libvirt_uri = $LIBVIRT_URI
+state_dir = $T/compute
+heartbeat_interval = 1
+listen = $AGENT
+reserved_host_memory_mb = 256
+shutdown_timeout = 2
+CONF
+start_daemon compute gureum-compute "$T/compute.conf"
+TOKEN=$(get_token admin "$ADMIN_PW" admin)
+node_up() { api GET "$CP_URL/v2.1/os-hypervisors/detail"; jqt '.hypervisors[0].state == "up"'; }
+wait_for 10 node_up || die "the node did not come up"
+
+# Images: the tiny guest, and its fully emulated variant.
+upload() {	# NAME DISK_BUS VIF_MODEL
+	api POST "$IMG_URL/v2/images" "{\"name\":\"$1\",\"disk_format\":\"qcow2\",\"container_format\":\"bare\",\"visibility\":\"public\",\"hw_disk_bus\":\"$2\",\"hw_vif_model\":\"$3\"}"
+	local id; id=$(jq -r .id <<<"$BODY")
+	api PUT "$IMG_URL/v2/images/$id/file" "" --data-binary @"$BASE" -H 'Content-Type: application/octet-stream'
+}
+upload gureum-tiny virtio virtio
+upload gureum-tiny-emulated ide e1000
+api POST "$CP_URL/v2.1/flavors" '{"flavor":{"name":"m1.tiny","vcpus":1,"ram":128,"disk":1}}'
+api POST "$CP_URL/v2.1/flavors" '{"flavor":{"name":"m1.wide","vcpus":3,"ram":128,"disk":1}}'
+
+export OS_AUTH_URL=$ID_URL/v3 OS_USERNAME=admin OS_PASSWORD=$ADMIN_PW \
+    OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
+    OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 \
+    OS_REGION_NAME=RegionOne
+os() { /usr/bin/openstack "$@" 2>"$T/os.err"; }
+
+os keypair create k1 >"$T/k1.pem"
+OUT=$(os server create --flavor m1.tiny --image gureum-tiny --key-name k1 --wait vm1 -f json)
+check "openstack server create --wait reaches ACTIVE" jqt '.status == "ACTIVE"' "$OUT" ||
+    { cat "$T/os.err"; tail -20 "$T/compute.log"; }
+ID=$(jq -r .id <<<"$OUT")
+ready() { os console log show vm1 | grep -q "gureum-guest ready: vm1"; }
+check "the console log shows the guest's ready line" wait_for 90 ready
+OUT=$(os server show vm1 -f json)
+check "server show: host, vm_state, power_state" \
+    jqt '."OS-EXT-SRV-ATTR:host" == "nodeS" and ."OS-EXT-STS:vm_state" == "active" and ."OS-EXT-STS:power_state" == 1' "$OUT"
+check "server list shows it" test "$(os server list -f value -c Name)" = vm1
+check "libvirt runs its domain" virsh -c "$LIBVIRT_URI" domstate "instance-$ID"
+
+status_is() { test "$(os server show "$1" -f value -c status)" = "$2"; }
+os server stop vm1
+check "server stop -> SHUTOFF" wait_for 30 status_is vm1 SHUTOFF
+check "libvirt agrees it is shut off" test "$(virsh -c "$LIBVIRT_URI" domstate "instance-$ID")" = "shut off"
+os server stop vm1
+check "stopping a stopped server is refused (409)" grep -q "409" "$T/os.err"
+os server start vm1
+check "server start -> ACTIVE" wait_for 30 status_is vm1 ACTIVE
+os server reboot --hard vm1
+check "server reboot --hard -> ACTIVE" wait_for 30 status_is vm1 ACTIVE
+os server delete vm1
+gone() { ! os server show vm1 >/dev/null; }
+check "server delete: gone from the API" wait_for 30 gone
+dom_gone() { ! virsh -c "$LIBVIRT_URI" domstate "instance-$ID" >/dev/null 2>&1; }
+check "its domain is gone from libvirt" wait_for 10 dom_gone
+check "its disk, config drive and console log are gone" test ! -e "$T/compute/instances/$ID"
+api GET "$CP_URL/v2.1/os-hypervisors/detail"
+check "its claim is released" jqt '.hypervisors[0].vcpus_used == 0'
+
+# The fully emulated variant.
+OUT=$(os server create --flavor m1.tiny --image gureum-tiny-emulated --wait vm2 -f json)
+ID2=$(jq -r .id <<<"$OUT")
+check "an emulated-image server reaches ACTIVE" jqt '.status == "ACTIVE"' "$OUT"
+XML=$(virsh -c "$LIBVIRT_URI" dumpxml "instance-$ID2")
+check "its disk is on the IDE bus" grep -q "<target dev='hda' bus='ide'/>" <<<"$XML"
+check "its NIC is an emulated e1000" grep -q "<model type='e1000'/>" <<<"$XML"
+os server delete vm2
+
+# No valid host: 3 vCPUs on a 2-pCPU node.
+OUT=$(os server create --flavor m1.wide --image gureum-tiny --wait vm3 -f json)
+api GET "$CP_URL/v2.1/servers?name=vm3"
+api GET "$CP_URL/v2.1/servers/$(jq -r '.servers[0].id' <<<"$BODY")"
+check "a 3-vCPU flavor on a 2-pCPU node ends in ERROR" jqt '.server.status == "ERROR"'
+check "the fault names the pCPU rule (admin view)" jqt '.server.fault.message | test("needs 3 vCPUs but host has [0-9]+ pCPUs")'
+
+# Bad input: clear 4xx, nothing written.
+COUNT=$(psql_q "SELECT count(*) FROM instances")
+bad() {	# STATUS DESCRIPTION BODY
+	api POST "$CP_URL/v2.1/servers" "$3"
+	expect_fault "$1" "$2"
+}
+IMG=$(os image show gureum-tiny -f value -c id)
+FLV=$(os flavor show m1.tiny -f value -c id)
+bad 400 "unknown flavor" "{\"server\":{\"name\":\"x\",\"imageRef\":\"$IMG\",\"flavorRef\":\"nope\"}}"
+check "the message names the flavor" grep -q "nope" <<<"$BODY"
+bad 400 "unknown image" "{\"server\":{\"name\":\"x\",\"imageRef\":\"00000000-0000-0000-0000-000000000000\",\"flavorRef\":\"$FLV\"}}"
+bad 400 "unknown keypair" "{\"server\":{\"name\":\"x\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"key_name\":\"nokey\"}}"
+bad 400 "unknown network" "{\"server\":{\"name\":\"x\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"networks\":[{\"uuid\":\"netnet\"}]}}"
+check "the message names the network" grep -q netnet <<<"$BODY"
+bad 400 "a name with a control character" "{\"server\":{\"name\":\"a\\u0007b\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\"}}"
+UD=$(head -c 70000 /dev/zero | base64 -w0)
+bad 400 "user_data over 64 KiB" "{\"server\":{\"name\":\"x\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"user_data\":\"$UD\"}}"
+qemu-img create -q -f qcow2 "$T/big.qcow2" 4G
+api POST "$IMG_URL/v2/images" '{"name":"big","disk_format":"qcow2","container_format":"bare","min_ram":1024}'
+BIG=$(jq -r .id <<<"$BODY")
+api PUT "$IMG_URL/v2/images/$BIG/file" "" --data-binary @"$T/big.qcow2" -H 'Content-Type: application/octet-stream'
+bad 400 "flavor below the image's min_ram" "{\"server\":{\"name\":\"x\",\"imageRef\":\"$BIG\",\"flavorRef\":\"$FLV\"}}"
+api PATCH "$IMG_URL/v2/images/$BIG" '[{"op":"replace","path":"/min_ram","value":0}]' -H 'Content-Type: application/openstack-images-v2.1-json-patch'
+bad 400 "image larger than the flavor's disk" "{\"server\":{\"name\":\"x\",\"imageRef\":\"$BIG\",\"flavorRef\":\"$FLV\"}}"
+check "the message gives both sizes" grep -q "needs 4 GB, the flavor has 1 GB" <<<"$BODY"
+bad 400 "unknown field" "{\"server\":{\"name\":\"x\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"colour\":1}}"
+check "no instance was written by any refused request" test "$(psql_q "SELECT count(*) FROM instances")" = "$COUNT"
+finish
