@@ -73,11 +73,12 @@ finish() {
 
 die() { echo "Bail out! $*"; exit 1; }
 
-# A TCP port nobody listens on now.
+# A TCP port nobody listens on now, below the ephemeral range (where
+# outgoing connections take their local ports, which would clash).
 free_port() {
 	local p
 	while :; do
-		p=$((20000 + RANDOM % 30000))
+		p=$((20000 + RANDOM % 12000))
 		if ! ss -Hltn "sport = :$p" | grep -q .; then
 			echo "$p"
 			return
