@@ -116,14 +116,16 @@ running() {
 	pid_alive "$pid" && pid_has_arg "$pid" "$2"
 }
 
+pid_gone() { ! pid_alive "$1"; }
+
 # stop_pid PID LABEL: SIGTERM, up to 10 s to exit, then SIGKILL.
 stop_pid() {
 	local pid=$1
 	kill -TERM "$pid" 2>/dev/null || return 0
-	if ! wait_for 10 eval "! pid_alive $pid"; then
+	if ! wait_for 10 pid_gone "$pid"; then
 		say "$2 (pid $pid) ignored SIGTERM for 10 s; sending SIGKILL"
 		kill -KILL "$pid" 2>/dev/null || true
-		wait_for 5 eval "! pid_alive $pid" ||
+		wait_for 5 pid_gone "$pid" ||
 		    say "warning: $2 (pid $pid) does not die"
 	fi
 }
@@ -178,8 +180,13 @@ random_alnum() {
 }
 
 # make_state: directories, the marker that lets `down` delete STATE, and
-# the secrets (generated once, then kept).
+# the secrets (generated once, then kept). An existing directory that is
+# not empty must already be a lab's: `down` deletes what has the marker.
 make_state() {
+	if [ -d "$STATE" ] && [ ! -e "$STATE/.gureum-lab" ] &&
+	    [ -n "$(ls -A "$STATE")" ]; then
+		die "$STATE exists, is not empty and is no lab state dir (no .gureum-lab): choose another GUREUM_LAB_DIR."
+	fi
 	mkdir -p "$STATE"
 	chmod 755 "$STATE"
 	touch "$STATE/.gureum-lab"
@@ -195,16 +202,16 @@ make_state() {
 
 # ---- PostgreSQL ---------------------------------------------------------------
 
-PG_DATA() { echo "$STATE/pg/data"; }
-PG_RUN() { echo "$STATE/pg/run"; }
-pg_running() { running "$(PG_DATA)/postmaster.pid" "$(PG_DATA)"; }
-pg_conninfo() { echo "host=$(PG_RUN) port=$PG_PORT dbname=gureum user=postgres"; }
+pg_data() { echo "$STATE/pg/data"; }
+pg_run() { echo "$STATE/pg/run"; }
+pg_running() { running "$(pg_data)/postmaster.pid" "$(pg_data)"; }
+pg_conninfo() { echo "host=$(pg_run) port=$PG_PORT dbname=gureum user=postgres"; }
 
 # pg_up: a private cluster, socket only (listen_addresses=''), so it never
 # clashes with a system cluster on the same port; database `gureum`.
 pg_up() {
 	local data run log=$STATE/log/postgres.log
-	data=$(PG_DATA) run=$(PG_RUN)
+	data=$(pg_data) run=$(pg_run)
 	install -d -o postgres -g postgres -m 755 "$STATE/pg" "$run"
 	install -d -o postgres -g postgres -m 700 "$data"
 	runuser -u postgres -- test -x "$STATE/pg" ||
@@ -231,17 +238,17 @@ pg_up() {
 
 pg_create_db() {
 	local have
-	have=$("$PGBIN/psql" -X -h "$(PG_RUN)" -p "$PG_PORT" -U postgres -d postgres \
+	have=$("$PGBIN/psql" -X -h "$(pg_run)" -p "$PG_PORT" -U postgres -d postgres \
 	    -Atc "SELECT 1 FROM pg_database WHERE datname = 'gureum'") ||
 	    die "psql cannot reach the lab's PostgreSQL: read $STATE/log/postgres.log"
 	[ "$have" = 1 ] && return 0
-	"$PGBIN/createdb" -h "$(PG_RUN)" -p "$PG_PORT" -U postgres gureum ||
+	"$PGBIN/createdb" -h "$(pg_run)" -p "$PG_PORT" -U postgres gureum ||
 	    die "createdb gureum failed: read $STATE/log/postgres.log"
 }
 
 pg_down() {
 	local data pid
-	data=$(PG_DATA)
+	data=$(pg_data)
 	pg_running || return 0
 	pid=$(pid_from "$data/postmaster.pid")
 	say "stopping postgres (pid $pid)"
@@ -253,6 +260,7 @@ pg_down() {
 # ---- underlay network -----------------------------------------------------------
 
 link_exists() { ip link show dev "$1" >/dev/null 2>&1; }
+link_gone() { ! link_exists "$1"; }
 netns_exists() { [ -e "/run/netns/$1" ]; }
 
 bridge_up() {
@@ -550,13 +558,20 @@ admin_token() {
 	    awk 'tolower($1) == "x-subject-token:" { sub(/\r$/, "", $2); print $2 }'
 }
 
-# nodes_up TOKEN: every lab node is listed by the hypervisors API as "up".
-nodes_up() {
+# nodes_not_up TOKEN: prints the lab nodes the hypervisors API does not
+# list as "up"; fails if the API does not answer.
+nodes_not_up() {
 	curl -sf --max-time 2 -H "X-Auth-Token: $1" \
 	    "$COMPUTE_URL/os-hypervisors/detail" |
-	    jq -e --args '[.hypervisors[] | select(.state == "up") |
-	        .hypervisor_hostname] as $up | ($ARGS.positional - $up) == []' \
+	    jq -r --args '[.hypervisors[] | select(.state == "up") |
+	        .hypervisor_hostname] as $up | $ARGS.positional - $up | .[]' \
 	    "${NODES[@]}"
+}
+
+# nodes_up TOKEN: every lab node is listed as "up".
+nodes_up() {
+	local missing
+	missing=$(nodes_not_up "$1") && [ -z "$missing" ]
 }
 
 wait_hypervisors() {
@@ -568,11 +583,10 @@ wait_hypervisors() {
 		say "the compute API lists ${NODES[*]} as up"
 		return 0
 	fi
-	for node in "${NODES[@]}"; do
-		running "$STATE/run/$node-compute.pid" "$(node_dir "$node")/compute.conf" ||
-		    say "$node-compute is not running"
+	for node in $(nodes_not_up "$token" || echo "${NODES[@]}"); do
+		say "$node is not up: read $STATE/log/$node-compute.log"
 	done
-	die "not every node is up in $COMPUTE_URL/os-hypervisors after ${WAIT} s: read $STATE/log/NODE-compute.log and $STATE/log/controller.log"
+	die "not every node is up in $COMPUTE_URL/os-hypervisors/detail after ${WAIT} s (controller: $STATE/log/controller.log)"
 }
 
 summary() {
@@ -653,8 +667,11 @@ node_down() {
 		ip netns del "$ns"
 		DID_SOMETHING=1
 	fi
+	# The kernel dismantles a deleted netns (and the veth) asynchronously;
+	# delete the host side only if it outlives that.
 	if link_exists "grl-$node"; then
-		ip link del "grl-$node"
+		wait_for 5 link_gone "grl-$node" ||
+		    ip link del "grl-$node" 2>/dev/null || true
 		DID_SOMETHING=1
 	fi
 	if [ -d "/etc/netns/$ns" ]; then
@@ -727,7 +744,7 @@ lab_status() {
 	check_state_path
 	[ -d "$STATE" ] || { echo "lab: not up ($STATE does not exist)"; return 0; }
 	echo "lab: $STATE"
-	show postgres "$(PG_DATA)/postmaster.pid" "$(PG_DATA)"
+	show postgres "$(pg_data)/postmaster.pid" "$(pg_data)"
 	show controller "$STATE/run/controller.pid" "$STATE/etc/controller.conf"
 	show image "$STATE/run/image.pid" "$STATE/etc/image.conf"
 	for node in "${NODES[@]}"; do
