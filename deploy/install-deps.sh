@@ -33,7 +33,12 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 	chmod +x /usr/sbin/policy-rc.d
 	made_policy=1
 fi
-trap '[ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d' EXIT
+remove_policy() {
+	if [ $made_policy = 1 ]; then
+		rm -f /usr/sbin/policy-rc.d
+	fi
+}
+trap remove_policy EXIT
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -33,7 +33,7 @@ Usage: deploy/lab/lab.sh up|down|status
 
 The one-machine Gureum cloud (what \`make lab\` and \`make lab-down\` run).
 
-  up      installs missing packages (deploy/lab/install-deps.sh), builds the
+  up      installs missing packages (deploy/install-deps.sh), builds the
           daemons (make), then starts, on this host:
             - a private PostgreSQL 15 (socket only, in STATE/pg),
             - the underlay bridge $BRIDGE ($HOST_IP/24),
@@ -426,8 +426,8 @@ write_host_configs() {
 	cat >"$STATE/etc/controller.conf" <<EOF
 # gureum-controller, written by deploy/lab/lab.sh
 database = $db
-identity_listen = 0.0.0.0:5000
-compute_listen = 0.0.0.0:8774
+identity_listen = $HOST_IP:5000
+compute_listen = $HOST_IP:8774
 public_host = $HOST_IP
 cluster_secret_file = $STATE/secret
 admin_user = admin
@@ -439,7 +439,7 @@ EOF
 	cat >"$STATE/etc/image.conf" <<EOF
 # gureum-image, written by deploy/lab/lab.sh
 database = $db
-listen = 0.0.0.0:9292
+listen = $HOST_IP:9292
 public_host = $HOST_IP
 store_dir = $STATE/images
 identity_url = http://$HOST_IP:5000
@@ -589,6 +589,64 @@ wait_hypervisors() {
 	die "not every node is up in $COMPUTE_URL/os-hypervisors/detail after ${WAIT} s (controller: $STATE/log/controller.log)"
 }
 
+# ---- the catalog: guest images and default flavors -----------------------
+
+# register_image TOKEN NAME DISK_BUS VIF_MODEL FILE: a public image, once.
+# One left queued by an interrupted earlier run is deleted and redone.
+register_image() {
+	local token=$1 name=$2 bus=$3 vif=$4 file=$5 id status body
+	read -r id status < <(curl -sf -H "X-Auth-Token: $token" \
+	    "$IMAGE_URL/v2/images?name=$name" |
+	    jq -r '.images[0] // {} | "\(.id) \(.status)"')
+	[ "$status" = active ] && return 0
+	if [ -n "$id" ] && [ "$id" != null ]; then
+		curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $token" \
+		    "$IMAGE_URL/v2/images/$id"
+	fi
+	body=$(jq -cn --arg n "$name" --arg b "$bus" --arg v "$vif" '{name: $n,
+	    disk_format: "qcow2", container_format: "bare", visibility: "public",
+	    hw_disk_bus: $b, hw_vif_model: $v, os_distro: "busybox"}')
+	id=$(curl -sf -H "X-Auth-Token: $token" -H 'Content-Type: application/json' \
+	    -d "$body" "$IMAGE_URL/v2/images" | jq -r .id)
+	[ -n "$id" ] && [ "$id" != null ] ||
+	    die "creating image $name failed: read $STATE/log/image.log"
+	curl -sf -o /dev/null -X PUT -H "X-Auth-Token: $token" \
+	    -H 'Content-Type: application/octet-stream' --data-binary @"$file" \
+	    "$IMAGE_URL/v2/images/$id/file" ||
+	    die "uploading image $name failed: read $STATE/log/image.log"
+	say "registered image $name ($id)"
+}
+
+# add_flavor TOKEN NAME VCPUS RAM DISK: a public flavor, once.
+add_flavor() {
+	local token=$1 body
+	curl -sf -H "X-Auth-Token: $token" "$COMPUTE_URL/flavors" |
+	    jq -e --arg n "$2" '.flavors[] | select(.name == $n)' >/dev/null &&
+	    return 0
+	body=$(jq -cn --arg n "$2" --argjson c "$3" --argjson r "$4" \
+	    --argjson d "$5" '{flavor: {name: $n, vcpus: $c, ram: $r, disk: $d}}')
+	curl -sf -o /dev/null -H "X-Auth-Token: $token" \
+	    -H 'Content-Type: application/json' -d "$body" "$COMPUTE_URL/flavors" ||
+	    die "creating flavor $2 failed: read $STATE/log/controller.log"
+}
+
+# catalog_up: the lab's guest image (built once, cached) as gureum-tiny
+# (virtio) and gureum-tiny-emulated (IDE disk, e1000 NIC), and the
+# default flavors.
+catalog_up() {
+	local token file
+	token=$(admin_token)
+	file=$(bash "$REPO/deploy/guest/build-image.sh" \
+	    "${GUREUM_CACHE_DIR:-/var/cache/gureum}/images") ||
+	    die "building the guest image failed (see above)."
+	register_image "$token" gureum-tiny virtio virtio "$file"
+	register_image "$token" gureum-tiny-emulated ide e1000 "$file"
+	add_flavor "$token" m1.tiny 1 128 1
+	add_flavor "$token" m1.small 1 256 2
+	add_flavor "$token" m1.medium 2 512 4
+	add_flavor "$token" m1.large 4 1024 8
+}
+
 summary() {
 	local node
 	cat <<EOF
@@ -598,6 +656,7 @@ Gureum lab is up.
   compute   $COMPUTE_URL
   image     $IMAGE_URL
   admin     user admin, password $(cat "$STATE/admin-password"), project admin
+  images    gureum-tiny, gureum-tiny-emulated; flavors m1.tiny..m1.large
   openrc    source $STATE/openrc
 EOF
 	for node in "${NODES[@]}"; do
@@ -615,7 +674,8 @@ lab_up() {
 	host=$(hostname)
 	[ "$(id -u)" = 0 ] || die "run as root (the lab creates namespaces and bridges)."
 	check_state_path
-	"$HERE/install-deps.sh" || die "installing packages failed (see the apt output above)."
+	bash "$REPO/deploy/install-deps.sh" ||
+	    die "installing packages failed (see the apt output above)."
 	[ "$SKIP_DAEMONS" = 1 ] || build
 	make_state
 	pg_up
@@ -640,7 +700,10 @@ lab_up() {
 	    die "the machine's hostname changed from '$host' to '$(hostname)': a lab bug."
 	write_openrc
 	summary
-	[ "$SKIP_DAEMONS" = 1 ] || wait_hypervisors
+	if [ "$SKIP_DAEMONS" != 1 ]; then
+		wait_hypervisors
+		catalog_up
+	fi
 	say "up in $((($(now_us) - t0) / 1000)) ms"
 }
 
