@@ -6,7 +6,7 @@ set -euo pipefail
 
 build=(make gcc pkg-config libmicrohttpd-dev libjansson-dev libpq-dev
     libcurl4-openssl-dev libvirt-dev libssl-dev)
-test=(clang libclang-rt-14-dev curl jq iproute2 procps postgresql wrk
+test=(clang libclang-rt-14-dev curl jq iproute2 procps postgresql wrk openssl
     python3-openstackclient)
 runtime=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
     dnsmasq-base nftables bridge-utils syslinux syslinux-common mtools
