@@ -81,6 +81,8 @@ check:
 
 bench: all
 	$(Q)bash bench/run.sh $(CURDIR)/$(BUILD)
+	$(Q)bash bench/images.sh $(CURDIR)/$(BUILD)
+	$(Q)bash bench/boot.sh $(CURDIR)/$(BUILD)
 
 fuzz:
 	$(Q)$(MAKE) --no-print-directory -f fuzz/Makefile
