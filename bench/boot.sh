@@ -17,20 +17,7 @@ start_pg
 start_controller
 start_image
 start_libvirtd
-AGENT=127.0.0.1:$(free_port)
-cat >"$T/compute.conf" <<CONF
-node_name = bench
-node_ip = 127.0.0.1
-controller_url = $CP_URL
-image_url = $IMG_URL
-cluster_secret_file = $T/secret
-libvirt_uri = $LIBVIRT_URI
-state_dir = $T/compute
-heartbeat_interval = 1
-listen = $AGENT
-shutdown_timeout = 0
-CONF
-start_daemon compute gureum-compute "$T/compute.conf"
+start_compute bench "shutdown_timeout = 0"
 TOKEN=$(get_token admin "$ADMIN_PW" admin)
 up() { api GET "$CP_URL/v2.1/os-hypervisors/detail"; jqt '.hypervisors[0].state == "up"'; }
 wait_for 10 up || die "the node did not come up"

@@ -7,10 +7,7 @@ command -v /usr/bin/openstack >/dev/null || die "python3-openstackclient is not 
 start_pg
 start_controller
 
-export OS_AUTH_URL=$ID_URL/v3 OS_USERNAME=admin OS_PASSWORD=$ADMIN_PW \
-    OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
-    OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 \
-    OS_REGION_NAME=RegionOne
+use_openstack_cli
 os() { /usr/bin/openstack "$@" 2>"$T/os.err"; }
 
 OUT=$(os token issue -f json)

@@ -6,10 +6,7 @@
 start_pg
 start_controller
 start_image
-export OS_AUTH_URL=$ID_URL/v3 OS_USERNAME=admin OS_PASSWORD=$ADMIN_PW \
-    OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
-    OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 \
-    OS_REGION_NAME=RegionOne
+use_openstack_cli
 os() { /usr/bin/openstack "$@" 2>"$T/os.err"; }
 
 qemu-img create -q -f qcow2 "$T/tiny.qcow2" 64M

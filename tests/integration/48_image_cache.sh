@@ -9,20 +9,7 @@ start_controller
 start_image
 start_libvirtd
 TOKEN=$(get_token admin "$ADMIN_PW" admin)
-AGENT=127.0.0.1:$(free_port)
-cat >"$T/compute.conf" <<CONF
-node_name = nodeC
-node_ip = 127.0.0.1
-controller_url = $CP_URL
-image_url = $IMG_URL
-cluster_secret_file = $T/secret
-libvirt_uri = $LIBVIRT_URI
-state_dir = $T/compute
-heartbeat_interval = 1
-listen = $AGENT
-image_cache_max_age = 600
-CONF
-start_daemon compute gureum-compute "$T/compute.conf"
+start_compute nodeC "image_cache_max_age = 600"
 wait_for 10 curl -s -o /dev/null "http://$AGENT/" || die "agent API did not come up"
 
 # upload NAME FILE: an active raw image; prints its id.

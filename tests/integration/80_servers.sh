@@ -13,21 +13,7 @@ start_pg
 start_controller
 start_image
 start_libvirtd
-AGENT=127.0.0.1:$(free_port)
-cat >"$T/compute.conf" <<CONF
-node_name = nodeS
-node_ip = 127.0.0.1
-controller_url = $CP_URL
-image_url = $IMG_URL
-cluster_secret_file = $T/secret
-libvirt_uri = $LIBVIRT_URI
-state_dir = $T/compute
-heartbeat_interval = 1
-listen = $AGENT
-reserved_host_memory_mb = 256
-shutdown_timeout = 2
-CONF
-start_daemon compute gureum-compute "$T/compute.conf"
+start_compute nodeS $'reserved_host_memory_mb = 256\nshutdown_timeout = 2'
 TOKEN=$(get_token admin "$ADMIN_PW" admin)
 node_up() { api GET "$CP_URL/v2.1/os-hypervisors/detail"; jqt '.hypervisors[0].state == "up"'; }
 wait_for 10 node_up || die "the node did not come up"
@@ -43,10 +29,7 @@ upload gureum-tiny-emulated ide e1000
 api POST "$CP_URL/v2.1/flavors" '{"flavor":{"name":"m1.tiny","vcpus":1,"ram":128,"disk":1}}'
 api POST "$CP_URL/v2.1/flavors" '{"flavor":{"name":"m1.wide","vcpus":3,"ram":128,"disk":1}}'
 
-export OS_AUTH_URL=$ID_URL/v3 OS_USERNAME=admin OS_PASSWORD=$ADMIN_PW \
-    OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
-    OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 \
-    OS_REGION_NAME=RegionOne
+use_openstack_cli
 os() { /usr/bin/openstack "$@" 2>"$T/os.err"; }
 
 os keypair create k1 >"$T/k1.pem"

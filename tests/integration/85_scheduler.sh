@@ -16,26 +16,11 @@ start_libvirtd
 TOKEN=$(get_token admin "$ADMIN_PW" admin)
 
 # start_agent RATIO: (re)starts the node's agent with that vCPU ratio.
-AGENT=127.0.0.1:$(free_port)
 start_agent() {
 	[ -n "${compute_PID:-}" ] && kill "$compute_PID" && wait "$compute_PID" 2>/dev/null
-	cat >"$T/compute.conf" <<CONF
-node_name = nodeK
-node_ip = 127.0.0.1
-controller_url = $CP_URL
-image_url = $IMG_URL
-cluster_secret_file = $T/secret
-libvirt_uri = $LIBVIRT_URI
-state_dir = $T/compute
-heartbeat_interval = 1
-listen = $AGENT
-reserved_host_memory_mb = 256
-cpu_allocation_ratio = $1
-shutdown_timeout = 0
-CONF
-	start_daemon compute gureum-compute "$T/compute.conf"
-	ratio_is() { api GET "$CP_URL/v2.1/os-hypervisors/detail"; jqt ".hypervisors[0].state == \"up\""; }
-	wait_for 10 ratio_is || die "the node did not come up"
+	start_compute nodeK $'reserved_host_memory_mb = 256\nshutdown_timeout = 0\n'"cpu_allocation_ratio = $1"
+	node_up() { api GET "$CP_URL/v2.1/os-hypervisors/detail"; jqt '.hypervisors[0].state == "up"'; }
+	wait_for 10 node_up || die "the node did not come up"
 	sleep_until_beat
 }
 # Waits for one more heartbeat so the reported ratio is stored.

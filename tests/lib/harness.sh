@@ -255,3 +255,31 @@ signed_api() {
 	TOKEN= api "$m" "$u" "$d" -H "X-Gureum-Timestamp: $ts" \
 	    -H "X-Gureum-Signature: $sig"
 }
+
+# start_compute NODE [EXTRA]: a compute agent for node NODE on the test's
+# libvirtd (start_libvirtd first), its API on a free port, state in
+# $T/compute; EXTRA is appended to its configuration. Sets AGENT.
+start_compute() {
+	AGENT=127.0.0.1:$(free_port)
+	cat >"$T/compute.conf" <<CONF
+node_name = $1
+node_ip = 127.0.0.1
+controller_url = $CP_URL
+image_url = ${IMG_URL:-http://127.0.0.1:1}
+cluster_secret_file = $T/secret
+libvirt_uri = $LIBVIRT_URI
+state_dir = $T/compute
+heartbeat_interval = 1
+listen = $AGENT
+${2:-}
+CONF
+	start_daemon compute gureum-compute "$T/compute.conf"
+}
+
+# use_openstack_cli: the stock client's environment for the admin user.
+use_openstack_cli() {
+	export OS_AUTH_URL=$ID_URL/v3 OS_USERNAME=admin OS_PASSWORD=$ADMIN_PW \
+	    OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
+	    OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 \
+	    OS_REGION_NAME=RegionOne
+}
