@@ -1,23 +1,40 @@
 #!/usr/bin/env bash
 # deploy/install-deps.sh - installs the Debian 12 packages Gureum needs to
-# build, test and run its lab. Idempotent: it asks apt only for what is
-# missing, and runs `apt-get update` only when something is.
+# build, test and run its lab (`make deps`, `make lab` and CI call it).
+# Idempotent: it asks apt only for what is missing, and runs
+# `apt-get update` only when something is.
 set -euo pipefail
 
+# make: the daemons (pkg-config names them in the Makefile).
 build=(make gcc pkg-config libmicrohttpd-dev libjansson-dev libpq-dev
     libcurl4-openssl-dev libvirt-dev libssl-dev)
-test=(clang libclang-rt-14-dev curl jq iproute2 procps postgresql wrk openssl
-    python3-openstackclient)
-runtime=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
-    dnsmasq-base nftables bridge-utils syslinux syslinux-common mtools
-    dosfstools busybox-static xorriso linux-image-amd64 kmod xz-utils)
+# make lab: PostgreSQL, the nodes' libvirtd and QEMU, the guest image
+# (deploy/guest: kernel, busybox, syslinux on FAT, modules via kmod and
+# xz, config drives via xorriso), namespaces and bridges (iproute2), the
+# lab's HTTP calls (curl, jq) and the openstack CLI its users run.
+runtime=(postgresql libvirt-daemon-system libvirt-clients qemu-system-x86
+    qemu-utils dnsmasq-base nftables bridge-utils iproute2 syslinux
+    syslinux-common mtools dosfstools busybox-static xorriso
+    linux-image-amd64 kmod xz-utils curl jq python3-openstackclient)
+# make check, make fuzz, make bench: sanitizers and libFuzzer (clang), the
+# signed agent calls (openssl), process tools, the load generator.
+test=(clang libclang-rt-14-dev openssl procps wrk)
+POLICY=/usr/sbin/policy-rc.d
+
+# installed PACKAGE: dpkg has PACKAGE installed.
+installed() {
+	local status
+	status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+	[ "$status" = "install ok installed" ]
+}
 
 missing=()
-for p in "${build[@]}" "${test[@]}" "${runtime[@]}"; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
-	    missing+=("$p")
+for p in "${build[@]}" "${runtime[@]}" "${test[@]}"; do
+	installed "$p" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
 
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: these packages are missing: ${missing[*]}" >&2
@@ -25,20 +42,23 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 echo "install-deps: installing ${missing[*]}"
+
 # Keep package scripts from starting system services (no systemd here,
-# and the lab runs its own PostgreSQL and libvirtd instances).
+# and the lab runs its own PostgreSQL and libvirtd instances). A
+# policy-rc.d the machine already has is left alone.
 made_policy=0
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-	chmod +x /usr/sbin/policy-rc.d
-	made_policy=1
-fi
 remove_policy() {
-	if [ $made_policy = 1 ]; then
-		rm -f /usr/sbin/policy-rc.d
+	if [ "$made_policy" = 1 ]; then
+		rm -f "$POLICY"
 	fi
 }
 trap remove_policy EXIT
+if [ ! -e "$POLICY" ]; then
+	made_policy=1
+	printf '#!/bin/sh\n# written by gureum deploy/install-deps.sh\nexit 101\n' \
+	    >"$POLICY"
+	chmod 755 "$POLICY"
+fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -3,29 +3,43 @@
 # Usage text: see usage() below, or run it with no arguments.
 #
 # Everything the lab starts is recorded in a pid file under $STATE/run and
-# stopped by that PID only; every network object it creates has a lab-only
-# name (grlab0, grl-NODE, gureum-NODE). No fixed sleeps: readiness is polled.
+# stopped by that PID only; every network object it creates has a name
+# derived from the lab's tag (by default grlab0, grl-NODE, gureum-NODE), so
+# a second instance with another tag, address block and state dir runs
+# beside the first without touching it (tests/integration/60_lab.sh does).
+# No fixed sleeps: readiness is polled.
 set -euo pipefail
 export LC_ALL=C
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-BIN=$REPO/build/bin
+BIN=${GUREUM_BIN:-$REPO/build/bin}
 PGBIN=/usr/lib/postgresql/15/bin
 STATE=${GUREUM_LAB_DIR:-/var/lib/gureum-lab}
 SKIP_DAEMONS=${GUREUM_LAB_SKIP_DAEMONS:-0}
+SKIP_BUILD=${GUREUM_LAB_SKIP_BUILD:-0}
+SAVE_LOGS=${GUREUM_LAB_SAVE_LOGS:-}
+IMAGE_CACHE=${GUREUM_CACHE_DIR:-/var/cache/gureum}/images
+TAG=${GUREUM_LAB_TAG:-lab}
+NET=${GUREUM_LAB_NET:-10.99.0}
+HEARTBEAT=${GUREUM_LAB_HEARTBEAT:-5}
 
-BRIDGE=grlab0
-HOST_IP=10.99.0.1
-NODES=(node1 node2)
-declare -A NODE_IP=([node1]=10.99.0.11 [node2]=10.99.0.12)
-PG_PORT=5432
-HEARTBEAT=5
+PG_PORT=5432		# socket only, in STATE/pg/run: never clashes
 WAIT=30			# seconds any readiness poll may take
-IDENTITY_URL=http://$HOST_IP:5000/v3
-COMPUTE_URL=http://$HOST_IP:8774/v2.1
-IMAGE_URL=http://$HOST_IP:9292
+NODES=(node1 node2)
 DID_SOMETHING=0		# down: stays 0 when there was nothing to remove
+
+# set_addresses: what derives from NET and TAG (check_settings has checked
+# them; netns_of and veth_of give the per-node names).
+set_addresses() {
+	HOST_IP=$NET.1
+	declare -gA NODE_IP=([node1]=$NET.11 [node2]=$NET.12)
+	BRIDGE=gr${TAG}0	# grlab0 by default
+	IDENTITY_URL=http://$HOST_IP:5000/v3
+	COMPUTE_URL=http://$HOST_IP:8774/v2.1
+	IMAGE_URL=http://$HOST_IP:9292
+}
+set_addresses
 
 usage() {
 	cat <<EOF
@@ -37,14 +51,15 @@ The one-machine Gureum cloud (what \`make lab\` and \`make lab-down\` run).
           daemons (make), then starts, on this host:
             - a private PostgreSQL 15 (socket only, in STATE/pg),
             - the underlay bridge $BRIDGE ($HOST_IP/24),
-            - gureum-controller (identity :5000, compute :8774) and
-              gureum-image (:9292),
+            - gureum-controller (identity $HOST_IP:5000, compute :8774)
+              and gureum-image ($HOST_IP:9292),
           and two compute nodes, node1 (${NODE_IP[node1]}) and node2
-          (${NODE_IP[node2]}), each a network namespace (gureum-NODE) plus
+          (${NODE_IP[node2]}), each a network namespace ($(netns_of NODE)) plus
           its own mount and UTS namespace with its own libvirtd,
-          gureum-compute and gureum-network. It writes STATE/openrc and
-          waits until the compute API lists both nodes as up.
-          Running it again starts only what is not running.
+          gureum-compute and gureum-network. It waits until the compute
+          API lists both nodes as up, registers the guest image as the
+          public images gureum-tiny and gureum-tiny-emulated, and writes
+          STATE/openrc. Running it again starts only what is not running.
   down    destroys the nodes' domains, stops every process the lab started
           (by its recorded PID), deletes the namespaces, veths and the
           bridge, and removes STATE. Safe when nothing is up.
@@ -53,10 +68,23 @@ The one-machine Gureum cloud (what \`make lab\` and \`make lab-down\` run).
 STATE is \${GUREUM_LAB_DIR:-/var/lib/gureum-lab} (now: $STATE).
 Logs: STATE/log/NAME.log. After \`up\`: source STATE/openrc; openstack ...
 
-Environment:
+Environment (a second lab beside the default one needs its own DIR, TAG
+and NET; STATE remembers TAG and NET, so \`down\` needs only the DIR):
   GUREUM_LAB_DIR=DIR           state directory (absolute path, no spaces)
+  GUREUM_LAB_TAG=TAG           names the lab's network objects: bridge
+                               grTAG0, netns gureum-TAG-NODE, veths grTAG-N
+                               (1 to 8 of a-z 0-9, first a letter; default
+                               "lab": grlab0, gureum-NODE, grl-NODE)
+  GUREUM_LAB_NET=A.B.C         the lab's /24: host A.B.C.1, nodes .11 and
+                               .12 (default 10.99.0)
+  GUREUM_LAB_HEARTBEAT=S       agents' heartbeat interval (default 5)
+  GUREUM_BIN=DIR               the daemons' binaries (default REPO/build/bin)
+  GUREUM_LAB_SKIP_BUILD=1      no make: use the binaries in GUREUM_BIN
   GUREUM_LAB_SKIP_DAEMONS=1    infrastructure only: no build, no gureum
                                daemons, no wait for the hypervisors
+  GUREUM_LAB_SAVE_LOGS=DIR     down: copies STATE/log into DIR first
+  GUREUM_CACHE_DIR=DIR         the guest image's build cache is DIR/images
+                               (default /var/cache/gureum)
 EOF
 }
 
@@ -155,7 +183,7 @@ start_daemon() {
 	echo $! >"$STATE/run/$name.pid"
 }
 
-# ---- state directory --------------------------------------------------------
+# ---- settings -------------------------------------------------------------
 
 # check_state_path: STATE is used inside shell commands and config files,
 # so it must be absolute and plain.
@@ -168,6 +196,47 @@ check_state_path() {
 	    die "GUREUM_LAB_DIR may hold only letters, digits and _ . / - (got '$STATE')."
 	[ "$STATE" != / ] || die "GUREUM_LAB_DIR must not be /."
 }
+
+# check_net: NET is the first three octets of an IPv4 /24.
+check_net() {
+	local o
+	[[ $NET =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] ||
+	    die "GUREUM_LAB_NET must be three octets such as 10.99.0 (got '$NET')."
+	for o in "${BASH_REMATCH[@]:1}"; do
+		[ "$((10#$o))" -le 255 ] ||
+		    die "GUREUM_LAB_NET has an octet above 255 (got '$NET')."
+	done
+}
+
+# load_settings: a state dir remembers the TAG and NET it was made with
+# (STATE/settings), so `down` and `status` need only GUREUM_LAB_DIR, and
+# `up` never reuses it with other ones.
+load_settings() {
+	local f=$STATE/settings tag net
+	[ -r "$f" ] || return 0
+	tag=$(sed -n 's/^tag=//p' "$f") net=$(sed -n 's/^net=//p' "$f")
+	if [ "${GUREUM_LAB_TAG:-$tag}" != "$tag" ] ||
+	    [ "${GUREUM_LAB_NET:-$net}" != "$net" ]; then
+		die "$STATE was made with GUREUM_LAB_TAG=$tag GUREUM_LAB_NET=$net, not ${GUREUM_LAB_TAG:-$tag} and ${GUREUM_LAB_NET:-$net}: take it down first, or choose another GUREUM_LAB_DIR."
+	fi
+	TAG=$tag NET=$net
+}
+
+# check_settings: the environment (and the state dir's settings), before
+# anything acts on them. TAG goes into interface names (15 characters at
+# most; grTAG-N is 12 at most).
+check_settings() {
+	check_state_path
+	load_settings
+	check_net
+	[[ $TAG =~ ^[a-z][a-z0-9]{0,7}$ ]] ||
+	    die "GUREUM_LAB_TAG must be 1 to 8 of a-z and 0-9, starting with a letter (got '$TAG')."
+	[[ $HEARTBEAT =~ ^[1-9][0-9]{0,3}$ ]] ||
+	    die "GUREUM_LAB_HEARTBEAT must be a number of seconds from 1 (got '$HEARTBEAT')."
+	set_addresses
+}
+
+# ---- state directory --------------------------------------------------------
 
 # random_hex BYTES / random_alnum LEN: secrets from /dev/urandom.
 random_hex() { od -An -v -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
@@ -190,6 +259,8 @@ make_state() {
 	mkdir -p "$STATE"
 	chmod 755 "$STATE"
 	touch "$STATE/.gureum-lab"
+	[ -e "$STATE/settings" ] || printf 'tag=%s\nnet=%s\n' "$TAG" "$NET" \
+	    >"$STATE/settings"
 	mkdir -p "$STATE/log" "$STATE/run" "$STATE/etc" "$STATE/images" \
 	    "$STATE/nodes"
 	(
@@ -263,17 +334,63 @@ link_exists() { ip link show dev "$1" >/dev/null 2>&1; }
 link_gone() { ! link_exists "$1"; }
 netns_exists() { [ -e "/run/netns/$1" ]; }
 
+# netns_of NODE / veth_of NODE: NODE's network namespace and the host side
+# of its veth. The default tag keeps the names labs have always had.
+netns_of() {
+	if [ "$TAG" = lab ]; then echo "gureum-$1"; else echo "gureum-$TAG-$1"; fi
+}
+veth_of() {
+	if [ "$TAG" = lab ]; then echo "grl-$1"; else echo "gr$TAG-${1#node}"; fi
+}
+
+# The bridge's alias (ifalias) names the state dir of the lab that made
+# it: a lab never adopts or deletes the network of another lab that
+# happens to use the same tag.
+bridge_alias() { echo "gureum-lab $STATE"; }
+
+# bridge_is_ours: BRIDGE does not exist, or this lab (or a lab.sh from
+# before aliases, which left it empty) made it.
+bridge_is_ours() {
+	local alias
+	link_exists "$BRIDGE" || return 0
+	alias=$(cat "/sys/class/net/$BRIDGE/ifalias" 2>/dev/null) || alias=
+	[ -z "$alias" ] || [ "$alias" = "$(bridge_alias)" ]
+}
+
+# net_in_use: an address or a route of NET.0/24 exists already (another
+# lab, or anything else on the machine): a second one would clash.
+net_in_use() {
+	if ip -4 -o addr show | awk -v p="$NET." '
+	    index($4, p) == 1 { found = 1 } END { exit !found }'; then
+		return 0
+	fi
+	[ -n "$(ip -4 route show root "$NET.0/24")" ]
+}
+
+# check_network: before `up` starts anything, the lab's names and
+# addresses must be its own or free.
+check_network() {
+	if link_exists "$BRIDGE"; then
+		bridge_is_ours ||
+		    die "bridge $BRIDGE belongs to another lab ($(cat "/sys/class/net/$BRIDGE/ifalias")): choose another GUREUM_LAB_TAG."
+	elif net_in_use; then
+		die "$NET.0/24 is in use on this machine (ip -4 addr; ip -4 route): choose another GUREUM_LAB_NET."
+	fi
+}
+
 bridge_up() {
 	link_exists "$BRIDGE" || ip link add "$BRIDGE" type bridge
+	ip link set dev "$BRIDGE" alias "$(bridge_alias)"
 	ip addr replace "$HOST_IP/24" dev "$BRIDGE"
 	ip link set "$BRIDGE" up
 }
 
-# node_net_up NODE: netns gureum-NODE, veth grl-NODE (on the bridge) <->
-# eth0 (in the netns, NODE's address), default route via the host, and an
+# node_net_up NODE: netns_of NODE, veth_of NODE (on the bridge) <-> eth0
+# (in the netns, NODE's address), default route via the host, and an
 # /etc/netns hosts file so node names resolve inside the nodes.
 node_net_up() {
-	local node=$1 ns=gureum-$1 veth=grl-$1 ip=${NODE_IP[$1]}
+	local node=$1 ns veth ip=${NODE_IP[$1]}
+	ns=$(netns_of "$node") veth=$(veth_of "$node")
 	# `ip netns add` turns /run/netns into a mount point; `down` undoes
 	# that only if it was the lab that did it.
 	if ! mountpoint -q /run/netns 2>/dev/null; then
@@ -311,8 +428,9 @@ libvirtd_running() { running "$(libvirtd_pidfile "$1")" "$(libvirtd_pidfile "$1"
 libvirt_uri() { echo "qemu+tcp://${NODE_IP[$1]}/system"; }
 
 # node_libvirt_config NODE: a copy of /etc/libvirt for NODE, made once.
-# TCP without auth on the node's own address (lab only), a host UUID of
-# its own (migration refuses identical ones), QEMU as root with no
+# TCP without auth on the node's own address (lab only), a random host
+# UUID (migration refuses identical ones; random, it differs between the
+# nodes and between lab instances), QEMU as root with no
 # security driver and no virtlogd, no default network (no virbr0).
 node_libvirt_config() {
 	local d ip=${NODE_IP[$1]} tmp
@@ -362,7 +480,7 @@ node_libvirtd_start() {
 		    /var/cache/libvirt /run/libvirt
 		rm -f "$pidfile"
 		printf '==== %s: starting libvirtd\n' "$(date -Is)" >>"$log"
-		ip netns exec "gureum-$node" \
+		ip netns exec "$(netns_of "$node")" \
 		    unshare -m -u --propagation private sh -ec "
 			mount --bind $d/etc-libvirt /etc/libvirt
 			mount --bind $d/lib /var/lib/libvirt
@@ -491,17 +609,31 @@ EOF
 
 # ---- gureum daemons -----------------------------------------------------------------
 
+# build: make, unless GUREUM_LAB_SKIP_BUILD=1 (then the binaries in BIN
+# must exist: tests pass their sanitizer build that way).
 build() {
-	say "building (make -C $REPO)"
-	make -C "$REPO" || die "the build failed: see the compiler output above."
 	local b
+	if [ "$SKIP_BUILD" = 1 ]; then
+		say "using the daemons in $BIN (GUREUM_LAB_SKIP_BUILD=1)"
+	else
+		say "building (make -C $REPO)"
+		make -C "$REPO" ||
+		    die "the build failed: see the compiler output above."
+	fi
 	for b in gureum-controller gureum-image gureum-compute gureum-network; do
-		[ -x "$BIN/$b" ] || die "the build made no $BIN/$b."
+		[ -x "$BIN/$b" ] || die "there is no $BIN/$b."
 	done
 }
 
-# port_free PORT: nothing listens on TCP PORT on any address.
-port_free() { [ -z "$(ss -Hltn "sport = :$1")" ]; }
+# port_free PORT: nothing listens on TCP PORT on the lab's address or on
+# a wildcard address (either makes our bind fail); other labs' addresses
+# do not matter.
+port_free() {
+	ss -Hltn "sport = :$1" | awk -v p=":$1" -v ours="$HOST_IP:$1" '
+	    $4 == ours || $4 == "0.0.0.0" p || $4 == "*" p || $4 == "[::]" p {
+	        taken = 1 }
+	    END { exit taken }'
+}
 
 # answers_or_died NAME URL: URL answers, or the daemon NAME has exited
 # (so that waiting stops early; the caller tells the two apart).
@@ -518,7 +650,7 @@ host_daemon_up() {
 		say "$name already running (pid $(pid_from "$STATE/run/$name.pid"))"
 	else
 		port_free "$port" ||
-		    die "TCP port $port is taken by a process the lab did not start (see: ss -ltnp 'sport = :$port')."
+		    die "TCP port $HOST_IP:$port is taken by a process the lab did not start (see: ss -ltnp 'sport = :$port')."
 		start_daemon "$name" "$BIN/$bin" --config "$conf"
 		say "$name started (pid $(pid_from "$STATE/run/$name.pid"))"
 	fi
@@ -591,41 +723,82 @@ wait_hypervisors() {
 
 # ---- the catalog: guest images and default flavors -----------------------
 
-# register_image TOKEN NAME DISK_BUS VIF_MODEL FILE: a public image, once.
-# One left queued by an interrupted earlier run is deleted and redone.
-register_image() {
-	local token=$1 name=$2 bus=$3 vif=$4 file=$5 id status body
-	read -r id status < <(curl -sf -H "X-Auth-Token: $token" \
-	    "$IMAGE_URL/v2/images?name=$name" |
-	    jq -r '.images[0] // {} | "\(.id) \(.status)"')
-	[ "$status" = active ] && return 0
-	if [ -n "$id" ] && [ "$id" != null ]; then
-		curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $token" \
-		    "$IMAGE_URL/v2/images/$id"
-	fi
-	body=$(jq -cn --arg n "$name" --arg b "$bus" --arg v "$vif" '{name: $n,
+# images_named TOKEN NAME: "ID STATUS", one line per public image NAME.
+images_named() {
+	curl -sf --max-time 10 -H "X-Auth-Token: $1" \
+	    "$IMAGE_URL/v2/images?name=$2&visibility=public" |
+	    jq -r '.images[] | "\(.id) \(.status)"'
+}
+
+# image_delete TOKEN ID
+image_delete() {
+	curl -sf -o /dev/null --max-time 10 -X DELETE -H "X-Auth-Token: $1" \
+	    "$IMAGE_URL/v2/images/$2"
+}
+
+# image_create TOKEN NAME DISK_BUS VIF_MODEL: a queued public qcow2 image
+# (properties are top-level members in Image v2); prints its id.
+image_create() {
+	local body
+	body=$(jq -cn --arg n "$2" --arg b "$3" --arg v "$4" '{name: $n,
 	    disk_format: "qcow2", container_format: "bare", visibility: "public",
 	    hw_disk_bus: $b, hw_vif_model: $v, os_distro: "busybox"}')
-	id=$(curl -sf -H "X-Auth-Token: $token" -H 'Content-Type: application/json' \
-	    -d "$body" "$IMAGE_URL/v2/images" | jq -r .id)
-	[ -n "$id" ] && [ "$id" != null ] ||
+	curl -sf --max-time 10 -H "X-Auth-Token: $1" \
+	    -H 'Content-Type: application/json' -d "$body" \
+	    "$IMAGE_URL/v2/images" | jq -er .id
+}
+
+# image_upload TOKEN ID FILE: the image's bytes; the API answers 204.
+image_upload() {
+	local code
+	code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT \
+	    -H "X-Auth-Token: $1" -H 'Content-Type: application/octet-stream' \
+	    --data-binary @"$3" "$IMAGE_URL/v2/images/$2/file") || true
+	[ "$code" = 204 ]
+}
+
+# register_image TOKEN NAME DISK_BUS VIF_MODEL FILE: the public image NAME,
+# made once; its id goes to IMAGE_ID[NAME]. One that is not active (left
+# queued, saving or killed by an interrupted earlier run) is deleted and
+# made again.
+declare -A IMAGE_ID=()
+register_image() {
+	local token=$1 name=$2 file=$5 list id status active=
+	list=$(images_named "$token" "$name") ||
+	    die "listing the images failed: read $STATE/log/image.log"
+	while read -r id status; do
+		[ -n "$id" ] || continue
+		if [ "$status" = active ]; then
+			active=$id
+			continue
+		fi
+		say "deleting image $name ($id, $status): an earlier up did not finish it"
+		image_delete "$token" "$id" ||
+		    die "deleting image $id failed: read $STATE/log/image.log"
+	done <<<"$list"
+	if [ -n "$active" ]; then
+		IMAGE_ID[$name]=$active
+		return 0
+	fi
+	id=$(image_create "$token" "$name" "$3" "$4") ||
 	    die "creating image $name failed: read $STATE/log/image.log"
-	curl -sf -o /dev/null -X PUT -H "X-Auth-Token: $token" \
-	    -H 'Content-Type: application/octet-stream' --data-binary @"$file" \
-	    "$IMAGE_URL/v2/images/$id/file" ||
-	    die "uploading image $name failed: read $STATE/log/image.log"
+	image_upload "$token" "$id" "$file" ||
+	    die "uploading $file as image $name ($id) failed: read $STATE/log/image.log"
+	IMAGE_ID[$name]=$id
 	say "registered image $name ($id)"
 }
 
 # add_flavor TOKEN NAME VCPUS RAM DISK: a public flavor, once.
 add_flavor() {
 	local token=$1 body
-	curl -sf -H "X-Auth-Token: $token" "$COMPUTE_URL/flavors" |
-	    jq -e --arg n "$2" '.flavors[] | select(.name == $n)' >/dev/null &&
-	    return 0
+	if curl -sf --max-time 10 -H "X-Auth-Token: $token" \
+	    "$COMPUTE_URL/flavors" |
+	    jq -e --arg n "$2" 'any(.flavors[]; .name == $n)' >/dev/null; then
+		return 0
+	fi
 	body=$(jq -cn --arg n "$2" --argjson c "$3" --argjson r "$4" \
 	    --argjson d "$5" '{flavor: {name: $n, vcpus: $c, ram: $r, disk: $d}}')
-	curl -sf -o /dev/null -H "X-Auth-Token: $token" \
+	curl -sf -o /dev/null --max-time 10 -H "X-Auth-Token: $token" \
 	    -H 'Content-Type: application/json' -d "$body" "$COMPUTE_URL/flavors" ||
 	    die "creating flavor $2 failed: read $STATE/log/controller.log"
 }
@@ -636,8 +809,9 @@ add_flavor() {
 catalog_up() {
 	local token file
 	token=$(admin_token)
-	file=$(bash "$REPO/deploy/guest/build-image.sh" \
-	    "${GUREUM_CACHE_DIR:-/var/cache/gureum}/images") ||
+	[ -n "$token" ] ||
+	    die "no admin token from $IDENTITY_URL/auth/tokens: read $STATE/log/controller.log"
+	file=$(bash "$REPO/deploy/guest/build-image.sh" "$IMAGE_CACHE") ||
 	    die "building the guest image failed (see above)."
 	register_image "$token" gureum-tiny virtio virtio "$file"
 	register_image "$token" gureum-tiny-emulated ide e1000 "$file"
@@ -648,7 +822,7 @@ catalog_up() {
 }
 
 summary() {
-	local node
+	local node name label
 	cat <<EOF
 
 Gureum lab is up.
@@ -656,13 +830,20 @@ Gureum lab is up.
   compute   $COMPUTE_URL
   image     $IMAGE_URL
   admin     user admin, password $(cat "$STATE/admin-password"), project admin
-  images    gureum-tiny, gureum-tiny-emulated; flavors m1.tiny..m1.large
   openrc    source $STATE/openrc
 EOF
-	for node in "${NODES[@]}"; do
-		printf '  %-9s %s (libvirt %s)\n' "$node" "${NODE_IP[$node]}" \
-		    "$(libvirt_uri "$node")"
+	label=images
+	for name in gureum-tiny gureum-tiny-emulated; do
+		[ -n "${IMAGE_ID[$name]:-}" ] || continue
+		printf '  %-9s %-21s %s\n' "$label" "$name" "${IMAGE_ID[$name]}"
+		label=
 	done
+	[ "$SKIP_DAEMONS" = 1 ] || echo "  flavors   m1.tiny m1.small m1.medium m1.large"
+	for node in "${NODES[@]}"; do
+		printf '  %-9s %s (libvirt %s, netns %s)\n' "$node" \
+		    "${NODE_IP[$node]}" "$(libvirt_uri "$node")" "$(netns_of "$node")"
+	done
+	printf '  bridge    %s (%s/24)\n' "$BRIDGE" "$HOST_IP"
 	printf '  logs      %s/log\n\n' "$STATE"
 }
 
@@ -673,9 +854,10 @@ lab_up() {
 	t0=$(now_us)
 	host=$(hostname)
 	[ "$(id -u)" = 0 ] || die "run as root (the lab creates namespaces and bridges)."
-	check_state_path
+	check_settings
 	bash "$REPO/deploy/install-deps.sh" ||
 	    die "installing packages failed (see the apt output above)."
+	check_network
 	[ "$SKIP_DAEMONS" = 1 ] || build
 	make_state
 	pg_up
@@ -699,20 +881,17 @@ lab_up() {
 	[ "$(hostname)" = "$host" ] ||
 	    die "the machine's hostname changed from '$host' to '$(hostname)': a lab bug."
 	write_openrc
-	summary
 	if [ "$SKIP_DAEMONS" != 1 ]; then
 		wait_hypervisors
 		catalog_up
 	fi
+	summary
 	say "up in $((($(now_us) - t0) / 1000)) ms"
 }
 
-# node_down NODE: agents, then domains, then libvirtd; then anything
-# still inside the node's netns (helpers the agents started, such as
-# dnsmasq) -- those processes can only be the lab's; then the netns,
-# the veth and the /etc/netns entry.
+# node_down NODE: agents, then domains, then libvirtd.
 node_down() {
-	local node=$1 ns=gureum-$1 d pid
+	local node=$1 d
 	d=$(node_dir "$node")
 	stop_pidfile "$STATE/run/$node-network.pid" "$d/network.conf" "$node-network"
 	stop_pidfile "$STATE/run/$node-compute.pid" "$d/compute.conf" "$node-compute"
@@ -721,6 +900,14 @@ node_down() {
 	fi
 	stop_pidfile "$(libvirtd_pidfile "$node")" "$(libvirtd_pidfile "$node")" \
 	    "$node-libvirtd"
+}
+
+# node_net_down NODE: anything still inside the node's netns (helpers the
+# agents started, such as dnsmasq) -- those processes can only be the
+# lab's; then the netns, the veth and the /etc/netns entry.
+node_net_down() {
+	local ns veth pid
+	ns=$(netns_of "$1") veth=$(veth_of "$1")
 	if netns_exists "$ns"; then
 		for pid in $(ip netns pids "$ns"); do
 			pid_alive "$pid" || continue
@@ -732,9 +919,9 @@ node_down() {
 	fi
 	# The kernel dismantles a deleted netns (and the veth) asynchronously;
 	# delete the host side only if it outlives that.
-	if link_exists "grl-$node"; then
-		wait_for 5 link_gone "grl-$node" ||
-		    ip link del "grl-$node" 2>/dev/null || true
+	if link_exists "$veth"; then
+		wait_for 5 link_gone "$veth" ||
+		    ip link del "$veth" 2>/dev/null || true
 		DID_SOMETHING=1
 	fi
 	if [ -d "/etc/netns/$ns" ]; then
@@ -774,21 +961,45 @@ state_down() {
 	DID_SOMETHING=1
 }
 
+# net_down: the nodes' network and the bridge, unless the bridge says
+# that they belong to another lab (same tag, another state dir).
+net_down() {
+	local node
+	if ! bridge_is_ours; then
+		say "$BRIDGE and the netns $(netns_of '*') belong to another lab ($(cat "/sys/class/net/$BRIDGE/ifalias")): leaving them"
+		return 0
+	fi
+	for node in "${NODES[@]}"; do
+		node_net_down "$node"
+	done
+	if link_exists "$BRIDGE"; then
+		ip link del "$BRIDGE"
+		DID_SOMETHING=1
+	fi
+}
+
+# save_logs: with GUREUM_LAB_SAVE_LOGS=DIR, STATE/log is copied there
+# (after the daemons stopped, so their last words are in it).
+save_logs() {
+	[ -n "$SAVE_LOGS" ] && [ -d "$STATE/log" ] || return 0
+	mkdir -p "$SAVE_LOGS"
+	cp -a "$STATE/log/." "$SAVE_LOGS/"
+	say "logs copied to $SAVE_LOGS"
+}
+
 lab_down() {
 	local node
 	[ "$(id -u)" = 0 ] || die "run as root."
-	check_state_path
+	check_settings
 	for node in "${NODES[@]}"; do
 		node_down "$node"
 	done
 	stop_pidfile "$STATE/run/image.pid" "$STATE/etc/image.conf" image
 	stop_pidfile "$STATE/run/controller.pid" "$STATE/etc/controller.conf" controller
 	pg_down
-	if link_exists "$BRIDGE"; then
-		ip link del "$BRIDGE"
-		DID_SOMETHING=1
-	fi
+	net_down
 	netns_dirs_down
+	save_logs
 	state_down
 	[ "$DID_SOMETHING" = 0 ] || say "down: everything the lab made is gone"
 }
@@ -804,9 +1015,9 @@ show() {
 
 lab_status() {
 	local node d
-	check_state_path
+	check_settings
 	[ -d "$STATE" ] || { echo "lab: not up ($STATE does not exist)"; return 0; }
-	echo "lab: $STATE"
+	echo "lab: $STATE (bridge $BRIDGE, $NET.0/24)"
 	show postgres "$(pg_data)/postmaster.pid" "$(pg_data)"
 	show controller "$STATE/run/controller.pid" "$STATE/etc/controller.conf"
 	show image "$STATE/run/image.pid" "$STATE/etc/image.conf"

@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# The lab end to end (deploy/lab/lab.sh), as a second instance beside any
+# lab the user runs: its own state dir, tag (every name it creates) and
+# /24, the test's binaries, a 1 s heartbeat. `up` brings the cloud up and
+# registers the guest images; the stock openstack CLI works against it;
+# both nodes are up and a stopped agent goes down within three heartbeats;
+# a node's libvirtd boots the guest image to its ready line; `down` (twice)
+# leaves nothing of this instance, and a default lab running beside it is
+# untouched.
+. "$(dirname "$0")/../lib/harness.sh"
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+[ "$(id -u)" = 0 ] || die "the lab needs root (namespaces, bridges)"
+command -v /usr/bin/openstack >/dev/null ||
+    die "python3-openstackclient is not installed (make deps)"
+
+# net_free NET: no address or route of NET.0/24 on the machine.
+net_free() {
+	ip -4 -o addr show | awk -v p="$1." '
+	    index($4, p) == 1 { found = 1 } END { exit found }' &&
+	    [ -z "$(ip -4 route show root "$1.0/24")" ]
+}
+
+# pick_net: a free 10.98.N (N in 20..219).
+pick_net() {
+	local n
+	for _ in $(seq 100); do
+		n=10.98.$((RANDOM % 200 + 20))
+		if net_free "$n"; then
+			echo "$n"
+			return 0
+		fi
+	done
+	return 1
+}
+
+NET=$(pick_net) || die "no free 10.98.N/24 on this machine"
+TAG=t$$			# at most 8 characters: pid_max is below 10^7
+LABDIR=$T/lab
+NS1=gureum-$TAG-node1 NS2=gureum-$TAG-node2 BR=gr${TAG}0
+HOST_IP=$NET.1 NODE1_IP=$NET.11
+echo "# lab instance: tag $TAG, $NET.0/24, state $LABDIR"
+
+# lab CMD: lab.sh for this instance only. GUREUM_LAB_SAVE_LOGS=$T: `down`
+# leaves the daemons' logs in $T, where finish looks for sanitizer reports.
+lab() {
+	GUREUM_LAB_DIR=$LABDIR GUREUM_LAB_TAG=$TAG GUREUM_LAB_NET=$NET \
+	    GUREUM_LAB_HEARTBEAT=1 GUREUM_BIN=$GUREUM_BIN \
+	    GUREUM_LAB_SKIP_BUILD=1 GUREUM_LAB_SAVE_LOGS=$T \
+	    bash "$REPO/deploy/lab/lab.sh" "$@"
+}
+
+# Whatever happens, this instance goes down before the harness removes $T.
+lab_cleanup() {
+	lab down >>"$T/lab-cleanup.out" 2>&1 ||
+	    { echo "# lab.sh down failed in the cleanup:"; sed 's/^/#   /' "$T/lab-cleanup.out"; }
+	cleanup
+}
+trap lab_cleanup EXIT
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# A default lab running beside this test must stay as it is.
+DEFAULT_LAB=0
+if ip link show dev grlab0 >/dev/null 2>&1; then
+	DEFAULT_LAB=1
+fi
+
+# ---- up ---------------------------------------------------------------
+
+T0=$(now_ms)
+if ! lab up >"$T/up.out" 2>&1; then
+	sed 's/^/#   /' "$T/up.out"
+	for f in "$LABDIR"/log/*.log; do
+		[ -e "$f" ] || continue
+		echo "# $(basename "$f") (tail):"
+		tail -5 "$f" | sed 's/^/#   /'
+	done
+	die "lab.sh up failed"
+fi
+UP_MS=$(($(now_ms) - T0))
+echo "# up took $UP_MS ms"
+check "up prints the openrc path" grep -qF "source $LABDIR/openrc" "$T/up.out"
+# listens_on ADDR:PORT: a TCP listener on exactly that address.
+listens_on() {
+	ss -Hltn "sport = :${1##*:}" | awk -v a="$1" '
+	    $4 == a { found = 1 } END { exit !found }'
+}
+check "identity, compute and image listen on the lab's address" \
+    eval "listens_on $HOST_IP:5000 && listens_on $HOST_IP:8774 && listens_on $HOST_IP:9292"
+
+# ---- the stock openstack CLI --------------------------------------------
+
+# shellcheck source=/dev/null
+. "$LABDIR/openrc"
+os() { /usr/bin/openstack "$@" 2>>"$T/os.err"; }
+
+OUT=$(os token issue -f json)
+check "openstack token issue" jqt '.id | length == 64' "$OUT"
+OUT=$(os catalog list -f json)
+check "openstack catalog list: 4 services" \
+    jqt '[.[].Type] | sort == ["compute", "identity", "image", "network"]' "$OUT"
+OUT=$(os project create demo -f json)
+check "openstack project create demo" jqt '.name == "demo"' "$OUT"
+OUT=$(os user create --project demo --password x alice -f json)
+check "openstack user create alice" jqt '.name == "alice"' "$OUT"
+# This client version exits 1 after a successful role add: the assignment
+# list is what counts.
+os role add --project demo --user alice member || true
+OUT=$(os role assignment list --project demo --user alice --names -f json)
+check "openstack role add: alice is a member of demo" \
+    jqt 'any(.[]; .Role == "member" and (.User | startswith("alice")))' "$OUT"
+OUT=$(os hypervisor list -f json)
+check "openstack hypervisor list: node1 and node2 up" \
+    jqt '[.[] | select(.State == "up") | .["Hypervisor Hostname"]] | sort == ["node1", "node2"]' "$OUT"
+OUT=$(os image list -f json)
+check "openstack image list: gureum-tiny and gureum-tiny-emulated active" \
+    jqt '[.[] | select(.Status == "active") | .Name] | sort == ["gureum-tiny", "gureum-tiny-emulated"]' "$OUT"
+OUT=$(os image show gureum-tiny-emulated -f json)
+check "gureum-tiny-emulated has an IDE disk and an e1000 NIC" \
+    jqt '.properties.hw_disk_bus == "ide" and .properties.hw_vif_model == "e1000"' "$OUT"
+
+# ---- a stopped agent ------------------------------------------------------
+
+ID_URL=http://$HOST_IP:5000
+CP_URL=http://$HOST_IP:8774
+TOKEN=$(get_token admin "$(cat "$LABDIR/admin-password")" admin)
+
+# node_state NODE: up, down or nothing, as the compute API says now.
+node_state() {
+	api GET "$CP_URL/v2.1/os-hypervisors/detail"
+	jq -r --arg n "$1" '.hypervisors[] | select(.hypervisor_hostname == $n) | .state' <<<"$BODY"
+}
+
+PIDFILE=$LABDIR/run/node2-compute.pid
+PID=$(cat "$PIDFILE")
+if ! tr '\0' ' ' <"/proc/$PID/cmdline" | grep -qF "$LABDIR/nodes/node2/compute.conf"; then
+	die "pid $PID from $PIDFILE is not node2's gureum-compute"
+fi
+kill "$PID"
+KILLED=$(now_ms)
+DOWN_MS=
+while [ $(($(now_ms) - KILLED)) -le 3000 ]; do
+	if [ "$(node_state node2)" = down ]; then
+		DOWN_MS=$(($(now_ms) - KILLED))
+		break
+	fi
+	sleep 0.1
+done
+check "a stopped node2 agent shows down within three heartbeats (${DOWN_MS:-no} ms)" \
+    test -n "$DOWN_MS"
+check "node1 stays up meanwhile" test "$(node_state node1)" = up
+
+# ---- a guest on node1's libvirtd -------------------------------------------
+
+URI=qemu+tcp://$NODE1_IP/system
+BASE=$(bash "$REPO/deploy/guest/build-image.sh" \
+    "${GUREUM_CACHE_DIR:-/var/cache/gureum}/images") || die "build-image.sh failed"
+ND=$LABDIR/nodes/node1
+DOM=gureum-$TAG-probe
+qemu-img create -q -f qcow2 -F qcow2 -b "$BASE" "$ND/probe.qcow2" ||
+    die "qemu-img could not make the overlay"
+cat >"$T/probe.xml" <<XML
+<domain type='qemu'>
+  <name>$DOM</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='$ND/probe.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='user'><model type='virtio'/></interface>
+    <serial type='file'>
+      <source path='$ND/probe.serial'/>
+      <target port='0'/>
+    </serial>
+  </devices>
+</domain>
+XML
+BOOTED=$(now_ms)
+check "virsh create on node1 ($URI)" \
+    virsh -q -c "$URI" create "$T/probe.xml"
+ready() { grep -q 'gureum-guest ready:' "$ND/probe.serial" 2>/dev/null; }
+READY_MS=
+if wait_for 90 ready; then
+	READY_MS=$(($(now_ms) - BOOTED))
+fi
+check "the guest prints its ready line on the serial console (${READY_MS:-no} ms)" \
+    test -n "$READY_MS"
+[ -n "$READY_MS" ] || tail -15 "$ND/probe.serial" 2>/dev/null | sed 's/^/#   /'
+QEMU_PID=$(pgrep -f "guest=$DOM," | head -1)
+
+# ---- down ---------------------------------------------------------------------
+
+# alive PID: exists and is no zombie (daemons reparented to PID 1 may stay
+# zombies on this machine; they are gone all the same).
+alive() {
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	s=${s##*) }
+	[ "${s%% *}" != Z ]
+}
+
+PIDS_BEFORE=$QEMU_PID
+for f in "$LABDIR"/run/*.pid "$LABDIR/pg/data/postmaster.pid"; do
+	[ -r "$f" ] || continue
+	PIDS_BEFORE+=" $(head -1 "$f")"
+done
+T0=$(now_ms)
+if lab down >"$T/down.out" 2>&1; then
+	ok "down succeeds"
+else
+	not_ok "down succeeds"
+	sed 's/^/#   /' "$T/down.out"
+fi
+echo "# down took $(($(now_ms) - T0)) ms"
+LEFT=
+for p in $PIDS_BEFORE; do
+	if alive "$p"; then LEFT+=" $p"; fi
+done
+check "no process of the lab is left (checked:$PIDS_BEFORE)" test -z "$LEFT"
+check "no netns of this instance" \
+    test ! -e "/run/netns/$NS1" -a ! -e "/run/netns/$NS2"
+check "no /etc/netns entry of this instance" \
+    test ! -e "/etc/netns/$NS1" -a ! -e "/etc/netns/$NS2"
+gone_link() { ! ip link show dev "$1" >/dev/null 2>&1; }
+check "no bridge or veth of this instance" \
+    eval "gone_link $BR && gone_link gr$TAG-1 && gone_link gr$TAG-2"
+check "the state dir is gone" test ! -e "$LABDIR"
+check "down a second time is fine" lab down
+if [ "$DEFAULT_LAB" = 1 ]; then
+	check "the default lab beside it is untouched" \
+	    eval "! gone_link grlab0 && test -e /run/netns/gureum-node1"
+fi
+finish
