@@ -464,6 +464,7 @@ const struct gr_route compute_routes[] = {
 	{ "DELETE", "/v2.1/os-keypairs/{name}",			keypair_delete,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/os-quota-sets/{id}",			quota_show,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/os-quota-sets/{id}/defaults",	quota_defaults,	GR_POLICY_USER },
+	{ "GET",    "/v2.1/os-quota-sets/{id}/detail",		quota_detail,	GR_POLICY_USER },
 	{ "PUT",    "/v2.1/os-quota-sets/{id}",			quota_update,	GR_POLICY_ADMIN },
 	{ "DELETE", "/v2.1/os-quota-sets/{id}",			quota_delete,	GR_POLICY_ADMIN },
 	{ "GET",    "/v2.1/limits",				limits_show,	GR_POLICY_USER },

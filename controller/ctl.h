@@ -61,12 +61,24 @@ extern const struct gr_route compute_routes[];
 extern const size_t compute_nroutes;
 void compute_decorate(struct gr_req *req, struct gr_resp *resp);
 /* flavors.c, keypairs.c, quotas.c: handlers listed in compute_routes */
-/* A flavor by id or name as the caller may see it: a new object {id, name,
- * vcpus, ram, disk, swap, ephemeral, extra_specs}, or NULL with 404. */
-json_t *flavor_find(const char *ref, const char *project_id, int is_admin);
-/* The public key of a user's keypair (new string), or NULL with 404. */
+/*
+ * A flavor by id, name or link (its last segment) as the caller may see
+ * it: a new object {id, name, vcpus, ram, disk, swap, ephemeral,
+ * extra_specs:{...}} the caller json_decref()s, or NULL with
+ * GR_ERR_NOT_FOUND (no such flavor visible), GR_ERR_BAD_REQUEST (an empty
+ * or overlong reference) or a database error.
+ */
+json_t *flavor_find(const char *id_or_name, const char *project_id,
+    int is_admin);
+/* The public key of a user's keypair (a new string the caller frees), or
+ * NULL with GR_ERR_NOT_FOUND or a database error. */
 char *keypair_public_key(const char *user_id, const char *name);
-/* A project's limit on a resource (-1 = unlimited); -1 on error. */
+/*
+ * A project's limit on a resource ("instances", "cores", "ram",
+ * "key_pairs", "metadata_items", "server_groups", ...): its override or
+ * the default into *out, -1 meaning unlimited (also for a resource Gureum
+ * does not limit). Returns 0, or -1 with a database error.
+ */
 int quota_limit(const char *project_id, const char *resource, long *out);
 int flavor_list(struct gr_req *req, struct gr_resp *resp);
 int flavor_detail(struct gr_req *req, struct gr_resp *resp);
@@ -86,6 +98,7 @@ int keypair_create(struct gr_req *req, struct gr_resp *resp);
 int keypair_delete(struct gr_req *req, struct gr_resp *resp);
 int quota_show(struct gr_req *req, struct gr_resp *resp);
 int quota_defaults(struct gr_req *req, struct gr_resp *resp);
+int quota_detail(struct gr_req *req, struct gr_resp *resp);
 int quota_update(struct gr_req *req, struct gr_resp *resp);
 int quota_delete(struct gr_req *req, struct gr_resp *resp);
 int limits_show(struct gr_req *req, struct gr_resp *resp);

@@ -1,8 +1,16 @@
 /*
- * keypairs.c - os-keypairs: SSH keys a user keeps for their instances.
- * Generated keys are RSA 2048 made with OpenSSL; the public half is
- * encoded in the OpenSSH format here (string "ssh-rsa", mpint e, mpint n)
- * and the private half is returned once, as PEM, and never stored.
+ * keypairs.c - os-keypairs at microversion 2.1: SSH keys a user keeps for
+ * their instances. A keypair belongs to the user who made it (not to the
+ * project) and counts against the project's key_pairs quota per user, as
+ * in Nova.
+ *
+ * Generated keys are RSA 2048 made with OpenSSL 3; the public half is
+ * encoded here in the OpenSSH format (string "ssh-rsa", mpint e, mpint n)
+ * and the private half is returned once, as a traditional PEM "RSA
+ * PRIVATE KEY" (what ssh, paramiko and Nova's own clients read), and never
+ * stored. Imported keys are parsed as OpenSSH public keys before they are
+ * accepted. Fingerprints are MD5 of the key blob as aa:bb:..., as Nova
+ * shows them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +18,10 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/encoder.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #include "ctl.h"
 #include "gr_buf.h"
@@ -20,9 +30,13 @@
 #include "gr_json.h"
 #include "gr_util.h"
 
-#define KEY_MAX		16384
+#define KEY_MAX		16384	/* bytes in an imported public key line */
+#define NAME_MAX_LEN	255
+#define FP_LEN		48	/* 16 bytes as "aa:" ... "ff" + NUL */
 
-/* SSH wire format: a 4-byte big-endian length, then the bytes. */
+/* ---- the SSH wire format (RFC 4251 section 5) ---- */
+
+/* string: a 4-byte big-endian length, then the bytes. */
 static void
 put_string(struct gr_buf *b, const void *p, size_t n)
 {
@@ -33,7 +47,8 @@ put_string(struct gr_buf *b, const void *p, size_t n)
 	gr_buf_add(b, p, n);
 }
 
-/* An mpint: big-endian, with a leading zero byte if the top bit is set. */
+/* mpint: a string of the big-endian magnitude, with a leading zero byte
+ * when the top bit is set (the numbers here are positive). */
 static void
 put_mpint(struct gr_buf *b, const BIGNUM *bn)
 {
@@ -49,6 +64,88 @@ put_mpint(struct gr_buf *b, const BIGNUM *bn)
 	free(buf);
 }
 
+struct ssh_reader {
+	const unsigned char	*p;	/* next unread byte */
+	size_t			 left;	/* bytes after p */
+};
+
+/* Reads one string; 0, or -1 if the blob ends inside it. */
+static int
+get_string(struct ssh_reader *r, const unsigned char **s, size_t *n)
+{
+	size_t len;
+
+	if (r->left < 4)
+		return -1;
+	len = (size_t)r->p[0] << 24 | (size_t)r->p[1] << 16 |
+	    (size_t)r->p[2] << 8 | r->p[3];
+	if (len > r->left - 4)
+		return -1;
+	*s = r->p + 4;
+	*n = len;
+	r->p += 4 + len;
+	r->left -= 4 + len;
+	return 0;
+}
+
+/* A positive mpint (RSA e and n): non-empty, no sign bit. */
+static int
+get_positive(struct ssh_reader *r)
+{
+	const unsigned char *s;
+	size_t n;
+
+	return get_string(r, &s, &n) < 0 || n == 0 || (s[0] & 0x80) ? -1 : 0;
+}
+
+static int
+string_is(const unsigned char *s, size_t n, const char *want)
+{
+	return n == strlen(want) && memcmp(s, want, n) == 0;
+}
+
+/*
+ * Checks that blob is a whole public key of the named type: ssh-rsa
+ * (e, n), ssh-ed25519 (a 32-byte key) or ecdsa-sha2-CURVE (the curve's
+ * name and an uncompressed point of its size).
+ */
+static int
+check_blob(const char *type, const unsigned char *blob, size_t len)
+{
+	static const struct {
+		const char	*type;
+		const char	*curve;
+		size_t		 point;	/* 1 + 2 * field bytes */
+	} ec[] = {
+		{ "ecdsa-sha2-nistp256", "nistp256", 65 },
+		{ "ecdsa-sha2-nistp384", "nistp384", 97 },
+		{ "ecdsa-sha2-nistp521", "nistp521", 133 },
+	};
+	struct ssh_reader r = { blob, len };
+	const unsigned char *s;
+	size_t n;
+
+	if (get_string(&r, &s, &n) < 0 || !string_is(s, n, type))
+		return -1;
+	if (strcmp(type, "ssh-rsa") == 0) {
+		if (get_positive(&r) < 0 || get_positive(&r) < 0)
+			return -1;
+	} else if (strcmp(type, "ssh-ed25519") == 0) {
+		if (get_string(&r, &s, &n) < 0 || n != 32)
+			return -1;
+	} else {
+		size_t i = 0;
+
+		while (i < sizeof(ec) / sizeof(ec[0]) && strcmp(ec[i].type, type))
+			i++;
+		if (i == sizeof(ec) / sizeof(ec[0]) ||
+		    get_string(&r, &s, &n) < 0 || !string_is(s, n, ec[i].curve) ||
+		    get_string(&r, &s, &n) < 0 || n != ec[i].point || s[0] != 4)
+			return -1;
+	}
+	return r.left == 0 ? 0 : -1;
+}
+
 static char *
 b64(const unsigned char *p, size_t n)
 {
@@ -58,56 +155,72 @@ b64(const unsigned char *p, size_t n)
 	return out;
 }
 
-/* MD5 of the key blob as aa:bb:..., as Nova shows fingerprints. */
 static void
-fingerprint(const unsigned char *blob, size_t n, char out[48])
+fingerprint(const unsigned char *blob, size_t n, char out[FP_LEN])
 {
-	unsigned char md[16];
-	unsigned len;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
 
-	EVP_Digest(blob, n, md, &len, EVP_md5(), NULL);
+	if (!EVP_Digest(blob, n, md, &len, EVP_md5(), NULL) || len != 16)
+		memset(md, 0, 16);
 	for (int i = 0; i < 16; i++)
-		sprintf(out + 3 * i, "%02x%s", md[i], i < 15 ? ":" : "");
+		snprintf(out + 3 * i, FP_LEN - 3 * i, "%02x%s", md[i],
+		    i < 15 ? ":" : "");
 }
 
-/* Makes an RSA key: the OpenSSH public line, PEM private key, fingerprint. */
+/* ---- generated keys ---- */
+
+/* The private key as traditional PEM ("BEGIN RSA PRIVATE KEY"). */
+static char *
+private_pem(EVP_PKEY *k)
+{
+	OSSL_ENCODER_CTX *ctx;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char *pem = NULL;
+
+	ctx = OSSL_ENCODER_CTX_new_for_pkey(k, OSSL_KEYMGMT_SELECT_KEYPAIR, "PEM",
+	    "type-specific", NULL);
+	if (ctx && OSSL_ENCODER_to_data(ctx, &data, &len) && data) {
+		pem = gr_xmalloc(len + 1);
+		memcpy(pem, data, len);
+		pem[len] = '\0';
+	}
+	OPENSSL_free(data);
+	OSSL_ENCODER_CTX_free(ctx);
+	if (pem == NULL)
+		gr_error(GR_ERR_INTERNAL, "Writing the private key failed.");
+	return pem;
+}
+
+/* Makes an RSA key: the OpenSSH public line, the PEM private key, the
+ * fingerprint. Both strings are new; NULL on failure. */
 static int
-generate(const char *comment, char **pub, char **priv, char fp[48])
+generate(char **pub, char **priv, char fp[FP_LEN])
 {
 	EVP_PKEY *k = EVP_RSA_gen(2048);
 	BIGNUM *n = NULL, *e = NULL;
 	struct gr_buf blob = GR_BUF_INIT(0);
-	BIO *bio = NULL;
-	char *data, *enc;
-	long len;
+	char *enc;
 	int ret = -1;
 
+	*pub = *priv = NULL;
 	if (k == NULL || !EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_N, &n) ||
 	    !EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_E, &e)) {
 		gr_error(GR_ERR_INTERNAL, "Generating an RSA key failed.");
 		goto out;
 	}
+	if ((*priv = private_pem(k)) == NULL)
+		goto out;
 	put_string(&blob, "ssh-rsa", 7);
 	put_mpint(&blob, e);
 	put_mpint(&blob, n);
 	enc = b64((unsigned char *)blob.data, blob.len);
-	*pub = gr_xasprintf("ssh-rsa %s %s", enc, comment);
+	*pub = gr_xasprintf("ssh-rsa %s Generated-by-Gureum", enc);
 	free(enc);
 	fingerprint((unsigned char *)blob.data, blob.len, fp);
-	bio = BIO_new(BIO_s_mem());
-	if (bio == NULL || !PEM_write_bio_PrivateKey(bio, k, NULL, NULL, 0, NULL,
-	    NULL)) {
-		gr_error(GR_ERR_INTERNAL, "Writing the private key failed.");
-		free(*pub);
-		goto out;
-	}
-	len = BIO_get_mem_data(bio, &data);
-	*priv = gr_xmalloc((size_t)len + 1);
-	memcpy(*priv, data, (size_t)len);
-	(*priv)[len] = '\0';
 	ret = 0;
 out:
-	BIO_free(bio);
 	BN_free(n);
 	BN_free(e);
 	EVP_PKEY_free(k);
@@ -115,67 +228,119 @@ out:
 	return ret;
 }
 
-/* Checks an imported "TYPE BASE64 [comment]" key; fills its fingerprint. */
+/* ---- imported keys ---- */
+
 static int
-check_public(const char *key, char fp[48])
+bad_key(const char *why)
+{
+	gr_error(GR_ERR_BAD_REQUEST, "Keypair data is invalid: %s The public "
+	    "key must be one OpenSSH line 'ssh-rsa|ssh-ed25519|"
+	    "ecdsa-sha2-nistp256 BASE64 [comment]'.", why);
+	return -1;
+}
+
+/*
+ * Checks an imported "TYPE BASE64 [comment]" line and returns it trimmed
+ * (a new string) with its fingerprint; NULL with a 400 saying what is
+ * wrong.
+ */
+static char *
+check_public(const char *key, char fp[FP_LEN])
 {
 	static const char *const types[] = { "ssh-rsa", "ssh-ed25519",
 	    "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
 	    NULL };
-	char type[32];
-	const char *sp = strchr(key, ' '), *data, *end;
-	unsigned char *raw = NULL;
-	size_t tl, dl;
-	int n, ok = 0;
+	GR_AUTOFREE char *line = NULL;
+	GR_AUTOFREE unsigned char *raw = NULL;
+	char *type, *data, *end;
+	size_t len, dl;
+	int n, known = 0;
 
-	if (sp == NULL || (tl = (size_t)(sp - key)) >= sizeof(type))
-		goto bad;
-	memcpy(type, key, tl);
-	type[tl] = '\0';
+	/* Trim surrounding whitespace (a file read whole ends in "\n"). */
+	key += strspn(key, " \t\r\n");
+	len = strlen(key);
+	while (len > 0 && strchr(" \t\r\n", key[len - 1]))
+		len--;
+	line = gr_xmalloc(len + 1);
+	memcpy(line, key, len);
+	line[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)line[i] < 0x20 && line[i] != '\t') ||
+		    line[i] == 0x7f) {
+			bad_key("it holds more than one line or a control "
+			    "character.");
+			return NULL;
+		}
+	if (!gr_utf8_valid(line, len)) {
+		bad_key("its comment is not UTF-8.");
+		return NULL;
+	}
+	type = line;
+	data = type + strcspn(type, " \t");
+	if (*data == '\0') {
+		bad_key("it has no base64 key data after the key type.");
+		return NULL;
+	}
+	*data++ = '\0';
+	data += strspn(data, " \t");
 	for (int i = 0; types[i]; i++)
 		if (strcmp(type, types[i]) == 0)
-			ok = 1;
-	if (!ok)
-		goto bad;
-	data = sp + 1;
-	end = strchr(data, ' ');
-	dl = end ? (size_t)(end - data) : strcspn(data, "\r\n");
-	if (dl == 0 || dl % 4 != 0)
-		goto bad;
+			known = 1;
+	if (!known) {
+		bad_key("the key type is not one Gureum accepts.");
+		return NULL;
+	}
+	dl = strcspn(data, " \t");
+	end = data + dl;
+	if (dl == 0 || dl % 4 != 0) {
+		bad_key("the key data is not base64.");
+		return NULL;
+	}
 	raw = gr_xmalloc(dl);
 	n = EVP_DecodeBlock(raw, (const unsigned char *)data, (int)dl);
-	while (n > 0 && dl > 0 && data[dl - 1] == '=') {
+	/* EVP_DecodeBlock counts '=' padding as zero bytes. */
+	for (size_t i = dl; n > 0 && i > dl - 2 && data[i - 1] == '='; i--)
 		n--;
-		dl--;
+	if (n <= 0) {
+		bad_key("the key data is not base64.");
+		return NULL;
 	}
-	/* The blob starts with its own type as an SSH string. */
-	if (n < (int)(4 + tl) || raw[0] || raw[1] || raw[2] != 0 ||
-	    raw[3] != tl || memcmp(raw + 4, type, tl) != 0)
-		goto bad;
+	if (check_blob(type, raw, (size_t)n) < 0) {
+		bad_key("the decoded key is not a whole key of the type it "
+		    "names.");
+		return NULL;
+	}
 	fingerprint(raw, (size_t)n, fp);
-	free(raw);
-	return 0;
-bad:
-	free(raw);
-	gr_error(GR_ERR_BAD_REQUEST, "Keypair data is invalid: the public key "
-	    "must be 'ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp256 BASE64 [comment]' "
-	    "in OpenSSH format.");
-	return -1;
+	/* Normalise the separators: "TYPE DATA[ comment]". */
+	end += strspn(end, " \t");
+	return *end ? gr_xasprintf("%s %.*s %s", type, (int)dl, data, end) :
+	    gr_xasprintf("%s %.*s", type, (int)dl, data);
 }
 
+/* ---- names, lookups ---- */
+
+/* 1 to 255 of [A-Za-z0-9 _.@-], not starting or ending with a space. */
 static int
 check_keyname(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (n == 0 || n > 255 || strspn(name, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _.@-") != n) {
+	if (n == 0 || n > NAME_MAX_LEN || strspn(name,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    " _.@-") != n || name[0] == ' ' || name[n - 1] == ' ') {
 		gr_error(GR_ERR_BAD_REQUEST, "Keypair name '%.64s' is not allowed: "
-		    "use 1 to 255 letters, digits, spaces, '_', '.', '@' or '-'.",
-		    name);
+		    "use 1 to %d letters, digits, inner spaces, '_', '.', '@' or "
+		    "'-'.", name, NAME_MAX_LEN);
 		return -1;
 	}
 	return 0;
+}
+
+static void
+not_found(const char *name, const char *user_id)
+{
+	gr_error(GR_ERR_NOT_FOUND, "Keypair %.255s not found for user %s.",
+	    name, user_id);
 }
 
 char *
@@ -188,8 +353,7 @@ keypair_public_key(const char *user_id, const char *name)
 	    "AND name = $2", 2, p)) == NULL)
 		return NULL;
 	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_NOT_FOUND, "Keypair %s not found for user %s.",
-		    name, user_id);
+		not_found(name, user_id);
 		return NULL;
 	}
 	return gr_xstrdup(PQgetvalue(r, 0, 0));
@@ -202,6 +366,8 @@ keypair_json(PGresult *r, int i)
 	    "public_key", PQgetvalue(r, i, 1), "fingerprint",
 	    PQgetvalue(r, i, 2));
 }
+
+/* ---- handlers ---- */
 
 int
 keypair_list(struct gr_req *req, struct gr_resp *resp)
@@ -234,67 +400,80 @@ keypair_show(struct gr_req *req, struct gr_resp *resp)
 	    "AND name = $2", 2, p)) == NULL)
 		return -1;
 	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_NOT_FOUND, "Keypair %s not found for user %s.",
-		    req->params[0], p[0]);
+		not_found(req->params[0], p[0]);
 		return -1;
 	}
+	/* Nova's show adds its database row's bookkeeping; a keypair here
+	 * is keyed by (user, name) and has no number of its own. */
 	k = keypair_json(r, 0);
-	json_object_update_new(k, json_pack("{s:s,s:s,s:b,s:n,s:i}", "user_id",
-	    PQgetvalue(r, 0, 3), "created_at", PQgetvalue(r, 0, 4), "deleted", 0,
-	    "deleted_at", "id", 0));
+	json_object_update_new(k, json_pack("{s:s,s:s,s:n,s:b,s:n,s:i}",
+	    "user_id", PQgetvalue(r, 0, 3), "created_at", PQgetvalue(r, 0, 4),
+	    "updated_at", "deleted", 0, "deleted_at", "id", 0));
 	gr_resp_json(resp, 200, json_pack("{s:o}", "keypair", k));
 	return 0;
 }
 
-int
-keypair_create(struct gr_req *req, struct gr_resp *resp)
+/* Inserts the keypair unless the user is at the key_pairs limit; the
+ * advisory lock on the user makes count-then-insert one step. */
+static int
+insert_keypair(const char *project_id, const char *user_id,
+    const char *name, const char *pub, const char *fp)
 {
-	static const char *const known[] = { "name", "public_key", "type",
-	    "user_id", NULL };
-	struct gr_auth *a = gr_auth_of(req);
 	GR_AUTO_PGRES PGresult *r = NULL;
-	GR_AUTOFREE char *pub = NULL, *priv = NULL;
-	json_t *body, *k, *out;
-	const char *name, *given = NULL;
-	char fp[48];
+	const char *u[1] = { user_id };
+	const char *p[4] = { user_id, name, pub, fp };
 	long lim;
 
-	if ((body = gr_req_json(req)) == NULL ||
-	    gr_json_object(body, "keypair", 1, &k) < 0 ||
-	    gr_json_only(k, "keypair", known) < 0 ||
-	    gr_json_str(k, "name", 1, 255, &name) < 0 ||
-	    check_keyname(name) < 0 ||
-	    gr_json_str(k, "public_key", 0, KEY_MAX, &given) < 0)
+	if (quota_limit(project_id, "key_pairs", &lim) < 0 || gr_db_begin() < 0)
 		return -1;
-	const char *qp[1] = { a->user_id };
-	if (quota_limit(a->project_id, "key_pairs", &lim) < 0 ||
-	    (r = gr_db_query("SELECT count(*) FROM keypairs WHERE user_id = $1", 1,
-	    qp)) == NULL)
-		return -1;
+	if (gr_db_exec("SELECT pg_advisory_xact_lock(hashtext('keypairs:' || "
+	    "$1))", 1, u) < 0 ||
+	    (r = gr_db_query("SELECT count(*) FROM keypairs WHERE user_id = $1",
+	    1, u)) == NULL)
+		goto fail;
 	if (lim >= 0 && atol(PQgetvalue(r, 0, 0)) >= lim) {
-		gr_error(GR_ERR_FORBIDDEN, "Quota exceeded: this user already has "
-		    "%ld keypairs.", lim);
-		return -1;
+		gr_error(GR_ERR_FORBIDDEN, "Quota exceeded, too many key pairs: "
+		    "the limit is %ld.", lim);
+		goto fail;
 	}
-	if (given) {
-		if (check_public(given, fp) < 0)
-			return -1;
-		pub = gr_xstrdup(given);
-		pub[strcspn(pub, "\r\n")] = '\0';
-	} else {
-		GR_AUTOFREE char *comment = gr_xasprintf("Generated-by-Gureum");
-
-		if (generate(comment, &pub, &priv, fp) < 0)
-			return -1;
-	}
-	const char *p[4] = { a->user_id, name, pub, fp };
 	if (gr_db_exec("INSERT INTO keypairs (user_id, name, public_key, "
 	    "fingerprint) VALUES ($1, $2, $3, $4)", 4, p) < 0) {
 		if (gr_err_code() == GR_ERR_CONFLICT)
 			gr_error(GR_ERR_CONFLICT, "Key pair '%s' already exists.",
 			    name);
-		return -1;
+		goto fail;
 	}
+	return gr_db_commit();
+fail:
+	gr_db_rollback();
+	return -1;
+}
+
+int
+keypair_create(struct gr_req *req, struct gr_resp *resp)
+{
+	static const char *const top[] = { "keypair", NULL };
+	/* At 2.1: no "type" (2.2) and no "user_id" (2.10). */
+	static const char *const known[] = { "name", "public_key", NULL };
+	struct gr_auth *a = gr_auth_of(req);
+	GR_AUTOFREE char *pub = NULL, *priv = NULL;
+	json_t *body, *k, *out;
+	const char *name, *given = NULL;
+	char fp[FP_LEN];
+
+	if ((body = gr_req_json(req)) == NULL ||
+	    gr_json_only(body, "request", top) < 0 ||
+	    gr_json_object(body, "keypair", 1, &k) < 0 ||
+	    gr_json_only(k, "keypair", known) < 0 ||
+	    gr_json_str(k, "name", 1, NAME_MAX_LEN, &name) < 0 ||
+	    check_keyname(name) < 0 ||
+	    gr_json_str(k, "public_key", 0, KEY_MAX, &given) < 0)
+		return -1;
+	if (given ? (pub = check_public(given, fp)) == NULL :
+	    generate(&pub, &priv, fp) < 0)
+		return -1;
+	if (insert_keypair(a->project_id, a->user_id, name, pub, fp) < 0)
+		return -1;
 	out = json_pack("{s:s,s:s,s:s,s:s}", "name", name, "public_key", pub,
 	    "fingerprint", fp, "user_id", a->user_id);
 	if (priv)
@@ -313,10 +492,10 @@ keypair_delete(struct gr_req *req, struct gr_resp *resp)
 	    "$2", 2, p)) == NULL)
 		return -1;
 	if (gr_db_affected(r) == 0) {
-		gr_error(GR_ERR_NOT_FOUND, "Keypair %s not found for user %s.",
-		    req->params[0], p[0]);
+		not_found(req->params[0], p[0]);
 		return -1;
 	}
+	/* 202 at 2.1 (Nova answers 204 from 2.2 on). */
 	gr_resp_empty(resp, 202);
 	return 0;
 }

@@ -1,7 +1,15 @@
 /*
- * quotas.c - per-project limits (os-quota-sets), the limits summary, and
- * the availability zone list (one zone, "nova").
+ * quotas.c - per-project limits (os-quota-sets), the limits summary
+ * (/limits) and the availability zones (one zone, "nova"), at
+ * microversion 2.1.
+ *
+ * Limits live in the quotas table as overrides; a resource with no row
+ * has its default. -1 means unlimited. What a project uses is counted
+ * from its instances (their flavor copies), so there are no reservations
+ * to drift. Resources of the network service (floating IPs, security
+ * groups) show as unlimited here, as Nova shows them beside Neutron.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +32,34 @@ static const struct {
 };
 #define NDEFAULTS (sizeof(defaults) / sizeof(defaults[0]))
 
+/* Shown as unlimited; only -1 may be set (network quotas are the network
+ * API's business). */
+static const char *const fixed[] = { "fixed_ips", "floating_ips",
+	"security_groups", "security_group_rules", NULL };
+
+/* What a project uses of the resources its instances hold. */
+struct usage {
+	long	instances;
+	long	cores;
+	long	ram;
+};
+
+static long
+default_of(const char *resource)
+{
+	for (size_t i = 0; i < NDEFAULTS; i++)
+		if (strcmp(defaults[i].name, resource) == 0)
+			return defaults[i].def;
+	return -1;
+}
+
 int
 quota_limit(const char *project_id, const char *resource, long *out)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[2] = { project_id, resource };
 
-	*out = -1;
-	for (size_t i = 0; i < NDEFAULTS; i++)
-		if (strcmp(defaults[i].name, resource) == 0)
-			*out = defaults[i].def;
+	*out = default_of(resource);
 	if ((r = gr_db_query("SELECT hard_limit FROM quotas WHERE project_id = $1 "
 	    "AND resource = $2", 2, p)) == NULL)
 		return -1;
@@ -42,83 +68,215 @@ quota_limit(const char *project_id, const char *resource, long *out)
 	return 0;
 }
 
-static json_t *
-quota_set(const char *project_id, int with_overrides)
+/* Every limit of a project (defaults when overrides is 0): fills lim in
+ * the order of defaults[]. */
+static int
+limits_of(const char *project_id, int overrides, long lim[NDEFAULTS])
 {
-	json_t *q = json_pack("{s:s}", "id", project_id);
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { project_id };
 
-	for (size_t i = 0; i < NDEFAULTS; i++) {
-		long v = defaults[i].def;
+	for (size_t i = 0; i < NDEFAULTS; i++)
+		lim[i] = defaults[i].def;
+	if (!overrides)
+		return 0;
+	if ((r = gr_db_query("SELECT resource, hard_limit FROM quotas WHERE "
+	    "project_id = $1", 1, p)) == NULL)
+		return -1;
+	for (int row = 0; row < PQntuples(r); row++)
+		for (size_t i = 0; i < NDEFAULTS; i++)
+			if (strcmp(defaults[i].name, PQgetvalue(r, row, 0)) == 0)
+				lim[i] = atol(PQgetvalue(r, row, 1));
+	return 0;
+}
 
-		if (with_overrides)
-			quota_limit(project_id, defaults[i].name, &v);
-		json_object_set_new(q, defaults[i].name, json_integer(v));
-	}
-	/* Resources of services Gureum does not limit here. */
-	json_object_update_new(q, json_pack("{s:i,s:i,s:i,s:i}", "fixed_ips", -1,
-	    "floating_ips", -1, "security_groups", -1, "security_group_rules",
-	    -1));
+static int
+usage_of(const char *project_id, struct usage *u)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { project_id };
+
+	r = gr_db_query("SELECT count(*), coalesce(sum((flavor->>'vcpus')::int), "
+	    "0), coalesce(sum((flavor->>'ram')::int), 0) FROM instances WHERE "
+	    "project_id = $1 AND NOT deleted", 1, p);
+	if (r == NULL)
+		return -1;
+	u->instances = atol(PQgetvalue(r, 0, 0));
+	u->cores = atol(PQgetvalue(r, 0, 1));
+	u->ram = atol(PQgetvalue(r, 0, 2));
+	return 0;
+}
+
+static long
+used_of(const struct usage *u, const char *resource)
+{
+	if (strcmp(resource, "instances") == 0)
+		return u->instances;
+	if (strcmp(resource, "cores") == 0)
+		return u->cores;
+	if (strcmp(resource, "ram") == 0)
+		return u->ram;
+	return 0;
+}
+
+/*
+ * The quota_set document: each resource's limit, or with u given
+ * {"in_use", "limit", "reserved"} (the /detail form). id is added unless
+ * NULL. A new object, or NULL with the error.
+ */
+static json_t *
+quota_set(const char *project_id, int overrides, const char *id,
+    const struct usage *u)
+{
+	long lim[NDEFAULTS];
+	json_t *q;
+
+	if (limits_of(project_id, overrides, lim) < 0)
+		return NULL;
+	q = id ? json_pack("{s:s}", "id", id) : json_object();
+	for (size_t i = 0; i < NDEFAULTS; i++)
+		json_object_set_new(q, defaults[i].name, u ? json_pack(
+		    "{s:I,s:I,s:i}", "in_use", (json_int_t)used_of(u,
+		    defaults[i].name), "limit", (json_int_t)lim[i], "reserved",
+		    0) : json_integer(lim[i]));
+	for (int i = 0; fixed[i]; i++)
+		json_object_set_new(q, fixed[i], u ? json_pack("{s:i,s:i,s:i}",
+		    "in_use", 0, "limit", -1, "reserved", 0) : json_integer(-1));
 	return q;
 }
 
 static int
-own_or_admin(struct gr_req *req)
+own_or_admin(struct gr_req *req, const char *project_id)
 {
-	return gr_auth_admin_or(req, strcmp(req->params[0],
-	    gr_auth_of(req)->project_id) == 0, "only admins may see other "
-	    "projects' quotas");
+	return gr_auth_admin_or(req, strcmp(project_id,
+	    gr_auth_of(req)->project_id) == 0, "only admins may see another "
+	    "project's quotas and limits");
+}
+
+static int
+answer(struct gr_resp *resp, json_t *q)
+{
+	if (q == NULL)
+		return -1;
+	gr_resp_json(resp, 200, json_pack("{s:o}", "quota_set", q));
+	return 0;
 }
 
 int
 quota_show(struct gr_req *req, struct gr_resp *resp)
 {
-	if (own_or_admin(req) < 0)
+	const char *pid = req->params[0];
+
+	if (own_or_admin(req, pid) < 0)
 		return -1;
-	gr_resp_json(resp, 200, json_pack("{s:o}", "quota_set",
-	    quota_set(req->params[0], 1)));
-	return 0;
+	return answer(resp, quota_set(pid, 1, pid, NULL));
 }
 
 int
+quota_detail(struct gr_req *req, struct gr_resp *resp)
+{
+	const char *pid = req->params[0];
+	struct usage u;
+
+	if (own_or_admin(req, pid) < 0 || usage_of(pid, &u) < 0)
+		return -1;
+	return answer(resp, quota_set(pid, 1, pid, &u));
+}
+
+/* Anyone may read the defaults, as in Nova. */
+int
 quota_defaults(struct gr_req *req, struct gr_resp *resp)
 {
-	if (own_or_admin(req) < 0)
+	return answer(resp, quota_set(req->params[0], 0, req->params[0], NULL));
+}
+
+/* Nova checks the project against Identity; ours is in the same database. */
+static int
+check_project(const char *project_id)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { project_id };
+
+	if ((r = gr_db_query("SELECT 1 FROM projects WHERE id = $1", 1,
+	    p)) == NULL)
 		return -1;
-	gr_resp_json(resp, 200, json_pack("{s:o}", "quota_set",
-	    quota_set(req->params[0], 0)));
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "Project ID %.64s is not a valid "
+		    "project.", project_id);
+		return -1;
+	}
 	return 0;
+}
+
+/*
+ * Checks one member of a quota_set update: a known resource, an integer
+ * from -1 to 2^31-1, not below what the project uses unless forced.
+ * Returns 1 to store it, 0 to skip it (a fixed resource set to -1), -1.
+ */
+static int
+check_update(const char *key, json_t *v, const struct usage *u, int force)
+{
+	long long n;
+
+	if (!json_is_integer(v) || json_integer_value(v) < -1 ||
+	    json_integer_value(v) > INT32_MAX) {
+		gr_error(GR_ERR_BAD_REQUEST, "Quota '%.64s' must be an integer "
+		    "from -1 (unlimited) to %d.", key, INT32_MAX);
+		return -1;
+	}
+	n = json_integer_value(v);
+	for (int i = 0; fixed[i]; i++)
+		if (strcmp(fixed[i], key) == 0) {
+			if (n == -1)
+				return 0;
+			gr_error(GR_ERR_BAD_REQUEST, "Quota '%s' is not limited by "
+			    "the compute API here (it is always -1); set network "
+			    "quotas through the network API.", key);
+			return -1;
+		}
+	if (default_of(key) == -1) {
+		gr_error(GR_ERR_BAD_REQUEST, "Unknown quota resource '%.64s'.",
+		    key);
+		return -1;
+	}
+	if (!force && n >= 0 && n < used_of(u, key)) {
+		gr_error(GR_ERR_BAD_REQUEST, "Quota limit %lld for %s must be "
+		    "greater than or equal to already used and reserved %ld.",
+		    n, key, used_of(u, key));
+		return -1;
+	}
+	return 1;
 }
 
 int
 quota_update(struct gr_req *req, struct gr_resp *resp)
 {
+	static const char *const top[] = { "quota_set", NULL };
+	const char *pid = req->params[0], *key;
 	json_t *body, *q, *v;
-	const char *key;
+	struct usage u;
+	int force = 0;
 
 	if ((body = gr_req_json(req)) == NULL ||
-	    gr_json_object(body, "quota_set", 1, &q) < 0)
+	    gr_json_only(body, "request", top) < 0 ||
+	    gr_json_object(body, "quota_set", 1, &q) < 0 ||
+	    gr_json_bool(q, "force", 0, &force) < 0 ||
+	    check_project(pid) < 0 || usage_of(pid, &u) < 0)
 		return -1;
-	if (gr_check_name("project id", req->params[0], 64) < 0 ||
-	    gr_db_begin() < 0)
+	json_object_foreach(q, key, v)
+		if (strcmp(key, "force") != 0 && check_update(key, v, &u,
+		    force) < 0)
+			return -1;
+	if (gr_db_begin() < 0)
 		return -1;
 	json_object_foreach(q, key, v) {
-		int known = 0;
 		char lim[24];
 
-		if (strcmp(key, "force") == 0)
+		if (strcmp(key, "force") == 0 || default_of(key) == -1)
 			continue;
-		for (size_t i = 0; i < NDEFAULTS; i++)
-			if (strcmp(defaults[i].name, key) == 0)
-				known = 1;
-		if (!known || !json_is_integer(v) || json_integer_value(v) < -1) {
-			gr_error(GR_ERR_BAD_REQUEST, known ? "Quota '%s' must be an "
-			    "integer, -1 for unlimited." : "Unknown quota '%.64s'.",
-			    key);
-			gr_db_rollback();
-			return -1;
-		}
-		snprintf(lim, sizeof(lim), "%lld", (long long)json_integer_value(v));
-		const char *p[3] = { req->params[0], key, lim };
+		snprintf(lim, sizeof(lim), "%lld",
+		    (long long)json_integer_value(v));
+		const char *p[3] = { pid, key, lim };
 		if (gr_db_exec("INSERT INTO quotas (project_id, resource, "
 		    "hard_limit) VALUES ($1, $2, $3) ON CONFLICT (project_id, "
 		    "resource) DO UPDATE SET hard_limit = $3", 3, p) < 0) {
@@ -128,10 +286,8 @@ quota_update(struct gr_req *req, struct gr_resp *resp)
 	}
 	if (gr_db_commit() < 0)
 		return -1;
-	json_t *out = quota_set(req->params[0], 1);
-	json_object_del(out, "id");
-	gr_resp_json(resp, 200, json_pack("{s:o}", "quota_set", out));
-	return 0;
+	/* Nova's update answers without the id. */
+	return answer(resp, quota_set(pid, 1, NULL, NULL));
 }
 
 int
@@ -145,34 +301,49 @@ quota_delete(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
+/* GET /limits[?tenant_id=P]: the absolute limits of the caller's project
+ * (another's for admins), in the 2.1 form, with what it uses. */
 int
 limits_show(struct gr_req *req, struct gr_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *pid = gr_auth_of(req)->project_id;
-	const char *p[1] = { pid };
-	long inst, cores, ram, keys;
+	const char *pid = gr_req_query(req, "tenant_id");
+	long lim[NDEFAULTS];
+	struct usage u;
+	json_t *abs;
 
-	if (quota_limit(pid, "instances", &inst) < 0 ||
-	    quota_limit(pid, "cores", &cores) < 0 ||
-	    quota_limit(pid, "ram", &ram) < 0 ||
-	    quota_limit(pid, "key_pairs", &keys) < 0 ||
-	    (r = gr_db_query("SELECT count(*), coalesce(sum((flavor->>'vcpus')"
-	    "::int), 0), coalesce(sum((flavor->>'ram')::int), 0) FROM instances "
-	    "WHERE project_id = $1 AND NOT deleted", 1, p)) == NULL)
+	if (pid == NULL)
+		pid = gr_auth_of(req)->project_id;
+	if (own_or_admin(req, pid) < 0 || limits_of(pid, 1, lim) < 0 ||
+	    usage_of(pid, &u) < 0)
 		return -1;
-	gr_resp_json(resp, 200, json_pack("{s:{s:[],s:{s:i,s:i,s:i,s:i,s:i,s:i,"
-	    "s:i,s:i,s:i,s:i,s:i}}}", "limits", "rate", "absolute",
-	    "maxTotalInstances", (int)inst, "maxTotalCores", (int)cores,
-	    "maxTotalRAMSize", (int)ram, "maxTotalKeypairs", (int)keys,
-	    "maxServerMeta", 128, "maxServerGroups", 10,
-	    "maxServerGroupMembers", 10,
-	    "totalInstancesUsed", atoi(PQgetvalue(r, 0, 0)),
-	    "totalCoresUsed", atoi(PQgetvalue(r, 0, 1)),
-	    "totalRAMUsed", atoi(PQgetvalue(r, 0, 2)),
+	/* lim[] follows defaults[]: instances, cores, ram, key_pairs,
+	 * metadata_items, server_groups, server_group_members,
+	 * injected_files, injected_file_content_bytes, *_path_bytes. */
+	abs = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "maxTotalInstances", (json_int_t)lim[0],
+	    "maxTotalCores", (json_int_t)lim[1],
+	    "maxTotalRAMSize", (json_int_t)lim[2],
+	    "maxTotalKeypairs", (json_int_t)lim[3],
+	    "maxServerMeta", (json_int_t)lim[4],
+	    "maxImageMeta", (json_int_t)lim[4],
+	    "maxServerGroups", (json_int_t)lim[5],
+	    "maxServerGroupMembers", (json_int_t)lim[6],
+	    "maxPersonality", (json_int_t)lim[7],
+	    "maxPersonalitySize", (json_int_t)lim[8]);
+	json_object_update_new(abs, json_pack("{s:i,s:i,s:i,s:I,s:I,s:I,s:i,"
+	    "s:i,s:i}", "maxSecurityGroups", -1, "maxSecurityGroupRules", -1,
+	    "maxTotalFloatingIps", -1,
+	    "totalInstancesUsed", (json_int_t)u.instances,
+	    "totalCoresUsed", (json_int_t)u.cores,
+	    "totalRAMUsed", (json_int_t)u.ram,
+	    "totalSecurityGroupsUsed", 0, "totalFloatingIpsUsed", 0,
 	    "totalServerGroupsUsed", 0));
+	gr_resp_json(resp, 200, json_pack("{s:{s:[],s:o}}", "limits", "rate",
+	    "absolute", abs));
 	return 0;
 }
+
+/* ---- availability zones ---- */
 
 int
 az_list(struct gr_req *req, struct gr_resp *resp)
@@ -184,30 +355,36 @@ az_list(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
+/* Admins see the zone's compute hosts: available = heartbeat seen within
+ * 2.5 intervals, active = enabled, updated_at = the last heartbeat. */
 int
 az_detail(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	char ivl[24];
 	const char *p[1] = { ivl };
-	json_t *hosts = json_object();
+	json_t *hosts;
 
 	(void)req;
 	snprintf(ivl, sizeof(ivl), "%.1f", ctl.heartbeat_interval * 2.5);
 	r = gr_db_query("SELECT n.host, coalesce(a.last_seen > now() - "
-	    "make_interval(secs => $1), false), to_char(a.last_seen AT TIME ZONE "
-	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') FROM compute_nodes n LEFT "
-	    "JOIN agents a ON a.host = n.host AND a.kind = 'compute' ORDER BY "
-	    "n.host", 1, p);
-	if (r == NULL) {
-		json_decref(hosts);
+	    "make_interval(secs => $1::float8), false), n.enabled, "
+	    "to_char(a.last_seen AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS.US') FROM compute_nodes n LEFT JOIN "
+	    "agents a ON a.host = n.host AND a.kind = 'compute' ORDER BY n.host",
+	    1, p);
+	if (r == NULL)
 		return -1;
-	}
-	for (int i = 0; i < PQntuples(r); i++)
+	hosts = json_object();
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *up = PQgetisnull(r, i, 3) ? NULL :
+		    PQgetvalue(r, i, 3);
+
 		json_object_set_new(hosts, PQgetvalue(r, i, 0), json_pack(
-		    "{s:{s:b,s:b,s:s}}", "nova-compute", "available",
-		    PQgetvalue(r, i, 1)[0] == 't', "active", 1, "updated_at",
-		    PQgetvalue(r, i, 2)));
+		    "{s:{s:b,s:b,s:s?}}", "nova-compute", "available",
+		    PQgetvalue(r, i, 1)[0] == 't', "active",
+		    PQgetvalue(r, i, 2)[0] == 't', "updated_at", up));
+	}
 	gr_resp_json(resp, 200, json_pack("{s:[{s:s,s:{s:b},s:o}]}",
 	    "availabilityZoneInfo", "zoneName", "nova", "zoneState", "available",
 	    1, "hosts", hosts));
