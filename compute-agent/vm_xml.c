@@ -1,4 +1,5 @@
 /* vm_xml.c - see vm_xml.h. */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,164 +11,374 @@
 #include "gr_util.h"
 #include "vm_xml.h"
 
+#define PATH_MAXLEN	4096	/* bytes of a path in the spec */
+#define NAME_MAXLEN	255	/* bytes of a display or flavor name */
+#define DOMNAME_MAXLEN	64	/* bytes of a libvirt domain name */
+#define IFNAME_MAXLEN	15	/* IFNAMSIZ - 1 */
+
+#define GUREUM_NS	"https://gureum.invalid/xmlns/instance/1"
+
+static const char *const spec_keys[] = { "uuid", "name", "display_name",
+    "flavor_name", "vcpus", "memory_mb", "disk_path", "disk_format",
+    "disk_bus", "config_drive", "console_log", "virt_type", "nics", NULL };
+static const char *const nic_keys[] = { "mac", "bridge", "model", "tap",
+    "mtu", NULL };
+static const char *const disk_formats[] = { "qcow2", "raw", NULL };
+static const char *const disk_buses[] = { "virtio", "ide", "sata", NULL };
+static const char *const nic_models[] = { "virtio", "e1000", "rtl8139",
+    NULL };
+static const char *const virt_types[] = { "qemu", "kvm", NULL };
+
+/*
+ * Checking the JSON. Fields are labelled as the controller wrote them:
+ * "vcpus" at the top level, "nics[1].mac" inside a NIC (pfx "nics[1].").
+ */
+
+/* A string member: UTF-8, no control characters, 1..maxlen bytes. Returns
+ * 1 (*out set), 0 when absent or null and not required (*out NULL), -1. */
 static int
-one_of(const char *field, const char *v, const char *const *ok)
+get_str(json_t *o, const char *pfx, const char *key, int required,
+    size_t maxlen, const char **out)
 {
-	for (const char *const *o = ok; *o; o++)
-		if (strcmp(v, *o) == 0)
+	json_t *v = json_object_get(o, key);
+	char label[48];
+
+	*out = NULL;
+	snprintf(label, sizeof(label), "%s%s", pfx, key);
+	if (v == NULL || json_is_null(v)) {
+		if (!required)
 			return 0;
-	gr_error(GR_ERR_BAD_REQUEST, "The %s '%s' is not supported.", field, v);
+		gr_error(GR_ERR_BAD_REQUEST, "The field '%s' is required.",
+		    label);
+		return -1;
+	}
+	if (!json_is_string(v)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field '%s' must be a string.",
+		    label);
+		return -1;
+	}
+	if (strlen(json_string_value(v)) != json_string_length(v)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field '%s' contains a NUL "
+		    "character.", label);
+		return -1;
+	}
+	if (gr_check_name(label, json_string_value(v), maxlen) < 0)
+		return -1;
+	*out = json_string_value(v);
+	return 1;
+}
+
+/* An integer member in min..max; 1, 0 (absent, not required) or -1. */
+static int
+get_int(json_t *o, const char *pfx, const char *key, int required,
+    long long min, long long max, long long *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v)) {
+		if (!required)
+			return 0;
+		gr_error(GR_ERR_BAD_REQUEST, "The field '%s%s' is required.",
+		    pfx, key);
+		return -1;
+	}
+	if (!json_is_integer(v)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field '%s%s' must be an "
+		    "integer from %lld to %lld.", pfx, key, min, max);
+		return -1;
+	}
+	*out = json_integer_value(v);
+	if (*out < min || *out > max) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field '%s%s' is %lld; it "
+		    "must be from %lld to %lld.", pfx, key, *out, min, max);
+		return -1;
+	}
+	return 1;
+}
+
+/* A required string member that must be one of the NULL-ended list. */
+static int
+get_enum(json_t *o, const char *pfx, const char *key,
+    const char *const *allowed, const char **out)
+{
+	struct gr_buf list = GR_BUF_INIT(0);
+
+	if (get_str(o, pfx, key, 1, NAME_MAXLEN, out) < 0)
+		return -1;
+	for (const char *const *a = allowed; *a; a++)
+		if (strcmp(*out, *a) == 0)
+			return 1;
+	for (const char *const *a = allowed; *a; a++)
+		gr_buf_printf(&list, "%s%s", a == allowed ? "" : a[1] ? ", " :
+		    " or ", *a);
+	gr_error(GR_ERR_BAD_REQUEST, "The field '%s%s' is '%s'; it must be %s.",
+	    pfx, key, *out, list.data);
+	gr_buf_free(&list);
 	return -1;
 }
 
-/* An absolute path without ".." components or control characters. */
+/* 8-4-4-4-12 lower-case hex digits. */
 static int
-check_path(const char *field, const char *p)
+check_uuid(const char *label, const char *u)
 {
-	if (p[0] != '/' || strstr(p, "/../") || (strlen(p) >= 3 &&
-	    strcmp(p + strlen(p) - 3, "/..") == 0)) {
-		gr_error(GR_ERR_BAD_REQUEST, "The %s '%s' must be an absolute "
-		    "path without '..'.", field, p);
-		return -1;
+	size_t i;
+
+	for (i = 0; u[i] && i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? u[i] != '-' : !strchr("0123456789abcdef", u[i]))
+			break;
 	}
-	return gr_check_name(field, p, 4096);
+	if (i == 36 && u[i] == '\0')
+		return 0;
+	gr_error(GR_ERR_BAD_REQUEST, "The field '%s' is '%s'; it must be a "
+	    "lower-case UUID.", label, u);
+	return -1;
 }
 
+/* Six lower-case hex pairs separated by ':', the group bit clear. */
 static int
-check_uuid(const char *u)
+check_mac(const char *label, const char *m)
 {
-	if (strlen(u) != 36 || u[8] != '-' || u[13] != '-' || u[18] != '-' ||
-	    u[23] != '-' || strspn(u, "0123456789abcdef-") != 36) {
-		gr_error(GR_ERR_BAD_REQUEST, "The uuid '%s' is not a lower-case "
-		    "UUID.", u);
+	size_t i;
+
+	for (i = 0; m[i] && i < 17; i++) {
+		if (i % 3 == 2 ? m[i] != ':' : !strchr("0123456789abcdef",
+		    m[i]))
+			break;
+	}
+	if (i == 17 && m[i] == '\0' && !(strtoul(m, NULL, 16) & 1))
+		return 0;
+	gr_error(GR_ERR_BAD_REQUEST, "The field '%s' is '%s'; it must be a "
+	    "lower-case unicast MAC address such as '52:54:00:12:34:56'.",
+	    label, m);
+	return -1;
+}
+
+/* An absolute path with no ".." component (control characters and bad
+ * UTF-8 are already refused by get_str). Quotes and '<' are fine: the
+ * writer escapes them. */
+static int
+check_path(const char *label, const char *p)
+{
+	if (p[0] != '/') {
+		gr_error(GR_ERR_BAD_REQUEST, "The field '%s' is '%s'; it must "
+		    "be an absolute path.", label, p);
+		return -1;
+	}
+	for (const char *c = p; c; c = strchr(c + 1, '/')) {
+		if (strncmp(c, "/..", 3) != 0 || (c[3] != '/' && c[3] != '\0'))
+			continue;
+		gr_error(GR_ERR_BAD_REQUEST, "The field '%s' is '%s'; it must "
+		    "not contain a '..' component.", label, p);
 		return -1;
 	}
 	return 0;
 }
 
+/* A network interface name we create: 1..15 of a-z, 0-9 and '-'. */
 static int
-check_mac(const char *m)
+check_ifname(const char *label, const char *s)
 {
-	unsigned b[6];
-	char tail;
+	size_t n = strlen(s);
 
-	if (strlen(m) != 17 || sscanf(m, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0],
-	    &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6 ||
-	    strspn(m, "0123456789abcdef:") != 17 || (b[0] & 1)) {
-		gr_error(GR_ERR_BAD_REQUEST, "The MAC address '%s' is not a "
-		    "lower-case unicast MAC.", m);
-		return -1;
-	}
-	return 0;
+	if (n <= IFNAME_MAXLEN &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n)
+		return 0;
+	gr_error(GR_ERR_BAD_REQUEST, "The field '%s' is '%s'; it must be 1 to "
+	    "%d characters of a-z, 0-9 and '-'.", label, s, IFNAME_MAXLEN);
+	return -1;
 }
 
+/* A NIC's own members; the checks across NICs are in get_nics. */
 static int
-nic_from_json(json_t *j, struct vm_nic *n)
+get_nic(json_t *o, const char *pfx, struct vm_nic *n)
 {
-	static const char *const known[] = { "mac", "bridge", "model", "tap",
-	    "mtu", NULL };
-	static const char *const models[] = { "virtio", "e1000", "rtl8139",
-	    NULL };
-	const char *mac, *model, *bridge = NULL, *tap = NULL;
+	char label[48];
+	const char *mac, *bridge, *model, *tap;
 	long long mtu = 0;
 
-	if (!json_is_object(j)) {
-		gr_error(GR_ERR_BAD_REQUEST, "Each NIC must be an object.");
+	/* pfx is "nics[N]."; the NIC itself is "nics[N]". */
+	if (!json_is_object(o)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field '%.*s' must be an "
+		    "object.", (int)strlen(pfx) - 1, pfx);
 		return -1;
 	}
-	if (gr_json_only(j, "NIC", known) < 0 ||
-	    gr_json_str(j, "mac", 1, 17, &mac) < 0 || check_mac(mac) < 0 ||
-	    gr_json_str(j, "model", 1, 16, &model) < 0 ||
-	    one_of("NIC model", model, models) < 0 ||
-	    gr_json_name(j, "bridge", 0, 15, &bridge) < 0 ||
-	    gr_json_str(j, "tap", 0, 64, &tap) < 0 ||
-	    gr_json_int(j, "mtu", 0, 68, 9000, &mtu) < 0)
+	snprintf(label, sizeof(label), "NIC %.*s", (int)strlen(pfx) - 1, pfx);
+	if (gr_json_only(o, label, nic_keys) < 0 ||
+	    get_str(o, pfx, "mac", 1, NAME_MAXLEN, &mac) < 0)
 		return -1;
-	if (tap && (strlen(tap) == 0 || strlen(tap) > 15 ||
-	    strspn(tap, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(tap))) {
-		gr_error(GR_ERR_BAD_REQUEST, "The tap name '%s' must be 1 to 15 "
-		    "characters of a-z, 0-9 and '-'.", tap);
+	snprintf(label, sizeof(label), "%smac", pfx);
+	if (check_mac(label, mac) < 0 ||
+	    get_str(o, pfx, "bridge", 0, NAME_MAXLEN, &bridge) < 0)
+		return -1;
+	snprintf(label, sizeof(label), "%sbridge", pfx);
+	if ((bridge && check_ifname(label, bridge) < 0) ||
+	    get_enum(o, pfx, "model", nic_models, &model) < 0 ||
+	    get_str(o, pfx, "tap", 0, NAME_MAXLEN, &tap) < 0)
+		return -1;
+	snprintf(label, sizeof(label), "%stap", pfx);
+	if (tap && check_ifname(label, tap) < 0)
+		return -1;
+	if (tap && bridge == NULL) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field '%s' is '%s'; a tap "
+		    "device needs a bridge.", label, tap);
 		return -1;
 	}
-	snprintf(n->mac, sizeof(n->mac), "%s", mac);
-	n->model = gr_xstrdup(model);
+	if (get_int(o, pfx, "mtu", 0, 68, 9000, &mtu) < 0)
+		return -1;
+	memcpy(n->mac, mac, sizeof(n->mac));
 	n->bridge = bridge ? gr_xstrdup(bridge) : NULL;
+	n->model = gr_xstrdup(model);
 	n->tap = tap ? gr_xstrdup(tap) : NULL;
 	n->mtu = (int)mtu;
 	return 0;
 }
 
-int
-vm_spec_from_json(json_t *j, struct vm_spec *s)
+/* NIC i has a MAC and a tap name of its own. */
+static int
+nic_unique(const struct vm_spec *s, int i, const char *pfx)
 {
-	static const char *const known[] = { "uuid", "name", "display_name",
-	    "flavor_name", "vcpus", "memory_mb", "disk_path", "disk_format",
-	    "disk_bus", "config_drive", "console_log", "virt_type", "nics",
-	    NULL };
-	static const char *const formats[] = { "qcow2", "raw", NULL };
-	static const char *const buses[] = { "virtio", "ide", "sata", NULL };
-	static const char *const virts[] = { "qemu", "kvm", NULL };
-	const char *uuid, *name, *disp, *flavor = "", *disk, *fmt, *bus,
-	    *cd = NULL, *log, *virt;
-	long long vcpus, mem;
-	json_t *nics = NULL;
+	const struct vm_nic *n = &s->nics[i];
 
-	memset(s, 0, sizeof(*s));
-	if (!json_is_object(j)) {
-		gr_error(GR_ERR_BAD_REQUEST, "The spec must be an object.");
-		return -1;
-	}
-	if (gr_json_only(j, "instance spec", known) < 0 ||
-	    gr_json_str(j, "uuid", 1, 36, &uuid) < 0 || check_uuid(uuid) < 0 ||
-	    gr_json_name(j, "name", 1, 64, &name) < 0 ||
-	    gr_json_name(j, "display_name", 1, 255, &disp) < 0 ||
-	    gr_json_name(j, "flavor_name", 0, 255, &flavor) < 0 ||
-	    gr_json_int(j, "vcpus", 1, 1, 256, &vcpus) < 0 ||
-	    gr_json_int(j, "memory_mb", 1, 16, 1048576, &mem) < 0 ||
-	    gr_json_str(j, "disk_path", 1, 4096, &disk) < 0 ||
-	    check_path("disk_path", disk) < 0 ||
-	    gr_json_str(j, "disk_format", 1, 8, &fmt) < 0 ||
-	    one_of("disk_format", fmt, formats) < 0 ||
-	    gr_json_str(j, "disk_bus", 1, 8, &bus) < 0 ||
-	    one_of("disk_bus", bus, buses) < 0 ||
-	    gr_json_str(j, "config_drive", 0, 4096, &cd) < 0 ||
-	    (cd && check_path("config_drive", cd) < 0) ||
-	    gr_json_str(j, "console_log", 1, 4096, &log) < 0 ||
-	    check_path("console_log", log) < 0 ||
-	    gr_json_str(j, "virt_type", 1, 8, &virt) < 0 ||
-	    one_of("virt_type", virt, virts) < 0 ||
-	    gr_json_array(j, "nics", 0, &nics) < 0)
-		return -1;
-	if (json_array_size(nics) > VM_MAX_NICS) {
-		gr_error(GR_ERR_BAD_REQUEST, "An instance may have at most %d "
-		    "NICs, not %zu.", VM_MAX_NICS, json_array_size(nics));
-		return -1;
-	}
-	for (size_t i = 0; i < json_array_size(nics); i++) {
-		if (nic_from_json(json_array_get(nics, i), &s->nics[i]) < 0) {
-			vm_spec_free(s);
+	for (int k = 0; k < i; k++) {
+		const struct vm_nic *o = &s->nics[k];
+
+		if (strcmp(n->mac, o->mac) == 0) {
+			gr_error(GR_ERR_BAD_REQUEST, "The field '%smac' is "
+			    "'%s', the same as nics[%d].mac.", pfx, n->mac, k);
 			return -1;
 		}
-		s->nnics++;
+		if (n->tap && o->tap && strcmp(n->tap, o->tap) == 0) {
+			gr_error(GR_ERR_BAD_REQUEST, "The field '%stap' is "
+			    "'%s', the same as nics[%d].tap.", pfx, n->tap, k);
+			return -1;
+		}
 	}
-	snprintf(s->uuid, sizeof(s->uuid), "%s", uuid);
-	s->name = gr_xstrdup(name);
-	s->display_name = gr_xstrdup(disp);
-	s->flavor_name = gr_xstrdup(flavor);
-	s->vcpus = (int)vcpus;
-	s->memory_mb = (long)mem;
-	s->disk_path = gr_xstrdup(disk);
-	s->disk_format = gr_xstrdup(fmt);
-	s->disk_bus = gr_xstrdup(bus);
-	s->config_drive = cd ? gr_xstrdup(cd) : NULL;
-	s->console_log = gr_xstrdup(log);
-	s->virt_type = gr_xstrdup(virt);
 	return 0;
+}
+
+/* The optional "nics" list: at most VM_MAX_NICS, MACs and taps unique. */
+static int
+get_nics(json_t *j, struct vm_spec *s)
+{
+	json_t *nics = NULL;
+	char pfx[32];
+
+	if (gr_json_array(j, "nics", 0, &nics) < 0)
+		return -1;
+	if (json_array_size(nics) > VM_MAX_NICS) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'nics' has %zu "
+		    "entries; at most %d are allowed.", json_array_size(nics),
+		    VM_MAX_NICS);
+		return -1;
+	}
+	for (int i = 0; i < (int)json_array_size(nics); i++) {
+		struct vm_nic *n = &s->nics[i];
+
+		snprintf(pfx, sizeof(pfx), "nics[%d].", i);
+		if (get_nic(json_array_get(nics, i), pfx, n) < 0)
+			return -1;
+		s->nnics++;
+		if (nic_unique(s, i, pfx) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A required or optional path member, checked and copied into *out. */
+static int
+get_path(json_t *j, const char *key, int required, char **out)
+{
+	const char *p;
+	int r = get_str(j, "", key, required, PATH_MAXLEN, &p);
+
+	if (r <= 0)
+		return r;
+	if (check_path(key, p) < 0)
+		return -1;
+	*out = gr_xstrdup(p);
+	return 1;
+}
+
+/* Copies a checked string member (or "" / NULL when absent). */
+static int
+get_copy(json_t *j, const char *key, int required, size_t maxlen,
+    const char *dflt, char **out)
+{
+	const char *v;
+	int r = get_str(j, "", key, required, maxlen, &v);
+
+	if (r < 0)
+		return -1;
+	*out = r ? gr_xstrdup(v) : dflt ? gr_xstrdup(dflt) : NULL;
+	return 0;
+}
+
+static int
+get_enum_copy(json_t *j, const char *key, const char *const *allowed,
+    char **out)
+{
+	const char *v;
+
+	if (get_enum(j, "", key, allowed, &v) < 0)
+		return -1;
+	*out = gr_xstrdup(v);
+	return 0;
+}
+
+int
+vm_spec_from_json(json_t *j, struct vm_spec *out)
+{
+	const char *uuid;
+	long long vcpus, mem;
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(j)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The instance spec must be a JSON "
+		    "object.");
+		return -1;
+	}
+	if (gr_json_only(j, "instance spec", spec_keys) < 0 ||
+	    get_str(j, "", "uuid", 1, NAME_MAXLEN, &uuid) < 0 ||
+	    check_uuid("uuid", uuid) < 0)
+		return -1;
+	memcpy(out->uuid, uuid, sizeof(out->uuid));
+	if (get_copy(j, "name", 1, DOMNAME_MAXLEN, NULL, &out->name) < 0)
+		goto fail;
+	if (strchr(out->name, '/')) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'name' is '%s'; a "
+		    "domain name must not contain '/'.", out->name);
+		goto fail;
+	}
+	if (get_copy(j, "display_name", 1, NAME_MAXLEN, NULL,
+	    &out->display_name) < 0 ||
+	    get_copy(j, "flavor_name", 0, NAME_MAXLEN, "",
+	    &out->flavor_name) < 0 ||
+	    get_int(j, "", "vcpus", 1, 1, 256, &vcpus) < 0 ||
+	    get_int(j, "", "memory_mb", 1, 16, 1048576, &mem) < 0 ||
+	    get_path(j, "disk_path", 1, &out->disk_path) < 0 ||
+	    get_enum_copy(j, "disk_format", disk_formats,
+	    &out->disk_format) < 0 ||
+	    get_enum_copy(j, "disk_bus", disk_buses, &out->disk_bus) < 0 ||
+	    get_path(j, "config_drive", 0, &out->config_drive) < 0 ||
+	    get_path(j, "console_log", 1, &out->console_log) < 0 ||
+	    get_enum_copy(j, "virt_type", virt_types, &out->virt_type) < 0 ||
+	    get_nics(j, out) < 0)
+		goto fail;
+	out->vcpus = (int)vcpus;
+	out->memory_mb = (long)mem;
+	return 0;
+fail:
+	vm_spec_free(out);
+	return -1;
 }
 
 void
 vm_spec_free(struct vm_spec *s)
 {
+	if (s == NULL)
+		return;
 	for (int i = 0; i < s->nnics; i++) {
 		free(s->nics[i].bridge);
 		free(s->nics[i].model);
@@ -185,132 +396,235 @@ vm_spec_free(struct vm_spec *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Appends s escaped for XML text and attribute values. */
+/*
+ * The element writer: one element per line, two spaces per level. Element
+ * and attribute names are literals of this file; every attribute value and
+ * text goes through xw_escape. Attributes are name/value pairs ending with
+ * NULL.
+ */
+#define XW_DEPTH	8
+
+struct xw {
+	struct gr_buf	 b;		/* the document so far */
+	const char	*open[XW_DEPTH]; /* names of the open elements */
+	int		 depth;		/* how many are open */
+};
+
+/* Appends s escaped for both text and single- or double-quoted values. */
 static void
-esc(struct gr_buf *b, const char *s)
+xw_escape(struct gr_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': gr_buf_puts(b, "&amp;"); break;
-		case '<': gr_buf_puts(b, "&lt;"); break;
-		case '>': gr_buf_puts(b, "&gt;"); break;
-		case '"': gr_buf_puts(b, "&quot;"); break;
+		case '&':  gr_buf_puts(b, "&amp;"); break;
+		case '<':  gr_buf_puts(b, "&lt;"); break;
+		case '>':  gr_buf_puts(b, "&gt;"); break;
+		case '"':  gr_buf_puts(b, "&quot;"); break;
 		case '\'': gr_buf_puts(b, "&apos;"); break;
-		default: gr_buf_add(b, s, 1);
+		default:   gr_buf_add(b, s, 1);
 		}
 	}
 }
 
-/* Writes fmt, where each %s is an escaped string argument: the only way
- * values reach the XML. */
+/* Indentation, '<' name and the attributes, without the closing '>'. */
 static void
-put(struct gr_buf *b, const char *fmt, ...)
+xw_tag(struct xw *w, const char *name, va_list ap)
+{
+	const char *attr, *val;
+
+	for (int i = 0; i < w->depth; i++)
+		gr_buf_puts(&w->b, "  ");
+	gr_buf_printf(&w->b, "<%s", name);
+	while ((attr = va_arg(ap, const char *)) != NULL) {
+		val = va_arg(ap, const char *);
+		gr_buf_printf(&w->b, " %s='", attr);
+		xw_escape(&w->b, val);
+		gr_buf_puts(&w->b, "'");
+	}
+}
+
+/* <name a='v'> on its own line; children follow until xw_end. */
+__attribute__((sentinel)) static void
+xw_start(struct xw *w, const char *name, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	for (const char *f = fmt; *f; f++) {
-		if (f[0] == '%' && f[1] == 's') {
-			esc(b, va_arg(ap, const char *));
-			f++;
-		} else if (f[0] == '%' && f[1] == 'd') {
-			gr_buf_printf(b, "%d", va_arg(ap, int));
-			f++;
-		} else if (f[0] == '%' && f[1] == 'l') {
-			gr_buf_printf(b, "%ld", va_arg(ap, long));
-			f++;
-		} else {
-			gr_buf_add(b, f, 1);
-		}
-	}
+	assert(w->depth < XW_DEPTH);
+	va_start(ap, name);
+	xw_tag(w, name, ap);
 	va_end(ap);
+	gr_buf_puts(&w->b, ">\n");
+	w->open[w->depth++] = name;
 }
 
-static const char *
-disk_dev(const char *bus)
+/* <name a='v'/> */
+__attribute__((sentinel)) static void
+xw_empty(struct xw *w, const char *name, ...)
 {
-	if (strcmp(bus, "ide") == 0)
-		return "hda";
-	if (strcmp(bus, "sata") == 0)
-		return "sda";
-	return "vda";
+	va_list ap;
+
+	va_start(ap, name);
+	xw_tag(w, name, ap);
+	va_end(ap);
+	gr_buf_puts(&w->b, "/>\n");
+}
+
+/* <name a='v'>text</name> */
+__attribute__((sentinel)) static void
+xw_text(struct xw *w, const char *name, const char *text, ...)
+{
+	va_list ap;
+
+	va_start(ap, text);
+	xw_tag(w, name, ap);
+	va_end(ap);
+	gr_buf_puts(&w->b, ">");
+	xw_escape(&w->b, text);
+	gr_buf_printf(&w->b, "</%s>\n", name);
+}
+
+/* Closes the innermost open element. */
+static void
+xw_end(struct xw *w)
+{
+	assert(w->depth > 0);
+	w->depth--;
+	for (int i = 0; i < w->depth; i++)
+		gr_buf_puts(&w->b, "  ");
+	gr_buf_printf(&w->b, "</%s>\n", w->open[w->depth]);
+}
+
+/* v as decimal text in buf, for attribute values and text. */
+static const char *
+num(char buf[24], long long v)
+{
+	snprintf(buf, 24, "%lld", v);
+	return buf;
+}
+
+/*
+ * Writing the domain: name, metadata and resources, then the platform
+ * (firmware, CPU model, clock, lifecycle), then the devices.
+ */
+
+static void
+put_identity(struct xw *w, const struct vm_spec *s)
+{
+	char kib[24], vcpus[24];
+
+	xw_text(w, "name", s->name, NULL);
+	xw_text(w, "uuid", s->uuid, NULL);
+	xw_start(w, "metadata", NULL);
+	xw_start(w, "gureum:instance", "xmlns:gureum", GUREUM_NS, NULL);
+	xw_text(w, "gureum:name", s->display_name, NULL);
+	xw_text(w, "gureum:flavor", s->flavor_name, NULL);
+	xw_end(w);
+	xw_end(w);
+	num(kib, (long long)s->memory_mb * 1024);
+	xw_text(w, "memory", kib, "unit", "KiB", NULL);
+	xw_text(w, "currentMemory", kib, "unit", "KiB", NULL);
+	xw_text(w, "vcpu", num(vcpus, s->vcpus), "placement", "static", NULL);
+}
+
+/* TCG emulates a plain qemu64 CPU; KVM passes the host's model through. */
+static void
+put_platform(struct xw *w, const struct vm_spec *s)
+{
+	xw_start(w, "os", NULL);
+	xw_text(w, "type", "hvm", "arch", "x86_64", "machine", "pc", NULL);
+	xw_empty(w, "boot", "dev", "hd", NULL);
+	xw_end(w);
+	xw_start(w, "features", NULL);
+	xw_empty(w, "acpi", NULL);
+	xw_empty(w, "apic", NULL);
+	xw_end(w);
+	if (strcmp(s->virt_type, "kvm") == 0) {
+		xw_empty(w, "cpu", "mode", "host-model", NULL);
+	} else {
+		xw_start(w, "cpu", "mode", "custom", "match", "exact", NULL);
+		xw_text(w, "model", "qemu64", "fallback", "allow", NULL);
+		xw_end(w);
+	}
+	xw_empty(w, "clock", "offset", "utc", NULL);
+	xw_text(w, "on_poweroff", "destroy", NULL);
+	xw_text(w, "on_reboot", "restart", NULL);
+	xw_text(w, "on_crash", "destroy", NULL);
+}
+
+/* The root disk, and the config drive as a read-only IDE CD-ROM. */
+static void
+put_disks(struct xw *w, const struct vm_spec *s)
+{
+	const char *dev = strcmp(s->disk_bus, "ide") == 0 ? "hda" :
+	    strcmp(s->disk_bus, "sata") == 0 ? "sda" : "vda";
+
+	xw_start(w, "disk", "type", "file", "device", "disk", NULL);
+	xw_empty(w, "driver", "name", "qemu", "type", s->disk_format, NULL);
+	xw_empty(w, "source", "file", s->disk_path, NULL);
+	xw_empty(w, "target", "dev", dev, "bus", s->disk_bus, NULL);
+	xw_end(w);
+	if (s->config_drive == NULL)
+		return;
+	xw_start(w, "disk", "type", "file", "device", "cdrom", NULL);
+	xw_empty(w, "driver", "name", "qemu", "type", "raw", NULL);
+	xw_empty(w, "source", "file", s->config_drive, NULL);
+	xw_empty(w, "target", "dev", "hdd", "bus", "ide", NULL);
+	xw_empty(w, "readonly", NULL);
+	xw_end(w);
+}
+
+/* A tap on a bridge, or QEMU's user-mode NAT when there is no bridge. */
+static void
+put_nic(struct xw *w, const struct vm_nic *n)
+{
+	char mtu[24];
+
+	xw_start(w, "interface", "type", n->bridge ? "bridge" : "user", NULL);
+	xw_empty(w, "mac", "address", n->mac, NULL);
+	if (n->bridge)
+		xw_empty(w, "source", "bridge", n->bridge, NULL);
+	if (n->tap)
+		xw_empty(w, "target", "dev", n->tap, NULL);
+	xw_empty(w, "model", "type", n->model, NULL);
+	if (n->mtu)
+		xw_empty(w, "mtu", "size", num(mtu, n->mtu), NULL);
+	xw_end(w);
+}
+
+/* The serial port appends to the log file; the console is that port. No
+ * graphics: the video model is none. */
+static void
+put_console(struct xw *w, const struct vm_spec *s)
+{
+	xw_start(w, "serial", "type", "file", NULL);
+	xw_empty(w, "source", "path", s->console_log, "append", "on", NULL);
+	xw_empty(w, "target", "port", "0", NULL);
+	xw_end(w);
+	xw_start(w, "console", "type", "file", NULL);
+	xw_empty(w, "source", "path", s->console_log, "append", "on", NULL);
+	xw_empty(w, "target", "type", "serial", "port", "0", NULL);
+	xw_end(w);
 }
 
 char *
 vm_xml(const struct vm_spec *s)
 {
-	struct gr_buf b = GR_BUF_INIT(0);
-	long kib = s->memory_mb * 1024;
+	struct xw w = { .b = GR_BUF_INIT(0) };
 
-	put(&b, "<domain type='%s'>\n", s->virt_type);
-	put(&b, "  <name>%s</name>\n", s->name);
-	put(&b, "  <uuid>%s</uuid>\n", s->uuid);
-	put(&b, "  <metadata>\n");
-	put(&b, "    <gureum:instance xmlns:gureum='https://gureum.invalid/xmlns/instance/1'>\n");
-	put(&b, "      <gureum:name>%s</gureum:name>\n", s->display_name);
-	put(&b, "      <gureum:flavor>%s</gureum:flavor>\n", s->flavor_name);
-	put(&b, "    </gureum:instance>\n");
-	put(&b, "  </metadata>\n");
-	put(&b, "  <memory unit='KiB'>%l</memory>\n", kib);
-	put(&b, "  <currentMemory unit='KiB'>%l</currentMemory>\n", kib);
-	put(&b, "  <vcpu placement='static'>%d</vcpu>\n", s->vcpus);
-	put(&b, "  <os>\n");
-	put(&b, "    <type arch='x86_64' machine='pc'>hvm</type>\n");
-	put(&b, "    <boot dev='hd'/>\n");
-	put(&b, "  </os>\n");
-	put(&b, "  <features>\n    <acpi/>\n    <apic/>\n  </features>\n");
-	if (strcmp(s->virt_type, "kvm") == 0)
-		put(&b, "  <cpu mode='host-model'/>\n");
-	else
-		put(&b, "  <cpu mode='custom' match='exact'>\n"
-		    "    <model fallback='allow'>qemu64</model>\n  </cpu>\n");
-	put(&b, "  <clock offset='utc'/>\n");
-	put(&b, "  <on_poweroff>destroy</on_poweroff>\n");
-	put(&b, "  <on_reboot>restart</on_reboot>\n");
-	put(&b, "  <on_crash>destroy</on_crash>\n");
-	put(&b, "  <devices>\n");
-	put(&b, "    <disk type='file' device='disk'>\n");
-	put(&b, "      <driver name='qemu' type='%s'/>\n", s->disk_format);
-	put(&b, "      <source file='%s'/>\n", s->disk_path);
-	put(&b, "      <target dev='%s' bus='%s'/>\n", disk_dev(s->disk_bus),
-	    s->disk_bus);
-	put(&b, "    </disk>\n");
-	if (s->config_drive) {
-		put(&b, "    <disk type='file' device='cdrom'>\n");
-		put(&b, "      <driver name='qemu' type='raw'/>\n");
-		put(&b, "      <source file='%s'/>\n", s->config_drive);
-		put(&b, "      <target dev='hdd' bus='ide'/>\n");
-		put(&b, "      <readonly/>\n");
-		put(&b, "    </disk>\n");
-	}
-	for (int i = 0; i < s->nnics; i++) {
-		const struct vm_nic *n = &s->nics[i];
-
-		if (n->bridge) {
-			put(&b, "    <interface type='bridge'>\n");
-			put(&b, "      <source bridge='%s'/>\n", n->bridge);
-		} else {
-			put(&b, "    <interface type='user'>\n");
-		}
-		put(&b, "      <mac address='%s'/>\n", n->mac);
-		if (n->tap)
-			put(&b, "      <target dev='%s'/>\n", n->tap);
-		put(&b, "      <model type='%s'/>\n", n->model);
-		if (n->mtu)
-			put(&b, "      <mtu size='%d'/>\n", n->mtu);
-		put(&b, "    </interface>\n");
-	}
-	put(&b, "    <serial type='file'>\n");
-	put(&b, "      <source path='%s' append='on'/>\n", s->console_log);
-	put(&b, "      <target port='0'/>\n");
-	put(&b, "    </serial>\n");
-	put(&b, "    <console type='file'>\n");
-	put(&b, "      <source path='%s' append='on'/>\n", s->console_log);
-	put(&b, "      <target type='serial' port='0'/>\n");
-	put(&b, "    </console>\n");
-	put(&b, "    <video>\n      <model type='none'/>\n    </video>\n");
-	put(&b, "    <memballoon model='virtio'/>\n");
-	put(&b, "  </devices>\n");
-	put(&b, "</domain>\n");
-	return gr_buf_steal(&b);
+	xw_start(&w, "domain", "type", s->virt_type, NULL);
+	put_identity(&w, s);
+	put_platform(&w, s);
+	xw_start(&w, "devices", NULL);
+	put_disks(&w, s);
+	for (int i = 0; i < s->nnics; i++)
+		put_nic(&w, &s->nics[i]);
+	put_console(&w, s);
+	xw_empty(&w, "memballoon", "model", "virtio", NULL);
+	xw_start(&w, "video", NULL);
+	xw_empty(&w, "model", "type", "none", NULL);
+	xw_end(&w);
+	xw_end(&w);
+	xw_end(&w);
+	assert(w.depth == 0);
+	return gr_buf_steal(&w.b);
 }

@@ -1,36 +1,42 @@
 /*
- * Golden-file tests for compute-agent/vm_xml.c: every tests/domxml/NAME.json
- * becomes NAME.xml (compared byte for byte), or is refused with the
- * message in NAME.err. GR_TEST_REGENERATE=1 rewrites the expected files
- * (review those diffs like code).
+ * Unit tests for compute-agent/vm_xml.c, mostly golden files: each
+ * tests/domxml/NAME.json is a spec that becomes NAME.xml (compared byte for
+ * byte and checked to be well-formed), or is refused with the message in
+ * NAME.err. Run from the repository root (tests/run.sh does).
+ * GR_TEST_REGENERATE=1 rewrites the expected files instead of comparing:
+ * review those diffs like code.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gr_err.h"
 #include "gr_test.h"
+#include "gr_util.h"
 #include "vm_xml.h"
 
-#define DIR "tests/domxml"
+#define GOLDEN	"tests/domxml"
 
+/* The whole file as a string, or NULL if it cannot be read. */
 static char *
 slurp(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char *s;
-	long n;
+	FILE *f = fopen(path, "rb");
+	char *s = NULL;
+	size_t len = 0, cap = 0, n;
 
 	if (f == NULL)
 		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	if (fread(s, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	s[n] = '\0';
+	do {
+		if (cap - len < 4096)
+			s = realloc(s, cap = cap * 2 + 4096);
+		n = fread(s + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	s[len] = '\0';
 	fclose(f);
 	return s;
 }
@@ -38,18 +44,251 @@ slurp(const char *path)
 static void
 spit(const char *path, const char *s)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = fopen(path, "wb");
 
-	if (f) {
-		fputs(s, f);
-		fclose(f);
-	}
+	if (f == NULL || fputs(s, f) == EOF || fclose(f) == EOF)
+		printf("#   cannot write %s\n", path);
 }
 
-static int
-by_name(const struct dirent **a, const struct dirent **b)
+/*
+ * Well-formedness of the XML that vm_xml writes: one root element, tags
+ * nested and matched, attribute values quoted, '<' and '&' only as markup
+ * or one of the five predefined entities. Comments, processing
+ * instructions, CDATA and DOCTYPE are refused: vm_xml writes none. Each
+ * step returns NULL or what is wrong.
+ */
+#define XML_DEPTH	16
+
+struct xml_check {
+	const char	*p;		/* next character */
+	const char	*open[XML_DEPTH]; /* names of open elements */
+	size_t		 len[XML_DEPTH]; /* their lengths */
+	int		 depth;		/* how many are open */
+	int		 done;		/* the root is closed */
+};
+
+static const char *
+xml_name(struct xml_check *x, size_t *len)
 {
-	return strcmp((*a)->d_name, (*b)->d_name);
+	const char *s = x->p;
+
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		return "a name was expected";
+	while (*s && (isalnum((unsigned char)*s) || strchr("_:.-", *s)))
+		s++;
+	*len = s - x->p;
+	x->p = s;
+	return NULL;
+}
+
+/* Character data up to the first character of stop (or the end). */
+static const char *
+xml_chars(struct xml_check *x, const char *stop)
+{
+	static const char *const ent[] = { "&amp;", "&lt;", "&gt;", "&quot;",
+	    "&apos;", NULL };
+	const char *s;
+	int i;
+
+	for (s = x->p; *s && !strchr(stop, *s); s++) {
+		if ((unsigned char)*s < 0x20 && !strchr("\t\n\r", *s))
+			return "a control character";
+		for (i = 0; *s == '&' && ent[i]; i++)
+			if (strncmp(s, ent[i], strlen(ent[i])) == 0)
+				break;
+		if (*s == '&' && ent[i] == NULL)
+			return "an '&' that starts no predefined entity";
+	}
+	x->p = s;
+	return NULL;
+}
+
+/* name='value' or name="value", after at least one space. */
+static const char *
+xml_attr(struct xml_check *x)
+{
+	const char *why;
+	char stop[3] = { 0, '<', '\0' };
+	size_t len;
+
+	if ((why = xml_name(x, &len)) != NULL)
+		return why;
+	if (x->p[0] != '=' || (x->p[1] != '\'' && x->p[1] != '"'))
+		return "an attribute without ='value'";
+	stop[0] = x->p[1];
+	x->p += 2;
+	if ((why = xml_chars(x, stop)) != NULL)
+		return why;
+	if (*x->p != stop[0])
+		return "'<' or the end inside an attribute value";
+	x->p++;
+	return NULL;
+}
+
+/* After '<': the name, attributes, then '>' (pushed) or '/>'. */
+static const char *
+xml_start_tag(struct xml_check *x)
+{
+	const char *why, *name = x->p;
+	size_t len;
+
+	if (x->done)
+		return "a second root element";
+	if ((why = xml_name(x, &len)) != NULL)
+		return why;
+	while (isspace((unsigned char)*x->p)) {
+		while (isspace((unsigned char)*x->p))
+			x->p++;
+		if (*x->p == '>' || *x->p == '/')
+			break;
+		if ((why = xml_attr(x)) != NULL)
+			return why;
+	}
+	if (x->p[0] == '/' && x->p[1] == '>') {
+		x->p += 2;
+		x->done = x->depth == 0;
+		return NULL;
+	}
+	if (*x->p != '>')
+		return "'>', '/>' or a space expected in a tag";
+	if (x->depth == XML_DEPTH)
+		return "elements nested too deep for this check";
+	x->p++;
+	x->open[x->depth] = name;
+	x->len[x->depth++] = len;
+	return NULL;
+}
+
+/* After '</': the innermost open element's name, then '>'. */
+static const char *
+xml_end_tag(struct xml_check *x)
+{
+	const char *why, *name = x->p;
+	size_t len;
+
+	if ((why = xml_name(x, &len)) != NULL)
+		return why;
+	if (x->depth == 0 || len != x->len[x->depth - 1] ||
+	    strncmp(name, x->open[x->depth - 1], len) != 0)
+		return "a closing tag that matches no open element";
+	if (*x->p++ != '>')
+		return "'>' expected after a closing tag's name";
+	x->done = --x->depth == 0;
+	return NULL;
+}
+
+/* NULL if doc is well-formed, else what is wrong, *line saying where. */
+static const char *
+xml_problem(const char *doc, int *line)
+{
+	struct xml_check x = { .p = doc };
+	const char *why = NULL, *text;
+
+	while (*x.p && why == NULL) {
+		if (strncmp(x.p, "</", 2) == 0) {
+			x.p += 2;
+			why = xml_end_tag(&x);
+		} else if (*x.p == '<') {
+			x.p++;
+			why = xml_start_tag(&x);
+		} else {
+			text = x.p;
+			why = xml_chars(&x, "<");
+			if (why == NULL && x.depth == 0 && strspn(text,
+			    " \t\r\n") < (size_t)(x.p - text))
+				why = "text outside the root element";
+		}
+	}
+	if (why == NULL && x.depth)
+		why = "an element is not closed at the end";
+	if (why == NULL && !x.done)
+		why = "no root element";
+	*line = 1;
+	for (const char *c = doc; c < x.p; c++)
+		*line += *c == '\n';
+	return why;
+}
+
+/* Where got and want first differ, line by line, for the failure report. */
+static void
+diff_hint(const char *name, const char *ext, const char *got,
+    const char *want)
+{
+	const char *g = got, *w = want;
+	int line = 1;
+
+	if (want == NULL) {
+		printf("#   no %s/%s.%s; GR_TEST_REGENERATE=1 writes it\n",
+		    GOLDEN, name, ext);
+		return;
+	}
+	for (; *g && *g == *w; g++, w++) {
+		if (*g == '\n') {
+			line++;
+			got = g + 1;
+			want = w + 1;
+		}
+	}
+	printf("#   %s/%s.%s differs from line %d:\n", GOLDEN, name, ext, line);
+	printf("#   got:    %.*s\n", (int)strcspn(got, "\n"), got);
+	printf("#   wanted: %.*s\n", (int)strcspn(want, "\n"), want);
+	printf("#   GR_TEST_REGENERATE=1 rewrites it (then review git diff)\n");
+}
+
+/* One golden case: NAME.json -> NAME.xml or NAME.err. */
+static void
+golden(const char *name, int regen)
+{
+	GR_AUTOFREE char *jpath = gr_xasprintf(GOLDEN "/%s.json", name);
+	GR_AUTOFREE char *xpath = gr_xasprintf(GOLDEN "/%s.xml", name);
+	GR_AUTOFREE char *epath = gr_xasprintf(GOLDEN "/%s.err", name);
+	GR_AUTOFREE char *got = NULL, *want = NULL;
+	GR_AUTOFREE char *desc = NULL;
+	const char *path, *stale, *ext, *why;
+	json_error_t jerr;
+	struct vm_spec s;
+	json_t *j = json_load_file(jpath, 0, &jerr);
+	int line, refused, same;
+
+	if (j == NULL) {
+		CHECK(0, name);
+		printf("#   %s:%d: %s\n", jpath, jerr.line, jerr.text);
+		return;
+	}
+	refused = vm_spec_from_json(j, &s) < 0;
+	json_decref(j);
+	if (refused) {
+		got = gr_xasprintf("%s\n", gr_err_msg());
+		path = epath, stale = xpath, ext = "err";
+	} else {
+		got = vm_xml(&s);
+		vm_spec_free(&s);
+		path = xpath, stale = epath, ext = "xml";
+	}
+	if (regen) {
+		spit(path, got);
+		unlink(stale);
+		CHECK(1, name);
+	} else {
+		want = slurp(path);
+		same = want && strcmp(got, want) == 0;
+		CHECK(same && access(stale, F_OK) < 0, name);
+		if (!same)
+			diff_hint(name, ext, got, want);
+		else if (access(stale, F_OK) == 0)
+			printf("#   %s is stale: remove it\n", stale);
+	}
+	if (refused) {
+		desc = gr_xasprintf("%s: a bad request, nothing kept", name);
+		CHECK(gr_err_code() == GR_ERR_BAD_REQUEST && s.name == NULL &&
+		    s.nnics == 0, desc);
+		return;
+	}
+	desc = gr_xasprintf("%s: well-formed", name);
+	why = xml_problem(got, &line);
+	CHECK(why == NULL, desc);
+	if (why)
+		printf("#   line %d: %s\n", line, why);
 }
 
 static int
@@ -60,56 +299,75 @@ is_json(const struct dirent *d)
 	return n > 5 && strcmp(d->d_name + n - 5, ".json") == 0;
 }
 
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* The writer escapes every string of a spec, even one that bypassed the
+ * checks of vm_spec_from_json. */
+static void
+escapes_everything(void)
+{
+	char evil[] = "<x a=\"1\" b='2'>&amp;</x>";
+	struct vm_spec s = {
+		.uuid = "<&>", .name = evil, .display_name = evil,
+		.flavor_name = evil, .vcpus = 1, .memory_mb = 16,
+		.disk_path = evil, .disk_format = evil, .disk_bus = evil,
+		.config_drive = evil, .console_log = evil, .virt_type = evil,
+		.nics = { { .mac = "'\"", .bridge = evil, .model = evil,
+		    .tap = evil, .mtu = 1500 } },
+		.nnics = 1,
+	};
+	GR_AUTOFREE char *xml = vm_xml(&s);
+	int line;
+
+	CHECK(xml_problem(xml, &line) == NULL && strstr(xml, "<x") == NULL,
+	    "metacharacters in every field are escaped");
+}
+
+/* The well-formedness check itself catches what it should. */
+static void
+checker_catches(void)
+{
+	static const char *const bad[] = { "<a><b></a></b>", "<a b='<'/>",
+	    "<a>&nbsp;</a>", "<a/><b/>", "<a>", "<a b=c/>", "x<a/>",
+	    "<a></a>x", "<a b='1'c='2'/>", "<a b='1", "<a", "</a>", "<a/",
+	    "<!-- c --><a/>", "<a>\x01</a>", "", NULL };
+	int line, caught = 0, n = 0;
+
+	for (; bad[n]; n++)
+		caught += xml_problem(bad[n], &line) != NULL;
+	CHECK(caught == n && xml_problem("<a b='&lt;'>\n <c/>t&amp;</a>\n",
+	    &line) == NULL, "the well-formedness check tells good from bad");
+}
+
 int
 main(void)
 {
 	int regen = getenv("GR_TEST_REGENERATE") != NULL;
 	struct dirent **ents;
-	int n = scandir(DIR, &ents, is_json, by_name);
+	int n = scandir(GOLDEN, &ents, is_json, by_name);
 
-	CHECK(n > 0, "golden files are found in " DIR);
+	CHECK(n > 0, "golden files are found in " GOLDEN);
 	for (int i = 0; i < n; i++) {
-		char base[512], path[600], xmlp[600], errp[600], desc[600];
-		json_error_t jerr;
-		struct vm_spec s;
-		json_t *j;
-		char *got, *want;
-
-		snprintf(base, sizeof(base), "%.*s", (int)strlen(ents[i]->d_name) -
-		    5, ents[i]->d_name);
-		snprintf(path, sizeof(path), DIR "/%s.json", base);
-		snprintf(xmlp, sizeof(xmlp), DIR "/%s.xml", base);
-		snprintf(errp, sizeof(errp), DIR "/%s.err", base);
-		j = json_load_file(path, 0, &jerr);
-		if (j == NULL) {
-			snprintf(desc, sizeof(desc), "%s: the JSON parses", base);
-			CHECK(0, desc);
-			continue;
-		}
-		if (vm_spec_from_json(j, &s) < 0) {
-			got = malloc(strlen(gr_err_msg()) + 2);
-			sprintf(got, "%s\n", gr_err_msg());
-			want = slurp(errp);
-			if (regen)
-				spit(errp, got);
-			snprintf(desc, sizeof(desc), "%s is refused as expected", base);
-		} else {
-			got = vm_xml(&s);
-			want = slurp(xmlp);
-			if (regen)
-				spit(xmlp, got);
-			vm_spec_free(&s);
-			snprintf(desc, sizeof(desc), "%s gives the expected XML", base);
-		}
-		if (regen)
-			CHECK(1, desc);
-		else
-			CHECK_STR(got, want, desc);
-		free(got);
-		free(want);
-		json_decref(j);
+		ents[i]->d_name[strlen(ents[i]->d_name) - 5] = '\0';
+		golden(ents[i]->d_name, regen);
 		free(ents[i]);
 	}
-	free(ents);
+	if (n >= 0)
+		free(ents);
+
+	struct vm_spec s;
+	json_t *one = json_integer(1);
+	CHECK(vm_spec_from_json(one, &s) < 0 &&
+	    gr_err_code() == GR_ERR_BAD_REQUEST, "a spec that is no object "
+	    "is refused");
+	json_decref(one);
+	vm_spec_free(NULL);
+	vm_spec_free(&s);
+	escapes_everything();
+	checker_catches();
 	GR_TEST_END();
 }
