@@ -73,6 +73,8 @@ json_t *flavor_find(const char *id_or_name, const char *project_id,
 /* The public key of a user's keypair (a new string the caller frees), or
  * NULL with GR_ERR_NOT_FOUND or a database error. */
 char *keypair_public_key(const char *user_id, const char *name);
+/* 0 if the project exists, else -1 with a 400 naming it (quotas.c). */
+int project_check(const char *project_id);
 /*
  * A project's limit on a resource ("instances", "cores", "ram",
  * "key_pairs", "metadata_items", "server_groups", ...): its override or

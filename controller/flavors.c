@@ -711,24 +711,6 @@ flavor_access_list(struct gr_req *req, struct gr_resp *resp)
 	return access_list_of(req->params[0], resp);
 }
 
-/* Nova checks the project against Identity; ours is in the same database. */
-static int
-check_project(const char *project_id)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { project_id };
-
-	if ((r = gr_db_query("SELECT 1 FROM projects WHERE id = $1", 1,
-	    p)) == NULL)
-		return -1;
-	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_BAD_REQUEST, "Project ID %s is not a valid "
-		    "project.", project_id);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 access_add(const char *id, const char *tenant)
 {
@@ -799,7 +781,7 @@ flavor_action(struct gr_req *req, struct gr_resp *resp)
 		return -1;
 	}
 	/* A stale entry of a deleted project can still be removed. */
-	if (add ? check_project(tenant) < 0 ||
+	if (add ? project_check(tenant) < 0 ||
 	    access_add(req->params[0], tenant) < 0 :
 	    access_remove(req->params[0], tenant) < 0)
 		return -1;

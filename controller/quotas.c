@@ -191,8 +191,8 @@ quota_defaults(struct gr_req *req, struct gr_resp *resp)
 }
 
 /* Nova checks the project against Identity; ours is in the same database. */
-static int
-check_project(const char *project_id)
+int
+project_check(const char *project_id)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[1] = { project_id };
@@ -261,7 +261,7 @@ quota_update(struct gr_req *req, struct gr_resp *resp)
 	    gr_json_only(body, "request", top) < 0 ||
 	    gr_json_object(body, "quota_set", 1, &q) < 0 ||
 	    gr_json_bool(q, "force", 0, &force) < 0 ||
-	    check_project(pid) < 0 || usage_of(pid, &u) < 0)
+	    project_check(pid) < 0 || usage_of(pid, &u) < 0)
 		return -1;
 	json_object_foreach(q, key, v)
 		if (strcmp(key, "force") != 0 && check_update(key, v, &u,
