@@ -8,11 +8,9 @@ set -uo pipefail
 BUILD=${1:?usage: bench/boot.sh BUILDDIR}
 export GUREUM_BIN=$BUILD/bin
 . "$(dirname "$0")/../tests/lib/harness.sh"
-REPO=$(cd "$(dirname "$0")/.." && pwd)
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-BASE=$(bash "$REPO/deploy/guest/build-image.sh" "${GUREUM_CACHE_DIR:-/var/cache/gureum}/images") ||
-    die "the guest image did not build"
+guest_image
 start_pg
 start_controller
 start_image

@@ -62,12 +62,7 @@ start_daemon compute gureum-compute "$T/compute.conf"
 check "a restarted agent shows up again" wait_for 5 is_up
 
 # Members may not list hypervisors.
-api POST "$ID_URL/v3/projects" '{"project":{"name":"demo"}}'
-DEMO=$(jq -r .project.id <<<"$BODY")
-api POST "$ID_URL/v3/users" "{\"user\":{\"name\":\"bob\",\"password\":\"pw\",\"default_project_id\":\"$DEMO\"}}"
-BOB=$(jq -r .user.id <<<"$BODY")
-api GET "$ID_URL/v3/roles?name=member"
-api PUT "$ID_URL/v3/projects/$DEMO/users/$BOB/roles/$(jq -r '.roles[0].id' <<<"$BODY")"
+make_member bob demo
 TOKEN=$(get_token bob pw demo)
 api GET "$CP_URL/v2.1/os-hypervisors/detail"
 expect_fault 403 "a member listing hypervisors"

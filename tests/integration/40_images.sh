@@ -11,12 +11,8 @@ ADMIN=$(get_token admin "$ADMIN_PW" admin)
 TOKEN=$ADMIN
 
 # A member alice of project demo.
-api POST "$ID_URL/v3/projects" '{"project":{"name":"demo"}}'
-DEMO=$(jq -r .project.id <<<"$BODY")
-api POST "$ID_URL/v3/users" "{\"user\":{\"name\":\"alice\",\"password\":\"pw\",\"default_project_id\":\"$DEMO\"}}"
-ALICE=$(jq -r .user.id <<<"$BODY")
-api GET "$ID_URL/v3/roles?name=member"
-api PUT "$ID_URL/v3/projects/$DEMO/users/$ALICE/roles/$(jq -r '.roles[0].id' <<<"$BODY")"
+make_member alice demo
+DEMO=$MEMBER_PROJECT
 ALICE_TOK=$(get_token alice pw demo)
 
 qemu-img create -q -f qcow2 "$T/disk.qcow2" 1G

@@ -14,12 +14,8 @@ K=$CP_URL/v2.1/os-keypairs
 Q=$CP_URL/v2.1/os-quota-sets
 
 # A member: bob in project demo.
-api POST "$ID_URL/v3/projects" '{"project":{"name":"demo"}}'
-DEMO=$(jq -r .project.id <<<"$BODY")
-api POST "$ID_URL/v3/users" "{\"user\":{\"name\":\"bob\",\"password\":\"pw\",\"default_project_id\":\"$DEMO\"}}"
-BOB=$(jq -r .user.id <<<"$BODY")
-api GET "$ID_URL/v3/roles?name=member"
-api PUT "$ID_URL/v3/projects/$DEMO/users/$BOB/roles/$(jq -r '.roles[0].id' <<<"$BODY")"
+make_member bob demo
+DEMO=$MEMBER_PROJECT BOB=$MEMBER_ID
 BOB_TOKEN=$(get_token bob pw demo)
 [ -n "$BOB_TOKEN" ] || die "bob has no token"
 api GET "$ID_URL/v3/projects?name=admin"

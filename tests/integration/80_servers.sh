@@ -6,9 +6,7 @@
 # nothing behind.
 . "$(dirname "$0")/../lib/harness.sh"
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-BASE=$(bash "$REPO/deploy/guest/build-image.sh" "${GUREUM_CACHE_DIR:-/var/cache/gureum}/images") ||
-    die "the guest image did not build"
+guest_image
 start_pg
 start_controller
 start_image

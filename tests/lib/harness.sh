@@ -283,3 +283,22 @@ use_openstack_cli() {
 	    OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 \
 	    OS_REGION_NAME=RegionOne
 }
+
+# make_member USER PROJECT: creates PROJECT and USER (password "pw") with
+# the member role on it, as admin (TOKEN). Sets MEMBER_PROJECT, MEMBER_ID.
+make_member() {
+	api POST "$ID_URL/v3/projects" "{\"project\":{\"name\":\"$2\"}}"
+	MEMBER_PROJECT=$(jq -r .project.id <<<"$BODY")
+	api POST "$ID_URL/v3/users" "{\"user\":{\"name\":\"$1\",\"password\":\"pw\",\"default_project_id\":\"$MEMBER_PROJECT\"}}"
+	MEMBER_ID=$(jq -r .user.id <<<"$BODY")
+	api GET "$ID_URL/v3/roles?name=member"
+	api PUT "$ID_URL/v3/projects/$MEMBER_PROJECT/users/$MEMBER_ID/roles/$(jq -r '.roles[0].id' <<<"$BODY")"
+	[ "$STATUS" = 204 ] || die "could not make $1 a member of $2: $BODY"
+}
+
+# guest_image: builds (or reuses) the lab's guest image; sets BASE.
+guest_image() {
+	BASE=$(bash "$(dirname "${BASH_SOURCE[0]}")/../../deploy/guest/build-image.sh" \
+	    "${GUREUM_CACHE_DIR:-/var/cache/gureum}/images") ||
+	    die "the guest image did not build"
+}
