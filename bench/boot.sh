@@ -10,15 +10,9 @@ export GUREUM_BIN=$BUILD/bin
 . "$(dirname "$0")/../tests/lib/harness.sh"
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-guest_image
-start_pg
-start_controller
-start_image
-start_libvirtd
+start_cloud
 start_compute bench "shutdown_timeout = 0"
-TOKEN=$(get_token admin "$ADMIN_PW" admin)
-up() { api GET "$CP_URL/v2.1/os-hypervisors/detail"; jqt '.hypervisors[0].state == "up"'; }
-wait_for 10 up || die "the node did not come up"
+wait_node_up
 api POST "$IMG_URL/v2/images" '{"name":"tiny","disk_format":"qcow2","container_format":"bare"}'
 IMG=$(jq -r .id <<<"$BODY")
 api PUT "$IMG_URL/v2/images/$IMG/file" "" --data-binary @"$BASE" -H 'Content-Type: application/octet-stream'

@@ -54,6 +54,13 @@ key_init(void)
 	pthread_key_create(&db_key, conn_destroy);
 }
 
+json_t *
+gr_db_json_text(PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? json_null() :
+	    json_string(PQgetvalue(r, row, col));
+}
+
 void
 gr_pgresp(PGresult **r)
 {

@@ -8,6 +8,7 @@
 #ifndef GR_DB_H
 #define GR_DB_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 /* One numbered schema migration, embedded from sql/NNNN_name.sql. */
@@ -21,6 +22,8 @@ extern const struct gr_migration gr_migrations[];
 extern const int gr_migrations_count;
 
 void gr_pgresp(PGresult **r);
+/* A text column as a JSON string, or JSON null if it is NULL. */
+json_t *gr_db_json_text(PGresult *r, int row, int col);
 #define GR_AUTO_PGRES __attribute__((cleanup(gr_pgresp)))
 
 /* Sets the connection string and checks it by connecting. Returns 0, or -1

@@ -1,8 +1,10 @@
 /* gr_httpc.c - see gr_httpc.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include <curl/curl.h>
 
@@ -32,6 +34,24 @@ url_path(const char *url)
 	return p ? p : "/";
 }
 
+/* Runs the transfer; on an answer, hands the body in b over to resp. */
+static int
+perform(CURL *c, const char *method, const char *url, struct gr_buf *b,
+    struct gr_httpc_resp *resp)
+{
+	CURLcode rc = curl_easy_perform(c);
+
+	if (rc != CURLE_OK) {
+		gr_error(GR_ERR_UNAVAILABLE, "%s %s failed: %s.", method, url,
+		    curl_easy_strerror(rc));
+		return -1;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+	resp->len = b->len;
+	resp->body = gr_buf_steal(b);
+	return 0;
+}
+
 static int
 request(const char *method, const char *url, const json_t *body,
     const char *secret, const char *token, long timeout_ms,
@@ -40,9 +60,8 @@ request(const char *method, const char *url, const json_t *body,
 	struct gr_buf b = GR_BUF_INIT(RESP_LIMIT);
 	struct curl_slist *hdrs = NULL;
 	char *text = NULL, line[128], sig[GR_SHA256_HEX];
-	CURLcode rc;
 	CURL *c;
-	int ret = -1;
+	int ret;
 
 	memset(resp, 0, sizeof(*resp));
 	c = curl_easy_init();
@@ -84,17 +103,7 @@ request(const char *method, const char *url, const json_t *body,
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(text));
 	}
-	rc = curl_easy_perform(c);
-	if (rc != CURLE_OK) {
-		gr_error(GR_ERR_UNAVAILABLE, "%s %s failed: %s.", method, url,
-		    curl_easy_strerror(rc));
-		goto out;
-	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
-	resp->len = b.len;
-	resp->body = gr_buf_steal(&b);
-	ret = 0;
-out:
+	ret = perform(c, method, url, &b, resp);
 	gr_buf_free(&b);
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(c);
@@ -115,6 +124,66 @@ gr_httpc_get_token(const char *url, const char *token, long timeout_ms,
 {
 	return request("GET", url, NULL, NULL, token ? token : "", timeout_ms,
 	    resp);
+}
+
+int
+gr_httpc_token(const char *method, const char *url, const json_t *body,
+    const char *token, long timeout_ms, struct gr_httpc_resp *resp)
+{
+	return request(method, url, body, NULL, token ? token : "", timeout_ms,
+	    resp);
+}
+
+int
+gr_httpc_put_file(const char *url, const char *token, const char *path,
+    const char *md5, long timeout_s, struct gr_httpc_resp *resp)
+{
+	struct gr_buf b = GR_BUF_INIT(RESP_LIMIT);
+	struct curl_slist *hdrs = NULL;
+	char line[128];
+	struct stat sb;
+	CURL *c = NULL;
+	FILE *f;
+	int ret = -1;
+
+	memset(resp, 0, sizeof(*resp));
+	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &sb) < 0) {
+		gr_error(GR_ERR_SYSTEM, "Cannot open '%s': %s.", path,
+		    strerror(errno));
+		goto out;
+	}
+	if ((c = curl_easy_init()) == NULL) {
+		gr_error(GR_ERR_INTERNAL, "curl_easy_init failed.");
+		goto out;
+	}
+	hdrs = curl_slist_append(hdrs, "Content-Type: application/octet-stream");
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	snprintf(line, sizeof(line), "X-Auth-Token: %.80s", token ? token : "");
+	hdrs = curl_slist_append(hdrs, line);
+	if (md5) {
+		snprintf(line, sizeof(line), "Content-MD5: %.32s", md5);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_READDATA, f);
+	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)sb.st_size);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	ret = perform(c, "PUT", url, &b, resp);
+out:
+	gr_buf_free(&b);
+	curl_slist_free_all(hdrs);
+	if (c)
+		curl_easy_cleanup(c);
+	if (f)
+		fclose(f);
+	return ret;
 }
 
 void

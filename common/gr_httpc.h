@@ -28,6 +28,17 @@ void gr_httpc_resp_free(struct gr_httpc_resp *resp);
 /* GETs a JSON document on behalf of a user, sending their X-Auth-Token. */
 int gr_httpc_get_token(const char *url, const char *token, long timeout_ms,
     struct gr_httpc_resp *resp);
+/* Sends method url with an optional JSON body on behalf of a user. */
+int gr_httpc_token(const char *method, const char *url, const json_t *body,
+    const char *token, long timeout_ms, struct gr_httpc_resp *resp);
+
+/*
+ * PUTs the file at path to url as application/octet-stream on behalf of a
+ * user, streaming it from disk; with its MD5 (hex) in Content-MD5 when
+ * md5 is not NULL. Returns as gr_httpc_json; stalls fail after 30 s.
+ */
+int gr_httpc_put_file(const char *url, const char *token, const char *path,
+    const char *md5, long timeout_s, struct gr_httpc_resp *resp);
 
 /*
  * GETs url (signed with secret when not NULL), handing each chunk of a 200

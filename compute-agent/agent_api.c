@@ -1,7 +1,7 @@
 /*
  * agent_api.c - the compute agent's own HTTP API, called by the
- * controller (every request signed with the cluster secret). So far: the
- * node's image cache.
+ * controller (every request signed with the cluster secret): the node's
+ * image cache and its instances.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +58,7 @@ const struct gr_route agent_routes[] = {
 	{ "POST", "/v1/instances/{id}/stop",	inst_stop,	GR_POLICY_AGENT },
 	{ "POST", "/v1/instances/{id}/start",	inst_start,	GR_POLICY_AGENT },
 	{ "POST", "/v1/instances/{id}/reboot",	inst_reboot,	GR_POLICY_AGENT },
+	{ "POST", "/v1/instances/{id}/snapshot", inst_snapshot, GR_POLICY_AGENT },
 	{ "GET",  "/v1/instances/{id}/console",	inst_console,	GR_POLICY_AGENT },
 };
 const size_t agent_nroutes = sizeof(agent_routes) / sizeof(agent_routes[0]);

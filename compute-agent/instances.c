@@ -512,8 +512,10 @@ inst_create(struct gr_req *req, struct gr_resp *resp)
 
 struct op {
 	char	id[37];
-	char	what[16];	/* delete, stop, start, reboot */
+	char	what[16];	/* delete, stop, start, reboot, snapshot */
 	int	hard;
+	char	image_id[37];	/* snapshot: the queued image to fill */
+	char	token[129];	/* snapshot: the user's, for the upload */
 };
 
 static virDomainPtr
@@ -543,6 +545,76 @@ stop_domain(virDomainPtr d)
 		virDomainDestroy(d);
 }
 
+/*
+ * A snapshot: the guest is paused (if it runs) while qemu-img copies its
+ * disk, overlay and base flattened into one qcow2, then resumed; the copy
+ * is uploaded to the image the controller created. The pause makes the
+ * copy crash-consistent, as a power cut at that instant would leave it.
+ */
+static int
+snapshot(struct op *o, virDomainPtr d)
+{
+	GR_AUTOFREE char *dir = gr_xasprintf("%s/%s", ctx->dir, o->id);
+	GR_AUTOFREE char *disk = gr_xasprintf("%s/disk.qcow2", dir);
+	GR_AUTOFREE char *out = gr_xasprintf("%s/snapshot-%s.qcow2", dir,
+	    o->image_id);
+	GR_AUTOFREE char *url = gr_xasprintf("%s/v2/images/%s/file",
+	    ctx->cache->image_url, o->image_id);
+	const char *fmt = "qcow2";
+	struct gr_httpc_resp r = { 0 };
+	int paused = 0, ret;
+	double t0 = gr_now();
+
+	if (access(disk, F_OK) < 0) {
+		free(disk);
+		disk = gr_xasprintf("%s/disk.raw", dir);
+		fmt = "raw";
+	}
+	if (virDomainIsActive(d) == 1) {
+		if (virDomainSuspend(d) < 0) {
+			gr_error(GR_ERR_INTERNAL, "Cannot pause the guest for "
+			    "the snapshot: %s", virt_msg());
+			return -1;
+		}
+		paused = 1;
+	}
+	/* -U: qemu keeps its lock on the disk while the guest is paused. */
+	char *argv[] = { "qemu-img", "convert", "-q", "-U", "-f", (char *)fmt,
+	    "-O", "qcow2", disk, out, NULL };
+	ret = run(argv);
+	if (paused && virDomainResume(d) < 0)
+		gr_warn("instance %s: cannot resume after the snapshot: %s",
+		    o->id, virt_msg());
+	gr_info("instance %s: disk copied for image %s in %.0f ms%s", o->id,
+	    o->image_id, (gr_now() - t0) * 1e3, paused ? " (guest paused)" :
+	    "");
+	if (ret == 0) {
+		ret = gr_httpc_put_file(url, o->token, out, NULL, 3600, &r);
+		if (ret == 0 && r.status != 204) {
+			gr_error(GR_ERR_UNAVAILABLE, "The image service refused "
+			    "the snapshot's data (%ld): %.300s", r.status,
+			    r.body ? r.body : "");
+			ret = -1;
+		}
+		gr_httpc_resp_free(&r);
+	}
+	unlink(out);
+	return ret;
+}
+
+/* A failed snapshot leaves no image behind: the queued one goes. */
+static void
+snapshot_undo(struct op *o)
+{
+	GR_AUTOFREE char *url = gr_xasprintf("%s/v2/images/%s",
+	    ctx->cache->image_url, o->image_id);
+	struct gr_httpc_resp r;
+
+	if (gr_httpc_token("DELETE", url, NULL, o->token, REPORT_TIMEOUT_MS,
+	    &r) == 0)
+		gr_httpc_resp_free(&r);
+}
+
 static void *
 op_thread(void *arg)
 {
@@ -561,11 +633,26 @@ op_thread(void *arg)
 		goto out;
 	}
 	if (d == NULL) {
+		if (strcmp(o->what, "snapshot") == 0)
+			snapshot_undo(o);
 		report(o->id, "error", PS_NOSTATE, "error", "The instance's "
 		    "domain is missing on its node.");
 		goto out;
 	}
-	if (strcmp(o->what, "stop") == 0) {
+	if (strcmp(o->what, "snapshot") == 0) {
+		int ok = snapshot(o, d) == 0;
+		const char *why = ok ? NULL : gr_err_msg();
+
+		if (!ok) {
+			gr_warn("instance %s: snapshot failed: %s", o->id, why);
+			report(o->id, power_of(d) == PS_RUNNING ? "active" :
+			    "stopped", power_of(d), "snapshot_failed", why);
+			snapshot_undo(o);
+		} else {
+			report(o->id, power_of(d) == PS_RUNNING ? "active" :
+			    "stopped", power_of(d), "snapshot", NULL);
+		}
+	} else if (strcmp(o->what, "stop") == 0) {
 		stop_domain(d);
 		report(o->id, "stopped", power_of(d), "stopped", NULL);
 	} else {
@@ -635,6 +722,31 @@ inst_reboot(struct gr_req *req, struct gr_resp *resp)
 	    NULL;
 
 	return start_op(req, resp, "reboot", type && strcmp(type, "HARD") == 0);
+}
+
+/* POST /v1/instances/{id}/snapshot {"image_id", "token"} */
+int
+inst_snapshot(struct gr_req *req, struct gr_resp *resp)
+{
+	json_t *b = gr_req_json(req);
+	const char *img = NULL, *token = NULL;
+	struct op *o;
+
+	if (check_id(req->params[0]) < 0 || b == NULL ||
+	    gr_json_str(b, "image_id", 1, 36, &img) < 0 || check_id(img) < 0 ||
+	    gr_json_str(b, "token", 1, 128, &token) < 0)
+		return -1;
+	o = gr_xcalloc(1, sizeof(*o));
+	snprintf(o->id, sizeof(o->id), "%s", req->params[0]);
+	snprintf(o->what, sizeof(o->what), "snapshot");
+	snprintf(o->image_id, sizeof(o->image_id), "%s", img);
+	snprintf(o->token, sizeof(o->token), "%s", token);
+	if (spawn(op_thread, o) < 0) {
+		free(o);
+		return -1;
+	}
+	gr_resp_empty(resp, 202);
+	return 0;
 }
 
 /* GET /v1/instances/{id}/console?length=N: the last N lines (all if -1). */

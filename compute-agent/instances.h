@@ -1,7 +1,7 @@
 /*
  * instances.h - instances on this node: the boot path (base image from the
  * cache, thin overlay or thick preallocated disk, config drive, domain
- * XML, libvirt), delete, stop, start, reboot, console output, and reports
+ * XML, libvirt), delete, stop, start, reboot, snapshot, console output, and reports
  * of each outcome to the controller. Long work runs in its own thread;
  * the API call that asked for it has already been answered 202.
  *
@@ -39,6 +39,7 @@ int inst_delete(struct gr_req *req, struct gr_resp *resp);
 int inst_stop(struct gr_req *req, struct gr_resp *resp);
 int inst_start(struct gr_req *req, struct gr_resp *resp);
 int inst_reboot(struct gr_req *req, struct gr_resp *resp);
+int inst_snapshot(struct gr_req *req, struct gr_resp *resp);
 int inst_console(struct gr_req *req, struct gr_resp *resp);
 
 #endif

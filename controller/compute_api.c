@@ -477,6 +477,8 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/servers/{id}",		server_show,	GR_POLICY_USER },
 	{ "DELETE", "/v2.1/servers/{id}",		server_delete,	GR_POLICY_USER },
 	{ "POST",   "/v2.1/servers/{id}/action",	server_action,	GR_POLICY_USER },
+	{ "GET",    "/v2.1/servers/{id}/os-instance-actions", action_list, GR_POLICY_USER },
+	{ "GET",    "/v2.1/servers/{id}/os-instance-actions/{rid}", action_show, GR_POLICY_USER },
 	{ "POST",   "/internal/v1/instances/{id}/state", instance_state, GR_POLICY_AGENT },
 };
 const size_t compute_nroutes = sizeof(compute_routes) /

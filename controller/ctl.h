@@ -116,6 +116,12 @@ int server_delete(struct gr_req *req, struct gr_resp *resp);
 int server_action(struct gr_req *req, struct gr_resp *resp);
 int instance_state(struct gr_req *req, struct gr_resp *resp);
 
+/* actions.c: os-instance-actions */
+int action_list(struct gr_req *req, struct gr_resp *resp);
+int action_show(struct gr_req *req, struct gr_resp *resp);
+/* Ends the instance's latest open action; message NULL = success. */
+void action_finish(const char *instance_id, const char *message);
+
 /* Checks the requested microversion, then the token (auth_authorize). */
 int compute_authorize(struct gr_req *req, enum gr_policy policy);
 

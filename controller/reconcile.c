@@ -17,6 +17,12 @@
 #include "gr_log.h"
 #include "gr_util.h"
 
+/* The open actions of the instances given next end with a timeout. */
+#define FINISH_ACTIONS \
+	"UPDATE instance_actions SET finish_time = now(), message = 'No " \
+	"report came from the node within ' || $1 || ' s.' WHERE finish_time " \
+	"IS NULL AND instance_id IN "
+
 static pthread_t reconcile_thread;
 static volatile int reconcile_stop;
 static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -39,16 +45,18 @@ reconcile_once(void)
 	    "'created', to_char(now() AT TIME ZONE 'UTC', "
 	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')) WHERE NOT deleted AND vm_state = "
 	    "'building' AND updated_at < now() - make_interval(secs => "
-	    "$1::integer) RETURNING id) DELETE FROM allocations WHERE "
-	    "instance_id IN (SELECT id FROM stuck)", 1, p);
+	    "$1::integer) RETURNING id), freed AS (DELETE FROM allocations "
+	    "WHERE instance_id IN (SELECT id FROM stuck)) " FINISH_ACTIONS
+	    "(SELECT id FROM stuck)", 1, p);
 	if (r == NULL)
 		return -1;
 	PQclear(r);
 	const char *q[1] = { task };
-	r = gr_db_query("UPDATE instances SET task_state = NULL, updated_at = "
-	    "now() WHERE NOT deleted AND task_state IS NOT NULL AND vm_state <> "
-	    "'building' AND updated_at < now() - make_interval(secs => "
-	    "$1::integer)", 1, q);
+	r = gr_db_query("WITH cleared AS (UPDATE instances SET task_state = "
+	    "NULL, updated_at = now() WHERE NOT deleted AND task_state IS NOT "
+	    "NULL AND vm_state <> 'building' AND updated_at < now() - "
+	    "make_interval(secs => $1::integer) RETURNING id) " FINISH_ACTIONS
+	    "(SELECT id FROM cleared)", 1, q);
 	return r ? 0 : -1;
 }
 

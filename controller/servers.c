@@ -99,13 +99,6 @@ host_id(PGresult *r, int i)
 }
 
 static json_t *
-null_or(PGresult *r, int i, int c)
-{
-	return PQgetisnull(r, i, c) ? json_null() :
-	    json_string(PQgetvalue(r, i, c));
-}
-
-static json_t *
 server_json(PGresult *r, int i, int admin)
 {
 	const char *id = PQgetvalue(r, i, I_ID), *img = PQgetvalue(r, i, I_IMAGE);
@@ -136,9 +129,9 @@ server_json(PGresult *r, int i, int admin)
 	    "progress", 0,
 	    "OS-EXT-AZ:availability_zone", PQgetvalue(r, i, I_AZ),
 	    "config_drive", PQgetvalue(r, i, I_CDRIVE)[0] == 't' ? "True" : "",
-	    "key_name", null_or(r, i, I_KEY),
-	    "OS-SRV-USG:launched_at", null_or(r, i, I_LAUNCHED),
-	    "OS-SRV-USG:terminated_at", null_or(r, i, I_TERMINATED),
+	    "key_name", gr_db_json_text(r, i, I_KEY),
+	    "OS-SRV-USG:launched_at", gr_db_json_text(r, i, I_LAUNCHED),
+	    "OS-SRV-USG:terminated_at", gr_db_json_text(r, i, I_TERMINATED),
 	    "security_groups", "name", "default",
 	    "OS-EXT-STS:task_state", task ? json_string(task) : json_null(),
 	    "OS-EXT-STS:vm_state", PQgetvalue(r, i, I_VM),
@@ -164,10 +157,10 @@ server_json(PGresult *r, int i, int admin)
 		char iname[64];
 
 		snprintf(iname, sizeof(iname), "instance-%s", id);
-		json_object_set_new(s, "OS-EXT-SRV-ATTR:host", null_or(r, i,
+		json_object_set_new(s, "OS-EXT-SRV-ATTR:host", gr_db_json_text(r, i,
 		    I_HOST));
 		json_object_set_new(s, "OS-EXT-SRV-ATTR:hypervisor_hostname",
-		    null_or(r, i, I_HOST));
+		    gr_db_json_text(r, i, I_HOST));
 		json_object_set_new(s, "OS-EXT-SRV-ATTR:instance_name",
 		    json_string(iname));
 	}
@@ -233,6 +226,7 @@ set_error(const char *id, int code, const char *msg)
 	const char *p[2] = { id, fault };
 	gr_db_exec("UPDATE instances SET vm_state = 'error', task_state = NULL, "
 	    "fault = $2, updated_at = now() WHERE id = $1", 2, p);
+	action_finish(id, msg);
 	sched_release(id);
 }
 
@@ -243,6 +237,9 @@ struct dispatch {
 	char	*path;
 	json_t	*body;
 	char	*what;		/* for the fault: "boot", "stop"... */
+	/* When the agent cannot be reached: undoes the work and leaves the
+	 * instance as it was; NULL puts the instance in ERROR. */
+	void	(*undo)(struct dispatch *d, const char *msg);
 };
 
 /* Runs an agent call off the request thread: the API answers 202 at once
@@ -261,7 +258,10 @@ dispatch_run(void *arg)
 		    "the instance: %s", d->host, d->what, r.status ? (r.body ?
 		    r.body : "") : gr_err_msg());
 		gr_warn("%s", msg);
-		set_error(d->id, 500, msg);
+		if (d->undo)
+			d->undo(d, msg);
+		else
+			set_error(d->id, 500, msg);
 	}
 	gr_httpc_resp_free(&r);
 	gr_db_close();
@@ -274,8 +274,9 @@ dispatch_run(void *arg)
 }
 
 static void
-dispatch(const char *id, const char *host, const char *method,
-    const char *path, json_t *body, const char *what)
+dispatch_undo(const char *id, const char *host, const char *method,
+    const char *path, json_t *body, const char *what,
+    void (*undo)(struct dispatch *, const char *))
 {
 	struct dispatch *d = gr_xcalloc(1, sizeof(*d));
 	pthread_attr_t at;
@@ -287,11 +288,19 @@ dispatch(const char *id, const char *host, const char *method,
 	d->path = gr_xstrdup(path);
 	d->body = body;
 	d->what = gr_xstrdup(what);
+	d->undo = undo;
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &at, dispatch_run, d) != 0)
 		dispatch_run(d);
 	pthread_attr_destroy(&at);
+}
+
+static void
+dispatch(const char *id, const char *host, const char *method,
+    const char *path, json_t *body, const char *what)
+{
+	dispatch_undo(id, host, method, path, body, what, NULL);
 }
 
 static void
@@ -405,6 +414,30 @@ struct create {
 	char		 force_host[65];
 };
 
+/* Instance (and snapshot) metadata: at most 128 short string pairs. */
+static int
+check_metadata(json_t *m)
+{
+	const char *key;
+	json_t *v;
+
+	if (json_object_size(m) > METADATA_MAX) {
+		gr_error(GR_ERR_BAD_REQUEST, "At most %d metadata items are "
+		    "allowed.", METADATA_MAX);
+		return -1;
+	}
+	json_object_foreach(m, key, v) {
+		if (gr_check_name("metadata key", key, 255) < 0)
+			return -1;
+		if (!json_is_string(v) || json_string_length(v) > 255) {
+			gr_error(GR_ERR_BAD_REQUEST, "Metadata value of '%s' must "
+			    "be a string of at most 255 bytes.", key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 create_parse(struct gr_req *req, struct create *c)
 {
@@ -415,8 +448,6 @@ create_parse(struct gr_req *req, struct create *c)
 	    "block_device_mapping_v2", "return_reservation_id", NULL };
 	json_t *body, *s, *nets = NULL;
 	long long minc = 1, maxc = 1;
-	const char *key;
-	json_t *v;
 
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "server", 1, &s) < 0 ||
@@ -458,23 +489,8 @@ create_parse(struct gr_req *req, struct create *c)
 			return -1;
 		}
 	}
-	if (c->metadata) {
-		if (json_object_size(c->metadata) > METADATA_MAX) {
-			gr_error(GR_ERR_BAD_REQUEST, "At most %d metadata items "
-			    "are allowed.", METADATA_MAX);
-			return -1;
-		}
-		json_object_foreach(c->metadata, key, v) {
-			if (gr_check_name("metadata key", key, 255) < 0)
-				return -1;
-			if (!json_is_string(v) || json_string_length(v) > 255) {
-				gr_error(GR_ERR_BAD_REQUEST, "Metadata value of "
-				    "'%s' must be a string of at most 255 bytes.",
-				    key);
-				return -1;
-			}
-		}
-	}
+	if (c->metadata && check_metadata(c->metadata) < 0)
+		return -1;
 	nets = json_object_get(s, "networks");
 	if (nets && !(json_is_string(nets) && (strcmp(json_string_value(nets),
 	    "none") == 0 || strcmp(json_string_value(nets), "auto") == 0))) {
@@ -798,7 +814,9 @@ lifecycle(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 		json_decref(body);
 		return -1;
 	}
-	record_action(req, req->params[0], action);
+	/* Nova's action names: "stop", not "os-stop". */
+	record_action(req, req->params[0], strncmp(action, "os-", 3) == 0 ?
+	    action + 3 : action);
 	path = gr_xasprintf("/v1/instances/%s/%s", req->params[0], agent_op);
 	dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST", path, body,
 	    action);
@@ -852,6 +870,160 @@ console_output(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	return 0;
 }
 
+/* The snapshot never reached the agent: drop the image, clear the task. */
+static void
+snapshot_undo(struct dispatch *d, const char *msg)
+{
+	const char *token = json_string_value(json_object_get(d->body,
+	    "token"));
+	GR_AUTOFREE char *url = gr_xasprintf("http://%s:%ld/v2/images/%s",
+	    ctl.public_host, ctl.image_port, json_string_value(
+	    json_object_get(d->body, "image_id")));
+	const char *p[1] = { d->id };
+	struct gr_httpc_resp r;
+
+	if (gr_httpc_token("DELETE", url, NULL, token, AGENT_TIMEOUT_MS,
+	    &r) == 0)
+		gr_httpc_resp_free(&r);
+	gr_db_exec("UPDATE instances SET task_state = NULL, updated_at = now() "
+	    "WHERE id = $1 AND task_state = 'image_snapshot'", 1, p);
+	action_finish(d->id, msg);
+}
+
+/* The new image's fields: Nova's snapshot properties, the base image's
+ * hw_* properties (so the snapshot boots on the same devices), its
+ * minimums, and the caller's metadata. */
+static json_t *
+snapshot_image(struct gr_req *req, PGresult *r, const char *name,
+    json_t *meta)
+{
+	GR_AUTO_PGRES PGresult *f = NULL;
+	const char *id = PQgetvalue(r, 0, I_ID);
+	const char *base = PQgetvalue(r, 0, I_IMAGE);
+	const char *p[1] = { id };
+	json_t *img, *b, *v;
+	const char *key;
+	long long min_disk = 0;
+
+	f = gr_db_query("SELECT coalesce((flavor->>'disk')::bigint, 0) FROM "
+	    "instances WHERE id = $1", 1, p);
+	if (f && PQntuples(f) == 1)
+		min_disk = atoll(PQgetvalue(f, 0, 0));
+	img = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "name", name,
+	    "disk_format", "qcow2", "container_format", "bare", "visibility",
+	    "private", "image_type", "snapshot", "instance_uuid", id,
+	    "base_image_ref", base, "user_id", gr_auth_of(req)->user_id);
+	/* The base may be gone since the boot: then there is less to copy. */
+	if (*base && (b = image_get(req, base)) != NULL) {
+		json_object_foreach(b, key, v)
+			if (strncmp(key, "hw_", 3) == 0 && json_is_string(v))
+				json_object_set(img, key, v);
+		if (jint(b, "min_disk") > min_disk)
+			min_disk = jint(b, "min_disk");
+		json_object_set(img, "min_ram", json_object_get(b, "min_ram"));
+		json_decref(b);
+	}
+	gr_err_clear();
+	json_object_set_new(img, "min_disk", json_integer(min_disk));
+	if (meta)
+		json_object_update(img, meta);
+	return img;
+}
+
+/*
+ * createImage: the instance's disk becomes a new private image. The image
+ * is created here, queued, with the caller's token, so its address can be
+ * answered at once (Nova's Location header); the agent copies the disk and
+ * uploads it with the same token, so the image service's ownership and
+ * storage quota apply as for any upload.
+ */
+static int
+create_image(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    json_t *arg)
+{
+	static const char *const known[] = { "name", "metadata", NULL };
+	const char *token = gr_req_header(req, "X-Auth-Token");
+	const char *name = NULL, *image_id;
+	GR_AUTOFREE char *url = NULL, *loc = NULL, *path = NULL;
+	GR_AUTO_PGRES PGresult *u = NULL;
+	json_t *meta = NULL, *img = NULL, *body;
+	struct gr_httpc_resp ir = { 0 };
+	const char *p[1] = { req->params[0] };
+	int ret = -1;
+
+	if (!json_is_object(arg)) {
+		gr_error(GR_ERR_BAD_REQUEST, "createImage needs an object with "
+		    "the image's name.");
+		return -1;
+	}
+	if (gr_json_only(arg, "createImage", known) < 0 ||
+	    gr_json_name(arg, "name", 1, NAME_MAX_LEN, &name) < 0 ||
+	    gr_json_object(arg, "metadata", 0, &meta) < 0 ||
+	    (meta && check_metadata(meta) < 0))
+		return -1;
+	if (token == NULL) {
+		/* Agents have no business snapshotting instances. */
+		gr_error(GR_ERR_FORBIDDEN, "createImage needs a user's token.");
+		return -1;
+	}
+	/* Only one task at a time; a snapshot of an instance that is off or
+	 * on, not one that is building, failed or being deleted. */
+	u = gr_db_query("UPDATE instances SET task_state = 'image_snapshot', "
+	    "updated_at = now() WHERE id = $1 AND task_state IS NULL AND "
+	    "vm_state IN ('active', 'stopped') AND host IS NOT NULL AND NOT "
+	    "deleted", 1, p);
+	if (u == NULL)
+		return -1;
+	if (gr_db_affected(u) == 0) {
+		const char *cur = PQgetisnull(r, 0, I_TASK) ? NULL :
+		    PQgetvalue(r, 0, I_TASK);
+
+		gr_error(GR_ERR_CONFLICT, "Cannot 'createImage' instance %s "
+		    "while it is in vm_state %s%s%s.", req->params[0],
+		    PQgetvalue(r, 0, I_VM), cur ? " and task_state " : "",
+		    cur ? cur : "");
+		return -1;
+	}
+	img = snapshot_image(req, r, name, meta);
+	url = gr_xasprintf("http://%s:%ld/v2/images", ctl.public_host,
+	    ctl.image_port);
+	if (gr_httpc_token("POST", url, img, token, AGENT_TIMEOUT_MS, &ir) < 0)
+		goto undo;
+	json_decref(img);
+	img = ir.status == 201 ? json_loads(ir.body, 0, NULL) : NULL;
+	image_id = json_string_value(json_object_get(img, "id"));
+	if (image_id == NULL) {
+		json_t *e = json_loads(ir.body ? ir.body : "", 0, NULL);
+		const char *m = json_string_value(json_object_get(
+		    json_object_get(e, "error"), "message"));
+
+		/* The image service's faults: {"error": {..., "message"}}. */
+		gr_error(ir.status == 400 || ir.status == 403 || ir.status == 413 ?
+		    GR_ERR_BAD_REQUEST : GR_ERR_UNAVAILABLE, "The image service "
+		    "refused the snapshot image (%ld): %s", ir.status,
+		    m ? m : "no reason given");
+		json_decref(e);
+		goto undo;
+	}
+	record_action(req, req->params[0], "createImage");
+	path = gr_xasprintf("/v1/instances/%s/snapshot", req->params[0]);
+	body = json_pack("{s:s,s:s}", "image_id", image_id, "token", token);
+	dispatch_undo(req->params[0], PQgetvalue(r, 0, I_HOST), "POST", path,
+	    body, "snapshot", snapshot_undo);
+	loc = gr_xasprintf("%s/%s", url, image_id);
+	gr_resp_empty(resp, 202);
+	gr_resp_header(resp, "Location", loc);
+	ret = 0;
+	goto out;
+undo:
+	gr_db_exec("UPDATE instances SET task_state = NULL, updated_at = now() "
+	    "WHERE id = $1 AND task_state = 'image_snapshot'", 1, p);
+out:
+	json_decref(img);
+	gr_httpc_resp_free(&ir);
+	return ret;
+}
+
 int
 server_action(struct gr_req *req, struct gr_resp *resp)
 {
@@ -894,6 +1066,8 @@ server_action(struct gr_req *req, struct gr_resp *resp)
 	}
 	if (strcmp(name, "os-getConsoleOutput") == 0)
 		return console_output(req, resp, r, arg);
+	if (strcmp(name, "createImage") == 0)
+		return create_image(req, resp, r, arg);
 	gr_error(GR_ERR_BAD_REQUEST, "Unsupported server action '%.64s'.", name);
 	return -1;
 }
@@ -922,6 +1096,7 @@ instance_state(struct gr_req *req, struct gr_resp *resp)
 	if (strcmp(vm, "deleted") == 0) {
 		if (mark_deleted(req->params[0]) < 0)
 			return -1;
+		action_finish(req->params[0], NULL);
 		gr_resp_empty(resp, 204);
 		return 0;
 	}
@@ -934,6 +1109,9 @@ instance_state(struct gr_req *req, struct gr_resp *resp)
 		gr_resp_empty(resp, 204);
 		return 0;
 	}
+	if (strcmp(event, "snapshot_failed") == 0)
+		gr_warn("instance %s: snapshot failed on %s: %s", req->params[0],
+		    host, json_string_value(json_object_get(fault, "message")));
 	snprintf(pw, sizeof(pw), "%lld", power);
 	const char *p[5] = { req->params[0], vm, pw, event, host };
 	/* Only the node that holds the instance may move it. */
@@ -942,6 +1120,8 @@ instance_state(struct gr_req *req, struct gr_resp *resp)
 	    "'spawned' THEN now() ELSE launched_at END, updated_at = now() "
 	    "WHERE id = $1 AND host = $5 AND NOT deleted", 5, p) < 0)
 		return -1;
+	action_finish(req->params[0], strcmp(event, "snapshot_failed") == 0 ?
+	    json_string_value(json_object_get(fault, "message")) : NULL);
 	gr_resp_empty(resp, 204);
 	return 0;
 }

@@ -69,13 +69,6 @@ in_list(const char *s, const char *const *list)
 }
 
 static json_t *
-str_or_null(PGresult *r, int i, int c)
-{
-	return PQgetisnull(r, i, c) ? json_null() :
-	    json_string(PQgetvalue(r, i, c));
-}
-
-static json_t *
 int_or_null(PGresult *r, int i, int c)
 {
 	return PQgetisnull(r, i, c) ? json_null() :
@@ -95,15 +88,15 @@ image_json(PGresult *r, int i)
 	snprintf(file, sizeof(file), "/v2/images/%s/file", id);
 	json_object_update_new(o, json_pack("{s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:o,"
 	    "s:o,s:o,s:i,s:i,s:s,s:s,s:b,s:o,s:s,s:s,s:s,s:s,s:s,s:b}",
-	    "id", id, "name", str_or_null(r, i, C_NAME),
+	    "id", id, "name", gr_db_json_text(r, i, C_NAME),
 	    "status", PQgetvalue(r, i, C_STATUS),
-	    "disk_format", str_or_null(r, i, C_DISK),
-	    "container_format", str_or_null(r, i, C_CONT),
+	    "disk_format", gr_db_json_text(r, i, C_DISK),
+	    "container_format", gr_db_json_text(r, i, C_CONT),
 	    "size", int_or_null(r, i, C_SIZE),
 	    "virtual_size", int_or_null(r, i, C_VSIZE),
-	    "checksum", str_or_null(r, i, C_MD5),
-	    "os_hash_algo", str_or_null(r, i, C_HALGO),
-	    "os_hash_value", str_or_null(r, i, C_HVAL),
+	    "checksum", gr_db_json_text(r, i, C_MD5),
+	    "os_hash_algo", gr_db_json_text(r, i, C_HALGO),
+	    "os_hash_value", gr_db_json_text(r, i, C_HVAL),
 	    "min_disk", atoi(PQgetvalue(r, i, C_MINDISK)),
 	    "min_ram", atoi(PQgetvalue(r, i, C_MINRAM)),
 	    "visibility", PQgetvalue(r, i, C_VIS),
@@ -610,9 +603,9 @@ image_update(struct gr_req *req, struct gr_resp *resp)
 		return -1;
 	}
 	st = json_pack("{s:o,s:o,s:o,s:o,s:b,s:i,s:i,s:o}",
-	    "name", str_or_null(r, 0, C_NAME),
-	    "disk_format", str_or_null(r, 0, C_DISK),
-	    "container_format", str_or_null(r, 0, C_CONT),
+	    "name", gr_db_json_text(r, 0, C_NAME),
+	    "disk_format", gr_db_json_text(r, 0, C_DISK),
+	    "container_format", gr_db_json_text(r, 0, C_CONT),
 	    "visibility", json_string(PQgetvalue(r, 0, C_VIS)),
 	    "protected", PQgetvalue(r, 0, C_PROT)[0] == 't',
 	    "min_disk", atoi(PQgetvalue(r, 0, C_MINDISK)),

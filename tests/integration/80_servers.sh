@@ -6,15 +6,9 @@
 # nothing behind.
 . "$(dirname "$0")/../lib/harness.sh"
 
-guest_image
-start_pg
-start_controller
-start_image
-start_libvirtd
+start_cloud
 start_compute nodeS $'reserved_host_memory_mb = 256\nshutdown_timeout = 2'
-TOKEN=$(get_token admin "$ADMIN_PW" admin)
-node_up() { api GET "$CP_URL/v2.1/os-hypervisors/detail"; jqt '.hypervisors[0].state == "up"'; }
-wait_for 10 node_up || die "the node did not come up"
+wait_node_up
 
 # Images: the tiny guest, and its fully emulated variant.
 upload() {	# NAME DISK_BUS VIF_MODEL

@@ -6,19 +6,13 @@
 # against room for 10 place exactly 10, as libvirt itself confirms.
 . "$(dirname "$0")/../lib/harness.sh"
 
-guest_image
-start_pg
-start_controller
-start_image
-start_libvirtd
-TOKEN=$(get_token admin "$ADMIN_PW" admin)
+start_cloud
 
 # start_agent RATIO: (re)starts the node's agent with that vCPU ratio.
 start_agent() {
 	[ -n "${compute_PID:-}" ] && kill "$compute_PID" && wait "$compute_PID" 2>/dev/null
 	start_compute nodeK $'reserved_host_memory_mb = 256\nshutdown_timeout = 0\n'"cpu_allocation_ratio = $1"
-	node_up() { api GET "$CP_URL/v2.1/os-hypervisors/detail"; jqt '.hypervisors[0].state == "up"'; }
-	wait_for 10 node_up || die "the node did not come up"
+	wait_node_up
 	sleep_until_beat
 }
 # Waits for one more heartbeat so the reported ratio is stored.

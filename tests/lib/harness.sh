@@ -276,6 +276,24 @@ CONF
 	start_daemon compute gureum-compute "$T/compute.conf"
 }
 
+# start_cloud: what a compute test needs short of its agents: the guest
+# image, PostgreSQL, the controller, the image service and a libvirtd.
+# Sets TOKEN to the admin's.
+start_cloud() {
+	guest_image
+	start_pg
+	start_controller
+	start_image
+	start_libvirtd
+	TOKEN=$(get_token admin "$ADMIN_PW" admin)
+}
+
+# wait_node_up: waits until the (first) hypervisor reports up.
+wait_node_up() {
+	node_up() { api GET "$CP_URL/v2.1/os-hypervisors/detail"; jqt '.hypervisors[0].state == "up"'; }
+	wait_for 10 node_up || die "the node did not come up"
+}
+
 # use_openstack_cli: the stock client's environment for the admin user.
 use_openstack_cli() {
 	export OS_AUTH_URL=$ID_URL/v3 OS_USERNAME=admin OS_PASSWORD=$ADMIN_PW \

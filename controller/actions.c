@@ -1,0 +1,124 @@
+/*
+ * actions.c - os-instance-actions: what was asked of an instance, by whom,
+ * under which request id (the x-openstack-request-id the API answered),
+ * and how it ended. servers.c records an action when it accepts one and
+ * finishes it when the agent's report (or a failure) comes back; each
+ * action carries the one event Gureum's agents perform for it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "gr_db.h"
+#include "gr_err.h"
+#include "gr_json.h"
+
+#define ACTION_COLS \
+	"action, instance_id, request_id, user_id, project_id, message, " \
+	"to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), " \
+	"to_char(finish_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+
+enum { A_ACTION, A_INSTANCE, A_REQUEST, A_USER, A_PROJECT, A_MESSAGE,
+    A_START, A_FINISH };
+
+void
+action_finish(const char *instance_id, const char *message)
+{
+	const char *p[2] = { instance_id, message };
+
+	gr_db_exec("UPDATE instance_actions SET finish_time = now(), message = "
+	    "$2 WHERE id = (SELECT max(id) FROM instance_actions WHERE "
+	    "instance_id = $1 AND finish_time IS NULL)", 2, p);
+}
+
+static json_t *
+action_json(PGresult *r, int i)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s}",
+	    "action", PQgetvalue(r, i, A_ACTION),
+	    "instance_uuid", PQgetvalue(r, i, A_INSTANCE),
+	    "request_id", PQgetvalue(r, i, A_REQUEST),
+	    "user_id", PQgetvalue(r, i, A_USER),
+	    "project_id", PQgetvalue(r, i, A_PROJECT),
+	    "message", PQgetisnull(r, i, A_MESSAGE) ? json_null() :
+	    json_string("Error"),
+	    "start_time", PQgetvalue(r, i, A_START));
+}
+
+/* 404 unless the caller may see the (not deleted) instance. */
+static int
+visible(struct gr_req *req)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	struct gr_auth *a = gr_auth_of(req);
+	const char *p[3] = { req->params[0], a->project_id,
+	    a->is_admin ? "t" : "f" };
+
+	r = gr_db_query("SELECT 1 FROM instances WHERE id = $1 AND NOT deleted "
+	    "AND (project_id = $2 OR $3)", 3, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Instance %s could not be found.",
+		    req->params[0]);
+		return -1;
+	}
+	return 0;
+}
+
+int
+action_list(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { req->params[0] };
+	json_t *list;
+
+	if (visible(req) < 0)
+		return -1;
+	r = gr_db_query("SELECT " ACTION_COLS " FROM instance_actions WHERE "
+	    "instance_id = $1 ORDER BY start_time DESC, id DESC", 1, p);
+	if (r == NULL)
+		return -1;
+	list = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, action_json(r, i));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "instanceActions", list));
+	return 0;
+}
+
+int
+action_show(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[2] = { req->params[0], req->params[1] };
+	json_t *a, *ev;
+	char name[80];
+
+	if (visible(req) < 0)
+		return -1;
+	r = gr_db_query("SELECT " ACTION_COLS " FROM instance_actions WHERE "
+	    "instance_id = $1 AND request_id = $2 ORDER BY id DESC LIMIT 1", 2,
+	    p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Action %s could not be found for "
+		    "instance %s.", req->params[1], req->params[0]);
+		return -1;
+	}
+	a = action_json(r, 0);
+	/* One event per action: the agent's work (or the scheduler's). */
+	snprintf(name, sizeof(name), "compute_%s", PQgetvalue(r, 0, A_ACTION));
+	ev = json_pack("{s:s,s:s,s:o,s:o}", "event", name,
+	    "start_time", PQgetvalue(r, 0, A_START),
+	    "finish_time", gr_db_json_text(r, 0, A_FINISH),
+	    "result", PQgetisnull(r, 0, A_FINISH) ? json_null() :
+	    json_string(PQgetisnull(r, 0, A_MESSAGE) ? "Success" : "Error"));
+	/* Nova shows the failure's details to admins only. */
+	if (gr_auth_of(req)->is_admin && !PQgetisnull(r, 0, A_MESSAGE))
+		json_object_set_new(ev, "traceback", json_string(PQgetvalue(r,
+		    0, A_MESSAGE)));
+	json_object_set_new(a, "events", json_pack("[o]", ev));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "instanceAction", a));
+	return 0;
+}
