@@ -13,11 +13,8 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 start_cloud
 start_compute bench "shutdown_timeout = 0"
 wait_node_up
-api POST "$IMG_URL/v2/images" '{"name":"tiny","disk_format":"qcow2","container_format":"bare"}'
-IMG=$(jq -r .id <<<"$BODY")
-api PUT "$IMG_URL/v2/images/$IMG/file" "" --data-binary @"$BASE" -H 'Content-Type: application/octet-stream'
-api POST "$CP_URL/v2.1/flavors" '{"flavor":{"name":"b1","vcpus":1,"ram":128,"disk":1}}'
-FLV=$(jq -r .flavor.id <<<"$BODY")
+make_image tiny
+make_flavor b1 1 128 1
 # Warm the node's image cache, as the goal says "on the cached image".
 signed_api POST "http://$AGENT/v1/images/$IMG/cache" >/dev/null
 

@@ -41,6 +41,16 @@ gr_xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *
+gr_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		oom(n);
+	return q;
+}
+
 char *
 gr_xstrdup(const char *s)
 {

@@ -15,6 +15,7 @@ void gr_freep(void *p);
  * error a request can recover from. */
 void *gr_xmalloc(size_t n);
 void *gr_xcalloc(size_t n, size_t size);
+void *gr_xrealloc(void *p, size_t n);
 char *gr_xstrdup(const char *s);
 /* printf into a new heap string; never NULL. */
 char *gr_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

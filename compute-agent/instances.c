@@ -1,6 +1,7 @@
 /* instances.c - see instances.h. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
@@ -31,6 +32,8 @@ enum { PS_NOSTATE = 0, PS_RUNNING = 1, PS_PAUSED = 3, PS_SHUTDOWN = 4,
     PS_CRASHED = 6 };
 
 static struct inst_ctx *ctx;
+
+static virDomainPtr lookup(const char *id);
 
 int
 inst_init(struct inst_ctx *c, struct inv_ctx *inv, struct imgcache *cache,
@@ -223,6 +226,150 @@ inst_resync(struct inst_ctx *c)
 	}
 	free(doms);
 	gr_err_clear();
+}
+
+/* ---- orphans ---- */
+
+/* An instance this node holds: its domain, its directory, or both. */
+struct held {
+	char	id[37];
+	int	dom, dir;
+};
+
+static struct held *
+held_add(struct held **v, int *n, const char *id)
+{
+	for (int i = 0; i < *n; i++)
+		if (strcmp((*v)[i].id, id) == 0)
+			return &(*v)[i];
+	*v = gr_xrealloc(*v, (size_t)(*n + 1) * sizeof(**v));
+	memset(&(*v)[*n], 0, sizeof(**v));
+	snprintf((*v)[*n].id, sizeof((*v)[*n].id), "%s", id);
+	return &(*v)[(*n)++];
+}
+
+/* What libvirt and the instances directory hold, or -1 with the error. */
+static int
+held_list(struct held **v, int *n)
+{
+	virDomainPtr *doms = NULL;
+	struct dirent *e;
+	DIR *d;
+	int nd;
+
+	if (inv_connect(ctx->inv) < 0 ||
+	    (nd = virConnectListAllDomains(ctx->inv->conn, &doms, 0)) < 0) {
+		if (gr_err_code() == GR_ERR_NONE)
+			gr_error(GR_ERR_INTERNAL, "Cannot list domains: %s",
+			    virt_msg());
+		return -1;
+	}
+	for (int i = 0; i < nd; i++) {
+		const char *name = virDomainGetName(doms[i]);
+
+		if (strncmp(name, "instance-", 9) == 0 && check_id(name + 9) == 0)
+			held_add(v, n, name + 9)->dom = 1;
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	if ((d = opendir(ctx->dir)) != NULL) {
+		while ((e = readdir(d)) != NULL)
+			if (e->d_name[0] != '.' && check_id(e->d_name) == 0)
+				held_add(v, n, e->d_name)->dir = 1;
+		closedir(d);
+	}
+	gr_err_clear();
+	return 0;
+}
+
+/* The ids the controller places on this node, or NULL with the error. */
+static json_t *
+placed_here(void)
+{
+	GR_AUTOFREE char *url = gr_xasprintf("%s/internal/v1/hosts/%s/instances",
+	    ctx->agent->controller_url, ctx->agent->host);
+	struct gr_httpc_resp r;
+	json_t *doc = NULL, *ids;
+
+	if (gr_httpc_json("GET", url, NULL, ctx->agent->secret,
+	    REPORT_TIMEOUT_MS, &r) < 0)
+		return NULL;
+	if (r.status == 200)
+		doc = json_loads(r.body, 0, NULL);
+	gr_httpc_resp_free(&r);
+	ids = json_object_get(doc, "instances");
+	if (!json_is_array(ids)) {
+		json_decref(doc);
+		gr_error(GR_ERR_UNAVAILABLE, "The controller did not list this "
+		    "node's instances (%ld).", r.status);
+		return NULL;
+	}
+	json_incref(ids);
+	json_decref(doc);
+	return ids;
+}
+
+static int
+placed(json_t *ids, const char *id)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(ids, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), id) == 0)
+			return 1;
+	return 0;
+}
+
+int
+inst_orphans(struct inst_ctx *c)
+{
+	struct held *v = NULL;
+	json_t *ids = NULL;
+	int n = 0, found = 0;
+
+	/* Local view first: an instance placed after it cannot be in it,
+	 * and one placed before it is in the controller's answer. */
+	if (held_list(&v, &n) < 0 || (ids = placed_here()) == NULL) {
+		gr_warn("orphan reconcile skipped: %s", gr_err_msg());
+		free(v);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		GR_AUTOFREE char *dir = NULL;
+
+		if (placed(ids, v[i].id))
+			continue;
+		found++;
+		dir = gr_xasprintf("%s/%s", c->dir, v[i].id);
+		if (!c->orphan_remove) {
+			gr_warn("orphan instance %s: the controller does not place "
+			    "it here, but this node holds its %s%s%s (left, as "
+			    "orphan_action = report)", v[i].id, v[i].dom ?
+			    "domain" : "", v[i].dom && v[i].dir ? " and " : "",
+			    v[i].dir ? dir : "");
+			continue;
+		}
+		if (v[i].dom) {
+			virDomainPtr d = lookup(v[i].id);
+
+			if (d) {
+				if (virDomainIsActive(d) == 1)
+					virDomainDestroy(d);
+				virDomainUndefine(d);
+				virDomainFree(d);
+			}
+		}
+		rm_rf(dir);
+		gr_warn("orphan instance %s removed (its %s%s%s): the controller "
+		    "does not place it here", v[i].id, v[i].dom ? "domain" : "",
+		    v[i].dom && v[i].dir ? " and " : "", v[i].dir ? "disk "
+		    "directory" : "");
+	}
+	json_decref(ids);
+	free(v);
+	gr_err_clear();
+	return found;
 }
 
 /* ---- boot ---- */

@@ -25,6 +25,7 @@ struct inst_ctx {
 	struct gr_agent		*agent;		/* who we report to */
 	char			*dir;		/* STATE/instances */
 	long			 shutdown_timeout; /* s before a forced stop */
+	int			 orphan_remove;	/* else only report them */
 };
 
 /* Creates the instances directory; -1 with the error. */
@@ -33,6 +34,13 @@ int inst_init(struct inst_ctx *c, struct inv_ctx *inv, struct imgcache *cache,
 void inst_free(struct inst_ctx *c);
 /* Reports the state of every instance domain found in libvirt. */
 void inst_resync(struct inst_ctx *c);
+/*
+ * Orphan reconcile: domains and instance directories the controller does
+ * not place on this node (deleted while the node was down, or left by a
+ * crash) are removed, or only logged when orphan_remove is 0. Returns how
+ * many were found, or -1 (with a warning) when the pass could not run.
+ */
+int inst_orphans(struct inst_ctx *c);
 
 int inst_create(struct gr_req *req, struct gr_resp *resp);
 int inst_delete(struct gr_req *req, struct gr_resp *resp);

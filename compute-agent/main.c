@@ -29,6 +29,8 @@ struct compute {
 	struct imgcache	 cache;
 	struct inst_ctx	 inst;
 	int		 resynced;	/* reported libvirt's view once */
+	long		 orphan_interval; /* s between orphan reconciles */
+	double		 next_orphans;	/* when the next one is due */
 };
 
 static const char *agent_secret;
@@ -50,6 +52,11 @@ tick(void *ctx)
 	if (!comp->resynced) {
 		inst_resync(&comp->inst);
 		comp->resynced = 1;
+	}
+	/* Orphans before the prune: removing one may free a cached base. */
+	if (comp->orphan_interval > 0 && gr_now() >= comp->next_orphans) {
+		inst_orphans(&comp->inst);
+		comp->next_orphans = gr_now() + comp->orphan_interval;
 	}
 	imgcache_prune(&comp->cache);
 }
@@ -109,6 +116,7 @@ setup(const struct gr_conf *c, struct gr_agent *a, struct compute *comp,
 {
 	struct inv_ctx *inv = &comp->inv;
 	long max_age, shutdown_timeout;
+	const char *orphans;
 
 	if (gr_agent_conf(a, c, "compute") < 0 ||
 	    gr_conf_int(c, "reserved_host_memory_mb", 512, 0, 1 << 30,
@@ -116,8 +124,16 @@ setup(const struct gr_conf *c, struct gr_agent *a, struct compute *comp,
 	    gr_conf_int(c, "image_cache_max_age", 86400, 0, 1L << 30,
 	    &max_age) < 0 ||
 	    gr_conf_int(c, "shutdown_timeout", 10, 0, 3600,
-	    &shutdown_timeout) < 0)
+	    &shutdown_timeout) < 0 ||
+	    gr_conf_int(c, "orphan_interval", 60, 0, 86400,
+	    &comp->orphan_interval) < 0)
 		return -1;
+	orphans = gr_conf_get(c, "orphan_action", "remove");
+	if (strcmp(orphans, "remove") != 0 && strcmp(orphans, "report") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "%s: orphan_action must be 'remove' "
+		    "or 'report', not '%s'.", c->path, orphans);
+		return -1;
+	}
 	if (conf_ratios(c, inv) < 0)
 		return -1;
 	inv->uri = gr_conf_get(c, "libvirt_uri", "qemu:///system");
@@ -139,6 +155,7 @@ setup(const struct gr_conf *c, struct gr_agent *a, struct compute *comp,
 	    *imgurl, a->secret, max_age) < 0 ||
 	    inst_init(&comp->inst, inv, &comp->cache, a, shutdown_timeout) < 0)
 		return -1;
+	comp->inst.orphan_remove = strcmp(orphans, "remove") == 0;
 	agent_api_init(&comp->cache);
 	agent_secret = a->secret;
 	a->inventory = collect;

@@ -480,6 +480,7 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/servers/{id}/os-instance-actions", action_list, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-instance-actions/{rid}", action_show, GR_POLICY_USER },
 	{ "POST",   "/internal/v1/instances/{id}/state", instance_state, GR_POLICY_AGENT },
+	{ "GET",    "/internal/v1/hosts/{host}/instances", host_instances, GR_POLICY_AGENT },
 };
 const size_t compute_nroutes = sizeof(compute_routes) /
     sizeof(compute_routes[0]);

@@ -115,6 +115,7 @@ int server_show(struct gr_req *req, struct gr_resp *resp);
 int server_delete(struct gr_req *req, struct gr_resp *resp);
 int server_action(struct gr_req *req, struct gr_resp *resp);
 int instance_state(struct gr_req *req, struct gr_resp *resp);
+int host_instances(struct gr_req *req, struct gr_resp *resp);
 
 /* actions.c: os-instance-actions */
 int action_list(struct gr_req *req, struct gr_resp *resp);

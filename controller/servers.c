@@ -757,6 +757,22 @@ mark_deleted(const char *id)
 	return sched_release(id);
 }
 
+/* Whether host's compute agent is heartbeating (as hypervisors "up"). */
+static int
+node_alive(const char *host)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	char ivl[24];
+
+	snprintf(ivl, sizeof(ivl), "%.1f", ctl.heartbeat_interval * 2.5);
+	const char *p[2] = { host, ivl };
+	r = gr_db_query("SELECT 1 FROM agents WHERE host = $1 AND kind = "
+	    "'compute' AND last_seen > now() - make_interval(secs => $2)", 2,
+	    p);
+	/* When in doubt (no answer), treat it as alive: the call will tell. */
+	return r == NULL || PQntuples(r) > 0;
+}
+
 int
 server_delete(struct gr_req *req, struct gr_resp *resp)
 {
@@ -767,10 +783,13 @@ server_delete(struct gr_req *req, struct gr_resp *resp)
 	if (r == NULL)
 		return -1;
 	record_action(req, req->params[0], "delete");
-	if (PQgetisnull(r, 0, I_HOST)) {
-		/* Never reached a node: nothing to undo there. */
+	if (PQgetisnull(r, 0, I_HOST) || !node_alive(PQgetvalue(r, 0, I_HOST))) {
+		/* Never reached a node, or its node is down: delete here (as
+		 * Nova's local delete); a node that comes back removes what is
+		 * left of it (its orphan reconcile). */
 		if (mark_deleted(req->params[0]) < 0)
 			return -1;
+		action_finish(req->params[0], NULL);
 	} else {
 		if (gr_db_exec("UPDATE instances SET task_state = 'deleting', "
 		    "updated_at = now() WHERE id = $1", 1, p) < 0)
@@ -1073,6 +1092,26 @@ server_action(struct gr_req *req, struct gr_resp *resp)
 }
 
 /* ---- reports from agents ---- */
+
+/* GET /internal/v1/hosts/{host}/instances: the instances the controller
+ * places on host, for its agent's orphan reconcile. */
+int
+host_instances(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { req->params[0] };
+	json_t *ids;
+
+	r = gr_db_query("SELECT id FROM instances WHERE host = $1 AND NOT "
+	    "deleted", 1, p);
+	if (r == NULL)
+		return -1;
+	ids = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(ids, json_string(PQgetvalue(r, i, 0)));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "instances", ids));
+	return 0;
+}
 
 int
 instance_state(struct gr_req *req, struct gr_resp *resp)

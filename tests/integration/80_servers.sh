@@ -11,15 +11,10 @@ start_compute nodeS $'reserved_host_memory_mb = 256\nshutdown_timeout = 2'
 wait_node_up
 
 # Images: the tiny guest, and its fully emulated variant.
-upload() {	# NAME DISK_BUS VIF_MODEL
-	api POST "$IMG_URL/v2/images" "{\"name\":\"$1\",\"disk_format\":\"qcow2\",\"container_format\":\"bare\",\"visibility\":\"public\",\"hw_disk_bus\":\"$2\",\"hw_vif_model\":\"$3\"}"
-	local id; id=$(jq -r .id <<<"$BODY")
-	api PUT "$IMG_URL/v2/images/$id/file" "" --data-binary @"$BASE" -H 'Content-Type: application/octet-stream'
-}
-upload gureum-tiny virtio virtio
-upload gureum-tiny-emulated ide e1000
-api POST "$CP_URL/v2.1/flavors" '{"flavor":{"name":"m1.tiny","vcpus":1,"ram":128,"disk":1}}'
-api POST "$CP_URL/v2.1/flavors" '{"flavor":{"name":"m1.wide","vcpus":3,"ram":128,"disk":1}}'
+make_image gureum-tiny '"visibility":"public"'
+make_image gureum-tiny-emulated '"visibility":"public","hw_disk_bus":"ide","hw_vif_model":"e1000"'
+make_flavor m1.wide 3 128 1
+make_flavor m1.tiny 1 128 1
 
 use_openstack_cli
 os() { /usr/bin/openstack "$@" 2>"$T/os.err"; }
@@ -90,9 +85,9 @@ bad 400 "a name with a control character" "{\"server\":{\"name\":\"a\\u0007b\",\
 UD=$(head -c 70000 /dev/zero | base64 -w0)
 bad 400 "user_data over 64 KiB" "{\"server\":{\"name\":\"x\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"user_data\":\"$UD\"}}"
 qemu-img create -q -f qcow2 "$T/big.qcow2" 4G
-api POST "$IMG_URL/v2/images" '{"name":"big","disk_format":"qcow2","container_format":"bare","min_ram":1024}'
-BIG=$(jq -r .id <<<"$BODY")
-api PUT "$IMG_URL/v2/images/$BIG/file" "" --data-binary @"$T/big.qcow2" -H 'Content-Type: application/octet-stream'
+TINY=$IMG
+make_image big '"min_ram":1024' "$T/big.qcow2"
+BIG=$IMG IMG=$TINY
 bad 400 "flavor below the image's min_ram" "{\"server\":{\"name\":\"x\",\"imageRef\":\"$BIG\",\"flavorRef\":\"$FLV\"}}"
 api PATCH "$IMG_URL/v2/images/$BIG" '[{"op":"replace","path":"/min_ram","value":0}]' -H 'Content-Type: application/openstack-images-v2.1-json-patch'
 bad 400 "image larger than the flavor's disk" "{\"server\":{\"name\":\"x\",\"imageRef\":\"$BIG\",\"flavorRef\":\"$FLV\"}}"

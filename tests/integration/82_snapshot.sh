@@ -9,10 +9,9 @@ start_cloud
 start_compute nodeS $'reserved_host_memory_mb = 256\nshutdown_timeout = 2'
 wait_node_up
 
-api POST "$IMG_URL/v2/images" '{"name":"gureum-tiny-emulated","disk_format":"qcow2","container_format":"bare","visibility":"public","hw_disk_bus":"ide","hw_vif_model":"e1000","min_ram":64}'
-BASE_ID=$(jq -r .id <<<"$BODY")
-api PUT "$IMG_URL/v2/images/$BASE_ID/file" "" --data-binary @"$BASE" -H 'Content-Type: application/octet-stream'
-api POST "$CP_URL/v2.1/flavors" '{"flavor":{"name":"m1.tiny","vcpus":1,"ram":128,"disk":1}}'
+make_image gureum-tiny-emulated '"visibility":"public","hw_disk_bus":"ide","hw_vif_model":"e1000","min_ram":64'
+BASE_ID=$IMG
+make_flavor m1.tiny 1 128 1
 
 use_openstack_cli
 os() { /usr/bin/openstack "$@" 2>"$T/os.err"; }

@@ -28,15 +28,12 @@ FREE=$(( DISK - $(psql_q "SELECT disk_used_gb FROM compute_nodes WHERE host = 'n
 MEM=$(psql_q "SELECT memory_mb - reserved_host_memory_mb FROM compute_nodes WHERE host = 'nodeK'")
 echo "# node: $PCPUS pCPUs, $MEM MB for guests, $DISK GB disk ($FREE GB free)"
 
-api POST "$IMG_URL/v2/images" '{"name":"tiny","disk_format":"qcow2","container_format":"bare"}'
-IMG=$(jq -r .id <<<"$BODY")
-api PUT "$IMG_URL/v2/images/$IMG/file" "" --data-binary @"$BASE" -H 'Content-Type: application/octet-stream'
+make_image tiny
 flavor() {	# NAME VCPUS RAM DISK [thick]
-	api POST "$CP_URL/v2.1/flavors" "{\"flavor\":{\"name\":\"$1\",\"vcpus\":$2,\"ram\":$3,\"disk\":$4}}"
-	local id; id=$(jq -r .flavor.id <<<"$BODY")
-	[ -n "${5:-}" ] && api POST "$CP_URL/v2.1/flavors/$id/os-extra_specs" \
+	make_flavor "$1" "$2" "$3" "$4"
+	[ -n "${5:-}" ] && api POST "$CP_URL/v2.1/flavors/$FLV/os-extra_specs" \
 	    '{"extra_specs":{"gureum:disk_provisioning":"thick"}}'
-	echo "$id"
+	echo "$FLV"
 }
 TINY=$(flavor f.tiny 1 128 1)
 BIGMEM=$(flavor f.bigmem 1 $((MEM + 1)) 1)

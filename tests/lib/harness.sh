@@ -294,6 +294,24 @@ wait_node_up() {
 	wait_for 10 node_up || die "the node did not come up"
 }
 
+# make_image NAME [FIELDS] [FILE]: a qcow2 image with more JSON members
+# FIELDS (e.g. '"visibility":"public"') and FILE's data (default: the
+# guest image). Sets IMG to its id.
+make_image() {
+	api POST "$IMG_URL/v2/images" "{\"name\":\"$1\",\"disk_format\":\"qcow2\",\"container_format\":\"bare\"${2:+,$2}}"
+	IMG=$(jq -r .id <<<"$BODY")
+	api PUT "$IMG_URL/v2/images/$IMG/file" "" --data-binary @"${3:-$BASE}" \
+	    -H 'Content-Type: application/octet-stream'
+	[ "$STATUS" = 204 ] || die "could not upload image $1: $BODY"
+}
+
+# make_flavor NAME VCPUS RAM_MB DISK_GB: sets FLV to its id.
+make_flavor() {
+	api POST "$CP_URL/v2.1/flavors" "{\"flavor\":{\"name\":\"$1\",\"vcpus\":$2,\"ram\":$3,\"disk\":$4}}"
+	[ "$STATUS" = 200 ] || die "could not create flavor $1: $BODY"
+	FLV=$(jq -r .flavor.id <<<"$BODY")
+}
+
 # use_openstack_cli: the stock client's environment for the admin user.
 use_openstack_cli() {
 	export OS_AUTH_URL=$ID_URL/v3 OS_USERNAME=admin OS_PASSWORD=$ADMIN_PW \
