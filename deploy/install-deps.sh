@@ -10,11 +10,11 @@ build=(make gcc pkg-config libmicrohttpd-dev libjansson-dev libpq-dev
     libcurl4-openssl-dev libvirt-dev libssl-dev)
 # make lab: PostgreSQL, the nodes' libvirtd and QEMU, the guest image
 # (deploy/guest: kernel, busybox, syslinux on FAT, modules via kmod and
-# xz, config drives via xorriso), namespaces and bridges (iproute2), the
+# xz, config drives via genisoimage), namespaces and bridges (iproute2), the
 # lab's HTTP calls (curl, jq) and the openstack CLI its users run.
 runtime=(postgresql libvirt-daemon-system libvirt-clients qemu-system-x86
     qemu-utils dnsmasq-base nftables bridge-utils iproute2 syslinux
-    syslinux-common mtools dosfstools busybox-static xorriso
+    syslinux-common mtools dosfstools busybox-static genisoimage
     linux-image-amd64 kmod xz-utils curl jq python3-openstackclient)
 # make check, make fuzz, make bench: sanitizers and libFuzzer (clang), the
 # signed agent calls (openssl), process tools, the load generator.

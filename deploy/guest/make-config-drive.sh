@@ -46,9 +46,9 @@ if [ $# -lt 2 ] || [ $# -gt 4 ]; then
 	    "[USER_DATA_FILE]" >&2
 	exit 2
 fi
-command -v xorriso >/dev/null 2>&1 ||
-    die "'xorriso' not found; install it:" \
-    "apt-get install --no-install-recommends xorriso"
+command -v genisoimage >/dev/null 2>&1 ||
+    die "'genisoimage' not found; install it:" \
+    "apt-get install --no-install-recommends genisoimage"
 out=$1 host=$2 keyfile=${3:-} userdata=${4:-}
 [ -n "$host" ] || die "the hostname is empty"
 [ -z "$keyfile" ] || [ -r "$keyfile" ] || die "cannot read '$keyfile'"
@@ -60,9 +60,8 @@ mkdir -p "$tmp/openstack/latest"
 meta_data "$host" "$keyfile" >"$tmp/openstack/latest/meta_data.json"
 [ -z "$userdata" ] || cp "$userdata" "$tmp/openstack/latest/user_data"
 # Rock Ridge keeps names and modes as they are, Joliet serves Windows guests.
-# xorriso prints a banner even when quiet: its output is shown on failure only.
-if ! err=$(xorriso -as mkisofs -quiet -R -J -V config-2 -o "$out" "$tmp" \
-    2>&1); then
+# Its output is shown on failure only.
+if ! err=$(genisoimage -quiet -R -J -V config-2 -o "$out" "$tmp" 2>&1); then
 	echo "$err" >&2
-	die "xorriso could not write '$out'"
+	die "genisoimage could not write '$out'"
 fi
