@@ -2,8 +2,9 @@
 # The lab end to end (deploy/lab/lab.sh), as a second instance beside any
 # lab the user runs: its own state dir, tag (every name it creates) and
 # /24, the test's binaries, a 1 s heartbeat. `up` brings the cloud up and
-# registers the guest images; the stock openstack CLI works against it;
-# both nodes are up and a stopped agent goes down within three heartbeats;
+# registers the guest images; the stock openstack CLI works against it,
+# down to a server that boots to its ready line on a lab node, its
+# snapshot, and a flavor refused by the pCPU rule; both nodes are up and a stopped agent goes down within three heartbeats;
 # a node's libvirtd boots the guest image to its ready line; `down` (twice)
 # leaves nothing of this instance, and a default lab running beside it is
 # untouched.
@@ -119,6 +120,31 @@ check "openstack image list: gureum-tiny and gureum-tiny-emulated active" \
 OUT=$(os image show gureum-tiny-emulated -f json)
 check "gureum-tiny-emulated has an IDE disk and an e1000 NIC" \
     jqt '.properties.hw_disk_bus == "ide" and .properties.hw_vif_model == "e1000"' "$OUT"
+
+# ---- a server, as the Compute issue's user tries it ------------------------
+
+os keypair create k1 >"$T/k1.pem"
+OUT=$(os server create --flavor m1.tiny --image gureum-tiny --key-name k1 --wait vm1 -f json)
+check "openstack server create --wait vm1: ACTIVE on a lab node" \
+    jqt '.status == "ACTIVE" and (."OS-EXT-SRV-ATTR:host" | test("^node[12]$"))' "$OUT" ||
+    tail -5 "$T/os.err"
+vm_ready() { os console log show vm1 | grep -q "gureum-guest ready: vm1"; }
+check "openstack console log show vm1: the guest's ready line" wait_for 90 vm_ready
+OUT=$(os server image create --name snap --wait vm1 -f json)
+check "openstack server image create --wait: the snapshot is active" \
+    jqt '.status == "active"' "$OUT"
+OUT=$(os server create --flavor m1.large --image gureum-tiny --wait big -f json)
+OUT=$(os server show big -f json)
+if [ "$(nproc)" -lt 4 ]; then
+	check "m1.large (4 vCPUs) is refused on $(nproc)-pCPU nodes, naming the rule" \
+	    jqt '.status == "ERROR" and (.fault.message | test("needs 4 vCPUs but host has [0-9]+ pCPUs"))' "$OUT"
+else
+	check "m1.large (4 vCPUs) fits on $(nproc)-pCPU nodes" jqt '.status == "ACTIVE"' "$OUT"
+fi
+os server delete vm1 big
+no_servers() { [ "$(os server list -f value | wc -l)" = 0 ]; }
+check "openstack server delete: vm1 and big are gone" wait_for 30 no_servers
+os image delete snap
 
 # ---- a stopped agent ------------------------------------------------------
 
