@@ -282,7 +282,8 @@ held_list(struct held **v, int *n)
 	return 0;
 }
 
-/* The ids the controller places on this node, or NULL with the error. */
+/* The instances the controller places on this node ({id, vm_state,
+ * task_state}), or NULL with the error. */
 static json_t *
 placed_here(void)
 {
@@ -309,37 +310,76 @@ placed_here(void)
 	return ids;
 }
 
-static int
-placed(json_t *ids, const char *id)
+static json_t *
+placed(json_t *list, const char *id)
 {
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(ids, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), id) == 0)
-			return 1;
-	return 0;
+	json_array_foreach(list, i, v) {
+		const char *s = json_string_value(json_object_get(v, "id"));
+
+		if (s && strcmp(s, id) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+/*
+ * Tells the controller what libvirt says of an instance it places here
+ * when the two disagree and no task is under way: a boot whose report
+ * was lost (the controller was down) still shows building; a guest that
+ * powered itself off, or was started or stopped behind the API's back,
+ * shows the wrong state. As Nova's power-state sync, libvirt wins.
+ */
+static void
+sync_state(json_t *inst, const char *id)
+{
+	const char *vm = json_string_value(json_object_get(inst, "vm_state"));
+	const char *task = json_string_value(json_object_get(inst,
+	    "task_state"));
+	virDomainPtr d;
+	int ps;
+
+	if (vm == NULL || (task && strcmp(vm, "building") != 0) ||
+	    (d = lookup(id)) == NULL)
+		return;
+	ps = power_of(d);
+	virDomainFree(d);
+	if (strcmp(vm, "building") == 0 && ps == PS_RUNNING)
+		report(id, "active", ps, "spawned", NULL);
+	else if (strcmp(vm, "active") == 0 && ps != PS_RUNNING)
+		report(id, "stopped", ps, "power_sync", NULL);
+	else if (strcmp(vm, "stopped") == 0 && ps == PS_RUNNING)
+		report(id, "active", ps, "power_sync", NULL);
+	else
+		return;
+	gr_info("instance %s: the controller had it %s; libvirt has it %s",
+	    id, vm, ps == PS_RUNNING ? "running" : "not running");
 }
 
 int
-inst_orphans(struct inst_ctx *c)
+inst_reconcile(struct inst_ctx *c)
 {
 	struct held *v = NULL;
-	json_t *ids = NULL;
+	json_t *ids = NULL, *inst;
 	int n = 0, found = 0;
 
 	/* Local view first: an instance placed after it cannot be in it,
 	 * and one placed before it is in the controller's answer. */
 	if (held_list(&v, &n) < 0 || (ids = placed_here()) == NULL) {
-		gr_warn("orphan reconcile skipped: %s", gr_err_msg());
+		gr_warn("reconcile skipped: %s", gr_err_msg());
 		free(v);
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
 		GR_AUTOFREE char *dir = NULL;
 
-		if (placed(ids, v[i].id))
+		if ((inst = placed(ids, v[i].id)) != NULL) {
+			if (v[i].dom)
+				sync_state(inst, v[i].id);
 			continue;
+		}
 		found++;
 		dir = gr_xasprintf("%s/%s", c->dir, v[i].id);
 		if (!c->orphan_remove) {
@@ -366,6 +406,8 @@ inst_orphans(struct inst_ctx *c)
 		    v[i].dom && v[i].dir ? " and " : "", v[i].dir ? "disk "
 		    "directory" : "");
 	}
+	gr_debug("reconcile pass: %d instances held here, %zu placed here, %d "
+	    "orphans", n, json_array_size(ids), found);
 	json_decref(ids);
 	free(v);
 	gr_err_clear();

@@ -35,12 +35,14 @@ void inst_free(struct inst_ctx *c);
 /* Reports the state of every instance domain found in libvirt. */
 void inst_resync(struct inst_ctx *c);
 /*
- * Orphan reconcile: domains and instance directories the controller does
+ * Reconcile with the controller: domains and instance directories it does
  * not place on this node (deleted while the node was down, or left by a
- * crash) are removed, or only logged when orphan_remove is 0. Returns how
- * many were found, or -1 (with a warning) when the pass could not run.
+ * crash) are removed, or only logged when orphan_remove is 0; for those
+ * it does place, libvirt's power state is reported where the controller
+ * has another and no task runs. Returns how many orphans were found, or
+ * -1 (with a warning) when the pass could not run.
  */
-int inst_orphans(struct inst_ctx *c);
+int inst_reconcile(struct inst_ctx *c);
 
 int inst_create(struct gr_req *req, struct gr_resp *resp);
 int inst_delete(struct gr_req *req, struct gr_resp *resp);

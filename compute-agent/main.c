@@ -29,8 +29,8 @@ struct compute {
 	struct imgcache	 cache;
 	struct inst_ctx	 inst;
 	int		 resynced;	/* reported libvirt's view once */
-	long		 orphan_interval; /* s between orphan reconciles */
-	double		 next_orphans;	/* when the next one is due */
+	long		 reconcile_interval; /* s between reconciles */
+	double		 next_reconcile; /* when the next one is due */
 };
 
 static const char *agent_secret;
@@ -53,10 +53,10 @@ tick(void *ctx)
 		inst_resync(&comp->inst);
 		comp->resynced = 1;
 	}
-	/* Orphans before the prune: removing one may free a cached base. */
-	if (comp->orphan_interval > 0 && gr_now() >= comp->next_orphans) {
-		inst_orphans(&comp->inst);
-		comp->next_orphans = gr_now() + comp->orphan_interval;
+	/* Before the prune: removing an orphan may free a cached base. */
+	if (comp->reconcile_interval > 0 && gr_now() >= comp->next_reconcile) {
+		inst_reconcile(&comp->inst);
+		comp->next_reconcile = gr_now() + comp->reconcile_interval;
 	}
 	imgcache_prune(&comp->cache);
 }
@@ -125,8 +125,8 @@ setup(const struct gr_conf *c, struct gr_agent *a, struct compute *comp,
 	    &max_age) < 0 ||
 	    gr_conf_int(c, "shutdown_timeout", 10, 0, 3600,
 	    &shutdown_timeout) < 0 ||
-	    gr_conf_int(c, "orphan_interval", 60, 0, 86400,
-	    &comp->orphan_interval) < 0)
+	    gr_conf_int(c, "reconcile_interval", 60, 0, 86400,
+	    &comp->reconcile_interval) < 0)
 		return -1;
 	orphans = gr_conf_get(c, "orphan_action", "remove");
 	if (strcmp(orphans, "remove") != 0 && strcmp(orphans, "report") != 0) {

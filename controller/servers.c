@@ -1094,22 +1094,24 @@ server_action(struct gr_req *req, struct gr_resp *resp)
 /* ---- reports from agents ---- */
 
 /* GET /internal/v1/hosts/{host}/instances: the instances the controller
- * places on host, for its agent's orphan reconcile. */
+ * places on host and their states, for its agent's reconcile. */
 int
 host_instances(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[1] = { req->params[0] };
-	json_t *ids;
+	json_t *list;
 
-	r = gr_db_query("SELECT id FROM instances WHERE host = $1 AND NOT "
-	    "deleted", 1, p);
+	r = gr_db_query("SELECT id, vm_state, task_state FROM instances WHERE "
+	    "host = $1 AND NOT deleted", 1, p);
 	if (r == NULL)
 		return -1;
-	ids = json_array();
+	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(ids, json_string(PQgetvalue(r, i, 0)));
-	gr_resp_json(resp, 200, json_pack("{s:o}", "instances", ids));
+		json_array_append_new(list, json_pack("{s:s,s:s,s:o}", "id",
+		    PQgetvalue(r, i, 0), "vm_state", PQgetvalue(r, i, 1),
+		    "task_state", gr_db_json_text(r, i, 2)));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "instances", list));
 	return 0;
 }
 
@@ -1153,11 +1155,13 @@ instance_state(struct gr_req *req, struct gr_resp *resp)
 		    host, json_string_value(json_object_get(fault, "message")));
 	snprintf(pw, sizeof(pw), "%lld", power);
 	const char *p[5] = { req->params[0], vm, pw, event, host };
-	/* Only the node that holds the instance may move it. */
+	/* Only the node that holds the instance may move it; a power-state
+	 * sync never overrides a task under way (its own report will come). */
 	if (gr_db_exec("UPDATE instances SET vm_state = $2, power_state = $3, "
 	    "task_state = NULL, fault = NULL, launched_at = CASE WHEN $4 = "
 	    "'spawned' THEN now() ELSE launched_at END, updated_at = now() "
-	    "WHERE id = $1 AND host = $5 AND NOT deleted", 5, p) < 0)
+	    "WHERE id = $1 AND host = $5 AND NOT deleted AND ($4 <> "
+	    "'power_sync' OR task_state IS NULL)", 5, p) < 0)
 		return -1;
 	action_finish(req->params[0], strcmp(event, "snapshot_failed") == 0 ?
 	    json_string_value(json_object_get(fault, "message")) : NULL);

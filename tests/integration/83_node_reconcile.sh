@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Orphans: a server deleted while its node is down is deleted at once by
-# the controller (as Nova's local delete), and when the node's agent comes
-# back its orphan reconcile removes the domain and disk that were left;
-# with orphan_action = report it only names what it finds. Instances the
-# controller does place on the node are never touched.
+# The node's reconcile with the controller. Power states: a guest stopped
+# or started behind the API's back, or a boot whose report was lost, is
+# shown as libvirt has it. Orphans: a server deleted while its node is down
+# is deleted at once by the controller (as Nova's local delete), and when
+# the node's agent comes back it removes the domain and disk that were
+# left; with orphan_action = report it only names what it finds. Instances
+# the controller does place on the node are never touched. A controller
+# killed mid-build leaves the server ACTIVE or ERROR, never BUILD.
 . "$(dirname "$0")/../lib/harness.sh"
 
+CONTROLLER_EXTRA=$'build_timeout = 15
+reconcile_interval = 1'
 start_cloud
-NODE_CONF=$'reserved_host_memory_mb = 256\nshutdown_timeout = 0\norphan_interval = 1'
-start_compute nodeO "$NODE_CONF"
+NODE_CONF=$'reserved_host_memory_mb = 256\nshutdown_timeout = 0\nreconcile_interval = 1'
+GUREUM_DEBUG=1 start_compute nodeO "$NODE_CONF"
 wait_node_up
 
 make_image tiny
@@ -24,6 +29,28 @@ boot() {	# NAME: prints the new server's id once it is ACTIVE
 KEEP=$(boot keeper)
 GONE=$(boot doomed)
 dom_state() { virsh -c "$LIBVIRT_URI" domstate "instance-$1" 2>/dev/null | head -1; }
+status_is() { api GET "$CP_URL/v2.1/servers/$1"; jqt ".server.status == \"$2\""; }
+
+# Power states follow libvirt when no task runs.
+virsh -c "$LIBVIRT_URI" destroy "instance-$KEEP" >/dev/null
+check "a guest destroyed behind the API's back shows SHUTOFF" wait_for 10 status_is "$KEEP" SHUTOFF
+virsh -c "$LIBVIRT_URI" start "instance-$KEEP" >/dev/null
+check "started again behind its back, it shows ACTIVE" wait_for 10 status_is "$KEEP" ACTIVE
+psql_q "UPDATE instances SET vm_state = 'building', task_state = 'spawning' WHERE id = '$KEEP'" >/dev/null
+check "a running guest whose boot report was lost turns ACTIVE" wait_for 10 status_is "$KEEP" ACTIVE
+psql_q "UPDATE instances SET task_state = 'powering-on' WHERE id = '$KEEP'" >/dev/null
+virsh -c "$LIBVIRT_URI" destroy "instance-$KEEP" >/dev/null
+passes() { grep -c "reconcile pass:" "$T/compute.log"; }
+N0=$(passes)
+two_more() { [ "$(passes)" -ge $((N0 + 2)) ]; }
+wait_for 10 two_more || die "the agent's reconcile passes stopped"
+api GET "$CP_URL/v2.1/servers/$KEEP"
+check "a task under way is not overridden by the sync" \
+    jqt '.server.status == "ACTIVE" and .server."OS-EXT-STS:task_state" == "powering-on"'
+psql_q "UPDATE instances SET task_state = NULL WHERE id = '$KEEP'" >/dev/null
+check "once the task is over, the sync shows it SHUTOFF" wait_for 10 status_is "$KEEP" SHUTOFF
+virsh -c "$LIBVIRT_URI" start "instance-$KEEP" >/dev/null
+wait_for 10 status_is "$KEEP" ACTIVE
 hv() { api GET "$CP_URL/v2.1/os-hypervisors/detail"; jqt ".hypervisors[0].$1"; }
 stop_agent() { kill "$compute_PID"; wait "$compute_PID" 2>/dev/null; }
 node_down() { hv 'state == "down"'; }
@@ -71,4 +98,17 @@ check "the server the controller places here still runs" test "$(dom_state "$KEE
 check "with its disk" test -d "$T/compute/instances/$KEEP"
 api GET "$CP_URL/v2.1/servers/$KEEP"
 check "and is still ACTIVE" jqt '.server.status == "ACTIVE"'
+
+# The controller dies right after accepting a server.
+api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"crash\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"networks\":\"none\"}}"
+CRASH=$(jq -r .server.id <<<"$BODY")
+kill -9 "$controller_PID"
+wait "$controller_PID" 2>/dev/null
+start_daemon controller gureum-controller "$T/controller.conf"
+wait_for 20 curl -sf "$ID_URL/v3" || die "the controller did not come back"
+TOKEN=$(get_token admin "$ADMIN_PW" admin)
+settled() { api GET "$CP_URL/v2.1/servers/$CRASH"; jqt '.server.status == "ACTIVE" or .server.status == "ERROR"'; }
+check "a server accepted by a controller that died ends ACTIVE or ERROR" wait_for 30 settled
+api GET "$CP_URL/v2.1/servers/$CRASH"
+echo "# it ended $(jq -r .server.status <<<"$BODY")"
 finish
