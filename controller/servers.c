@@ -928,10 +928,7 @@ snapshot_image(struct gr_req *req, PGresult *r, const char *name,
 	    "instances WHERE id = $1", 1, p);
 	if (f && PQntuples(f) == 1)
 		min_disk = atoll(PQgetvalue(f, 0, 0));
-	img = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "name", name,
-	    "disk_format", "qcow2", "container_format", "bare", "visibility",
-	    "private", "image_type", "snapshot", "instance_uuid", id,
-	    "base_image_ref", base, "user_id", gr_auth_of(req)->user_id);
+	img = json_object();
 	/* The base may be gone since the boot: then there is less to copy. */
 	if (*base && (b = image_get(req, base)) != NULL) {
 		json_object_foreach(b, key, v)
@@ -943,9 +940,15 @@ snapshot_image(struct gr_req *req, PGresult *r, const char *name,
 		json_decref(b);
 	}
 	gr_err_clear();
-	json_object_set_new(img, "min_disk", json_integer(min_disk));
+	/* The caller's metadata may override what was inherited, not what
+	 * makes the image a snapshot of this disk. */
 	if (meta)
 		json_object_update(img, meta);
+	json_object_update_new(img, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,"
+	    "s:s,s:I}", "name", name, "disk_format", "qcow2",
+	    "container_format", "bare", "visibility", "private", "image_type",
+	    "snapshot", "instance_uuid", id, "base_image_ref", base, "user_id",
+	    gr_auth_of(req)->user_id, "min_disk", (json_int_t)min_disk));
 	return img;
 }
 

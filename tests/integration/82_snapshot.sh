@@ -24,7 +24,7 @@ ready() { os console log show "$1" | grep -q "gureum-guest ready: $1"; }
 check "vm1's console shows its ready line" wait_for 90 ready vm1
 
 # The stock CLI's snapshot, waiting for the image to become active.
-OUT=$(os server image create --name snap --property purpose=test --wait vm1 -f json)
+OUT=$(os server image create --name snap --property purpose=test --property disk_format=raw --property hw_vif_model=e1000 --wait vm1 -f json)
 check "server image create --wait: the image is active" jqt '.status == "active"' "$OUT" || cat "$T/os.err"
 SNAP=$(jq -r .id <<<"$OUT")
 api GET "$IMG_URL/v2/images/$SNAP"
@@ -35,6 +35,7 @@ check "it carries Nova's snapshot properties" \
 check "it keeps the base image's hw_* properties and min_ram, and the caller's metadata" \
     jqt '.hw_disk_bus == "ide" and .hw_vif_model == "e1000" and .min_ram == 64 and .purpose == "test"'
 check "its min_disk is the flavor's disk" jqt '.min_disk == 1'
+check "metadata cannot change what makes it a snapshot (disk_format stays qcow2)" jqt '.disk_format == "qcow2"'
 standalone() { local i; i=$(qemu-img info "$T/images/$SNAP") && grep -q 'file format: qcow2' <<<"$i" && ! grep -q 'backing file' <<<"$i"; }
 check "its data is a standalone qcow2 (no backing file)" standalone
 check "the instance is back to ACTIVE with no task" wait_for 10 status_is vm1 ACTIVE
