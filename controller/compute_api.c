@@ -470,6 +470,11 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/limits",				limits_show,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/os-availability-zone",		az_list,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/os-availability-zone/detail",	az_detail,	GR_POLICY_ADMIN },
+	/* server_groups.c */
+	{ "GET",    "/v2.1/os-server-groups",		server_group_list, GR_POLICY_USER },
+	{ "POST",   "/v2.1/os-server-groups",		server_group_create, GR_POLICY_USER },
+	{ "GET",    "/v2.1/os-server-groups/{id}",	server_group_show, GR_POLICY_USER },
+	{ "DELETE", "/v2.1/os-server-groups/{id}",	server_group_delete, GR_POLICY_USER },
 	/* servers.c */
 	{ "GET",    "/v2.1/servers",			server_list,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/detail",		server_detail,	GR_POLICY_USER },

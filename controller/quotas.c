@@ -5,9 +5,11 @@
  *
  * Limits live in the quotas table as overrides; a resource with no row
  * has its default. -1 means unlimited. What a project uses is counted
- * from its instances (their flavor copies), so there are no reservations
- * to drift. Resources of the network service (floating IPs, security
- * groups) show as unlimited here, as Nova shows them beside Neutron.
+ * from its instances (their flavor copies) and its server groups, so
+ * there are no reservations to drift (server_groups.c enforces
+ * server_groups and server_group_members). Resources of the network
+ * service (floating IPs, security groups) show as unlimited here, as Nova
+ * shows them beside Neutron.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -37,11 +39,13 @@ static const struct {
 static const char *const fixed[] = { "fixed_ips", "floating_ips",
 	"security_groups", "security_group_rules", NULL };
 
-/* What a project uses of the resources its instances hold. */
+/* What a project uses of the resources its instances hold, and its
+ * server groups. */
 struct usage {
 	long	instances;
 	long	cores;
 	long	ram;
+	long	server_groups;
 };
 
 static long
@@ -97,13 +101,15 @@ usage_of(const char *project_id, struct usage *u)
 	const char *p[1] = { project_id };
 
 	r = gr_db_query("SELECT count(*), coalesce(sum((flavor->>'vcpus')::int), "
-	    "0), coalesce(sum((flavor->>'ram')::int), 0) FROM instances WHERE "
+	    "0), coalesce(sum((flavor->>'ram')::int), 0), (SELECT count(*) FROM "
+	    "server_groups WHERE project_id = $1) FROM instances WHERE "
 	    "project_id = $1 AND NOT deleted", 1, p);
 	if (r == NULL)
 		return -1;
 	u->instances = atol(PQgetvalue(r, 0, 0));
 	u->cores = atol(PQgetvalue(r, 0, 1));
 	u->ram = atol(PQgetvalue(r, 0, 2));
+	u->server_groups = atol(PQgetvalue(r, 0, 3));
 	return 0;
 }
 
@@ -116,6 +122,8 @@ used_of(const struct usage *u, const char *resource)
 		return u->cores;
 	if (strcmp(resource, "ram") == 0)
 		return u->ram;
+	if (strcmp(resource, "server_groups") == 0)
+		return u->server_groups;
 	return 0;
 }
 
@@ -331,13 +339,13 @@ limits_show(struct gr_req *req, struct gr_resp *resp)
 	    "maxPersonality", (json_int_t)lim[7],
 	    "maxPersonalitySize", (json_int_t)lim[8]);
 	json_object_update_new(abs, json_pack("{s:i,s:i,s:i,s:I,s:I,s:I,s:i,"
-	    "s:i,s:i}", "maxSecurityGroups", -1, "maxSecurityGroupRules", -1,
+	    "s:i,s:I}", "maxSecurityGroups", -1, "maxSecurityGroupRules", -1,
 	    "maxTotalFloatingIps", -1,
 	    "totalInstancesUsed", (json_int_t)u.instances,
 	    "totalCoresUsed", (json_int_t)u.cores,
 	    "totalRAMUsed", (json_int_t)u.ram,
 	    "totalSecurityGroupsUsed", 0, "totalFloatingIpsUsed", 0,
-	    "totalServerGroupsUsed", 0));
+	    "totalServerGroupsUsed", (json_int_t)u.server_groups));
 	gr_resp_json(resp, 200, json_pack("{s:{s:[],s:o}}", "limits", "rate",
 	    "absolute", abs));
 	return 0;

@@ -127,6 +127,23 @@ heartbeat_param(char out[24])
 	snprintf(out, 24, "%.1f", ctl.heartbeat_interval * 2.5);
 }
 
+/* The server group's policy on host, with the group's members read again
+ * under its row lock (taken before the node's, always in that order).
+ * 1 = allowed, 0 = not (why says so), -1 = error. */
+static int
+group_allows_locked(const struct sched_req *r, const char *host,
+    struct gr_buf *why)
+{
+	struct server_group_rule g;
+	int ok;
+
+	if (server_group_rule(r->group_id, r->instance_id, 1, &g) < 0)
+		return -1;
+	ok = server_group_allows(&g, host, why);
+	server_group_rule_free(&g);
+	return ok;
+}
+
 /* Claims on node host inside a transaction, after locking its row and
  * summing its usage again. 1 = claimed, 0 = no longer fits, -1 = error. */
 static int
@@ -135,10 +152,15 @@ claim(const struct sched_req *r, const char *host, struct gr_buf *why)
 	GR_AUTO_PGRES PGresult *res = NULL;
 	char ivl[24], v[3][16];
 	struct node n;
+	int g;
 
 	heartbeat_param(ivl);
 	if (gr_db_begin() < 0)
 		return -1;
+	if (r->group_id && (g = group_allows_locked(r, host, why)) != 1) {
+		gr_db_rollback();
+		return g;
+	}
 	const char *lp[2] = { ivl, host };
 	/* The row lock serialises claims on this node. */
 	if (gr_db_exec("SELECT 1 FROM compute_nodes WHERE host = $1 FOR UPDATE",
@@ -179,6 +201,7 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 {
 	GR_AUTO_PGRES PGresult *res = NULL;
 	struct gr_buf why = GR_BUF_INIT(4096);
+	struct server_group_rule group = { 0 };
 	struct node *nodes = NULL;
 	char ivl[24];
 	int n, nfit = 0, ret = -1;
@@ -189,13 +212,17 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 	    "n.host = $2) ORDER BY n.host", 2, p);
 	if (res == NULL)
 		return -1;
+	if (r->group_id && server_group_rule(r->group_id, r->instance_id, 0,
+	    &group) < 0)
+		return -1;
 	n = PQntuples(res) < MAX_NODES ? PQntuples(res) : MAX_NODES;
 	nodes = gr_xcalloc((size_t)n + 1, sizeof(*nodes));
 	for (int i = 0; i < n; i++) {
 		struct node nd;
 
 		node_from(res, i, &nd);
-		if (!node_fits(&nd, r, &why))
+		if (!node_fits(&nd, r, &why) || (r->group_id &&
+		    !server_group_allows(&group, nd.host, &why)))
 			continue;
 		/* Spread: most free RAM first; pack: least free first. */
 		nd.weight = (double)((nd.mem_mb - nd.reserved_mb) * nd.ram_ratio -
@@ -227,6 +254,7 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 	gr_error(GR_ERR_CONFLICT, "No valid host was found. %s", whyout);
 out:
 	gr_buf_free(&why);
+	server_group_rule_free(&group);
 	free(nodes);
 	return ret;
 }

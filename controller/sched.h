@@ -6,7 +6,9 @@
  * DESIGN.md section 1), then a weigher (spread by free RAM, or pack). The
  * claim is made under the chosen node's row lock, with its usage summed
  * again inside that transaction, so concurrent placements can never
- * over-allocate a node.
+ * over-allocate a node. A server group's policy (affinity, anti-affinity)
+ * is a filter too, checked again in the claim's transaction under the
+ * group's row lock, so concurrent members cannot break it either.
  */
 #ifndef SCHED_H
 #define SCHED_H
@@ -20,6 +22,7 @@ struct sched_req {
 	int		 disk_gb;
 	int		 thin;		/* thin (qcow2 overlay) or thick disk */
 	const char	*force_host;	/* "nova:NODE" asked by an admin */
+	const char	*group_id;	/* server group whose policy applies */
 };
 
 enum sched_weigher { SCHED_SPREAD, SCHED_PACK };

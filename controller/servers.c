@@ -1,6 +1,7 @@
 /*
  * servers.c - Compute v2.1 servers: create (validate, claim through the
- * scheduler, hand to the node's agent), list, show, delete and the
+ * scheduler, hand to the node's agent; the scheduler hint "group" makes
+ * the instance a member of a server group), list, show, delete and the
  * actions stop, start, reboot and console output; plus the agents' reports
  * of what happened to an instance (/internal/v1/instances/{id}/state).
  *
@@ -412,6 +413,7 @@ struct create {
 	char		*public_key;
 	json_t		*img, *flavor;
 	char		 force_host[65];
+	const char	*group_id;	/* scheduler hint "group" */
 };
 
 /* Instance (and snapshot) metadata: at most 128 short string pairs. */
@@ -438,6 +440,32 @@ check_metadata(json_t *m)
 	return 0;
 }
 
+/*
+ * The scheduler hints, top-level beside "server" (os:scheduler_hints, or
+ * its older name OS-SCH-HNT:scheduler_hints). Only "group" is served; any
+ * other hint is refused rather than silently ignored.
+ */
+static int
+parse_hints(json_t *body, struct create *c)
+{
+	static const char *const keys[] = { "os:scheduler_hints",
+	    "OS-SCH-HNT:scheduler_hints" };
+	static const char *const known[] = { "group", NULL };
+	json_t *h = NULL;
+
+	for (int i = 0; i < 2; i++) {
+		if (gr_json_object(body, keys[i], 0, &h) < 0)
+			return -1;
+		if (h == NULL)
+			continue;
+		if (gr_json_only(h, keys[i], known) < 0 ||
+		    gr_json_str(h, "group", 0, 64, &c->group_id) < 0)
+			return -1;
+		return 0;
+	}
+	return 0;
+}
+
 static int
 create_parse(struct gr_req *req, struct create *c)
 {
@@ -460,7 +488,8 @@ create_parse(struct gr_req *req, struct create *c)
 	    gr_json_str(s, "availability_zone", 0, 255, &c->az) < 0 ||
 	    gr_json_object(s, "metadata", 0, &c->metadata) < 0 ||
 	    gr_json_int(s, "min_count", 0, 1, MAX_COUNT, &minc) < 0 ||
-	    gr_json_int(s, "max_count", 0, 1, MAX_COUNT, &maxc) < 0)
+	    gr_json_int(s, "max_count", 0, 1, MAX_COUNT, &maxc) < 0 ||
+	    parse_hints(body, c) < 0)
 		return -1;
 	if (minc > maxc) {
 		gr_error(GR_ERR_BAD_REQUEST, "min_count (%lld) is larger than "
@@ -600,11 +629,18 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 	    json_string_value(json_object_get(c->img, "id")),
 	    json_string_value(json_object_get(c->flavor, "id")), flv,
 	    c->key_name, c->user_data, meta, req->request_id };
+	/* An instance and its group membership exist together or not at all. */
+	if (gr_db_begin() < 0)
+		return -1;
 	if (gr_db_exec("INSERT INTO instances (id, name, project_id, user_id, "
 	    "image_id, flavor_id, flavor, key_name, user_data, metadata, "
 	    "request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-	    11, p) < 0)
+	    11, p) < 0 ||
+	    (c->group_id && server_group_join(c->group_id, id) < 0) ||
+	    gr_db_commit() < 0) {
+		gr_db_rollback();
 		return -1;
+	}
 	record_action(req, id, "create");
 	json_t *spec = agent_spec(c, id, name);
 	disk = json_integer_value(json_object_get(spec, "disk_gb"));
@@ -612,7 +648,7 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 	    (int)jint(c->flavor, "ram"), (int)disk,
 	    strcmp(json_string_value(json_object_get(spec,
 	    "disk_provisioning")), "thin") == 0,
-	    c->force_host[0] ? c->force_host : NULL };
+	    c->force_host[0] ? c->force_host : NULL, c->group_id };
 	if (sched_place(&sr, host, why, sizeof(why)) < 0) {
 		/* As Nova: the request is accepted; the instance goes to ERROR
 		 * with the reason. Admins see why each node said no. */
@@ -653,7 +689,9 @@ server_create(struct gr_req *req, struct gr_resp *resp)
 		    "keypair named '%s'.", c.key_name);
 		goto out;
 	}
-	if (check_quota(req, &c, c.max_count) < 0)
+	if (check_quota(req, &c, c.max_count) < 0 ||
+	    (c.group_id && server_group_check(c.group_id, a->project_id,
+	    a->is_admin, c.max_count) < 0))
 		goto out;
 	for (int i = 0; i < c.max_count; i++) {
 		if (c.max_count > 1)
@@ -744,7 +782,8 @@ server_show(struct gr_req *req, struct gr_resp *resp)
 
 /* ---- delete and actions ---- */
 
-/* Marks an instance gone and frees its claim. */
+/* Marks an instance gone, takes it out of its server group and frees its
+ * claim. */
 static int
 mark_deleted(const char *id)
 {
@@ -752,7 +791,8 @@ mark_deleted(const char *id)
 
 	if (gr_db_exec("UPDATE instances SET deleted = true, vm_state = "
 	    "'deleted', task_state = NULL, power_state = 0, terminated_at = "
-	    "now(), updated_at = now() WHERE id = $1", 1, p) < 0)
+	    "now(), updated_at = now() WHERE id = $1", 1, p) < 0 ||
+	    server_group_leave(id) < 0)
 		return -1;
 	return sched_release(id);
 }

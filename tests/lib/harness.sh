@@ -256,24 +256,27 @@ signed_api() {
 	    -H "X-Gureum-Signature: $sig"
 }
 
-# start_compute NODE [EXTRA]: a compute agent for node NODE on the test's
-# libvirtd (start_libvirtd first), its API on a free port, state in
-# $T/compute; EXTRA is appended to its configuration. Sets AGENT.
+# start_compute NODE [EXTRA] [NAME]: a compute agent for node NODE on the
+# test's libvirtd (start_libvirtd first), its API on a free port, state in
+# $T/NAME; EXTRA is appended to its configuration. NAME (default compute)
+# also names its configuration, log and ${NAME}_PID, so a test can run a
+# second agent beside the first. Sets AGENT.
 start_compute() {
+	local name=${3:-compute}
 	AGENT=127.0.0.1:$(free_port)
-	cat >"$T/compute.conf" <<CONF
+	cat >"$T/$name.conf" <<CONF
 node_name = $1
 node_ip = 127.0.0.1
 controller_url = $CP_URL
 image_url = ${IMG_URL:-http://127.0.0.1:1}
 cluster_secret_file = $T/secret
 libvirt_uri = $LIBVIRT_URI
-state_dir = $T/compute
+state_dir = $T/$name
 heartbeat_interval = 1
 listen = $AGENT
 ${2:-}
 CONF
-	start_daemon compute gureum-compute "$T/compute.conf"
+	start_daemon "$name" gureum-compute "$T/$name.conf"
 }
 
 # start_cloud: what a compute test needs short of its agents: the guest
