@@ -12,7 +12,7 @@
 start_cloud
 # Both agents share one libvirtd, so neither may treat the other's
 # domains as orphans.
-NODE_CONF=$'reserved_host_memory_mb = 256\nshutdown_timeout = 0\norphan_interval = 0'
+NODE_CONF=$'reserved_host_memory_mb = 256\nshutdown_timeout = 0\nreconcile_interval = 0'
 start_compute nodeA "$NODE_CONF"
 start_compute nodeB "$NODE_CONF" compute2
 both_up() {
