@@ -732,20 +732,28 @@ lookup(const char *id)
 	return virDomainLookupByName(ctx->inv->conn, name);
 }
 
-/* Asks the guest to shut down; forces it off after the timeout. */
+/* Asks the guest to shut down (the ACPI power button); forces it off
+ * after the timeout. The log says which it was. */
 static void
 stop_domain(virDomainPtr d)
 {
-	double end = gr_now() + ctx->shutdown_timeout;
+	double t0 = gr_now(), end = t0 + ctx->shutdown_timeout;
+	const char *name = virDomainGetName(d);
 
 	if (virDomainIsActive(d) != 1)
 		return;
 	if (ctx->shutdown_timeout > 0 && virDomainShutdown(d) == 0) {
 		while (gr_now() < end && virDomainIsActive(d) == 1)
-			usleep(100000);
+			usleep(20000);
+		if (virDomainIsActive(d) != 1) {
+			gr_info("%s: the guest shut down in %.0f ms", name,
+			    (gr_now() - t0) * 1e3);
+			return;
+		}
 	}
-	if (virDomainIsActive(d) == 1)
-		virDomainDestroy(d);
+	virDomainDestroy(d);
+	gr_info("%s: forced off (no clean shutdown within %ld s)", name,
+	    ctx->shutdown_timeout);
 }
 
 /*

@@ -19,7 +19,7 @@ NAME=gureum-tiny
 # virtio and fully emulated NICs and disks, the cdrom and the filesystems a
 # config drive comes on.
 MODULES=(virtio_pci virtio_net virtio_blk virtio_balloon e1000 ata_piix
-    sd_mod sr_mod isofs vfat nls_cp437 nls_iso8859_1)
+    sd_mod sr_mod isofs vfat nls_cp437 nls_iso8859_1 button evdev)
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PATH=$PATH:/usr/sbin:/sbin	# mkfs.vfat and modprobe, for non-root users

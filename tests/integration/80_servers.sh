@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib/harness.sh"
 
 start_cloud
-start_compute nodeS $'reserved_host_memory_mb = 256\nshutdown_timeout = 2'
+start_compute nodeS $'reserved_host_memory_mb = 256\nshutdown_timeout = 30'
 wait_node_up
 
 # Images: the tiny guest, and its fully emulated variant.
@@ -36,6 +36,9 @@ status_is() { test "$(os server show "$1" -f value -c status)" = "$2"; }
 os server stop vm1
 check "server stop -> SHUTOFF" wait_for 30 status_is vm1 SHUTOFF
 check "libvirt agrees it is shut off" test "$(virsh -c "$LIBVIRT_URI" domstate "instance-$ID")" = "shut off"
+check "the guest shut down cleanly on the ACPI power button (not forced)" \
+    grep -q "instance-$ID: the guest shut down in" "$T/compute.log"
+check "its console shows it powering off" grep -q "power button pressed, powering off" "$T/compute/instances/$ID/console.log"
 os server stop vm1
 check "stopping a stopped server is refused (409)" grep -q "409" "$T/os.err"
 os server start vm1
