@@ -74,6 +74,18 @@ for i in $(seq "$RUNS"); do
 	virsh -q -c "$LIBVIRT_URI" destroy raw-bench >/dev/null
 done
 
+# Memory after the boots: PSS counts the shared libraries (libvirt, curl,
+# libpq...) once across the daemons, as the machine pays for them.
+pss() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup"; }
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+MEM_LINE=""
+PSS_SUM=0
+for d in controller image compute; do
+	pid=$(eval echo "\$${d}_PID")
+	MEM_LINE+="$d $(( $(rss "$pid") / 1024 )) MiB RSS, "
+	PSS_SUM=$((PSS_SUM + $(pss "$pid")))
+done
+
 G_RUN=$(median <"$T/g_run"); R_RUN=$(median <"$T/r_run")
 G_READY=$(median <"$T/g_ready"); R_READY=$(median <"$T/r_ready")
 G_POST=$(median <"$T/g_post")
@@ -91,4 +103,8 @@ cat <<OUT
   raw virsh create -> ready line   ${R_READY} ms
   POST /servers -> ready line      ${G_READY} ms   ratio $(ratio "$G_READY" "$R_READY") (goal <= 1.05)
   (for comparison: OpenStack peer, POST -> ACTIVE median 1880 ms, NOTES.md)
+
+== control-plane memory after $RUNS boots (PostgreSQL not counted)
+  ${MEM_LINE%, }
+  controller + image + compute agent: $((PSS_SUM / 1024)) MiB PSS (goal < 32; peer: 2.8 GiB)
 OUT
