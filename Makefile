@@ -69,7 +69,7 @@ $(BUILD)/tests/%: tests/unit/%.c $$(TEST_OBJS_%) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -Icompute-agent -o $@ $< \
 	    $(TEST_OBJS_$*) $(LIB) $(LDLIBS)
 
-tests: $(UNIT_BIN)
+tests: $(UNIT_BIN) $(BUILD)/bench/sched_bench
 
 # The scheduler benchmark's driver: the controller's modules, with
 # bench/sched_bench.c in place of its main.c.
