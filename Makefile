@@ -69,7 +69,17 @@ $(BUILD)/tests/%: tests/unit/%.c $$(TEST_OBJS_%) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -Icompute-agent -o $@ $< \
 	    $(TEST_OBJS_$*) $(LIB) $(LDLIBS)
 
-tests: $(UNIT_BIN)
+tests: $(UNIT_BIN) $(BUILD)/bench/sched_bench
+
+# The scheduler benchmark's driver: the controller's modules, with
+# bench/sched_bench.c in place of its main.c.
+CTL_OBJ	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out controller/main.c,\
+	   $(wildcard controller/*.c)))
+$(BUILD)/obj/bench/sched_bench.o: CFLAGS += -iquote controller
+$(BUILD)/bench/sched_bench: $(BUILD)/obj/bench/sched_bench.o $(CTL_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Tests run the sanitizer build; memory-bound tests measure the optimised
 # one (sanitizers keep freed memory in quarantine), hence both.
@@ -79,10 +89,11 @@ check:
 	$(Q)GUREUM_BIN=$(CURDIR)/build-san/bin GUREUM_UNIT=$(CURDIR)/build-san/tests \
 	    GUREUM_OPT_BIN=$(CURDIR)/build/bin bash tests/run.sh
 
-bench: all
+bench: all $(BUILD)/bench/sched_bench
 	$(Q)bash bench/run.sh $(CURDIR)/$(BUILD)
 	$(Q)bash bench/images.sh $(CURDIR)/$(BUILD)
 	$(Q)bash bench/boot.sh $(CURDIR)/$(BUILD)
+	$(Q)bash bench/sched.sh $(CURDIR)/$(BUILD)
 
 fuzz:
 	$(Q)$(MAKE) --no-print-directory -f fuzz/Makefile

@@ -14,6 +14,7 @@
 #define MIN_FREE_GB	1	/* real free disk a new disk needs at least */
 
 enum sched_weigher sched_weigher = SCHED_SPREAD;
+int sched_weigh_all;
 
 /* A node with what it offers and what is claimed on it. */
 struct node {
@@ -25,18 +26,46 @@ struct node {
 	double	weight;
 };
 
-#define NODE_COLS \
+/* What a node offers: node_from()'s first 13 columns. */
+#define NODE_OFFER \
 	"n.host, n.pcpus, n.reserved_vcpus, n.enabled, " \
 	"coalesce(ag.last_seen > now() - make_interval(secs => $1), false), " \
 	"n.memory_mb, n.reserved_host_memory_mb, n.disk_gb, n.disk_used_gb, " \
 	"n.cpu_allocation_ratio, n.ram_allocation_ratio, " \
-	"n.disk_allocation_ratio, n.thin_disk_allocation_ratio, " \
+	"n.disk_allocation_ratio, n.thin_disk_allocation_ratio, "
+#define NODE_FROM \
+	"FROM compute_nodes n LEFT JOIN agents ag ON ag.host = n.host AND " \
+	"ag.kind = 'compute' "
+
+/* A node with its claims summed from allocations: what the claim reads
+ * under the node's row lock. */
+#define NODE_COLS NODE_OFFER \
 	"coalesce((SELECT sum(vcpus) FROM allocations a WHERE a.host = n.host), 0), " \
 	"coalesce((SELECT sum(memory_mb) FROM allocations a WHERE a.host = n.host), 0), " \
 	"coalesce((SELECT sum(disk_gb) FROM allocations a WHERE a.host = n.host AND NOT a.thin), 0), " \
 	"coalesce((SELECT sum(disk_gb) FROM allocations a WHERE a.host = n.host AND a.thin), 0) " \
-	"FROM compute_nodes n LEFT JOIN agents ag ON ag.host = n.host AND " \
-	"ag.kind = 'compute' "
+	NODE_FROM
+
+/* Nodes with their claims as compute_nodes keeps them (migration 0006):
+ * no sum over every claim in the cloud. */
+#define NODE_LIST NODE_OFFER \
+	"n.claimed_vcpus, n.claimed_memory_mb, n.claimed_thick_gb, " \
+	"n.claimed_thin_gb " NODE_FROM
+
+/*
+ * The best few candidates in the weigher's order, ties by name as the full
+ * list leaves them, read through index compute_nodes_spread or _pack. The
+ * WHERE clause only saves reading nodes that cannot fit: it must never
+ * refuse one node_fits() would take (RAM: one MB looser, as node_fits()
+ * truncates the capacity).
+ */
+#define BEST_WHERE \
+	"WHERE n.enabled AND ag.last_seen > now() - make_interval(secs => $1) " \
+	"AND n.ram_free_mb > $2::float8 - 1 "
+#define BEST_SPREAD "SELECT " NODE_LIST BEST_WHERE \
+	"ORDER BY n.ram_free_mb DESC, n.host LIMIT 8"
+#define BEST_PACK "SELECT " NODE_LIST BEST_WHERE \
+	"ORDER BY n.ram_free_mb, n.host LIMIT 8"
 
 static void
 node_from(PGresult *r, int i, struct node *n)
@@ -195,6 +224,38 @@ fail:
 	return -1;
 }
 
+/*
+ * Claims on the first of the best candidates that fits and can still be
+ * claimed. Returns 1 with host set; 0 when none could be, and the caller
+ * then weighs every node (and says why none fits); -1 on error.
+ */
+static int
+place_best(const struct sched_req *r, char host[65])
+{
+	GR_AUTO_PGRES PGresult *res = NULL;
+	struct gr_buf why = GR_BUF_INIT(4096);	/* not reported */
+	char ivl[24], mem[16];
+	int c = 0;
+
+	heartbeat_param(ivl);
+	snprintf(mem, sizeof(mem), "%d", r->memory_mb);
+	const char *p[2] = { ivl, mem };
+	res = gr_db_query(sched_weigher == SCHED_PACK ? BEST_PACK : BEST_SPREAD,
+	    2, p);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res) && c == 0; i++) {
+		struct node nd;
+
+		node_from(res, i, &nd);
+		if (node_fits(&nd, r, &why) &&
+		    (c = claim(r, nd.host, &why)) == 1)
+			snprintf(host, 65, "%s", nd.host);
+	}
+	gr_buf_free(&why);
+	return c;
+}
+
 int
 sched_place(const struct sched_req *r, char host[65], char *whyout,
     size_t whylen)
@@ -206,9 +267,14 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 	char ivl[24];
 	int n, nfit = 0, ret = -1;
 
+	/* Most decisions end here, without reading every node. */
+	int best = r->force_host || sched_weigh_all ? 0 :
+	    place_best(r, host);
+	if (best != 0)
+		return best < 0 ? -1 : 0;
 	heartbeat_param(ivl);
 	const char *p[2] = { ivl, r->force_host };
-	res = gr_db_query("SELECT " NODE_COLS "WHERE ($2::text IS NULL OR "
+	res = gr_db_query("SELECT " NODE_LIST "WHERE ($2::text IS NULL OR "
 	    "n.host = $2) ORDER BY n.host", 2, p);
 	if (res == NULL)
 		return -1;

@@ -29,6 +29,10 @@ enum sched_weigher { SCHED_SPREAD, SCHED_PACK };
 
 /* Set once at start-up from the configuration. */
 extern enum sched_weigher sched_weigher;
+/* 0: try the best few nodes by the weigher's index first, and weigh every
+ * node only if none of them can be claimed; 1: always weigh every node
+ * (a test compares the two). */
+extern int sched_weigh_all;
 
 /*
  * Places and claims. Returns 0 with host[65] set, or -1 with a "No valid
