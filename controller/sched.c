@@ -111,9 +111,9 @@ node_fits(const struct node *n, const struct sched_req *r, struct gr_buf *why)
 		    "VM may not have more vCPUs than the host has cores); ",
 		    n->host, r->vcpus, n->pcpus);
 	else if (n->vcpus_used + r->vcpus > vcpu_cap)
-		gr_buf_printf(why, "%s: needs %d vCPUs but only %ld of %ld are "
+		gr_buf_printf(why, "%s: needs %d vCPU%s but only %ld of %ld are "
 		    "free (%d pCPUs x %.1f overcommit); ", n->host, r->vcpus,
-		    vcpu_cap - n->vcpus_used > 0 ? vcpu_cap - n->vcpus_used : 0,
+		    r->vcpus == 1 ? "" : "s", vcpu_cap - n->vcpus_used > 0 ? vcpu_cap - n->vcpus_used : 0,
 		    vcpu_cap, n->pcpus, n->cpu_ratio);
 	else if (n->mem_used + r->memory_mb > mem_cap)
 		gr_buf_printf(why, "%s: needs %d MB of RAM but only %ld of %ld MB "
