@@ -59,7 +59,8 @@ The one-machine Gureum cloud (what \`make lab\` and \`make lab-down\` run).
           gureum-compute and gureum-network. It waits until the compute
           API lists both nodes as up, registers the guest image as the
           public images gureum-tiny and gureum-tiny-emulated, and writes
-          STATE/openrc. Running it again starts only what is not running.
+          STATE/openrc. Running it again starts only what is not running,
+          and restarts the daemons whose binaries were rebuilt.
   down    destroys the nodes' domains, stops every process the lab started
           (by its recorded PID), deletes the namespaces, veths and the
           bridge, and removes STATE. Safe when nothing is up.
@@ -642,10 +643,23 @@ answers_or_died() {
 	curl -sf -o /dev/null --max-time 2 "$2"
 }
 
-# host_daemon_up NAME BINARY CONF PORT URL: starts NAME unless it runs,
-# then waits until URL answers.
+# rebuilt NAME CONF: NAME runs a binary that has been rebuilt since it
+# started (its executable is gone from disk); then it is stopped, so that
+# `make lab` after a new build brings up the new version.
+rebuilt() {
+	local pidfile=$STATE/run/$1.pid
+	running "$pidfile" "$2" || return 1
+	[[ "$(readlink "/proc/$(pid_from "$pidfile")/exe" 2>/dev/null)" == *" (deleted)" ]] ||
+	    return 1
+	say "$1: its binary was rebuilt; restarting it"
+	stop_pidfile "$pidfile" "$2" "$1"
+}
+
+# host_daemon_up NAME BINARY CONF PORT URL: starts NAME unless it runs
+# (restarts it if its binary was rebuilt), then waits until URL answers.
 host_daemon_up() {
 	local name=$1 bin=$2 conf=$3 port=$4 url=$5 log=$STATE/log/$1.log
+	rebuilt "$name" "$conf" || true
 	if running "$STATE/run/$name.pid" "$conf"; then
 		say "$name already running (pid $(pid_from "$STATE/run/$name.pid"))"
 	else
@@ -668,6 +682,7 @@ node_agents_up() {
 	lvpid=$(pid_from "$(libvirtd_pidfile "$node")")
 	for kind in compute network; do
 		name=$node-$kind conf=$d/$kind.conf
+		rebuilt "$name" "$conf" || true
 		if running "$STATE/run/$name.pid" "$conf"; then
 			say "$name already running (pid $(pid_from "$STATE/run/$name.pid"))"
 			continue

@@ -4,7 +4,8 @@
 # /24, the test's binaries, a 1 s heartbeat. `up` brings the cloud up and
 # registers the guest images; the stock openstack CLI works against it,
 # down to a server that boots to its ready line on a lab node, its
-# snapshot, and a flavor refused by the pCPU rule; both nodes are up and a stopped agent goes down within three heartbeats;
+# snapshot, and a flavor refused by the pCPU rule; `up` again restarts
+# only a daemon whose binary was rebuilt; both nodes are up and a stopped agent goes down within three heartbeats;
 # a node's libvirtd boots the guest image to its ready line; `down` (twice)
 # leaves nothing of this instance, and a default lab running beside it is
 # untouched.
@@ -44,9 +45,13 @@ echo "# lab instance: tag $TAG, $NET.0/24, state $LABDIR"
 
 # lab CMD: lab.sh for this instance only. GUREUM_LAB_SAVE_LOGS=$T: `down`
 # leaves the daemons' logs in $T, where finish looks for sanitizer reports.
+# The lab runs copies of the test's binaries, so that one can be "rebuilt".
+LAB_BIN=$T/bin
+mkdir -p "$LAB_BIN"
+cp "$GUREUM_BIN"/gureum-* "$LAB_BIN/"
 lab() {
 	GUREUM_LAB_DIR=$LABDIR GUREUM_LAB_TAG=$TAG GUREUM_LAB_NET=$NET \
-	    GUREUM_LAB_HEARTBEAT=1 GUREUM_BIN=$GUREUM_BIN \
+	    GUREUM_LAB_HEARTBEAT=1 GUREUM_BIN=$LAB_BIN \
 	    GUREUM_LAB_SKIP_BUILD=1 GUREUM_LAB_SAVE_LOGS=$T \
 	    bash "$REPO/deploy/lab/lab.sh" "$@"
 }
@@ -145,6 +150,20 @@ os server delete vm1 big
 no_servers() { [ "$(os server list -f value | wc -l)" = 0 ]; }
 check "openstack server delete: vm1 and big are gone" wait_for 30 no_servers
 os image delete snap
+
+# ---- up again -------------------------------------------------------------
+
+PIDS_UP=$(cat "$LABDIR"/run/{controller,image,node1-compute,node2-compute}.pid)
+cp "$LAB_BIN/gureum-controller" "$LAB_BIN/.new"
+mv "$LAB_BIN/.new" "$LAB_BIN/gureum-controller"	# as a new build replaces it
+lab up >"$T/up2.out" 2>&1
+check "up again succeeds" grep -q "lab: up in" "$T/up2.out"
+PIDS_UP2=$(cat "$LABDIR"/run/{controller,image,node1-compute,node2-compute}.pid)
+check "up again restarts only the daemon whose binary was rebuilt" \
+    test "$(diff <(echo "$PIDS_UP") <(echo "$PIDS_UP2") | grep -c '^>')" = 1 \
+    -a "$(head -1 <<<"$PIDS_UP2")" != "$(head -1 <<<"$PIDS_UP")"
+OUT=$(os server list -f json)
+check "the CLI works against the restarted controller" jqt 'length == 0' "$OUT"
 
 # ---- a stopped agent ------------------------------------------------------
 
