@@ -226,7 +226,7 @@ set_error(const char *id, int code, const char *msg)
 	json_decref(f);
 	const char *p[2] = { id, fault };
 	gr_db_exec("UPDATE instances SET vm_state = 'error', task_state = NULL, "
-	    "fault = $2, updated_at = now() WHERE id = $1", 2, p);
+	    "fault = $2, updated_at = now() WHERE id = $1 AND NOT deleted", 2, p);
 	action_finish(id, msg);
 	sched_release(id);
 }

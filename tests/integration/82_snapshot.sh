@@ -88,6 +88,20 @@ check "the 409 names the task" jqt '.conflictingRequest.message | test("powering
 psql_q "UPDATE instances SET task_state = NULL WHERE id = '$ID2'"
 check "refused snapshots left no image" test "$(count_images)" = "$N"
 
+# A server deleted while its snapshot is taken: the server goes, and the
+# image either completes or goes too; none is left queued or saving.
+OUT=$(os server create --flavor m1.tiny --image gureum-tiny-emulated --wait vm3 -f json)
+ID3=$(jq -r .id <<<"$OUT")
+api POST "$CP_URL/v2.1/servers/$ID3/action" '{"createImage":{"name":"racing"}}'
+RACING=$(header Location); RACING=${RACING##*/}
+api DELETE "$CP_URL/v2.1/servers/$ID3"
+check "deleting a server during its snapshot is accepted" test "$STATUS" = 204
+check "the server goes" wait_for 30 gone vm3
+settled_image() { api GET "$IMG_URL/v2/images/$RACING"; [ "$STATUS" = 404 ] || jqt '.status == "active"'; }
+check "its snapshot ends active or deleted, not queued or saving" wait_for 30 settled_image
+check "the deleted server's row stays deleted, not ERROR" \
+    test "$(psql_q "SELECT deleted, vm_state FROM instances WHERE id = '$ID3'")" = "t|deleted"
+
 # The agent is gone: the image is removed again and the server untouched.
 kill "$compute_PID"; wait "$compute_PID" 2>/dev/null
 api POST "$CP_URL/v2.1/servers/$ID2/action" '{"createImage":{"name":"orphan"}}'
