@@ -7,6 +7,7 @@
 #include "gr_buf.h"
 #include "gr_conf.h"
 #include "gr_err.h"
+#include "gr_log.h"
 #include "gr_util.h"
 
 #define CONF_MAX_BYTES	(1 << 20)
@@ -63,6 +64,7 @@ gr_conf_parse(const char *text, const char *name)
 			abort();
 		c->items[c->n].key = gr_xstrdup(k);
 		c->items[c->n].value = gr_xstrdup(v);
+		c->items[c->n].used = 0;
 		c->n++;
 	}
 	free(copy);
@@ -117,11 +119,31 @@ gr_conf_free(struct gr_conf *c)
 const char *
 gr_conf_get(const struct gr_conf *c, const char *key, const char *def)
 {
-	/* The last occurrence wins, so a file can override earlier lines. */
+	const char *v = NULL;
+
+	/* The last occurrence wins, so a file can override earlier lines;
+	 * all of them count as read. */
 	for (int i = c->n - 1; i >= 0; i--)
-		if (strcmp(c->items[i].key, key) == 0)
-			return c->items[i].value;
-	return def;
+		if (strcmp(c->items[i].key, key) == 0) {
+			if (v == NULL)
+				v = c->items[i].value;
+			c->items[i].used = 1;
+		}
+	return v ? v : def;
+}
+
+int
+gr_conf_warn_unused(const struct gr_conf *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->n; i++)
+		if (!c->items[i].used) {
+			gr_warn("%s: unknown setting '%s' ignored", c->path,
+			    c->items[i].key);
+			n++;
+		}
+	return n;
 }
 
 const char *

@@ -9,6 +9,7 @@
 struct gr_conf_item {
 	char	*key;
 	char	*value;
+	int	 used;		/* read by the daemon (gr_conf_warn_unused) */
 };
 
 struct gr_conf {
@@ -37,5 +38,9 @@ const char *gr_conf_need(const struct gr_conf *c, const char *key);
  * a new string (first line of the file, trimmed) or NULL with an error.
  */
 char *gr_conf_secret(const struct gr_conf *c, const char *key);
+/* Logs a warning for each key the daemon never asked for (a typo, or a
+ * setting of another daemon), once its configuration is read; returns how
+ * many. */
+int gr_conf_warn_unused(const struct gr_conf *c);
 
 #endif

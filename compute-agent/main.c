@@ -194,6 +194,7 @@ run(const struct gr_conf *c)
 		goto out;
 	gr_info("node %s (%s), libvirt %s, virt_type %s, images from %s",
 	    a.host, a.host_ip, comp.inv.uri, comp.inv.virt_type, imgurl);
+	gr_conf_warn_unused(c);
 	ret = gr_agent_run(&a);
 	gr_info("stopping");
 out:

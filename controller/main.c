@@ -115,6 +115,7 @@ run(const struct gr_conf *c)
 	    .free_auth = gr_auth_free, .decorate = compute_decorate };
 	if ((cp_http = gr_http_start(&hc)) == NULL)
 		goto out;
+	gr_conf_warn_unused(c);
 	if (reconcile_start() < 0 || gr_auth_cache_start(db) < 0)
 		goto out;
 	gr_info("ready");

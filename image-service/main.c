@@ -61,6 +61,7 @@ run(const struct gr_conf *c)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	gr_conf_warn_unused(c);
 	if (gr_auth_cache_start(db) < 0 || (h = gr_http_start(&hc)) == NULL)
 		return -1;
 	gr_info("image store %s, quota %s", img.store_dir, quota_mb ?

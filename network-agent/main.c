@@ -41,6 +41,7 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	gr_conf_warn_unused(c);
 	ret = gr_agent_run(&a);
 	gr_info("stopping");
 out:

@@ -561,7 +561,6 @@ database = $db
 listen = $HOST_IP:9292
 public_host = $HOST_IP
 store_dir = $STATE/images
-identity_url = http://$HOST_IP:5000
 cluster_secret_file = $STATE/secret
 EOF
 }
@@ -588,7 +587,6 @@ node_name = $1
 node_ip = $ip
 controller_url = http://$HOST_IP:8774
 cluster_secret_file = $STATE/secret
-state_dir = $d/network
 heartbeat_interval = $HEARTBEAT
 EOF
 }

@@ -66,6 +66,10 @@ finish() {
 			not_ok "sanitizer report in $(basename "$f")"
 			grep -E -A20 'Sanitizer|runtime error' "$f" | head -40
 		fi
+		# A setting a daemon ignores is a typo in a test or the lab.
+		if grep -q "unknown setting" "$f"; then
+			not_ok "$(basename "$f"): $(grep -m1 -o "unknown setting.*" "$f")"
+		fi
 	done
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]

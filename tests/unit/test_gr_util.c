@@ -42,6 +42,12 @@ main(void)
 	    strstr(gr_err_msg(), "'name'"), "a non-integer names the key");
 	CHECK(gr_conf_int(c, "missing", 7, 0, 10, &n) == 0 && n == 7, "default");
 	CHECK(gr_conf_need(c, "missing") == NULL, "a missing required key");
+	CHECK(gr_conf_warn_unused(c) == 0, "every key was read: no warning");
+	gr_conf_free(c);
+	c = gr_conf_parse("a = 1\nreconcile_intervall = 5\nb = 2\n", "t.conf");
+	gr_conf_get(c, "a", NULL);
+	gr_conf_get(c, "b", NULL);
+	CHECK(gr_conf_warn_unused(c) == 1, "a misspelt key is the one warned of");
 	gr_conf_free(c);
 	CHECK(gr_conf_parse("novalue\n", "t.conf") == NULL &&
 	    strstr(gr_err_msg(), "t.conf:1"), "a bad line names file and line");
