@@ -125,6 +125,28 @@ gr_req_query(struct gr_req *req, const char *name)
 	    name);
 }
 
+int
+gr_req_query_int(struct gr_req *req, const char *name, long long min,
+    char out[24], const char **val)
+{
+	const char *v = gr_req_query(req, name);
+	char *end;
+	long long n;
+
+	*val = NULL;
+	if (v == NULL)
+		return 0;
+	n = strtoll(v, &end, 10);
+	if (v[0] == '\0' || *end != '\0' || n < min || n > INT32_MAX) {
+		gr_error(GR_ERR_BAD_REQUEST, "Invalid %s [%.64s]: it must be %s.",
+		    name, v, min < 0 ? "an integer" : "an integer of 0 or more");
+		return -1;
+	}
+	snprintf(out, 24, "%lld", n);
+	*val = out;
+	return 0;
+}
+
 struct query_probe {
 	const char	*name;
 	int		 found;

@@ -135,6 +135,13 @@ void gr_match_free(struct gr_match *m);
 /* Request accessors. Strings belong to the request. */
 const char *gr_req_header(struct gr_req *req, const char *name);
 const char *gr_req_query(struct gr_req *req, const char *name);
+/*
+ * An integer query parameter in [min, INT32_MAX] (optional sign, digits),
+ * written to out and pointed to by *val; *val is NULL if it is absent.
+ * -1 with a 400 naming the parameter otherwise.
+ */
+int gr_req_query_int(struct gr_req *req, const char *name, long long min,
+    char out[24], const char **val);
 /* 1 if the query string has the key, with or without a value. */
 int gr_req_has_query(struct gr_req *req, const char *name);
 /*

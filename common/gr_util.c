@@ -156,6 +156,19 @@ gr_check_name(const char *what, const char *s, size_t maxlen)
 	return 0;
 }
 
+int
+gr_check_trimmed_name(const char *what, const char *s, size_t maxlen)
+{
+	if (gr_check_name(what, s, maxlen) < 0)
+		return -1;
+	if (s[0] == ' ' || s[strlen(s) - 1] == ' ') {
+		gr_error(GR_ERR_BAD_REQUEST, "The %s '%s' has leading or trailing "
+		    "spaces.", what, s);
+		return -1;
+	}
+	return 0;
+}
+
 double
 gr_now(void)
 {

@@ -26,6 +26,9 @@ char *gr_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * with GR_ERR_BAD_REQUEST naming `what` in the message.
  */
 int gr_check_name(const char *what, const char *s, size_t maxlen);
+/* gr_check_name, and no leading or trailing space (Nova's rule for the
+ * names of flavors and server groups). */
+int gr_check_trimmed_name(const char *what, const char *s, size_t maxlen);
 /* 1 if s is valid UTF-8 (no overlongs, no surrogates), else 0. */
 int gr_utf8_valid(const char *s, size_t len);
 

@@ -206,6 +206,41 @@ power_of(virDomainPtr d)
 	}
 }
 
+/* The vm_state a power state reports: running is active, else stopped. */
+static const char *
+vm_state_of(int ps)
+{
+	return ps == PS_RUNNING ? "active" : "stopped";
+}
+
+/* The instance id of a domain named "instance-<uuid>", or NULL. */
+static const char *
+instance_of(virDomainPtr d)
+{
+	const char *name = virDomainGetName(d);
+
+	if (strncmp(name, "instance-", 9) != 0 || check_id(name + 9) < 0)
+		return NULL;
+	return name + 9;
+}
+
+/* Destroys and undefines the instance's domain (if any) and removes its
+ * directory: disk, base link, config drive, console log. */
+static void
+remove_instance(const char *id)
+{
+	GR_AUTOFREE char *dir = gr_xasprintf("%s/%s", ctx->dir, id);
+	virDomainPtr d = lookup(id);
+
+	if (d) {
+		if (virDomainIsActive(d) == 1)
+			virDomainDestroy(d);
+		virDomainUndefine(d);
+		virDomainFree(d);
+	}
+	rm_rf(dir);
+}
+
 void
 inst_resync(struct inst_ctx *c)
 {
@@ -216,12 +251,11 @@ inst_resync(struct inst_ctx *c)
 		return;
 	n = virConnectListAllDomains(c->inv->conn, &doms, 0);
 	for (int i = 0; i < n; i++) {
-		const char *name = virDomainGetName(doms[i]);
+		const char *id = instance_of(doms[i]);
 		int ps = power_of(doms[i]);
 
-		if (strncmp(name, "instance-", 9) == 0 && check_id(name + 9) == 0)
-			report(name + 9, ps == PS_RUNNING ? "active" : "stopped",
-			    ps, "resync", NULL);
+		if (id)
+			report(id, vm_state_of(ps), ps, "resync", NULL);
 		virDomainFree(doms[i]);
 	}
 	free(doms);
@@ -265,10 +299,10 @@ held_list(struct held **v, int *n)
 		return -1;
 	}
 	for (int i = 0; i < nd; i++) {
-		const char *name = virDomainGetName(doms[i]);
+		const char *id = instance_of(doms[i]);
 
-		if (strncmp(name, "instance-", 9) == 0 && check_id(name + 9) == 0)
-			held_add(v, n, name + 9)->dom = 1;
+		if (id)
+			held_add(v, n, id)->dom = 1;
 		virDomainFree(doms[i]);
 	}
 	free(doms);
@@ -347,11 +381,10 @@ sync_state(json_t *inst, const char *id)
 	ps = power_of(d);
 	virDomainFree(d);
 	if (strcmp(vm, "building") == 0 && ps == PS_RUNNING)
-		report(id, "active", ps, "spawned", NULL);
-	else if (strcmp(vm, "active") == 0 && ps != PS_RUNNING)
-		report(id, "stopped", ps, "power_sync", NULL);
-	else if (strcmp(vm, "stopped") == 0 && ps == PS_RUNNING)
-		report(id, "active", ps, "power_sync", NULL);
+		report(id, vm_state_of(ps), ps, "spawned", NULL);
+	else if ((strcmp(vm, "active") == 0 || strcmp(vm, "stopped") == 0) &&
+	    strcmp(vm, vm_state_of(ps)) != 0)
+		report(id, vm_state_of(ps), ps, "power_sync", NULL);
 	else
 		return;
 	gr_info("instance %s: the controller had it %s; libvirt has it %s",
@@ -373,7 +406,8 @@ inst_reconcile(struct inst_ctx *c)
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
-		GR_AUTOFREE char *dir = NULL;
+		const char *what = !v[i].dir ? "domain" : !v[i].dom ?
+		    "disk directory" : "domain and disk directory";
 
 		if ((inst = placed(ids, v[i].id)) != NULL) {
 			if (v[i].dom)
@@ -381,30 +415,16 @@ inst_reconcile(struct inst_ctx *c)
 			continue;
 		}
 		found++;
-		dir = gr_xasprintf("%s/%s", c->dir, v[i].id);
 		if (!c->orphan_remove) {
 			gr_warn("orphan instance %s: the controller does not place "
-			    "it here, but this node holds its %s%s%s (left, as "
-			    "orphan_action = report)", v[i].id, v[i].dom ?
-			    "domain" : "", v[i].dom && v[i].dir ? " and " : "",
-			    v[i].dir ? dir : "");
+			    "it here, but this node holds its %s in %s/%s (left, "
+			    "as orphan_action = report)", v[i].id, what, c->dir,
+			    v[i].id);
 			continue;
 		}
-		if (v[i].dom) {
-			virDomainPtr d = lookup(v[i].id);
-
-			if (d) {
-				if (virDomainIsActive(d) == 1)
-					virDomainDestroy(d);
-				virDomainUndefine(d);
-				virDomainFree(d);
-			}
-		}
-		rm_rf(dir);
-		gr_warn("orphan instance %s removed (its %s%s%s): the controller "
-		    "does not place it here", v[i].id, v[i].dom ? "domain" : "",
-		    v[i].dom && v[i].dir ? " and " : "", v[i].dir ? "disk "
-		    "directory" : "");
+		remove_instance(v[i].id);
+		gr_warn("orphan instance %s removed (its %s): the controller "
+		    "does not place it here", v[i].id, what);
 	}
 	gr_debug("reconcile pass: %d instances held here, %zu placed here, %d "
 	    "orphans", n, json_array_size(ids), found);
@@ -830,19 +850,14 @@ static void *
 op_thread(void *arg)
 {
 	struct op *o = arg;
-	virDomainPtr d = lookup(o->id);
-	GR_AUTOFREE char *dir = gr_xasprintf("%s/%s", ctx->dir, o->id);
+	virDomainPtr d = NULL;
 
 	if (strcmp(o->what, "delete") == 0) {
-		if (d) {
-			if (virDomainIsActive(d) == 1)
-				virDomainDestroy(d);
-			virDomainUndefine(d);
-		}
-		rm_rf(dir);
+		remove_instance(o->id);
 		report(o->id, "deleted", PS_NOSTATE, "deleted", NULL);
 		goto out;
 	}
+	d = lookup(o->id);
 	if (d == NULL) {
 		if (strcmp(o->what, "snapshot") == 0)
 			snapshot_undo(o);
@@ -851,18 +866,15 @@ op_thread(void *arg)
 		goto out;
 	}
 	if (strcmp(o->what, "snapshot") == 0) {
-		int ok = snapshot(o, d) == 0;
-		const char *why = ok ? NULL : gr_err_msg();
+		int failed = snapshot(o, d) < 0, ps = power_of(d);
 
-		if (!ok) {
-			gr_warn("instance %s: snapshot failed: %s", o->id, why);
-			report(o->id, power_of(d) == PS_RUNNING ? "active" :
-			    "stopped", power_of(d), "snapshot_failed", why);
+		if (failed)
+			gr_warn("instance %s: snapshot failed: %s", o->id,
+			    gr_err_msg());
+		report(o->id, vm_state_of(ps), ps, failed ? "snapshot_failed" :
+		    "snapshot", failed ? gr_err_msg() : NULL);
+		if (failed)
 			snapshot_undo(o);
-		} else {
-			report(o->id, power_of(d) == PS_RUNNING ? "active" :
-			    "stopped", power_of(d), "snapshot", NULL);
-		}
 	} else if (strcmp(o->what, "stop") == 0) {
 		stop_domain(d);
 		report(o->id, "stopped", power_of(d), "stopped", NULL);
@@ -887,18 +899,18 @@ out:
 	return NULL;
 }
 
+/* Runs op (what, and its arguments) on the instance the path names, on
+ * its own thread; 202 at once. */
 static int
-start_op(struct gr_req *req, struct gr_resp *resp, const char *what,
-    int hard)
+start_op(struct gr_req *req, struct gr_resp *resp, const struct op *op)
 {
 	struct op *o;
 
 	if (check_id(req->params[0]) < 0)
 		return -1;
-	o = gr_xcalloc(1, sizeof(*o));
+	o = gr_xmalloc(sizeof(*o));
+	*o = *op;
 	snprintf(o->id, sizeof(o->id), "%s", req->params[0]);
-	snprintf(o->what, sizeof(o->what), "%s", what);
-	o->hard = hard;
 	if (spawn(op_thread, o) < 0) {
 		free(o);
 		return -1;
@@ -910,19 +922,19 @@ start_op(struct gr_req *req, struct gr_resp *resp, const char *what,
 int
 inst_delete(struct gr_req *req, struct gr_resp *resp)
 {
-	return start_op(req, resp, "delete", 0);
+	return start_op(req, resp, &(struct op){ .what = "delete" });
 }
 
 int
 inst_stop(struct gr_req *req, struct gr_resp *resp)
 {
-	return start_op(req, resp, "stop", 0);
+	return start_op(req, resp, &(struct op){ .what = "stop" });
 }
 
 int
 inst_start(struct gr_req *req, struct gr_resp *resp)
 {
-	return start_op(req, resp, "start", 0);
+	return start_op(req, resp, &(struct op){ .what = "start" });
 }
 
 int
@@ -932,7 +944,8 @@ inst_reboot(struct gr_req *req, struct gr_resp *resp)
 	const char *type = b ? json_string_value(json_object_get(b, "type")) :
 	    NULL;
 
-	return start_op(req, resp, "reboot", type && strcmp(type, "HARD") == 0);
+	return start_op(req, resp, &(struct op){ .what = "reboot",
+	    .hard = type && strcmp(type, "HARD") == 0 });
 }
 
 /* POST /v1/instances/{id}/snapshot {"image_id", "token"} */
@@ -941,23 +954,14 @@ inst_snapshot(struct gr_req *req, struct gr_resp *resp)
 {
 	json_t *b = gr_req_json(req);
 	const char *img = NULL, *token = NULL;
-	struct op *o;
+	struct op o = { .what = "snapshot" };
 
-	if (check_id(req->params[0]) < 0 || b == NULL ||
-	    gr_json_str(b, "image_id", 1, 36, &img) < 0 || check_id(img) < 0 ||
-	    gr_json_str(b, "token", 1, 128, &token) < 0)
+	if (b == NULL || gr_json_str(b, "image_id", 1, 36, &img) < 0 ||
+	    check_id(img) < 0 || gr_json_str(b, "token", 1, 128, &token) < 0)
 		return -1;
-	o = gr_xcalloc(1, sizeof(*o));
-	snprintf(o->id, sizeof(o->id), "%s", req->params[0]);
-	snprintf(o->what, sizeof(o->what), "snapshot");
-	snprintf(o->image_id, sizeof(o->image_id), "%s", img);
-	snprintf(o->token, sizeof(o->token), "%s", token);
-	if (spawn(op_thread, o) < 0) {
-		free(o);
-		return -1;
-	}
-	gr_resp_empty(resp, 202);
-	return 0;
+	snprintf(o.image_id, sizeof(o.image_id), "%s", img);
+	snprintf(o.token, sizeof(o.token), "%s", token);
+	return start_op(req, resp, &o);
 }
 
 /* GET /v1/instances/{id}/console?length=N: the last N lines (all if -1). */

@@ -176,6 +176,12 @@ hypervisor_json(PGresult *r, int i, int detail)
 	return h;
 }
 
+void
+ctl_alive_secs(char out[24])
+{
+	snprintf(out, 24, "%.1f", ctl.heartbeat_interval * 2.5);
+}
+
 static int
 hv_query(const char *where, const char *arg, PGresult **out)
 {
@@ -183,8 +189,7 @@ hv_query(const char *where, const char *arg, PGresult **out)
 	const char *p[2] = { ivl, arg };
 	char sql[1024];
 
-	/* A node is down after 2.5 missed heartbeats: within three. */
-	snprintf(ivl, sizeof(ivl), "%.1f", ctl.heartbeat_interval * 2.5);
+	ctl_alive_secs(ivl);
 	snprintf(sql, sizeof(sql), "SELECT " HV_COLS HV_FROM " %s ORDER BY n.id",
 	    where);
 	*out = gr_db_query(sql, arg ? 2 : 1, p);

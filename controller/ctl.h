@@ -168,6 +168,11 @@ int action_show(struct gr_req *req, struct gr_resp *resp);
 /* Ends the instance's latest open action; message NULL = success. */
 void action_finish(const char *instance_id, const char *message);
 
+/* The seconds since its last heartbeat within which an agent counts as
+ * alive (2.5 intervals: a stopped agent shows down within three), as a
+ * query parameter. Hypervisors, zones, the scheduler and delete agree. */
+void ctl_alive_secs(char out[24]);
+
 /* Checks the requested microversion, then the token (auth_authorize). */
 int compute_authorize(struct gr_req *req, enum gr_policy policy);
 

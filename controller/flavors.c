@@ -190,29 +190,6 @@ parse_is_public(const char *v, const char **mode)
 	return -1;
 }
 
-/* An integer query parameter (optional sign, digits); NULL if absent. */
-static int
-query_int(struct gr_req *req, const char *name, long long min, char out[24],
-    const char **val)
-{
-	const char *v = gr_req_query(req, name);
-	char *end;
-	long long n;
-
-	*val = NULL;
-	if (v == NULL)
-		return 0;
-	n = strtoll(v, &end, 10);
-	if (v[0] == '\0' || *end != '\0' || n < min || n > INT32_MAX) {
-		gr_error(GR_ERR_BAD_REQUEST, "Invalid %s [%.64s]: it must be %s.",
-		    name, v, min < 0 ? "an integer" : "an integer of 0 or more");
-		return -1;
-	}
-	snprintf(out, 24, "%lld", n);
-	*val = out;
-	return 0;
-}
-
 /* The "next" link of a full page: the same query from the last flavor. */
 static json_t *
 next_link(struct gr_req *req, int detail, const char *limit,
@@ -253,9 +230,9 @@ list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 	json_t *list, *out;
 
 	if (parse_is_public(gr_req_query(req, "is_public"), &mode) < 0 ||
-	    query_int(req, "minRam", INT32_MIN, ram, &minram) < 0 ||
-	    query_int(req, "minDisk", INT32_MIN, disk, &mindisk) < 0 ||
-	    query_int(req, "limit", 0, lim, &limit) < 0)
+	    gr_req_query_int(req, "minRam", INT32_MIN, ram, &minram) < 0 ||
+	    gr_req_query_int(req, "minDisk", INT32_MIN, disk, &mindisk) < 0 ||
+	    gr_req_query_int(req, "limit", 0, lim, &limit) < 0)
 		return -1;
 	/* Only admins choose; members always get public + shared. */
 	if (!a->is_admin)
@@ -337,22 +314,6 @@ flavor_show(struct gr_req *req, struct gr_resp *resp)
 }
 
 /* ---- create, delete ---- */
-
-/* Nova's flavor name: a name with no leading or trailing whitespace. */
-static int
-check_flavor_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (gr_check_name("flavor name", name, 255) < 0)
-		return -1;
-	if (name[0] == ' ' || name[n - 1] == ' ') {
-		gr_error(GR_ERR_BAD_REQUEST, "The flavor name '%s' has leading or "
-		    "trailing spaces.", name);
-		return -1;
-	}
-	return 0;
-}
 
 /*
  * The id a client asked for: null, absent or "auto" (a UUID is made), an
@@ -450,7 +411,7 @@ flavor_create(struct gr_req *req, struct gr_resp *resp)
 	    gr_json_object(body, "flavor", 1, &f) < 0 ||
 	    gr_json_only(f, "flavor", known) < 0 ||
 	    gr_json_str(f, "name", 1, 255, &name) < 0 ||
-	    check_flavor_name(name) < 0 ||
+	    gr_check_trimmed_name("flavor name", name, 255) < 0 ||
 	    gr_json_int(f, "vcpus", 1, 1, INT32_MAX, &vcpus) < 0 ||
 	    gr_json_int(f, "ram", 1, 1, INT32_MAX, &ram) < 0 ||
 	    gr_json_int(f, "disk", 0, 0, INT32_MAX, &disk) < 0 ||

@@ -374,7 +374,7 @@ az_detail(struct gr_req *req, struct gr_resp *resp)
 	json_t *hosts;
 
 	(void)req;
-	snprintf(ivl, sizeof(ivl), "%.1f", ctl.heartbeat_interval * 2.5);
+	ctl_alive_secs(ivl);
 	r = gr_db_query("SELECT n.host, coalesce(a.last_seen > now() - "
 	    "make_interval(secs => $1::float8), false), n.enabled, "
 	    "to_char(a.last_seen AT TIME ZONE 'UTC', "

@@ -150,12 +150,6 @@ by_weight(const void *a, const void *b)
 	return (x->weight < y->weight) - (x->weight > y->weight);
 }
 
-static void
-heartbeat_param(char out[24])
-{
-	snprintf(out, 24, "%.1f", ctl.heartbeat_interval * 2.5);
-}
-
 /* The server group's policy on host, with the group's members read again
  * under its row lock (taken before the node's, always in that order).
  * 1 = allowed, 0 = not (why says so), -1 = error. */
@@ -183,7 +177,7 @@ claim(const struct sched_req *r, const char *host, struct gr_buf *why)
 	struct node n;
 	int g;
 
-	heartbeat_param(ivl);
+	ctl_alive_secs(ivl);
 	if (gr_db_begin() < 0)
 		return -1;
 	if (r->group_id && (g = group_allows_locked(r, host, why)) != 1) {
@@ -237,7 +231,7 @@ place_best(const struct sched_req *r, char host[65])
 	char ivl[24], mem[16];
 	int c = 0;
 
-	heartbeat_param(ivl);
+	ctl_alive_secs(ivl);
 	snprintf(mem, sizeof(mem), "%d", r->memory_mb);
 	const char *p[2] = { ivl, mem };
 	res = gr_db_query(sched_weigher == SCHED_PACK ? BEST_PACK : BEST_SPREAD,
@@ -272,7 +266,7 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 	    place_best(r, host);
 	if (best != 0)
 		return best < 0 ? -1 : 0;
-	heartbeat_param(ivl);
+	ctl_alive_secs(ivl);
 	const char *p[2] = { ivl, r->force_host };
 	res = gr_db_query("SELECT " NODE_LIST "WHERE ($2::text IS NULL OR "
 	    "n.host = $2) ORDER BY n.host", 2, p);

@@ -93,29 +93,6 @@ load_visible(const char *id, struct gr_auth *a)
 
 /* ---- API ---- */
 
-/* A non-negative integer query parameter into out; NULL if absent. */
-static int
-query_count(struct gr_req *req, const char *name, char out[24],
-    const char **val)
-{
-	const char *v = gr_req_query(req, name);
-	char *end;
-	long long n;
-
-	*val = NULL;
-	if (v == NULL)
-		return 0;
-	n = strtoll(v, &end, 10);
-	if (v[0] == '\0' || *end != '\0' || n < 0 || n > INT32_MAX) {
-		gr_error(GR_ERR_BAD_REQUEST, "Invalid %s [%.64s]: it must be an "
-		    "integer of 0 or more.", name, v);
-		return -1;
-	}
-	snprintf(out, 24, "%lld", n);
-	*val = out;
-	return 0;
-}
-
 /* all_projects=True: every project's groups, for admins only (403 for
  * members, as Nova's policy). */
 static int
@@ -151,8 +128,8 @@ server_group_list(struct gr_req *req, struct gr_resp *resp)
 	int all;
 
 	if (all_projects(req, &all) < 0 ||
-	    query_count(req, "limit", lim, &limit) < 0 ||
-	    query_count(req, "offset", off, &offset) < 0)
+	    gr_req_query_int(req, "limit", 0, lim, &limit) < 0 ||
+	    gr_req_query_int(req, "offset", 0, off, &offset) < 0)
 		return -1;
 	/* As Nova's common.limited: no limit or 0 means the maximum. */
 	if (limit == NULL || atol(limit) == 0 || atol(limit) > PAGE_MAX)
@@ -181,22 +158,6 @@ server_group_show(struct gr_req *req, struct gr_resp *resp)
 		return -1;
 	gr_resp_json(resp, 200, json_pack("{s:o}", "server_group",
 	    group_json(r, 0)));
-	return 0;
-}
-
-/* Nova's name: 1 to 255 printable characters, no outer whitespace. */
-static int
-check_group_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (gr_check_name("server group name", name, NAME_MAX_LEN) < 0)
-		return -1;
-	if (name[0] == ' ' || name[n - 1] == ' ') {
-		gr_error(GR_ERR_BAD_REQUEST, "The server group name '%s' has "
-		    "leading or trailing spaces.", name);
-		return -1;
-	}
 	return 0;
 }
 
@@ -281,7 +242,7 @@ server_group_create(struct gr_req *req, struct gr_resp *resp)
 	    gr_json_object(body, "server_group", 1, &g) < 0 ||
 	    gr_json_only(g, "server_group", known) < 0 ||
 	    gr_json_str(g, "name", 1, NAME_MAX_LEN, &name) < 0 ||
-	    check_group_name(name) < 0 ||
+	    gr_check_trimmed_name("server group name", name, NAME_MAX_LEN) < 0 ||
 	    policy_of(g, &policy) < 0)
 		return -1;
 	if (gr_uuid(id) < 0) {

@@ -317,6 +317,14 @@ record_action(struct gr_req *req, const char *id, const char *action)
 
 /* ---- create ---- */
 
+/* The image service's address for all images (id NULL) or one. */
+static char *
+image_url(const char *id)
+{
+	return gr_xasprintf("http://%s:%ld/v2/images%s%s", ctl.public_host,
+	    ctl.image_port, id ? "/" : "", id ? id : "");
+}
+
 /* What the image service says of the image (the caller's token). */
 static json_t *
 image_get(struct gr_req *req, const char *ref)
@@ -331,8 +339,7 @@ image_get(struct gr_req *req, const char *ref)
 		    ref);
 		return NULL;
 	}
-	url = gr_xasprintf("http://%s:%ld/v2/images/%s", ctl.public_host,
-	    ctl.image_port, ref);
+	url = image_url(ref);
 	if (gr_httpc_get_token(url, gr_req_header(req, "X-Auth-Token"),
 	    AGENT_TIMEOUT_MS, &r) < 0)
 		return NULL;
@@ -804,7 +811,7 @@ node_alive(const char *host)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	char ivl[24];
 
-	snprintf(ivl, sizeof(ivl), "%.1f", ctl.heartbeat_interval * 2.5);
+	ctl_alive_secs(ivl);
 	const char *p[2] = { host, ivl };
 	r = gr_db_query("SELECT 1 FROM agents WHERE host = $1 AND kind = "
 	    "'compute' AND last_seen > now() - make_interval(secs => $2)", 2,
@@ -842,34 +849,49 @@ server_delete(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
-/* Sends an action to the agent after checking and moving the state. */
+/*
+ * Moves instance r (on a node, in one of the vm_states need_vm lists, with
+ * no task) to task; 0, or -1 with a 409 that says why not. Only one task
+ * at a time: the update wins only from no task.
+ */
 static int
-lifecycle(struct gr_req *req, struct gr_resp *resp, PGresult *r,
-    const char *action, const char *need_vm, const char *task,
-    const char *agent_op, json_t *body)
+begin_task(struct gr_req *req, PGresult *r, const char *action,
+    const char *need_vm, const char *task)
 {
 	const char *vm = PQgetvalue(r, 0, I_VM);
 	const char *cur = PQgetisnull(r, 0, I_TASK) ? NULL :
 	    PQgetvalue(r, 0, I_TASK);
 	const char *p[3] = { req->params[0], task, need_vm };
 	GR_AUTO_PGRES PGresult *u = NULL;
-	GR_AUTOFREE char *path = NULL;
 
 	if (cur || strstr(need_vm, vm) == NULL || PQgetisnull(r, 0, I_HOST)) {
 		gr_error(GR_ERR_CONFLICT, "Cannot '%s' instance %s while it is in "
 		    "vm_state %s%s%s.", action, req->params[0], vm,
 		    cur ? " and task_state " : "", cur ? cur : "");
-		json_decref(body);
 		return -1;
 	}
-	/* Only one task at a time: the update wins only from no task. */
 	u = gr_db_query("UPDATE instances SET task_state = $2, updated_at = "
 	    "now() WHERE id = $1 AND task_state IS NULL AND position(vm_state "
-	    "IN $3) > 0", 3, p);
-	if (u == NULL || gr_db_affected(u) == 0) {
-		if (u)
-			gr_error(GR_ERR_CONFLICT, "Instance %s changed state; try "
-			    "again.", req->params[0]);
+	    "IN $3) > 0 AND NOT deleted", 3, p);
+	if (u == NULL)
+		return -1;
+	if (gr_db_affected(u) == 0) {
+		gr_error(GR_ERR_CONFLICT, "Instance %s changed state; try again.",
+		    req->params[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sends an action to the agent after checking and moving the state. */
+static int
+lifecycle(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const char *action, const char *need_vm, const char *task,
+    const char *agent_op, json_t *body)
+{
+	GR_AUTOFREE char *path = NULL;
+
+	if (begin_task(req, r, action, need_vm, task) < 0) {
 		json_decref(body);
 		return -1;
 	}
@@ -929,23 +951,30 @@ console_output(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	return 0;
 }
 
+/* A snapshot that will not happen: the instance's task is over. */
+static void
+snapshot_task_clear(const char *id)
+{
+	const char *p[1] = { id };
+
+	gr_db_exec("UPDATE instances SET task_state = NULL, updated_at = now() "
+	    "WHERE id = $1 AND task_state = 'image_snapshot'", 1, p);
+}
+
 /* The snapshot never reached the agent: drop the image, clear the task. */
 static void
 snapshot_undo(struct dispatch *d, const char *msg)
 {
 	const char *token = json_string_value(json_object_get(d->body,
 	    "token"));
-	GR_AUTOFREE char *url = gr_xasprintf("http://%s:%ld/v2/images/%s",
-	    ctl.public_host, ctl.image_port, json_string_value(
+	GR_AUTOFREE char *url = image_url(json_string_value(
 	    json_object_get(d->body, "image_id")));
-	const char *p[1] = { d->id };
 	struct gr_httpc_resp r;
 
 	if (gr_httpc_token("DELETE", url, NULL, token, AGENT_TIMEOUT_MS,
 	    &r) == 0)
 		gr_httpc_resp_free(&r);
-	gr_db_exec("UPDATE instances SET task_state = NULL, updated_at = now() "
-	    "WHERE id = $1 AND task_state = 'image_snapshot'", 1, p);
+	snapshot_task_clear(d->id);
 	action_finish(d->id, msg);
 }
 
@@ -1007,10 +1036,8 @@ create_image(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	const char *token = gr_req_header(req, "X-Auth-Token");
 	const char *name = NULL, *image_id;
 	GR_AUTOFREE char *url = NULL, *loc = NULL, *path = NULL;
-	GR_AUTO_PGRES PGresult *u = NULL;
 	json_t *meta = NULL, *img = NULL, *body;
 	struct gr_httpc_resp ir = { 0 };
-	const char *p[1] = { req->params[0] };
 	int ret = -1;
 
 	if (!json_is_object(arg)) {
@@ -1028,27 +1055,13 @@ create_image(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 		gr_error(GR_ERR_FORBIDDEN, "createImage needs a user's token.");
 		return -1;
 	}
-	/* Only one task at a time; a snapshot of an instance that is off or
-	 * on, not one that is building, failed or being deleted. */
-	u = gr_db_query("UPDATE instances SET task_state = 'image_snapshot', "
-	    "updated_at = now() WHERE id = $1 AND task_state IS NULL AND "
-	    "vm_state IN ('active', 'stopped') AND host IS NOT NULL AND NOT "
-	    "deleted", 1, p);
-	if (u == NULL)
+	/* A snapshot of an instance that is off or on, not one that is
+	 * building, failed or being deleted. */
+	if (begin_task(req, r, "createImage", "active,stopped",
+	    "image_snapshot") < 0)
 		return -1;
-	if (gr_db_affected(u) == 0) {
-		const char *cur = PQgetisnull(r, 0, I_TASK) ? NULL :
-		    PQgetvalue(r, 0, I_TASK);
-
-		gr_error(GR_ERR_CONFLICT, "Cannot 'createImage' instance %s "
-		    "while it is in vm_state %s%s%s.", req->params[0],
-		    PQgetvalue(r, 0, I_VM), cur ? " and task_state " : "",
-		    cur ? cur : "");
-		return -1;
-	}
 	img = snapshot_image(req, r, name, meta);
-	url = gr_xasprintf("http://%s:%ld/v2/images", ctl.public_host,
-	    ctl.image_port);
+	url = image_url(NULL);
 	if (gr_httpc_token("POST", url, img, token, AGENT_TIMEOUT_MS, &ir) < 0)
 		goto undo;
 	json_decref(img);
@@ -1078,8 +1091,7 @@ create_image(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	ret = 0;
 	goto out;
 undo:
-	gr_db_exec("UPDATE instances SET task_state = NULL, updated_at = now() "
-	    "WHERE id = $1 AND task_state = 'image_snapshot'", 1, p);
+	snapshot_task_clear(req->params[0]);
 out:
 	json_decref(img);
 	gr_httpc_resp_free(&ir);
