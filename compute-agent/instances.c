@@ -26,12 +26,19 @@
 
 #define REPORT_TIMEOUT_MS	10000
 #define CONSOLE_MAX		(1 << 20)	/* bytes of console returned */
+#define WORKERS_GRACE_S		30	/* s a stopping agent waits for work */
 
 /* libvirt power states as Nova numbers them. */
 enum { PS_NOSTATE = 0, PS_RUNNING = 1, PS_PAUSED = 3, PS_SHUTDOWN = 4,
     PS_CRASHED = 6 };
 
 static struct inst_ctx *ctx;
+
+/* Worker threads under way, so that a stopping agent lets them finish
+ * before it closes the libvirt connection they use (inst_free). */
+static pthread_mutex_t workers_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t workers_done = PTHREAD_COND_INITIALIZER;
+static int workers;
 
 static virDomainPtr lookup(const char *id);
 
@@ -56,6 +63,21 @@ inst_init(struct inst_ctx *c, struct inv_ctx *inv, struct imgcache *cache,
 void
 inst_free(struct inst_ctx *c)
 {
+	struct timespec until;
+
+	/* A boot or an operation under way finishes (up to its guest's
+	 * shutdown timeout and a margin) before libvirt is closed. */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += c->shutdown_timeout + WORKERS_GRACE_S;
+	pthread_mutex_lock(&workers_lock);
+	if (workers > 0)
+		gr_info("waiting for %d operations under way", workers);
+	while (workers > 0 && pthread_cond_timedwait(&workers_done,
+	    &workers_lock, &until) == 0)
+		;
+	if (workers > 0)
+		gr_warn("stopping with %d operations still under way", workers);
+	pthread_mutex_unlock(&workers_lock);
 	free(c->dir);
 }
 
@@ -690,18 +712,47 @@ boot_thread(void *arg)
 	return NULL;
 }
 
+struct worker {
+	void	*(*fn)(void *);
+	void	*arg;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct worker w = *(struct worker *)arg;
+
+	free(arg);
+	w.fn(w.arg);
+	pthread_mutex_lock(&workers_lock);
+	if (--workers == 0)
+		pthread_cond_broadcast(&workers_done);
+	pthread_mutex_unlock(&workers_lock);
+	return NULL;
+}
+
 static int
 spawn(void *(*fn)(void *), void *arg)
 {
+	struct worker *w = gr_xmalloc(sizeof(*w));
 	pthread_attr_t at;
 	pthread_t t;
 	int err;
 
+	w->fn = fn;
+	w->arg = arg;
+	pthread_mutex_lock(&workers_lock);
+	workers++;
+	pthread_mutex_unlock(&workers_lock);
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	err = pthread_create(&t, &at, fn, arg);
+	err = pthread_create(&t, &at, worker_main, w);
 	pthread_attr_destroy(&at);
 	if (err) {
+		free(w);
+		pthread_mutex_lock(&workers_lock);
+		workers--;
+		pthread_mutex_unlock(&workers_lock);
 		gr_error(GR_ERR_SYSTEM, "Cannot start a worker thread: %s.",
 		    strerror(err));
 		return -1;
