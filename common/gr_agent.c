@@ -19,22 +19,29 @@
 int
 gr_agent_conf(struct gr_agent *a, const struct gr_conf *c, const char *kind)
 {
+	GR_AUTOFREE char *secret = NULL;
+
 	memset(a, 0, sizeof(*a));
 	a->kind = kind;
 	if ((a->host = gr_conf_need(c, "node_name")) == NULL ||
 	    (a->host_ip = gr_conf_need(c, "node_ip")) == NULL ||
 	    (a->controller_url = gr_conf_need(c, "controller_url")) == NULL ||
-	    (a->secret = gr_conf_secret(c, "cluster_secret")) == NULL ||
+	    (secret = gr_conf_secret(c, "cluster_secret")) == NULL ||
 	    gr_conf_int(c, "heartbeat_interval", 5, 1, 3600, &a->interval) < 0)
 		return -1;
-	return gr_check_name("node_name", a->host, 64);
+	if (gr_sign_node(secret, a->host, &a->signer) < 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "%s: node_name '%s' must be 1 to %d "
+		    "letters, digits, '.', '_' or '-'.", c->path, a->host,
+		    GR_NODE_MAX);
+		return -1;
+	}
+	return 0;
 }
 
 void
 gr_agent_free(struct gr_agent *a)
 {
-	free(a->secret);
-	a->secret = NULL;
+	explicit_bzero(a->signer.key, sizeof(a->signer.key));
 }
 
 int
@@ -43,7 +50,7 @@ gr_agent_beat(struct gr_agent *a, int started)
 	GR_AUTO_JSON json_t *body = NULL, *reply = NULL;
 	struct gr_httpc_resp r;
 	GR_AUTOFREE char *url = NULL;
-	long long schema = 0;
+	long long schema = 0, interval = a->interval;
 	int ret = 1;
 
 	body = json_pack("{s:s,s:s,s:s,s:s,s:b}", "host", a->host, "kind",
@@ -58,7 +65,7 @@ gr_agent_beat(struct gr_agent *a, int started)
 			json_object_set_new(body, "inventory", inv);
 	}
 	url = gr_xasprintf("%s/internal/v1/agents/heartbeat", a->controller_url);
-	if (gr_httpc_json("POST", url, body, a->secret, BEAT_TIMEOUT_MS, &r) < 0)
+	if (gr_httpc_json("POST", url, body, &a->signer, BEAT_TIMEOUT_MS, &r) < 0)
 		return 1;
 	if (r.status == 401 || r.status == 400) {
 		gr_error(GR_ERR_UNAUTHORIZED, "The controller refused this "
@@ -73,7 +80,8 @@ gr_agent_beat(struct gr_agent *a, int started)
 	}
 	reply = json_loads(r.body, 0, NULL);
 	if (reply == NULL || gr_json_int(reply, "schema_version", 1, 0, 1 << 30,
-	    &schema) < 0) {
+	    &schema) < 0 || gr_json_int(reply, "heartbeat_interval", 0, 1, 3600,
+	    &interval) < 0) {
 		gr_error(GR_ERR_UNAVAILABLE, "The controller's heartbeat reply "
 		    "is not understood: %s", r.body);
 		goto out;
@@ -86,6 +94,10 @@ gr_agent_beat(struct gr_agent *a, int started)
 		ret = -1;
 		goto out;
 	}
+	if (interval != a->interval)
+		gr_info("heartbeat every %lld s, as the controller asks",
+		    interval);
+	a->interval = (long)interval;
 	ret = 0;
 out:
 	gr_httpc_resp_free(&r);
@@ -95,7 +107,7 @@ out:
 int
 gr_agent_run(struct gr_agent *a)
 {
-	struct timespec ts = { a->interval, 0 };
+	struct timespec ts;
 	int registered = 0, started = 1, r;
 	sigset_t set;
 
@@ -117,6 +129,7 @@ gr_agent_run(struct gr_agent *a)
 		}
 		if (a->tick)
 			a->tick(a->ctx);
+		ts = (struct timespec){ a->interval, 0 };
 		/* Sleeps one interval, or returns at once on a stop signal. */
 		if (sigtimedwait(&set, NULL, &ts) >= 0)
 			return 0;

@@ -274,35 +274,70 @@ gr_auth_cache_stop(void)
 	listen_conninfo = NULL;
 }
 
+/* A node's signed request: the key of the node it names (derived, or this
+ * agent's own), checked over method, path, time and body. */
 static int
-authorize_agent(struct gr_req *req, const char *secret)
+authorize_agent(struct gr_req *req, const struct gr_trust *trust)
 {
+	const char *node = gr_req_header(req, "X-Gureum-Node");
+	struct gr_signer k;
 	struct gr_auth *a;
 
-	if (gr_sign_verify(secret, req->method, req->path,
+	if (node == NULL) {
+		gr_error(GR_ERR_UNAUTHORIZED, "This agent call needs the "
+		    "X-Gureum-Node header naming the node that signed it.");
+		return -1;
+	}
+	if (gr_sign_check_node("X-Gureum-Node", node) < 0) {
+		gr_error(GR_ERR_UNAUTHORIZED, "X-Gureum-Node is not a node name.");
+		return -1;
+	}
+	if (trust->self) {
+		if (strcmp(node, trust->self->node) != 0) {
+			gr_error(GR_ERR_FORBIDDEN, "This agent serves node %s; a "
+			    "request signed for node %s is refused.",
+			    trust->self->node, node);
+			return -1;
+		}
+		k = *trust->self;
+	} else if (trust->cluster_secret == NULL ||
+	    gr_sign_node(trust->cluster_secret, node, &k) < 0) {
+		gr_error(GR_ERR_UNAUTHORIZED, "This service takes no signed "
+		    "agent calls.");
+		return -1;
+	}
+	if (gr_sign_verify(&k, req->method, req->path,
 	    gr_req_header(req, "X-Gureum-Timestamp"),
 	    gr_req_header(req, "X-Gureum-Signature"), req->body, req->body_len,
 	    time(NULL)) < 0)
 		return -1;
 	a = gr_xcalloc(1, sizeof(*a));
 	a->is_agent = 1;
+	snprintf(a->node, sizeof(a->node), "%s", node);
 	req->auth = a;
 	return 0;
 }
 
 int
-gr_auth_check(struct gr_req *req, enum gr_policy policy, const char *secret)
+gr_auth_check(struct gr_req *req, enum gr_policy policy,
+    const struct gr_trust *trust)
 {
+	int signed_req = gr_req_header(req, "X-Gureum-Signature") != NULL;
 	const char *token;
 	char hash[GR_SHA256_HEX];
 
 	if (policy == GR_POLICY_PUBLIC)
 		return 0;
-	/* A node agent signs with the cluster secret instead of a token; it
-	 * may use agent routes and read what users read (image downloads). */
-	if (policy == GR_POLICY_AGENT || (policy == GR_POLICY_USER &&
-	    gr_req_header(req, "X-Gureum-Signature") != NULL))
-		return authorize_agent(req, secret);
+	if (policy == GR_POLICY_AGENT || (policy == GR_POLICY_USER_OR_AGENT &&
+	    signed_req))
+		return authorize_agent(req, trust);
+	/* Agents may use exactly the routes marked for them: a signature
+	 * never stands in for a user's token. */
+	if (signed_req) {
+		gr_error(GR_ERR_FORBIDDEN, "%s %s takes a user's token; node "
+		    "agents may not call it.", req->method, req->route->pattern);
+		return -1;
+	}
 	token = gr_req_header(req, "X-Auth-Token");
 	if (token == NULL || *token == '\0') {
 		gr_error(GR_ERR_UNAUTHORIZED, "The request you have made requires "

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "gr_http.h"
+#include "gr_sign.h"
 
 /* What a validated token says about its bearer (req->auth). */
 struct gr_auth {
@@ -21,6 +22,7 @@ struct gr_auth {
 	char	*project_name;
 	int	 is_admin;		/* admin role on the scoped project */
 	int	 is_agent;		/* a signed agent request */
+	char	 node[65];		/* ...for this node ("" for users) */
 	json_t	*roles;			/* [{"id":..,"name":..}] */
 	long long issued_at;
 	long long expires_at;
@@ -44,12 +46,23 @@ void gr_auth_cache_stop(void);
 /* Empties the cache now (after a change made by this process). */
 void gr_auth_flush(void);
 /*
- * The authorize hook of gr_http: checks X-Auth-Token for user/admin
- * routes (403 for a member on an admin route) or the signature of an agent
- * route against secret. Sets req->auth.
+ * How a daemon checks signed requests (gr_sign.h). The controller and the
+ * image service know the cluster secret and derive the key of the node a
+ * request names; an agent knows only its own node's key and refuses (403)
+ * a request signed for another node.
+ */
+struct gr_trust {
+	const char		*cluster_secret;	/* or NULL... */
+	const struct gr_signer	*self;		/* ...and this node's key */
+};
+/*
+ * The authorize hook of gr_http, by the route's policy: X-Auth-Token on
+ * user and admin routes (403 for a member on an admin route, and for a
+ * signed request: agents may not act as users), a node's signature on
+ * agent routes, either on user-or-agent routes. Sets req->auth.
  */
 int gr_auth_check(struct gr_req *req, enum gr_policy policy,
-    const char *secret);
+    const struct gr_trust *trust);
 /* The caller's context (never NULL inside a non-public handler). */
 struct gr_auth *gr_auth_of(struct gr_req *req);
 /* 0 if the caller is admin or cond holds, else -1 with a 403 naming action. */

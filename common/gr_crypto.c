@@ -5,7 +5,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/core_names.h>
 #include <openssl/hmac.h>
+#include <openssl/kdf.h>
 #include <openssl/rand.h>
 
 #include "gr_crypto.h"
@@ -91,6 +93,42 @@ gr_hmac_sha256_hex(const char *key, const void *data, size_t len,
 
 	HMAC(EVP_sha256(), key, (int)strlen(key), data, len, md, &mdlen);
 	to_hex(md, 32, out);
+}
+
+int
+gr_hkdf_sha256_hex(const char *key, const char *salt, const char *info,
+    size_t outlen, char *out)
+{
+	unsigned char md[64];
+	EVP_KDF *kdf;
+	EVP_KDF_CTX *kc = NULL;
+	OSSL_PARAM p[5];
+	int ok = 0;
+
+	if (outlen > sizeof(md))
+		goto fail;
+	p[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	p[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+	    (void *)key, strlen(key));
+	p[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+	    (void *)salt, strlen(salt));
+	p[3] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+	    (void *)info, strlen(info));
+	p[4] = OSSL_PARAM_construct_end();
+	if ((kdf = EVP_KDF_fetch(NULL, "HKDF", NULL)) != NULL) {
+		kc = EVP_KDF_CTX_new(kdf);
+		EVP_KDF_free(kdf);
+	}
+	ok = kc && EVP_KDF_derive(kc, md, outlen, p) == 1;
+	EVP_KDF_CTX_free(kc);
+	if (ok) {
+		to_hex(md, outlen, out);
+		return 0;
+	}
+fail:
+	gr_error(GR_ERR_INTERNAL, "HKDF-SHA256 failed.");
+	return -1;
 }
 
 static int

@@ -20,6 +20,12 @@ int gr_uuid(char out[37]);
 void gr_sha256_hex(const void *data, size_t len, char out[GR_SHA256_HEX]);
 void gr_hmac_sha256_hex(const char *key, const void *data, size_t len,
     char out[GR_SHA256_HEX]);
+/*
+ * HKDF-SHA256 (RFC 5869) of key with salt and info, outlen bytes into out
+ * as 2*outlen hex digits. Returns 0, or -1 with GR_ERR_INTERNAL.
+ */
+int gr_hkdf_sha256_hex(const char *key, const char *salt, const char *info,
+    size_t outlen, char *out);
 /* Hashes a password as "pbkdf2-sha256$ITER$SALTHEX$HASHHEX". */
 int gr_pw_hash(const char *password, char out[GR_PW_HASH_MAX]);
 /* 1 if password matches the stored hash, 0 if not (or the hash is bad). */

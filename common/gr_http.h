@@ -26,6 +26,8 @@ enum gr_policy {
 	GR_POLICY_USER,		/* any valid token */
 	GR_POLICY_ADMIN,	/* a token with the admin role */
 	GR_POLICY_AGENT,	/* a node agent's signed request */
+	GR_POLICY_USER_OR_AGENT, /* a token, or a node's signed request (the
+				    image downloads a node's cache makes) */
 };
 
 struct gr_req;

@@ -52,14 +52,35 @@ perform(CURL *c, const char *method, const char *url, struct gr_buf *b,
 	return 0;
 }
 
+/* Adds the signature headers of a request for path (its query dropped,
+ * as the server sees the path) to hdrs. */
+static struct curl_slist *
+sign_headers(struct curl_slist *hdrs, const struct gr_signer *signer,
+    const char *method, const char *url, const char *body)
+{
+	char *path = gr_xstrdup(url_path(url));
+	long long ts = (long long)time(NULL);
+	char line[160], sig[GR_SHA256_HEX];
+
+	path[strcspn(path, "?")] = '\0';
+	gr_sign(signer, method, path, ts, body, body ? strlen(body) : 0, sig);
+	free(path);
+	snprintf(line, sizeof(line), "X-Gureum-Node: %s", signer->node);
+	hdrs = curl_slist_append(hdrs, line);
+	snprintf(line, sizeof(line), "X-Gureum-Timestamp: %lld", ts);
+	hdrs = curl_slist_append(hdrs, line);
+	snprintf(line, sizeof(line), "X-Gureum-Signature: %s", sig);
+	return curl_slist_append(hdrs, line);
+}
+
 static int
 request(const char *method, const char *url, const json_t *body,
-    const char *secret, const char *token, long timeout_ms,
+    const struct gr_signer *signer, const char *token, long timeout_ms,
     struct gr_httpc_resp *resp)
 {
 	struct gr_buf b = GR_BUF_INIT(RESP_LIMIT);
 	struct curl_slist *hdrs = NULL;
-	char *text = NULL, line[128], sig[GR_SHA256_HEX];
+	char *text = NULL, line[128];
 	CURL *c;
 	int ret;
 
@@ -78,20 +99,8 @@ request(const char *method, const char *url, const json_t *body,
 		snprintf(line, sizeof(line), "X-Auth-Token: %.80s", token);
 		hdrs = curl_slist_append(hdrs, line);
 	}
-	if (secret) {
-		/* Sign the path as the server will see it (no query). */
-		char *path = gr_xstrdup(url_path(url));
-		long long ts = (long long)time(NULL);
-
-		path[strcspn(path, "?")] = '\0';
-		gr_sign(secret, method, path, ts, text, text ? strlen(text) : 0,
-		    sig);
-		free(path);
-		snprintf(line, sizeof(line), "X-Gureum-Timestamp: %lld", ts);
-		hdrs = curl_slist_append(hdrs, line);
-		snprintf(line, sizeof(line), "X-Gureum-Signature: %s", sig);
-		hdrs = curl_slist_append(hdrs, line);
-	}
+	if (signer)
+		hdrs = sign_headers(hdrs, signer, method, url, text);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
@@ -113,9 +122,10 @@ request(const char *method, const char *url, const json_t *body,
 
 int
 gr_httpc_json(const char *method, const char *url, const json_t *body,
-    const char *secret, long timeout_ms, struct gr_httpc_resp *resp)
+    const struct gr_signer *signer, long timeout_ms,
+    struct gr_httpc_resp *resp)
 {
-	return request(method, url, body, secret, NULL, timeout_ms, resp);
+	return request(method, url, body, signer, NULL, timeout_ms, resp);
 }
 
 int
@@ -221,12 +231,12 @@ on_fetch(char *p, size_t size, size_t n, void *cls)
 }
 
 int
-gr_httpc_fetch(const char *url, const char *secret, long timeout_s,
-    int (*sink)(void *ctx, const char *data, size_t len), void *ctx)
+gr_httpc_fetch(const char *url, const struct gr_signer *signer,
+    long timeout_s, int (*sink)(void *ctx, const char *data, size_t len),
+    void *ctx)
 {
 	struct fetch f = { sink, ctx, 0, 0, NULL, GR_BUF_INIT(4096) };
 	struct curl_slist *hdrs = NULL;
-	char line[128], sig[GR_SHA256_HEX];
 	CURLcode rc;
 	int ret = -1;
 
@@ -234,18 +244,8 @@ gr_httpc_fetch(const char *url, const char *secret, long timeout_s,
 		gr_error(GR_ERR_INTERNAL, "curl_easy_init failed.");
 		return -1;
 	}
-	if (secret) {
-		char *path = gr_xstrdup(url_path(url));
-		long long ts = (long long)time(NULL);
-
-		path[strcspn(path, "?")] = '\0';
-		gr_sign(secret, "GET", path, ts, NULL, 0, sig);
-		free(path);
-		snprintf(line, sizeof(line), "X-Gureum-Timestamp: %lld", ts);
-		hdrs = curl_slist_append(hdrs, line);
-		snprintf(line, sizeof(line), "X-Gureum-Signature: %s", sig);
-		hdrs = curl_slist_append(hdrs, line);
-	}
+	if (signer)
+		hdrs = sign_headers(hdrs, signer, "GET", url, NULL);
 	curl_easy_setopt(f.curl, CURLOPT_URL, url);
 	curl_easy_setopt(f.curl, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(f.curl, CURLOPT_NOSIGNAL, 1L);

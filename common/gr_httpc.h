@@ -1,6 +1,6 @@
 /*
  * gr_httpc.h - HTTP client on libcurl, for agents calling the controller
- * (signed with the cluster secret) and the controller calling agents.
+ * (signed with the node's key) and the controller calling agents.
  * Response bodies are bounded. Errors: GR_ERR_UNAVAILABLE when the peer
  * cannot be reached, with curl's reason.
  */
@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "gr_sign.h"
+
 struct gr_httpc_resp {
 	long	 status;	/* HTTP status, 0 if none was received */
 	char	*body;		/* NUL-terminated; caller frees */
@@ -18,12 +20,13 @@ struct gr_httpc_resp {
 };
 
 /*
- * Sends method url with an optional JSON body, signed with secret when it
- * is not NULL (path = the URL's path). Returns 0 when any HTTP answer came
+ * Sends method url with an optional JSON body, signed as signer's node when
+ * signer is not NULL (path = the URL's path). Returns 0 when any HTTP answer came
  * back (check resp->status), -1 with the error otherwise.
  */
 int gr_httpc_json(const char *method, const char *url, const json_t *body,
-    const char *secret, long timeout_ms, struct gr_httpc_resp *resp);
+    const struct gr_signer *signer, long timeout_ms,
+    struct gr_httpc_resp *resp);
 void gr_httpc_resp_free(struct gr_httpc_resp *resp);
 /* GETs a JSON document on behalf of a user, sending their X-Auth-Token. */
 int gr_httpc_get_token(const char *url, const char *token, long timeout_ms,
@@ -41,12 +44,13 @@ int gr_httpc_put_file(const char *url, const char *token, const char *path,
     const char *md5, long timeout_s, struct gr_httpc_resp *resp);
 
 /*
- * GETs url (signed with secret when not NULL), handing each chunk of a 200
+ * GETs url (signed as signer's node when not NULL), handing each chunk of a 200
  * response to sink(ctx, data, len), which returns 0 or -1 to stop. Returns
  * 0 when the whole body arrived, -1 with the error otherwise (including any
  * status but 200). The body is never held in memory.
  */
-int gr_httpc_fetch(const char *url, const char *secret, long timeout_s,
-    int (*sink)(void *ctx, const char *data, size_t len), void *ctx);
+int gr_httpc_fetch(const char *url, const struct gr_signer *signer,
+    long timeout_s, int (*sink)(void *ctx, const char *data, size_t len),
+    void *ctx);
 
 #endif

@@ -35,12 +35,12 @@ struct sink {
 
 int
 imgcache_init(struct imgcache *c, const char *state_dir, const char *image_url,
-    const char *secret, long max_age)
+    const struct gr_signer *signer, long max_age)
 {
 	memset(c, 0, sizeof(*c));
 	c->dir = gr_xasprintf("%s/images", state_dir);
 	c->image_url = gr_xstrdup(image_url);
-	c->secret = secret;
+	c->signer = signer;
 	c->max_age = max_age;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->done, NULL);
@@ -85,7 +85,7 @@ image_hash(struct imgcache *c, const char *id, char out[129])
 	const char *status = NULL, *hash = NULL;
 	int ret = -1;
 
-	if (gr_httpc_json("GET", url, NULL, c->secret, META_TIMEOUT_MS, &r) < 0)
+	if (gr_httpc_json("GET", url, NULL, c->signer, META_TIMEOUT_MS, &r) < 0)
 		return -1;
 	if (r.status == 404) {
 		gr_error(GR_ERR_NOT_FOUND, "The image service has no image %s.",
@@ -156,7 +156,7 @@ download(struct imgcache *c, const char *id, const char *want,
 		    strerror(errno));
 		goto out;
 	}
-	if (gr_httpc_fetch(url, c->secret, FETCH_TIMEOUT_S, sink_write, &s) < 0)
+	if (gr_httpc_fetch(url, c->signer, FETCH_TIMEOUT_S, sink_write, &s) < 0)
 		goto out;
 	EVP_DigestFinal_ex(s.sha, md, &n);
 	for (int i = 0; i < 64; i++)

@@ -12,12 +12,14 @@
 
 #include <pthread.h>
 
+#include "gr_sign.h"
+
 struct imgcache_fetch;
 
 struct imgcache {
 	char			*dir;		/* cache directory */
 	char			*image_url;	/* "http://H:9292" */
-	const char		*secret;	/* signs requests to the service */
+	const struct gr_signer	*signer;	/* signs requests to the service */
 	long			 max_age;	/* seconds an unused entry stays */
 	pthread_mutex_t		 lock;		/* guards the fields below */
 	pthread_cond_t		 done;		/* a download finished */
@@ -26,7 +28,7 @@ struct imgcache {
 };
 
 int imgcache_init(struct imgcache *c, const char *state_dir,
-    const char *image_url, const char *secret, long max_age);
+    const char *image_url, const struct gr_signer *signer, long max_age);
 void imgcache_free(struct imgcache *c);
 /*
  * Makes sure image id is in the cache. Sets *path (caller frees) and

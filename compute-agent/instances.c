@@ -197,7 +197,7 @@ report(const char *id, const char *vm_state, int power, const char *event,
 		json_object_set_new(body, "fault", json_pack("{s:s}", "message",
 		    fault));
 	/* A lost report is repaired by the next resync; log and go on. */
-	if (gr_httpc_json("POST", url, body, ctx->agent->secret,
+	if (gr_httpc_json("POST", url, body, &ctx->agent->signer,
 	    REPORT_TIMEOUT_MS, &r) < 0)
 		gr_warn("cannot report %s of %s: %s", event, id, gr_err_msg());
 	else if (r.status != 204)
@@ -348,7 +348,7 @@ placed_here(void)
 	struct gr_httpc_resp r;
 	json_t *doc = NULL, *ids;
 
-	if (gr_httpc_json("GET", url, NULL, ctx->agent->secret,
+	if (gr_httpc_json("GET", url, NULL, &ctx->agent->signer,
 	    REPORT_TIMEOUT_MS, &r) < 0)
 		return NULL;
 	if (r.status == 200)

@@ -33,7 +33,7 @@ struct compute {
 	double		 next_reconcile; /* when the next one is due */
 };
 
-static const char *agent_secret;
+static struct gr_trust trust;
 
 static json_t *
 collect(void *ctx)
@@ -64,7 +64,7 @@ tick(void *ctx)
 static int
 authorize(struct gr_req *req, enum gr_policy policy)
 {
-	return gr_auth_check(req, policy, agent_secret);
+	return gr_auth_check(req, policy, &trust);
 }
 
 /* The image service's URL: the setting, or the controller's host on 9292. */
@@ -152,12 +152,12 @@ setup(const struct gr_conf *c, struct gr_agent *a, struct compute *comp,
 	}
 	*imgurl = image_url(c, a->controller_url);
 	if (inv_connect(inv) < 0 || imgcache_init(&comp->cache, inv->state_dir,
-	    *imgurl, a->secret, max_age) < 0 ||
+	    *imgurl, &a->signer, max_age) < 0 ||
 	    inst_init(&comp->inst, inv, &comp->cache, a, shutdown_timeout) < 0)
 		return -1;
 	comp->inst.orphan_remove = strcmp(orphans, "remove") == 0;
 	agent_api_init(&comp->cache);
-	agent_secret = a->secret;
+	trust.self = &a->signer;
 	a->inventory = collect;
 	a->tick = tick;
 	a->ctx = comp;

@@ -365,7 +365,22 @@ auth_catalog(struct gr_req *req, struct gr_resp *resp)
 }
 
 int
+ctl_node_speaks(struct gr_req *req, const char *host)
+{
+	const char *node = gr_auth_of(req)->node;
+
+	if (strcmp(node, host) == 0)
+		return 0;
+	gr_error(GR_ERR_FORBIDDEN, "Node %s may not speak for node %s: each "
+	    "node signs for itself.", node, host);
+	return -1;
+}
+
+int
 auth_authorize(struct gr_req *req, enum gr_policy policy)
 {
-	return gr_auth_check(req, policy, ctl.cluster_secret);
+	static struct gr_trust trust;
+
+	trust.cluster_secret = ctl.cluster_secret;
+	return gr_auth_check(req, policy, &trust);
 }

@@ -418,6 +418,8 @@ agent_heartbeat(struct gr_req *req, struct gr_resp *resp)
 	    gr_json_bool(body, "started", 0, &started) < 0 ||
 	    gr_json_object(body, "inventory", 0, &inv) < 0)
 		return -1;
+	if (ctl_node_speaks(req, host) < 0)
+		return -1;
 	if (strcmp(kind, "compute") != 0 && strcmp(kind, "network") != 0) {
 		gr_error(GR_ERR_BAD_REQUEST, "The agent kind must be 'compute' or "
 		    "'network', not '%s'.", kind);

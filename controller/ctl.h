@@ -173,6 +173,10 @@ void action_finish(const char *instance_id, const char *message);
  * query parameter. Hypervisors, zones, the scheduler and delete agree. */
 void ctl_alive_secs(char out[24]);
 
+/* 0 if the signed request comes from node host, else -1 with a 403: a
+ * node speaks only for itself. */
+int ctl_node_speaks(struct gr_req *req, const char *host);
+
 /* Checks the requested microversion, then the token (auth_authorize). */
 int compute_authorize(struct gr_req *req, enum gr_policy policy);
 

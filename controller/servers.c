@@ -196,6 +196,7 @@ agent_call(const char *host, const char *method, const char *path,
 	GR_AUTO_PGRES PGresult *r = NULL;
 	GR_AUTOFREE char *url = NULL;
 	const char *p[1] = { host };
+	struct gr_signer key;
 
 	r = gr_db_query("SELECT agent_url FROM compute_nodes WHERE host = $1 AND "
 	    "agent_url IS NOT NULL", 1, p);
@@ -207,8 +208,9 @@ agent_call(const char *host, const char *method, const char *path,
 		return -1;
 	}
 	url = gr_xasprintf("%s%s", PQgetvalue(r, 0, 0), path);
-	return gr_httpc_json(method, url, body, ctl.cluster_secret,
-	    AGENT_TIMEOUT_MS, resp);
+	if (gr_sign_node(ctl.cluster_secret, host, &key) < 0)
+		return -1;
+	return gr_httpc_json(method, url, body, &key, AGENT_TIMEOUT_MS, resp);
 }
 
 /* Puts an instance in ERROR with a fault, and frees its claim. */
@@ -1157,6 +1159,8 @@ host_instances(struct gr_req *req, struct gr_resp *resp)
 	const char *p[1] = { req->params[0] };
 	json_t *list;
 
+	if (ctl_node_speaks(req, req->params[0]) < 0)
+		return -1;
 	r = gr_db_query("SELECT id, vm_state, task_state FROM instances WHERE "
 	    "host = $1 AND NOT deleted", 1, p);
 	if (r == NULL)
@@ -1167,6 +1171,30 @@ host_instances(struct gr_req *req, struct gr_resp *resp)
 		    PQgetvalue(r, i, 0), "vm_state", PQgetvalue(r, i, 1),
 		    "task_state", gr_db_json_text(r, i, 2)));
 	gr_resp_json(resp, 200, json_pack("{s:o}", "instances", list));
+	return 0;
+}
+
+/* 0 if instance id is (or was last) on host, else -1 with a 403; an
+ * instance the controller does not know is a 404. */
+static int
+instance_on(const char *id, const char *host)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { id };
+
+	r = gr_db_query("SELECT coalesce(host, '') FROM instances WHERE id = "
+	    "$1", 1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Instance %s could not be found.", id);
+		return -1;
+	}
+	if (strcmp(PQgetvalue(r, 0, 0), host) != 0) {
+		gr_error(GR_ERR_FORBIDDEN, "Node %s may not report for instance "
+		    "%s: the instance is not on that node.", host, id);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1187,7 +1215,9 @@ instance_state(struct gr_req *req, struct gr_resp *resp)
 	    gr_json_name(body, "event", 1, 16, &event) < 0 ||
 	    gr_json_name(body, "host", 1, 64, &host) < 0 ||
 	    gr_json_int(body, "power_state", 1, 0, 7, &power) < 0 ||
-	    gr_json_object(body, "fault", 0, &fault) < 0)
+	    gr_json_object(body, "fault", 0, &fault) < 0 ||
+	    ctl_node_speaks(req, host) < 0 || instance_on(req->params[0],
+	    host) < 0)
 		return -1;
 	if (strcmp(vm, "deleted") == 0) {
 		if (mark_deleted(req->params[0]) < 0)

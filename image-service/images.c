@@ -1120,11 +1120,11 @@ const struct gr_route img_routes[] = {
 	{ "GET",    "/v2/schemas/images",	schema_images,	GR_POLICY_USER },
 	{ "GET",    "/v2/images",		image_list,	GR_POLICY_USER },
 	{ "POST",   "/v2/images",		image_create,	GR_POLICY_USER },
-	{ "GET",    "/v2/images/{id}",		image_get,	GR_POLICY_USER },
+	{ "GET",    "/v2/images/{id}",		image_get,	GR_POLICY_USER_OR_AGENT },
 	{ "PATCH",  "/v2/images/{id}",		image_update,	GR_POLICY_USER },
 	{ "DELETE", "/v2/images/{id}",		image_delete,	GR_POLICY_USER },
 	{ "PUT",    "/v2/images/{id}/file",	NULL,		GR_POLICY_USER, &image_upload },
-	{ "GET",    "/v2/images/{id}/file",	image_download,	GR_POLICY_USER },
+	{ "GET",    "/v2/images/{id}/file",	image_download,	GR_POLICY_USER_OR_AGENT },
 	{ "PUT",    "/v2/images/{id}/tags/{tag}", tag_add,	GR_POLICY_USER },
 	{ "DELETE", "/v2/images/{id}/tags/{tag}", tag_delete,	GR_POLICY_USER },
 };

@@ -11,6 +11,12 @@ start_libvirtd
 TOKEN=$(get_token admin "$ADMIN_PW" admin)
 start_compute nodeC "image_cache_max_age = 600"
 wait_for 10 curl -s -o /dev/null "http://$AGENT/" || die "agent API did not come up"
+# The agent takes calls signed with its own node's key only.
+SIGN_NODE=nodeC
+SIGN_NODE=nodeD signed_api POST "http://$AGENT/v1/images/prune"
+check "a call signed with another node's key is refused (403)" \
+    test "$STATUS" = 403
+check "...saying which node the agent serves" jqt '.. | strings | test("serves node nodeC")'
 
 # upload NAME FILE: an active raw image; prints its id.
 upload() {

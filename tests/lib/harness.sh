@@ -246,18 +246,27 @@ CONF
 		cat "$T/image.log"; die "image service did not come up"; }
 }
 
-# signed_api METHOD URL [JSON]: like api, but signed with the cluster
-# secret as the controller signs its calls to agents.
+# node_key NODE: the key NODE signs with, derived from the cluster secret
+# as common/gr_sign.c derives it (HKDF-SHA256, salt "gureum-node-key").
+node_key() {
+	openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt "key:$SECRET" \
+	    -kdfopt salt:gureum-node-key -kdfopt "info:$1" HKDF |
+	    tr -d ':\n' | tr 'A-F' 'a-f'
+}
+
+# signed_api METHOD URL [JSON]: like api, but signed with node SIGN_NODE's
+# key (default node1), as the controller signs its calls to that node's
+# agents and the node signs its own calls.
 signed_api() {
-	local m=$1 u=$2 d=${3:-} path ts bodyhash sig
+	local m=$1 u=$2 d=${3:-} node=${SIGN_NODE:-node1} path ts bodyhash sig
 	path=/${u#*://*/}
 	path=${path%%\?*}
 	ts=$(date +%s)
 	bodyhash=$(printf '%s' "$d" | sha256sum | cut -d' ' -f1)
-	sig=$(printf '%s\n%s\n%s\n%s' "$m" "$path" "$ts" "$bodyhash" |
-	    openssl dgst -sha256 -hmac "$SECRET" -r | cut -d' ' -f1)
-	TOKEN= api "$m" "$u" "$d" -H "X-Gureum-Timestamp: $ts" \
-	    -H "X-Gureum-Signature: $sig"
+	sig=$(printf '%s\n%s\n%s\n%s\n%s' "$m" "$path" "$ts" "$node" "$bodyhash" |
+	    openssl dgst -sha256 -hmac "$(node_key "$node")" -r | cut -d' ' -f1)
+	TOKEN= api "$m" "$u" "$d" -H "X-Gureum-Node: $node" \
+	    -H "X-Gureum-Timestamp: $ts" -H "X-Gureum-Signature: $sig"
 }
 
 # start_compute NODE [EXTRA] [NAME]: a compute agent for node NODE on the

@@ -1,4 +1,5 @@
 /* Unit tests for common/gr_util.c, gr_conf.c, gr_crypto.c and gr_sign.c. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,16 +66,34 @@ main(void)
 	CHECK(gr_uuid(uuid) == 0 && strlen(uuid) == 36 && uuid[14] == '4',
 	    "uuid v4");
 
-	gr_sign("k", "POST", "/x", 1000, "{}", 2, sig);
-	CHECK(gr_sign_verify("k", "POST", "/x", "1000", sig, "{}", 2, 1000) == 0,
+	struct gr_signer k, k2, kn;
+	CHECK(gr_sign_node("k", "node1", &k) == 0 &&
+	    gr_sign_node("k2", "node1", &k2) == 0 &&
+	    gr_sign_node("k", "node2", &kn) == 0, "derive node keys");
+	gr_sign_node("secret", "node1", &kn);
+	/* The same as `openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt
+	 * key:secret -kdfopt salt:gureum-node-key -kdfopt info:node1 HKDF`. */
+	CHECK(strcmp(kn.key, "23deb8ddb9a8ec1969ec4b3d889fd165ed65cbb48c2c0eacb8"
+	    "a51493f6402d5c") == 0, "the node key is HKDF-SHA256");
+	gr_sign_node("k", "node2", &kn);
+	CHECK(strcmp(k.key, k2.key) != 0 && strcmp(k.key, kn.key) != 0,
+	    "keys differ by secret and by node");
+	CHECK(gr_sign_node("k", "no de", &kn) < 0 &&
+	    gr_err_code() == GR_ERR_BAD_REQUEST, "a bad node name is refused");
+	gr_sign(&k, "POST", "/x", 1000, "{}", 2, sig);
+	CHECK(gr_sign_verify(&k, "POST", "/x", "1000", sig, "{}", 2, 1000) == 0,
 	    "a signature verifies");
-	CHECK(gr_sign_verify("k", "POST", "/x", "1000", sig, "{ }", 3, 1000) < 0,
+	CHECK(gr_sign_verify(&k, "POST", "/x", "1000", sig, "{ }", 3, 1000) < 0,
 	    "a changed body fails");
-	CHECK(gr_sign_verify("k2", "POST", "/x", "1000", sig, "{}", 2, 1000) < 0,
+	CHECK(gr_sign_verify(&k2, "POST", "/x", "1000", sig, "{}", 2, 1000) < 0,
 	    "a different secret fails");
-	CHECK(gr_sign_verify("k", "POST", "/x", "1000", sig, "{}", 2, 2000) < 0 &&
+	snprintf(k2.key, sizeof(k2.key), "%s", k.key);
+	snprintf(k2.node, sizeof(k2.node), "node2");
+	CHECK(gr_sign_verify(&k2, "POST", "/x", "1000", sig, "{}", 2, 1000) < 0,
+	    "node1's signature does not pass as node2's");
+	CHECK(gr_sign_verify(&k, "POST", "/x", "1000", sig, "{}", 2, 2000) < 0 &&
 	    strstr(gr_err_msg(), "clock"), "an old signature fails");
-	CHECK(gr_sign_verify("k", "POST", "/x", NULL, NULL, "", 0, 0) < 0 &&
+	CHECK(gr_sign_verify(&k, "POST", "/x", NULL, NULL, "", 0, 0) < 0 &&
 	    gr_err_code() == GR_ERR_UNAUTHORIZED, "an unsigned request fails");
 	GR_TEST_END();
 }
