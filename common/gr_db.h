@@ -35,6 +35,10 @@ void gr_db_close(void);
 /*
  * Runs sql with n text parameters (NULL = SQL NULL). Returns the result,
  * which the caller PQclear()s (GR_AUTO_PGRES), or NULL with the error.
+ * Outside a transaction a statement whose connection turns out dead (the
+ * server restarted) is run once more on a new connection; inside one it
+ * fails with GR_ERR_UNAVAILABLE, and so does every later statement of that
+ * transaction, until gr_db_commit() or gr_db_rollback() ends it.
  */
 PGresult *gr_db_query(const char *sql, int n, const char *const *params);
 /* Like gr_db_query for statements whose result is not needed. */
