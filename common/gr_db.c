@@ -7,6 +7,7 @@
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_log.h"
+#include "gr_schema.h"
 #include "gr_util.h"
 
 static char *db_conninfo;
@@ -309,8 +310,7 @@ gr_db_rollback(void)
 int
 gr_db_built_version(void)
 {
-	return gr_migrations_count ? gr_migrations[gr_migrations_count - 1].version
-	    : 0;
+	return gr_schema_built_version();
 }
 
 int
@@ -392,7 +392,7 @@ fail:
 int
 gr_db_require_schema(void)
 {
-	int have, want = gr_db_built_version();
+	int have, want = gr_schema_built_version();
 
 	if (gr_db_schema_version(&have) < 0)
 		return -1;
