@@ -13,7 +13,8 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS	+= -Icommon -I$(BUILD)/gen -MMD -MP
 CFLAGS	+= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+libs	= $(shell pkg-config --libs $(1) 2>/dev/null) -lpthread
+LDLIBS	+= $(call libs,$(PKGS))
 ifeq ($(SAN),1)
 CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -23,6 +24,11 @@ endif
 DAEMONS	:= controller:gureum-controller compute-agent:gureum-compute \
 	   image-service:gureum-image network-agent:gureum-network
 BINS	:= $(foreach d,$(DAEMONS),$(BUILD)/bin/$(word 2,$(subst :, ,$(d))))
+# Each daemon links only what it uses: the agents never open the database.
+LIBS_gureum-controller	:= libmicrohttpd jansson libpq libcurl openssl
+LIBS_gureum-image	:= libmicrohttpd jansson libpq openssl
+LIBS_gureum-compute	:= libmicrohttpd jansson libcurl libvirt openssl
+LIBS_gureum-network	:= jansson libcurl openssl
 LIB	:= $(BUILD)/libgureum.a
 LIB_SRC	:= $(wildcard common/*.c)
 LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
@@ -36,7 +42,7 @@ define daemon
 $(BUILD)/bin/$(2): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c)) $(LIB)
 	@mkdir -p $$(@D)
 	@echo "  LD      $$@"
-	$(Q)$(CC) $(LDFLAGS) -o $$@ $$^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $$@ $$^ $(call libs,$(LIBS_$(2)))
 endef
 $(foreach d,$(DAEMONS),$(eval $(call daemon,$(word 1,$(subst :, ,$(d))),$(word 2,$(subst :, ,$(d))))))
 
@@ -54,6 +60,13 @@ $(BUILD)/gen/migrations.c: common/gen-migrations.sh $(wildcard sql/*.sql)
 	@mkdir -p $(@D)
 	@echo "  GEN     $@"
 	$(Q)sh common/gen-migrations.sh sql > $@.tmp && mv $@.tmp $@
+
+# The schema number alone, for daemons that carry no SQL (gr_schema.c).
+$(BUILD)/obj/common/gr_schema.o: $(BUILD)/gen/gr_schema_version.h
+$(BUILD)/gen/gr_schema_version.h: common/gen-migrations.sh $(wildcard sql/*.sql)
+	@mkdir -p $(@D)
+	@echo "  GEN     $@"
+	$(Q)sh common/gen-migrations.sh -v sql > $@.tmp && mv $@.tmp $@
 
 $(LIB): $(LIB_OBJ)
 	@echo "  AR      $@"

@@ -7,11 +7,11 @@
 #include <time.h>
 
 #include "gr_agent.h"
-#include "gr_db.h"
 #include "gr_err.h"
 #include "gr_httpc.h"
 #include "gr_json.h"
 #include "gr_log.h"
+#include "gr_schema.h"
 #include "gr_util.h"
 
 #define BEAT_TIMEOUT_MS	5000
@@ -86,11 +86,11 @@ gr_agent_beat(struct gr_agent *a, int started)
 		    "is not understood: %s", r.body);
 		goto out;
 	}
-	if (schema != gr_db_built_version()) {
+	if (schema != gr_schema_built_version()) {
 		gr_error(GR_ERR_UNAVAILABLE, "The controller's database schema is "
 		    "at version %lld but this agent was built for version %d: "
 		    "run the same Gureum release on the controller and the "
-		    "nodes.", schema, gr_db_built_version());
+		    "nodes.", schema, gr_schema_built_version());
 		ret = -1;
 		goto out;
 	}

@@ -5,6 +5,11 @@
  * A token is 256 random bits sent as 64 hex digits; the database keeps only
  * its SHA-256, so a leaked table holds no usable token. Validation is one
  * indexed query per request, which also tells why a token fails.
+ *
+ * gr_auth.c holds the policy check and signed requests, without libpq;
+ * gr_auth_db.c the tokens and their cache, on the database. A daemon that
+ * validates tokens links both; a node agent links only gr_auth.c, and its
+ * gr_auth_check() refuses tokens with 401.
  */
 #ifndef GR_AUTH_H
 #define GR_AUTH_H

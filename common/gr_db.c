@@ -7,6 +7,7 @@
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_log.h"
+#include "gr_schema.h"
 #include "gr_util.h"
 
 static char *db_conninfo;
@@ -74,11 +75,22 @@ first_line(char *s)
 	s[strcspn(s, "\n")] = '\0';
 }
 
+/*
+ * This thread's connection, opened (again) if it is missing or broken.
+ * A connection lost inside a transaction is not replaced until that
+ * transaction is ended (gr_db_commit/gr_db_rollback): the rest of its
+ * statements must fail, not run on a new connection outside it.
+ */
 static PGconn *
 conn_get(void)
 {
 	if (db_conn != NULL && PQstatus(db_conn) == CONNECTION_OK)
 		return db_conn;
+	if (db_conn != NULL && db_in_tx) {
+		gr_error(GR_ERR_UNAVAILABLE, "The database connection was lost "
+		    "during a transaction: its work is undone.");
+		return NULL;
+	}
 	if (db_conn != NULL) {
 		pthread_setspecific(db_key, NULL);
 		PQfinish(db_conn);
@@ -185,31 +197,60 @@ prepared(PGconn *c, const char *sql, int n, char name[16], PGresult **err)
 	return name;
 }
 
+/* Runs sql once on c: its result, failed or not (NULL if libpq has none). */
+static PGresult *
+run(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	const char *stmt = NULL;
+	char name[16];
+	PGresult *r = NULL;
+
+	/* Parameterless statements (BEGIN, COMMIT...) gain nothing. */
+	if (n > 0 && PQtransactionStatus(c) != PQTRANS_INERROR)
+		stmt = prepared(c, sql, n, name, &r);
+	if (r != NULL)
+		return r;
+	if (stmt)
+		return PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+	return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+}
+
+static int
+succeeded(const PGresult *r)
+{
+	return r != NULL && (PQresultStatus(r) == PGRES_TUPLES_OK ||
+	    PQresultStatus(r) == PGRES_COMMAND_OK);
+}
+
 PGresult *
 gr_db_query(const char *sql, int n, const char *const *params)
 {
 	PGconn *c = conn_get();
-	const char *stmt;
-	char name[16];
-	PGresult *r = NULL;
+	PGresult *r;
 
 	if (c == NULL)
 		return NULL;
-	/* Parameterless statements (BEGIN, COMMIT...) gain nothing. */
-	stmt = n > 0 && PQtransactionStatus(c) != PQTRANS_INERROR ?
-	    prepared(c, sql, n, name, &r) : NULL;
-	if (r != NULL || (stmt == NULL && PQstatus(c) != CONNECTION_OK)) {
-		record_failure(c, r);
+	r = run(c, sql, n, params);
+	/*
+	 * A connection found dead outside a transaction (the server restarted
+	 * while it was idle) has lost no work: reconnect and run the statement
+	 * once more. Inside a transaction the work so far is gone, so the
+	 * statement fails; conn_get() reconnects once the transaction ends.
+	 */
+	if (!succeeded(r) && PQstatus(c) != CONNECTION_OK && !db_in_tx) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(c));
+		first_line(msg);
+		gr_info("the database connection was lost (%s); reconnecting",
+		    msg);
 		if (r)
 			PQclear(r);
-		return NULL;
+		if ((c = conn_get()) == NULL)
+			return NULL;
+		r = run(c, sql, n, params);
 	}
-	if (stmt)
-		r = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
-	else
-		r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
-	if (r != NULL && (PQresultStatus(r) == PGRES_TUPLES_OK ||
-	    PQresultStatus(r) == PGRES_COMMAND_OK))
+	if (succeeded(r))
 		return r;
 	record_failure(c, r);
 	if (r)
@@ -246,8 +287,12 @@ gr_db_begin(void)
 int
 gr_db_commit(void)
 {
+	/* Inside the transaction still: a lost connection must not run this
+	 * COMMIT on a new one, where it would "succeed" with nothing to do. */
+	int ret = gr_db_exec("COMMIT", 0, NULL);
+
 	db_in_tx = 0;
-	return gr_db_exec("COMMIT", 0, NULL);
+	return ret;
 }
 
 void
@@ -265,8 +310,7 @@ gr_db_rollback(void)
 int
 gr_db_built_version(void)
 {
-	return gr_migrations_count ? gr_migrations[gr_migrations_count - 1].version
-	    : 0;
+	return gr_schema_built_version();
 }
 
 int
@@ -348,7 +392,7 @@ fail:
 int
 gr_db_require_schema(void)
 {
-	int have, want = gr_db_built_version();
+	int have, want = gr_schema_built_version();
 
 	if (gr_db_schema_version(&have) < 0)
 		return -1;

@@ -1,6 +1,6 @@
 /*
  * gr_db.h - PostgreSQL access on libpq. Each thread owns one connection,
- * opened on first use and reopened if it broke. Queries take $1
+ * opened on first use and reopened if it broke (see gr_db_query). Queries take $1
  * placeholders only: SQL is never built by string formatting. Failures are
  * recorded with gr_error: a unique-constraint violation as GR_ERR_CONFLICT,
  * a lost server as GR_ERR_UNAVAILABLE, anything else as GR_ERR_INTERNAL.
@@ -35,6 +35,10 @@ void gr_db_close(void);
 /*
  * Runs sql with n text parameters (NULL = SQL NULL). Returns the result,
  * which the caller PQclear()s (GR_AUTO_PGRES), or NULL with the error.
+ * Outside a transaction a statement whose connection turns out dead (the
+ * server restarted) is run once more on a new connection; inside one it
+ * fails with GR_ERR_UNAVAILABLE, and so does every later statement of that
+ * transaction, until gr_db_commit() or gr_db_rollback() ends it.
  */
 PGresult *gr_db_query(const char *sql, int n, const char *const *params);
 /* Like gr_db_query for statements whose result is not needed. */
@@ -46,15 +50,16 @@ int gr_db_commit(void);
 /* Rolls back if a transaction is open; never fails loudly. */
 void gr_db_rollback(void);
 
-/* Applies every embedded migration newer than the database's version, each
- * in its own transaction, under an advisory lock. */
+/* Applies every embedded migration newer than the database's version, all
+ * in one transaction under an advisory lock, committed once at the end: a
+ * failing migration leaves the database as it was. */
 int gr_db_migrate(void);
 /* The highest applied migration (0 when none). */
 int gr_db_schema_version(int *out);
 /* Fails with a message that says what to do when the database's schema is
  * older (or newer) than the one this binary was built for. */
 int gr_db_require_schema(void);
-/* The schema version this binary was built for. */
+/* The schema version this binary was built for: gr_schema_built_version(). */
 int gr_db_built_version(void);
 
 #endif

@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Node agents and the schema: an agent registers with signed heartbeats;
-# a wrong cluster secret is refused; daemons other than the controller
-# refuse to start on a database whose schema is older than theirs.
+# Node agents and the schema: agents link no PostgreSQL client; an agent
+# registers with signed heartbeats; a wrong cluster secret is refused;
+# daemons other than the controller refuse to start on a database whose
+# schema is older than theirs.
 . "$(dirname "$0")/../lib/harness.sh"
+
+# The agents never open the database: they carry neither libpq nor the
+# migrations' SQL, only the schema number.
+for b in gureum-network gureum-compute; do
+	check "$b does not link libpq" \
+	    test "$(ldd "$GUREUM_BIN/$b" | grep -c libpq)" = 0
+	check "$b imports no PQ* function" \
+	    test "$(nm -u "$GUREUM_BIN/$b" | grep -c ' PQ')" = 0
+	check "$b holds no migration SQL" \
+	    test "$(strings "$GUREUM_BIN/$b" | grep -c 'CREATE TABLE')" = 0
+done
 
 start_pg
 start_controller

@@ -115,6 +115,16 @@ start_pg() {
 	PG_CONNINFO="host=$T/pg/run port=5432 dbname=gureum user=postgres"
 }
 
+# restart_pg: restarts the private cluster the fast way (open sessions are
+# cut off, as a restart in production does) and returns once it accepts
+# connections again.
+restart_pg() {
+	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/pg/data" -m fast -w \
+	    restart >>"$T/pg/log" 2>&1 || die "postgres did not restart: $T/pg/log"
+	wait_for 20 pg_isready -q -h "$T/pg/run" -p 5432 ||
+	    die "postgres does not accept connections after its restart"
+}
+
 psql_q() {
 	psql -h "$T/pg/run" -U postgres -d gureum -At -c "$1"
 }
