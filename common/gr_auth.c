@@ -29,15 +29,6 @@ gr_auth_free(void *p)
 	free(a);
 }
 
-/*
- * Tokens are validated in gr_auth_db.c, on the database. A daemon that
- * serves tokens links it (it starts the token cache); a node agent serves
- * only signed routes and links neither it nor libpq, and there this weak
- * reference is NULL.
- */
-extern struct gr_auth *gr_auth_load(const char *token_hash)
-    __attribute__((weak));
-
 /* A node's signed request: the key of the node it names (derived, or this
  * agent's own), checked over method, path, time and body. */
 static int
@@ -108,13 +99,13 @@ gr_auth_check(struct gr_req *req, enum gr_policy policy,
 		    "authentication: send a token in the X-Auth-Token header.");
 		return -1;
 	}
-	if (gr_auth_load == NULL) {
+	if (trust->tokens == NULL) {
 		gr_error(GR_ERR_UNAUTHORIZED, "This service takes signed agent "
 		    "requests only, not tokens.");
 		return -1;
 	}
 	gr_sha256_hex(token, strlen(token), hash);
-	req->auth = gr_auth_load(hash);
+	req->auth = trust->tokens(hash);
 	if (req->auth == NULL)
 		return -1;
 	if (policy == GR_POLICY_ADMIN && !gr_auth_of(req)->is_admin) {

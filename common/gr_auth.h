@@ -48,6 +48,9 @@ void gr_auth_free(void *auth);
  */
 int gr_auth_cache_start(const char *conninfo);
 void gr_auth_cache_stop(void);
+/* gr_auth_cache_start(), stopped at d's teardown. */
+struct gr_daemon;
+int gr_auth_cache_daemon(struct gr_daemon *d, const char *conninfo);
 /* Empties the cache now (after a change made by this process). */
 void gr_auth_flush(void);
 /*
@@ -59,6 +62,9 @@ void gr_auth_flush(void);
 struct gr_trust {
 	const char		*cluster_secret;	/* or NULL... */
 	const struct gr_signer	*self;		/* ...and this node's key */
+	/* Validates a token by its hash (gr_auth_load, on the database); NULL
+	 * in an agent, which takes no tokens and links no libpq. */
+	struct gr_auth		*(*tokens)(const char *token_hash);
 };
 /*
  * The authorize hook of gr_http, by the route's policy: X-Auth-Token on

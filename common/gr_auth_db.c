@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "gr_auth.h"
+#include "gr_daemon.h"
 #include "gr_crypto.h"
 #include "gr_db.h"
 #include "gr_err.h"
@@ -252,4 +253,20 @@ gr_auth_cache_stop(void)
 	gr_auth_flush();
 	free(listen_conninfo);
 	listen_conninfo = NULL;
+}
+
+static void
+cache_end(void *arg)
+{
+	(void)arg;
+	gr_auth_cache_stop();
+}
+
+int
+gr_auth_cache_daemon(struct gr_daemon *d, const char *conninfo)
+{
+	if (gr_auth_cache_start(conninfo) < 0)
+		return -1;
+	gr_daemon_defer(d, cache_end, NULL);
+	return 0;
 }

@@ -3,19 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "gr_daemon.h"
 #include "gr_err.h"
-#include "gr_http.h"
 #include "gr_log.h"
-
-static void
-curl_end(void *arg)
-{
-	(void)arg;
-	curl_global_cleanup();
-}
 
 int
 gr_daemon_init(struct gr_daemon *d, const char *name, int argc, char **argv)
@@ -39,8 +29,6 @@ gr_daemon_init(struct gr_daemon *d, const char *name, int argc, char **argv)
 	sigaddset(&d->stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &d->stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	gr_daemon_defer(d, curl_end, NULL);
 	return 0;
 }
 
@@ -53,22 +41,6 @@ gr_daemon_defer(struct gr_daemon *d, void (*fn)(void *arg), void *arg)
 		abort();
 	}
 	d->hooks[d->nhooks++] = (struct gr_daemon_hook){ fn, arg };
-}
-
-static void
-http_end(void *arg)
-{
-	gr_http_stop(arg);
-}
-
-struct gr_http *
-gr_daemon_http(struct gr_daemon *d, const struct gr_http_conf *conf)
-{
-	struct gr_http *h = gr_http_start(conf);
-
-	if (h)
-		gr_daemon_defer(d, http_end, h);
-	return h;
 }
 
 int
@@ -96,4 +68,21 @@ gr_daemon_exit(struct gr_daemon *d, int ret)
 	gr_conf_free(d->conf);
 	d->conf = NULL;
 	return ret < 0 ? 1 : 0;
+}
+
+int
+gr_daemon_main(const char *name, int argc, char **argv,
+    int (*setup)(struct gr_daemon *d), int (*run)(struct gr_daemon *d))
+{
+	struct gr_daemon d;
+	int rc = gr_daemon_init(&d, name, argc, argv);
+
+	if (rc != 0)
+		return rc;
+	if (setup(&d) < 0)
+		return gr_daemon_exit(&d, -1);
+	if (run)
+		return gr_daemon_exit(&d, run(&d));
+	gr_daemon_wait(&d);
+	return gr_daemon_exit(&d, 0);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gr_daemon.h"
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_log.h"
@@ -409,5 +410,21 @@ gr_db_require_schema(void)
 		    "program's %d: upgrade this program.", have, want);
 		return -1;
 	}
+	return 0;
+}
+
+static void
+db_end(void *arg)
+{
+	(void)arg;
+	gr_db_close();
+}
+
+int
+gr_db_daemon(struct gr_daemon *d, const char *conninfo)
+{
+	if (gr_db_init(conninfo) < 0)
+		return -1;
+	gr_daemon_defer(d, db_end, NULL);
 	return 0;
 }

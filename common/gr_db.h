@@ -31,6 +31,9 @@ json_t *gr_db_json_text(PGresult *r, int row, int col);
 int gr_db_init(const char *conninfo);
 /* Closes this thread's connection (call before a thread exits). */
 void gr_db_close(void);
+/* gr_db_init(), the calling thread's connection closed at d's teardown. */
+struct gr_daemon;
+int gr_db_daemon(struct gr_daemon *d, const char *conninfo);
 
 /*
  * Runs sql with n text parameters (NULL = SQL NULL). Returns the result,

@@ -13,6 +13,7 @@
 #include "gr_buf.h"
 #include "gr_crypto.h"
 #include "gr_err.h"
+#include "gr_daemon.h"
 #include "gr_http.h"
 #include "gr_log.h"
 #include "gr_util.h"
@@ -610,4 +611,20 @@ gr_http_stop(struct gr_http *h)
 		return;
 	MHD_stop_daemon(h->daemon);
 	free(h);
+}
+
+static void
+http_end(void *arg)
+{
+	gr_http_stop(arg);
+}
+
+struct gr_http *
+gr_http_daemon(struct gr_daemon *d, const struct gr_http_conf *conf)
+{
+	struct gr_http *h = gr_http_start(conf);
+
+	if (h)
+		gr_daemon_defer(d, http_end, h);
+	return h;
 }

@@ -124,6 +124,11 @@ struct gr_http *gr_http_start(const struct gr_http_conf *conf);
 /* The TCP port actually bound (useful with port 0). */
 unsigned gr_http_port(const struct gr_http *h);
 void gr_http_stop(struct gr_http *h);
+/* gr_http_start(), its stop deferred to d's teardown; NULL with the
+ * error. */
+struct gr_daemon;
+struct gr_http *gr_http_daemon(struct gr_daemon *d,
+    const struct gr_http_conf *conf);
 
 /*
  * Matches method and path against a route table (pure function, also used

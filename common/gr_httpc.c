@@ -10,6 +10,7 @@
 
 #include "gr_buf.h"
 #include "gr_err.h"
+#include "gr_daemon.h"
 #include "gr_httpc.h"
 #include "gr_sign.h"
 #include "gr_util.h"
@@ -277,4 +278,18 @@ out:
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(f.curl);
 	return ret;
+}
+
+static void
+curl_end(void *arg)
+{
+	(void)arg;
+	curl_global_cleanup();
+}
+
+void
+gr_httpc_daemon(struct gr_daemon *d)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	gr_daemon_defer(d, curl_end, NULL);
 }

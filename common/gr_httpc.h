@@ -28,6 +28,10 @@ int gr_httpc_json(const char *method, const char *url, const json_t *body,
     const struct gr_signer *signer, long timeout_ms,
     struct gr_httpc_resp *resp);
 void gr_httpc_resp_free(struct gr_httpc_resp *resp);
+/* Starts libcurl for the process, before any thread (a daemon that calls
+ * others does it once at start), and defers its end to d's teardown. */
+struct gr_daemon;
+void gr_httpc_daemon(struct gr_daemon *d);
 /* GETs a JSON document on behalf of a user, sending their X-Auth-Token. */
 int gr_httpc_get_token(const char *url, const char *token, long timeout_ms,
     struct gr_httpc_resp *resp);

@@ -193,3 +193,11 @@ gr_url_escape(struct gr_buf *b, const char *s)
 			gr_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
 	}
 }
+
+long
+gr_listen_port(const char *listen)
+{
+	const char *c = strrchr(listen, ':');
+
+	return c ? atol(c + 1) : 0;
+}

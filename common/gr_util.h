@@ -36,6 +36,8 @@ int gr_utf8_valid(const char *s, size_t len);
 struct gr_buf;
 void gr_url_escape(struct gr_buf *b, const char *s);
 
+/* The port of a listen address "ADDR:PORT", 0 if it has none. */
+long gr_listen_port(const char *listen);
 /* Monotonic time in seconds. */
 double gr_now(void);
 

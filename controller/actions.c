@@ -1,7 +1,7 @@
 /*
  * actions.c - os-instance-actions: what was asked of an instance, by whom,
  * under which request id (the x-openstack-request-id the API answered),
- * and how it ended. servers.c records an action when it accepts one and
+ * and how it ended. servers.c and server_actions.c record an action when it accepts one and
  * finishes it when the agent's report (or a failure) comes back; each
  * action carries the one event Gureum's agents perform for it.
  */
@@ -20,6 +20,17 @@
 
 enum { A_ACTION, A_INSTANCE, A_REQUEST, A_USER, A_PROJECT, A_MESSAGE,
     A_START, A_FINISH };
+
+void
+action_start(struct gr_req *req, const char *instance_id, const char *action)
+{
+	struct gr_auth *a = gr_auth_of(req);
+	const char *p[5] = { instance_id, action, req->request_id, a->user_id,
+	    a->project_id };
+
+	gr_db_exec("INSERT INTO instance_actions (instance_id, action, "
+	    "request_id, user_id, project_id) VALUES ($1, $2, $3, $4, $5)", 5, p);
+}
 
 void
 action_finish(const char *instance_id, const char *message)

@@ -379,8 +379,8 @@ ctl_node_speaks(struct gr_req *req, const char *host)
 int
 auth_authorize(struct gr_req *req, enum gr_policy policy)
 {
-	static struct gr_trust trust;
+	struct gr_trust trust = { .cluster_secret = ctl.cluster_secret,
+	    .tokens = gr_auth_load };
 
-	trust.cluster_secret = ctl.cluster_secret;
 	return gr_auth_check(req, policy, &trust);
 }

@@ -60,6 +60,13 @@ void reconcile_stop_wait(void);
 extern const struct gr_route compute_routes[];
 extern const size_t compute_nroutes;
 void compute_decorate(struct gr_req *req, struct gr_resp *resp);
+/* hypervisors.c: handlers listed in compute_routes */
+int hv_list(struct gr_req *req, struct gr_resp *resp);
+int hv_detail(struct gr_req *req, struct gr_resp *resp);
+int hv_show(struct gr_req *req, struct gr_resp *resp);
+int hv_uptime(struct gr_req *req, struct gr_resp *resp);
+int hv_statistics(struct gr_req *req, struct gr_resp *resp);
+int hv_aggregates(struct gr_req *req, struct gr_resp *resp);
 /* flavors.c, keypairs.c, quotas.c: handlers listed in compute_routes */
 /*
  * A flavor by id, name or link (its last segment) as the caller may see
@@ -82,6 +89,13 @@ int project_check(const char *project_id);
  * does not limit). Returns 0, or -1 with a database error.
  */
 int quota_limit(const char *project_id, const char *resource, long *out);
+/*
+ * Checks that the project may have n more instances of vcpus cores and ram
+ * MB each under its instances, cores and ram quotas (the same usage the
+ * quota sets show). Returns 0, or -1 with a 403 naming the quota.
+ */
+int quota_check_instances(const char *project_id, int n, long vcpus,
+    long ram);
 int flavor_list(struct gr_req *req, struct gr_resp *resp);
 int flavor_detail(struct gr_req *req, struct gr_resp *resp);
 int flavor_show(struct gr_req *req, struct gr_resp *resp);
@@ -106,16 +120,6 @@ int quota_delete(struct gr_req *req, struct gr_resp *resp);
 int limits_show(struct gr_req *req, struct gr_resp *resp);
 int az_list(struct gr_req *req, struct gr_resp *resp);
 int az_detail(struct gr_req *req, struct gr_resp *resp);
-
-/* servers.c: handlers listed in compute_routes */
-int server_list(struct gr_req *req, struct gr_resp *resp);
-int server_detail(struct gr_req *req, struct gr_resp *resp);
-int server_create(struct gr_req *req, struct gr_resp *resp);
-int server_show(struct gr_req *req, struct gr_resp *resp);
-int server_delete(struct gr_req *req, struct gr_resp *resp);
-int server_action(struct gr_req *req, struct gr_resp *resp);
-int instance_state(struct gr_req *req, struct gr_resp *resp);
-int host_instances(struct gr_req *req, struct gr_resp *resp);
 
 /* server_groups.c: os-server-groups handlers listed in compute_routes,
  * membership, and the placement rule sched.c applies */
@@ -165,6 +169,10 @@ void server_group_rule_free(struct server_group_rule *g);
 /* actions.c: os-instance-actions */
 int action_list(struct gr_req *req, struct gr_resp *resp);
 int action_show(struct gr_req *req, struct gr_resp *resp);
+/* Records that the caller asked action ("create", "stop"...) of an
+ * instance, under the request's id. */
+void action_start(struct gr_req *req, const char *instance_id,
+    const char *action);
 /* Ends the instance's latest open action; message NULL = success. */
 void action_finish(const char *instance_id, const char *message);
 

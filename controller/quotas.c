@@ -216,6 +216,31 @@ project_check(const char *project_id)
 	return 0;
 }
 
+int
+quota_check_instances(const char *project_id, int n, long vcpus, long ram)
+{
+	static const char *const res[3] = { "instances", "cores", "ram" };
+	const long want[3] = { n, n * vcpus, n * ram };
+	struct usage u;
+	long lim;
+
+	if (usage_of(project_id, &u) < 0)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		long used = used_of(&u, res[i]);
+
+		if (quota_limit(project_id, res[i], &lim) < 0)
+			return -1;
+		if (lim >= 0 && used + want[i] > lim) {
+			gr_error(GR_ERR_FORBIDDEN, "Quota exceeded for %s: "
+			    "requested %ld, but already used %ld of %ld %s.",
+			    res[i], want[i], used, lim, res[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Checks one member of a quota_set update: a known resource, an integer
  * from -1 to 2^31-1, not below what the project uses unless forced.

@@ -326,3 +326,15 @@ sched_release(const char *instance_id)
 
 	return gr_db_exec("DELETE FROM allocations WHERE instance_id = $1", 1, p);
 }
+
+int
+sched_set_weigher(const char *name, const char *where)
+{
+	if (strcmp(name, "spread") != 0 && strcmp(name, "pack") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "%s: scheduler_weigher must be "
+		    "'spread' or 'pack', not '%s'.", where, name);
+		return -1;
+	}
+	sched_weigher = name[0] == 'p' ? SCHED_PACK : SCHED_SPREAD;
+	return 0;
+}

@@ -29,6 +29,9 @@ enum sched_weigher { SCHED_SPREAD, SCHED_PACK };
 
 /* Set once at start-up from the configuration. */
 extern enum sched_weigher sched_weigher;
+/* Sets sched_weigher from its setting ("spread" or "pack"); -1 with a 400
+ * naming where (the configuration file) otherwise. */
+int sched_set_weigher(const char *name, const char *where);
 /* 0: try the best few nodes by the weigher's index first, and weigh every
  * node only if none of them can be claimed; 1: always weigh every node
  * (a test compares the two). */

@@ -1,51 +1,33 @@
 /*
- * servers.c - Compute v2.1 servers: create (validate, claim through the
- * scheduler, hand to the node's agent; the scheduler hint "group" makes
- * the instance a member of a server group), list, show, delete and the
- * actions stop, start, reboot and console output; plus the agents' reports
- * of what happened to an instance (/internal/v1/instances/{id}/state).
- *
- * The instance row is the task state machine: vm_state/task_state move
- * only on the agent's reports (or on a failure to reach it), and every
- * API action is refused with 409 from a state where it makes no sense.
+ * servers.c - Compute v2.1 servers: their documents, create (validate,
+ * claim through the scheduler, hand to the node's agent; the scheduler
+ * hint "group" makes the instance a member of a server group), list, show
+ * and delete. Actions are in server_actions.c, the agents' reports in
+ * internal_api.c; see servers.h.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
+#include "agent_rpc.h"
 #include "ctl.h"
 #include "gr_buf.h"
 #include "gr_crypto.h"
 #include "gr_db.h"
 #include "gr_err.h"
-#include "gr_httpc.h"
 #include "gr_json.h"
 #include "gr_log.h"
 #include "gr_util.h"
+#include "image_client.h"
 #include "sched.h"
+#include "servers.h"
 
 #define NAME_MAX_LEN		255
 #define USER_DATA_MAX		65535	/* bytes of base64, as Nova */
 #define METADATA_MAX		128
 #define MAX_COUNT		32
-#define AGENT_TIMEOUT_MS	15000
-
-#define INST_COLS \
-	"i.id, i.name, i.project_id, i.user_id, coalesce(i.image_id, ''), " \
-	"i.flavor_id, i.host, i.vm_state, i.task_state, i.power_state, " \
-	"i.fault, i.key_name, i.metadata, coalesce(i.availability_zone, 'nova'), " \
-	"to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-	"to_char(i.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-	"to_char(i.launched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), " \
-	"to_char(i.terminated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), " \
-	"i.config_drive, i.deleted"
-
-enum { I_ID, I_NAME, I_PROJECT, I_USER, I_IMAGE, I_FLAVOR, I_HOST, I_VM,
-    I_TASK, I_POWER, I_FAULT, I_KEY, I_META, I_AZ, I_CREATED, I_UPDATED,
-    I_LAUNCHED, I_TERMINATED, I_CDRIVE, I_DELETED };
 
 /* ---- documents ---- */
 
@@ -168,15 +150,14 @@ server_json(PGresult *r, int i, int admin)
 	return s;
 }
 
-/* Loads a live instance the caller may see (others' are 404). */
-static PGresult *
-load_instance(struct gr_req *req, const char *id)
+PGresult *
+server_load(struct gr_req *req, const char *id)
 {
 	struct gr_auth *a = gr_auth_of(req);
 	const char *p[3] = { id, a->project_id, a->is_admin ? "t" : "f" };
 	PGresult *r;
 
-	r = gr_db_query("SELECT " INST_COLS " FROM instances i WHERE i.id = $1 "
+	r = gr_db_query("SELECT " SERVER_COLS " FROM instances i WHERE i.id = $1 "
 	    "AND NOT i.deleted AND (i.project_id = $2 OR $3)", 3, p);
 	if (r && PQntuples(r) == 0) {
 		PQclear(r);
@@ -186,36 +167,8 @@ load_instance(struct gr_req *req, const char *id)
 	return r;
 }
 
-/* ---- agents ---- */
-
-/* Calls the agent of host; resp->status tells the outcome. */
-static int
-agent_call(const char *host, const char *method, const char *path,
-    json_t *body, struct gr_httpc_resp *resp)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	GR_AUTOFREE char *url = NULL;
-	const char *p[1] = { host };
-	struct gr_signer key;
-
-	r = gr_db_query("SELECT agent_url FROM compute_nodes WHERE host = $1 AND "
-	    "agent_url IS NOT NULL", 1, p);
-	if (r == NULL)
-		return -1;
-	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_UNAVAILABLE, "Node %s has no reachable compute "
-		    "agent.", host);
-		return -1;
-	}
-	url = gr_xasprintf("%s%s", PQgetvalue(r, 0, 0), path);
-	if (gr_sign_node(ctl.cluster_secret, host, &key) < 0)
-		return -1;
-	return gr_httpc_json(method, url, body, &key, AGENT_TIMEOUT_MS, resp);
-}
-
-/* Puts an instance in ERROR with a fault, and frees its claim. */
-static void
-set_error(const char *id, int code, const char *msg)
+void
+server_set_error(const char *id, int code, const char *msg)
 {
 	GR_AUTOFREE char *fault = NULL;
 	json_t *f = json_pack("{s:i,s:s,s:s}", "code", code, "message", msg,
@@ -233,134 +186,7 @@ set_error(const char *id, int code, const char *msg)
 	sched_release(id);
 }
 
-struct dispatch {
-	char	 id[37];
-	char	 host[65];
-	char	*method;
-	char	*path;
-	json_t	*body;
-	char	*what;		/* for the fault: "boot", "stop"... */
-	/* When the agent cannot be reached: undoes the work and leaves the
-	 * instance as it was; NULL puts the instance in ERROR. */
-	void	(*undo)(struct dispatch *d, const char *msg);
-};
-
-/* Runs an agent call off the request thread: the API answers 202 at once
- * and the agent reports back when the work is done. */
-static void *
-dispatch_run(void *arg)
-{
-	struct dispatch *d = arg;
-	struct gr_httpc_resp r = { 0 };
-
-	if (agent_call(d->host, d->method, d->path, d->body, &r) < 0 ||
-	    (r.status != 202 && r.status != 200)) {
-		char msg[600];
-
-		snprintf(msg, sizeof(msg), "The compute agent on %s could not %s "
-		    "the instance: %s", d->host, d->what, r.status ? (r.body ?
-		    r.body : "") : gr_err_msg());
-		gr_warn("%s", msg);
-		if (d->undo)
-			d->undo(d, msg);
-		else
-			set_error(d->id, 500, msg);
-	}
-	gr_httpc_resp_free(&r);
-	gr_db_close();
-	json_decref(d->body);
-	free(d->method);
-	free(d->path);
-	free(d->what);
-	free(d);
-	return NULL;
-}
-
-static void
-dispatch_undo(const char *id, const char *host, const char *method,
-    const char *path, json_t *body, const char *what,
-    void (*undo)(struct dispatch *, const char *))
-{
-	struct dispatch *d = gr_xcalloc(1, sizeof(*d));
-	pthread_attr_t at;
-	pthread_t t;
-
-	snprintf(d->id, sizeof(d->id), "%s", id);
-	snprintf(d->host, sizeof(d->host), "%s", host);
-	d->method = gr_xstrdup(method);
-	d->path = gr_xstrdup(path);
-	d->body = body;
-	d->what = gr_xstrdup(what);
-	d->undo = undo;
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &at, dispatch_run, d) != 0)
-		dispatch_run(d);
-	pthread_attr_destroy(&at);
-}
-
-static void
-dispatch(const char *id, const char *host, const char *method,
-    const char *path, json_t *body, const char *what)
-{
-	dispatch_undo(id, host, method, path, body, what, NULL);
-}
-
-static void
-record_action(struct gr_req *req, const char *id, const char *action)
-{
-	struct gr_auth *a = gr_auth_of(req);
-	const char *p[5] = { id, action, req->request_id, a->user_id,
-	    a->project_id };
-
-	gr_db_exec("INSERT INTO instance_actions (instance_id, action, "
-	    "request_id, user_id, project_id) VALUES ($1, $2, $3, $4, $5)", 5, p);
-}
-
 /* ---- create ---- */
-
-/* The image service's address for all images (id NULL) or one. */
-static char *
-image_url(const char *id)
-{
-	return gr_xasprintf("http://%s:%ld/v2/images%s%s", ctl.public_host,
-	    ctl.image_port, id ? "/" : "", id ? id : "");
-}
-
-/* What the image service says of the image (the caller's token). */
-static json_t *
-image_get(struct gr_req *req, const char *ref)
-{
-	GR_AUTOFREE char *url = NULL;
-	struct gr_httpc_resp r;
-	json_t *img = NULL;
-	const char *status = NULL;
-
-	if (gr_check_name("imageRef", ref, 64) < 0 || strchr(ref, '/')) {
-		gr_error(GR_ERR_BAD_REQUEST, "Image %.64s could not be found.",
-		    ref);
-		return NULL;
-	}
-	url = image_url(ref);
-	if (gr_httpc_get_token(url, gr_req_header(req, "X-Auth-Token"),
-	    AGENT_TIMEOUT_MS, &r) < 0)
-		return NULL;
-	if (r.status == 404) {
-		gr_error(GR_ERR_BAD_REQUEST, "Image %s could not be found.", ref);
-	} else if (r.status != 200 || (img = json_loads(r.body, 0, NULL)) ==
-	    NULL) {
-		gr_error(GR_ERR_UNAVAILABLE, "The image service answered %ld for "
-		    "image %s.", r.status, ref);
-	} else if (gr_json_str(img, "status", 1, 32, &status) < 0 ||
-	    strcmp(status, "active") != 0) {
-		gr_error(GR_ERR_BAD_REQUEST, "Image %s is not active (it is %s).",
-		    ref, status ? status : "unknown");
-		json_decref(img);
-		img = NULL;
-	}
-	gr_httpc_resp_free(&r);
-	return img;
-}
 
 static long long
 jint(json_t *o, const char *k)
@@ -425,9 +251,8 @@ struct create {
 	const char	*group_id;	/* scheduler hint "group" */
 };
 
-/* Instance (and snapshot) metadata: at most 128 short string pairs. */
-static int
-check_metadata(json_t *m)
+int
+server_check_metadata(json_t *m)
 {
 	const char *key;
 	json_t *v;
@@ -527,7 +352,7 @@ create_parse(struct gr_req *req, struct create *c)
 			return -1;
 		}
 	}
-	if (c->metadata && check_metadata(c->metadata) < 0)
+	if (c->metadata && server_check_metadata(c->metadata) < 0)
 		return -1;
 	nets = json_object_get(s, "networks");
 	if (nets && !(json_is_string(nets) && (strcmp(json_string_value(nets),
@@ -556,37 +381,6 @@ create_parse(struct gr_req *req, struct create *c)
 			return -1;
 		}
 		snprintf(c->force_host, sizeof(c->force_host), "%s", c->az + 5);
-	}
-	return 0;
-}
-
-/* Checks the project's instance, core and RAM quotas for n more. */
-static int
-check_quota(struct gr_req *req, struct create *c, int n)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { gr_auth_of(req)->project_id };
-	long lim[3];
-	static const char *const res[3] = { "instances", "cores", "ram" };
-	long want[3] = { n, n * jint(c->flavor, "vcpus"), n * jint(c->flavor,
-	    "ram") };
-
-	r = gr_db_query("SELECT count(*), coalesce(sum((flavor->>'vcpus')::int), "
-	    "0), coalesce(sum((flavor->>'ram')::int), 0) FROM instances WHERE "
-	    "project_id = $1 AND NOT deleted", 1, p);
-	if (r == NULL)
-		return -1;
-	for (int i = 0; i < 3; i++) {
-		long used = atol(PQgetvalue(r, 0, i));
-
-		if (quota_limit(p[0], res[i], &lim[i]) < 0)
-			return -1;
-		if (lim[i] >= 0 && used + want[i] > lim[i]) {
-			gr_error(GR_ERR_FORBIDDEN, "Quota exceeded for %s: "
-			    "requested %ld, but already used %ld of %ld %s.",
-			    res[i], want[i], used, lim[i], res[i]);
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -650,7 +444,7 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 		gr_db_rollback();
 		return -1;
 	}
-	record_action(req, id, "create");
+	action_start(req, id, "create");
 	json_t *spec = agent_spec(c, id, name);
 	disk = json_integer_value(json_object_get(spec, "disk_gb"));
 	struct sched_req sr = { id, (int)jint(c->flavor, "vcpus"),
@@ -661,14 +455,16 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 	if (sched_place(&sr, host, why, sizeof(why)) < 0) {
 		/* As Nova: the request is accepted; the instance goes to ERROR
 		 * with the reason. Admins see why each node said no. */
-		set_error(id, 500, a->is_admin ? gr_err_msg() :
+		server_set_error(id, 500, a->is_admin ? gr_err_msg() :
 		    "No valid host was found. There are not enough hosts "
 		    "available.");
 		json_decref(spec);
 		gr_err_clear();
 		return 0;
 	}
-	dispatch(id, host, "POST", "/v1/instances", spec, "boot");
+	/* When the controller is stopping, the instance shows ERROR. */
+	agent_rpc_dispatch(id, host, "POST", "/v1/instances", spec, "boot",
+	    NULL);
 	return 0;
 }
 
@@ -689,7 +485,8 @@ server_create(struct gr_req *req, struct gr_resp *resp)
 			    "found.", c.flavor_ref);
 		return -1;
 	}
-	if ((c.img = image_get(req, c.image_ref)) == NULL ||
+	if ((c.img = image_client_get(gr_req_header(req, "X-Auth-Token"),
+	    c.image_ref)) == NULL ||
 	    check_fit(c.img, c.flavor) < 0)
 		goto out;
 	if (c.key_name && (c.public_key = keypair_public_key(a->user_id,
@@ -698,7 +495,8 @@ server_create(struct gr_req *req, struct gr_resp *resp)
 		    "keypair named '%s'.", c.key_name);
 		goto out;
 	}
-	if (check_quota(req, &c, c.max_count) < 0 ||
+	if (quota_check_instances(a->project_id, c.max_count,
+	    (long)jint(c.flavor, "vcpus"), (long)jint(c.flavor, "ram")) < 0 ||
 	    (c.group_id && server_group_check(c.group_id, a->project_id,
 	    a->is_admin, c.max_count) < 0))
 		goto out;
@@ -738,7 +536,7 @@ server_list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 	    gr_req_query(req, "name"), gr_req_query(req, "status") };
 	json_t *list;
 
-	r = gr_db_query("SELECT " INST_COLS " FROM instances i WHERE NOT "
+	r = gr_db_query("SELECT " SERVER_COLS " FROM instances i WHERE NOT "
 	    "i.deleted AND ($2 OR i.project_id = $1) AND ($3::text IS NULL OR "
 	    "i.name ~ $3) ORDER BY i.created_at DESC, i.id", 3, p);
 	if (r == NULL)
@@ -780,7 +578,7 @@ server_detail(struct gr_req *req, struct gr_resp *resp)
 int
 server_show(struct gr_req *req, struct gr_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = load_instance(req, req->params[0]);
+	GR_AUTO_PGRES PGresult *r = server_load(req, req->params[0]);
 
 	if (r == NULL)
 		return -1;
@@ -789,12 +587,10 @@ server_show(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
-/* ---- delete and actions ---- */
+/* ---- delete ---- */
 
-/* Marks an instance gone, takes it out of its server group and frees its
- * claim. */
-static int
-mark_deleted(const char *id)
+int
+server_mark_deleted(const char *id)
 {
 	const char *p[1] = { id };
 
@@ -825,18 +621,18 @@ node_alive(const char *host)
 int
 server_delete(struct gr_req *req, struct gr_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = load_instance(req, req->params[0]);
+	GR_AUTO_PGRES PGresult *r = server_load(req, req->params[0]);
 	const char *p[1] = { req->params[0] };
 	GR_AUTOFREE char *path = NULL;
 
 	if (r == NULL)
 		return -1;
-	record_action(req, req->params[0], "delete");
+	action_start(req, req->params[0], "delete");
 	if (PQgetisnull(r, 0, I_HOST) || !node_alive(PQgetvalue(r, 0, I_HOST))) {
 		/* Never reached a node, or its node is down: delete here (as
 		 * Nova's local delete); a node that comes back removes what is
 		 * left of it (its orphan reconcile). */
-		if (mark_deleted(req->params[0]) < 0)
+		if (server_mark_deleted(req->params[0]) < 0)
 			return -1;
 		action_finish(req->params[0], NULL);
 	} else {
@@ -844,412 +640,9 @@ server_delete(struct gr_req *req, struct gr_resp *resp)
 		    "updated_at = now() WHERE id = $1", 1, p) < 0)
 			return -1;
 		path = gr_xasprintf("/v1/instances/%s", req->params[0]);
-		dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "DELETE",
-		    path, NULL, "delete");
+		agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST),
+		    "DELETE", path, NULL, "delete", NULL);
 	}
-	gr_resp_empty(resp, 204);
-	return 0;
-}
-
-/*
- * Moves instance r (on a node, in one of the vm_states need_vm lists, with
- * no task) to task; 0, or -1 with a 409 that says why not. Only one task
- * at a time: the update wins only from no task.
- */
-static int
-begin_task(struct gr_req *req, PGresult *r, const char *action,
-    const char *need_vm, const char *task)
-{
-	const char *vm = PQgetvalue(r, 0, I_VM);
-	const char *cur = PQgetisnull(r, 0, I_TASK) ? NULL :
-	    PQgetvalue(r, 0, I_TASK);
-	const char *p[3] = { req->params[0], task, need_vm };
-	GR_AUTO_PGRES PGresult *u = NULL;
-
-	if (cur || strstr(need_vm, vm) == NULL || PQgetisnull(r, 0, I_HOST)) {
-		gr_error(GR_ERR_CONFLICT, "Cannot '%s' instance %s while it is in "
-		    "vm_state %s%s%s.", action, req->params[0], vm,
-		    cur ? " and task_state " : "", cur ? cur : "");
-		return -1;
-	}
-	u = gr_db_query("UPDATE instances SET task_state = $2, updated_at = "
-	    "now() WHERE id = $1 AND task_state IS NULL AND position(vm_state "
-	    "IN $3) > 0 AND NOT deleted", 3, p);
-	if (u == NULL)
-		return -1;
-	if (gr_db_affected(u) == 0) {
-		gr_error(GR_ERR_CONFLICT, "Instance %s changed state; try again.",
-		    req->params[0]);
-		return -1;
-	}
-	return 0;
-}
-
-/* Sends an action to the agent after checking and moving the state. */
-static int
-lifecycle(struct gr_req *req, struct gr_resp *resp, PGresult *r,
-    const char *action, const char *need_vm, const char *task,
-    const char *agent_op, json_t *body)
-{
-	GR_AUTOFREE char *path = NULL;
-
-	if (begin_task(req, r, action, need_vm, task) < 0) {
-		json_decref(body);
-		return -1;
-	}
-	/* Nova's action names: "stop", not "os-stop". */
-	record_action(req, req->params[0], strncmp(action, "os-", 3) == 0 ?
-	    action + 3 : action);
-	path = gr_xasprintf("/v1/instances/%s/%s", req->params[0], agent_op);
-	dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST", path, body,
-	    action);
-	gr_resp_empty(resp, 202);
-	return 0;
-}
-
-static int
-console_output(struct gr_req *req, struct gr_resp *resp, PGresult *r,
-    json_t *arg)
-{
-	struct gr_httpc_resp ar;
-	GR_AUTOFREE char *path = NULL;
-	long long length = -1;
-	json_t *out;
-
-	if (json_is_object(arg) && json_object_get(arg, "length") &&
-	    !json_is_null(json_object_get(arg, "length"))) {
-		json_t *l = json_object_get(arg, "length");
-
-		/* The CLI may send the length as a string. */
-		if (json_is_string(l))
-			length = atoll(json_string_value(l));
-		else if (json_is_integer(l))
-			length = json_integer_value(l);
-		else
-			length = -2;
-		if (length < -1) {
-			gr_error(GR_ERR_BAD_REQUEST, "length must be a "
-			    "non-negative integer.");
-			return -1;
-		}
-	}
-	if (PQgetisnull(r, 0, I_HOST)) {
-		gr_error(GR_ERR_CONFLICT, "Instance %s is not on a node yet.",
-		    req->params[0]);
-		return -1;
-	}
-	path = gr_xasprintf("/v1/instances/%s/console?length=%lld",
-	    req->params[0], length);
-	if (agent_call(PQgetvalue(r, 0, I_HOST), "GET", path, NULL, &ar) < 0)
-		return -1;
-	out = ar.status == 200 ? json_loads(ar.body, 0, NULL) : NULL;
-	gr_httpc_resp_free(&ar);
-	if (out == NULL) {
-		gr_error(GR_ERR_UNAVAILABLE, "The compute agent could not read "
-		    "the console of instance %s.", req->params[0]);
-		return -1;
-	}
-	gr_resp_json(resp, 200, out);
-	return 0;
-}
-
-/* A snapshot that will not happen: the instance's task is over. */
-static void
-snapshot_task_clear(const char *id)
-{
-	const char *p[1] = { id };
-
-	gr_db_exec("UPDATE instances SET task_state = NULL, updated_at = now() "
-	    "WHERE id = $1 AND task_state = 'image_snapshot'", 1, p);
-}
-
-/* The snapshot never reached the agent: drop the image, clear the task. */
-static void
-snapshot_undo(struct dispatch *d, const char *msg)
-{
-	const char *token = json_string_value(json_object_get(d->body,
-	    "token"));
-	GR_AUTOFREE char *url = image_url(json_string_value(
-	    json_object_get(d->body, "image_id")));
-	struct gr_httpc_resp r;
-
-	if (gr_httpc_token("DELETE", url, NULL, token, AGENT_TIMEOUT_MS,
-	    &r) == 0)
-		gr_httpc_resp_free(&r);
-	snapshot_task_clear(d->id);
-	action_finish(d->id, msg);
-}
-
-/* The new image's fields: Nova's snapshot properties, the base image's
- * hw_* properties (so the snapshot boots on the same devices), its
- * minimums, and the caller's metadata. */
-static json_t *
-snapshot_image(struct gr_req *req, PGresult *r, const char *name,
-    json_t *meta)
-{
-	GR_AUTO_PGRES PGresult *f = NULL;
-	const char *id = PQgetvalue(r, 0, I_ID);
-	const char *base = PQgetvalue(r, 0, I_IMAGE);
-	const char *p[1] = { id };
-	json_t *img, *b, *v;
-	const char *key;
-	long long min_disk = 0;
-
-	f = gr_db_query("SELECT coalesce((flavor->>'disk')::bigint, 0) FROM "
-	    "instances WHERE id = $1", 1, p);
-	if (f && PQntuples(f) == 1)
-		min_disk = atoll(PQgetvalue(f, 0, 0));
-	img = json_object();
-	/* The base may be gone since the boot: then there is less to copy. */
-	if (*base && (b = image_get(req, base)) != NULL) {
-		json_object_foreach(b, key, v)
-			if (strncmp(key, "hw_", 3) == 0 && json_is_string(v))
-				json_object_set(img, key, v);
-		if (jint(b, "min_disk") > min_disk)
-			min_disk = jint(b, "min_disk");
-		json_object_set(img, "min_ram", json_object_get(b, "min_ram"));
-		json_decref(b);
-	}
-	gr_err_clear();
-	/* The caller's metadata may override what was inherited, not what
-	 * makes the image a snapshot of this disk. */
-	if (meta)
-		json_object_update(img, meta);
-	json_object_update_new(img, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,"
-	    "s:s,s:I}", "name", name, "disk_format", "qcow2",
-	    "container_format", "bare", "visibility", "private", "image_type",
-	    "snapshot", "instance_uuid", id, "base_image_ref", base, "user_id",
-	    gr_auth_of(req)->user_id, "min_disk", (json_int_t)min_disk));
-	return img;
-}
-
-/*
- * createImage: the instance's disk becomes a new private image. The image
- * is created here, queued, with the caller's token, so its address can be
- * answered at once (Nova's Location header); the agent copies the disk and
- * uploads it with the same token, so the image service's ownership and
- * storage quota apply as for any upload.
- */
-static int
-create_image(struct gr_req *req, struct gr_resp *resp, PGresult *r,
-    json_t *arg)
-{
-	static const char *const known[] = { "name", "metadata", NULL };
-	const char *token = gr_req_header(req, "X-Auth-Token");
-	const char *name = NULL, *image_id;
-	GR_AUTOFREE char *url = NULL, *loc = NULL, *path = NULL;
-	json_t *meta = NULL, *img = NULL, *body;
-	struct gr_httpc_resp ir = { 0 };
-	int ret = -1;
-
-	if (!json_is_object(arg)) {
-		gr_error(GR_ERR_BAD_REQUEST, "createImage needs an object with "
-		    "the image's name.");
-		return -1;
-	}
-	if (gr_json_only(arg, "createImage", known) < 0 ||
-	    gr_json_name(arg, "name", 1, NAME_MAX_LEN, &name) < 0 ||
-	    gr_json_object(arg, "metadata", 0, &meta) < 0 ||
-	    (meta && check_metadata(meta) < 0))
-		return -1;
-	if (token == NULL) {
-		/* Agents have no business snapshotting instances. */
-		gr_error(GR_ERR_FORBIDDEN, "createImage needs a user's token.");
-		return -1;
-	}
-	/* A snapshot of an instance that is off or on, not one that is
-	 * building, failed or being deleted. */
-	if (begin_task(req, r, "createImage", "active,stopped",
-	    "image_snapshot") < 0)
-		return -1;
-	img = snapshot_image(req, r, name, meta);
-	url = image_url(NULL);
-	if (gr_httpc_token("POST", url, img, token, AGENT_TIMEOUT_MS, &ir) < 0)
-		goto undo;
-	json_decref(img);
-	img = ir.status == 201 ? json_loads(ir.body, 0, NULL) : NULL;
-	image_id = json_string_value(json_object_get(img, "id"));
-	if (image_id == NULL) {
-		json_t *e = json_loads(ir.body ? ir.body : "", 0, NULL);
-		const char *m = json_string_value(json_object_get(
-		    json_object_get(e, "error"), "message"));
-
-		/* The image service's faults: {"error": {..., "message"}}. */
-		gr_error(ir.status == 400 || ir.status == 403 || ir.status == 413 ?
-		    GR_ERR_BAD_REQUEST : GR_ERR_UNAVAILABLE, "The image service "
-		    "refused the snapshot image (%ld): %s", ir.status,
-		    m ? m : "no reason given");
-		json_decref(e);
-		goto undo;
-	}
-	record_action(req, req->params[0], "createImage");
-	path = gr_xasprintf("/v1/instances/%s/snapshot", req->params[0]);
-	body = json_pack("{s:s,s:s}", "image_id", image_id, "token", token);
-	dispatch_undo(req->params[0], PQgetvalue(r, 0, I_HOST), "POST", path,
-	    body, "snapshot", snapshot_undo);
-	loc = gr_xasprintf("%s/%s", url, image_id);
-	gr_resp_empty(resp, 202);
-	gr_resp_header(resp, "Location", loc);
-	ret = 0;
-	goto out;
-undo:
-	snapshot_task_clear(req->params[0]);
-out:
-	json_decref(img);
-	gr_httpc_resp_free(&ir);
-	return ret;
-}
-
-int
-server_action(struct gr_req *req, struct gr_resp *resp)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	json_t *body, *arg = NULL;
-	const char *name = NULL;
-
-	if ((body = gr_req_json(req)) == NULL)
-		return -1;
-	if (json_object_size(body) != 1) {
-		gr_error(GR_ERR_BAD_REQUEST, "An action body names exactly one "
-		    "action.");
-		return -1;
-	}
-	json_object_foreach(body, name, arg)
-		break;
-	if ((r = load_instance(req, req->params[0])) == NULL)
-		return -1;
-	if (strcmp(name, "os-stop") == 0)
-		return lifecycle(req, resp, r, "os-stop", "active,error",
-		    "powering-off", "stop", NULL);
-	if (strcmp(name, "os-start") == 0)
-		return lifecycle(req, resp, r, "os-start", "stopped",
-		    "powering-on", "start", NULL);
-	if (strcmp(name, "reboot") == 0) {
-		const char *type = NULL;
-
-		if (!json_is_object(arg) || gr_json_str(arg, "type", 1, 8,
-		    &type) < 0)
-			return -1;
-		if (strcmp(type, "SOFT") != 0 && strcmp(type, "HARD") != 0) {
-			gr_error(GR_ERR_BAD_REQUEST, "Reboot type must be SOFT or "
-			    "HARD, not '%s'.", type);
-			return -1;
-		}
-		return lifecycle(req, resp, r, "reboot", type[0] == 'H' ?
-		    "active,stopped,error" : "active", type[0] == 'H' ?
-		    "rebooting_hard" : "rebooting", "reboot", json_pack("{s:s}",
-		    "type", type));
-	}
-	if (strcmp(name, "os-getConsoleOutput") == 0)
-		return console_output(req, resp, r, arg);
-	if (strcmp(name, "createImage") == 0)
-		return create_image(req, resp, r, arg);
-	gr_error(GR_ERR_BAD_REQUEST, "Unsupported server action '%.64s'.", name);
-	return -1;
-}
-
-/* ---- reports from agents ---- */
-
-/* GET /internal/v1/hosts/{host}/instances: the instances the controller
- * places on host and their states, for its agent's reconcile. */
-int
-host_instances(struct gr_req *req, struct gr_resp *resp)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { req->params[0] };
-	json_t *list;
-
-	if (ctl_node_speaks(req, req->params[0]) < 0)
-		return -1;
-	r = gr_db_query("SELECT id, vm_state, task_state FROM instances WHERE "
-	    "host = $1 AND NOT deleted", 1, p);
-	if (r == NULL)
-		return -1;
-	list = json_array();
-	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, json_pack("{s:s,s:s,s:o}", "id",
-		    PQgetvalue(r, i, 0), "vm_state", PQgetvalue(r, i, 1),
-		    "task_state", gr_db_json_text(r, i, 2)));
-	gr_resp_json(resp, 200, json_pack("{s:o}", "instances", list));
-	return 0;
-}
-
-/* 0 if instance id is (or was last) on host, else -1 with a 403; an
- * instance the controller does not know is a 404. */
-static int
-instance_on(const char *id, const char *host)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { id };
-
-	r = gr_db_query("SELECT coalesce(host, '') FROM instances WHERE id = "
-	    "$1", 1, p);
-	if (r == NULL)
-		return -1;
-	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_NOT_FOUND, "Instance %s could not be found.", id);
-		return -1;
-	}
-	if (strcmp(PQgetvalue(r, 0, 0), host) != 0) {
-		gr_error(GR_ERR_FORBIDDEN, "Node %s may not report for instance "
-		    "%s: the instance is not on that node.", host, id);
-		return -1;
-	}
-	return 0;
-}
-
-int
-instance_state(struct gr_req *req, struct gr_resp *resp)
-{
-	static const char *const known[] = { "vm_state", "power_state", "event",
-	    "fault", "host", NULL };
-	json_t *body, *fault = NULL;
-	const char *vm, *event, *host;
-	long long power;
-	GR_AUTOFREE char *faultstr = NULL;
-	char pw[8];
-
-	if ((body = gr_req_json(req)) == NULL ||
-	    gr_json_only(body, "state report", known) < 0 ||
-	    gr_json_name(body, "vm_state", 1, 16, &vm) < 0 ||
-	    gr_json_name(body, "event", 1, 16, &event) < 0 ||
-	    gr_json_name(body, "host", 1, 64, &host) < 0 ||
-	    gr_json_int(body, "power_state", 1, 0, 7, &power) < 0 ||
-	    gr_json_object(body, "fault", 0, &fault) < 0 ||
-	    ctl_node_speaks(req, host) < 0 || instance_on(req->params[0],
-	    host) < 0)
-		return -1;
-	if (strcmp(vm, "deleted") == 0) {
-		if (mark_deleted(req->params[0]) < 0)
-			return -1;
-		action_finish(req->params[0], NULL);
-		gr_resp_empty(resp, 204);
-		return 0;
-	}
-	if (strcmp(vm, "error") == 0 && fault) {
-		const char *m = json_string_value(json_object_get(fault,
-		    "message"));
-
-		set_error(req->params[0], 500, m ? m : "The instance failed on "
-		    "its node.");
-		gr_resp_empty(resp, 204);
-		return 0;
-	}
-	if (strcmp(event, "snapshot_failed") == 0)
-		gr_warn("instance %s: snapshot failed on %s: %s", req->params[0],
-		    host, json_string_value(json_object_get(fault, "message")));
-	snprintf(pw, sizeof(pw), "%lld", power);
-	const char *p[5] = { req->params[0], vm, pw, event, host };
-	/* Only the node that holds the instance may move it; a power-state
-	 * sync never overrides a task under way (its own report will come). */
-	if (gr_db_exec("UPDATE instances SET vm_state = $2, power_state = $3, "
-	    "task_state = NULL, fault = NULL, launched_at = CASE WHEN $4 = "
-	    "'spawned' THEN now() ELSE launched_at END, updated_at = now() "
-	    "WHERE id = $1 AND host = $5 AND NOT deleted AND ($4 <> "
-	    "'power_sync' OR task_state IS NULL)", 5, p) < 0)
-		return -1;
-	action_finish(req->params[0], strcmp(event, "snapshot_failed") == 0 ?
-	    json_string_value(json_object_get(fault, "message")) : NULL);
 	gr_resp_empty(resp, 204);
 	return 0;
 }

@@ -34,20 +34,6 @@ conf_free(void *arg)
 	free(img.cluster_secret);
 }
 
-static void
-db_end(void *arg)
-{
-	(void)arg;
-	gr_db_close();
-}
-
-static void
-auth_cache_end(void *arg)
-{
-	(void)arg;
-	gr_auth_cache_stop();
-}
-
 static int
 setup(struct gr_daemon *d)
 {
@@ -56,7 +42,7 @@ setup(struct gr_daemon *d)
 	    .nroutes = img_nroutes, .body_limit = BODY_LIMIT,
 	    .fault_style = GR_FAULT_IMAGE, .authorize = authorize,
 	    .free_auth = gr_auth_free };
-	const char *db, *colon;
+	const char *db;
 	long threads, quota_mb;
 
 	gr_daemon_defer(d, conf_free, NULL);
@@ -66,22 +52,18 @@ setup(struct gr_daemon *d)
 	    gr_conf_int(c, "user_storage_quota_mb", 0, 0, 1L << 40,
 	    &quota_mb) < 0)
 		return -1;
-	trust.cluster_secret = img.cluster_secret;
+	trust = (struct gr_trust){ .cluster_secret = img.cluster_secret,
+	    .tokens = gr_auth_load };
 	hc.threads = (unsigned)threads;
 	hc.listen = gr_conf_get(c, "listen", "0.0.0.0:9292");
-	colon = strrchr(hc.listen, ':');
-	img.port = colon ? atol(colon + 1) : 9292;
+	img.port = gr_listen_port(hc.listen);
 	img.public_host = gr_xstrdup(gr_conf_get(c, "public_host", "127.0.0.1"));
 	img.store_dir = gr_xstrdup(gr_conf_get(c, "store_dir",
 	    "/var/lib/gureum/images"));
 	img.quota_bytes = (long long)quota_mb << 20;
-	if (store_init() < 0 || gr_db_init(db) < 0)
-		return -1;
-	gr_daemon_defer(d, db_end, NULL);
-	if (gr_db_require_schema() < 0 || gr_auth_cache_start(db) < 0)
-		return -1;
-	gr_daemon_defer(d, auth_cache_end, NULL);
-	if (gr_daemon_http(d, &hc) == NULL)
+	if (store_init() < 0 || gr_db_daemon(d, db) < 0 ||
+	    gr_db_require_schema() < 0 || gr_auth_cache_daemon(d, db) < 0 ||
+	    gr_http_daemon(d, &hc) == NULL)
 		return -1;
 	gr_info("image store %s, quota %s", img.store_dir, quota_mb ?
 	    "set" : "none");
@@ -91,13 +73,5 @@ setup(struct gr_daemon *d)
 int
 main(int argc, char **argv)
 {
-	struct gr_daemon d;
-	int rc = gr_daemon_init(&d, "gureum-image", argc, argv);
-
-	if (rc != 0)
-		return rc;
-	if (setup(&d) < 0)
-		return gr_daemon_exit(&d, -1);
-	gr_daemon_wait(&d);
-	return gr_daemon_exit(&d, 0);
+	return gr_daemon_main("gureum-image", argc, argv, setup, NULL);
 }

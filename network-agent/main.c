@@ -6,7 +6,10 @@
  */
 #include "gr_agent.h"
 #include "gr_daemon.h"
+#include "gr_httpc.h"
 #include "gr_log.h"
+
+static struct gr_agent agent;
 
 static void
 agent_end(void *arg)
@@ -14,20 +17,30 @@ agent_end(void *arg)
 	gr_agent_free(arg);
 }
 
+static int
+setup(struct gr_daemon *d)
+{
+	gr_httpc_daemon(d);
+	if (gr_agent_conf(&agent, d->conf, "network") < 0)
+		return -1;
+	gr_daemon_defer(d, agent_end, &agent);
+	gr_conf_warn_unused(d->conf);
+	return 0;
+}
+
+/* Heartbeats until a stop signal. */
+static int
+run(struct gr_daemon *d)
+{
+	int ret = gr_agent_run(&agent);
+
+	(void)d;
+	gr_info("stopping");
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct gr_daemon d;
-	struct gr_agent a;
-	int rc = gr_daemon_init(&d, "gureum-network", argc, argv);
-
-	if (rc != 0)
-		return rc;
-	if (gr_agent_conf(&a, d.conf, "network") < 0)
-		return gr_daemon_exit(&d, -1);
-	gr_daemon_defer(&d, agent_end, &a);
-	gr_conf_warn_unused(d.conf);
-	rc = gr_agent_run(&a);
-	gr_info("stopping");
-	return gr_daemon_exit(&d, rc);
+	return gr_daemon_main("gureum-network", argc, argv, setup, run);
 }

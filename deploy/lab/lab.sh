@@ -51,7 +51,8 @@ The one-machine Gureum cloud (what \`make lab\` and \`make lab-down\` run).
           daemons (make), then starts, on this host:
             - a private PostgreSQL 15 (socket only, in STATE/pg),
             - the underlay bridge $BRIDGE ($HOST_IP/24),
-            - gureum-controller (identity $HOST_IP:5000, compute :8774)
+            - gureum-controller (identity $HOST_IP:5000, compute :8774,
+              the agents' internal listener :8779)
               and gureum-image ($HOST_IP:9292),
           and two compute nodes, node1 (${NODE_IP[node1]}) and node2
           (${NODE_IP[node2]}), each a network namespace ($(netns_of NODE)) plus
@@ -547,6 +548,7 @@ write_host_configs() {
 database = $db
 identity_listen = $HOST_IP:5000
 compute_listen = $HOST_IP:8774
+internal_listen = $HOST_IP:8779
 public_host = $HOST_IP
 cluster_secret_file = $STATE/secret
 admin_user = admin
@@ -573,7 +575,7 @@ write_node_configs() {
 # gureum-compute on $1, written by deploy/lab/lab.sh
 node_name = $1
 node_ip = $ip
-controller_url = http://$HOST_IP:8774
+controller_url = http://$HOST_IP:8779
 cluster_secret_file = $STATE/secret
 libvirt_uri = $(libvirt_uri "$1")
 state_dir = $d/compute
@@ -585,7 +587,7 @@ EOF
 # gureum-network on $1, written by deploy/lab/lab.sh
 node_name = $1
 node_ip = $ip
-controller_url = http://$HOST_IP:8774
+controller_url = http://$HOST_IP:8779
 cluster_secret_file = $STATE/secret
 heartbeat_interval = $HEARTBEAT
 EOF

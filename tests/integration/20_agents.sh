@@ -22,7 +22,7 @@ start_controller
 cat >"$T/net.conf" <<CONF
 node_name = nodeA
 node_ip = 127.0.0.1
-controller_url = $CP_URL
+controller_url = $INT_URL
 cluster_secret_file = $T/secret
 heartbeat_interval = 1
 CONF
@@ -44,9 +44,38 @@ check "agent with a wrong secret gives up" wait_for 10 gone
 check "it says the signature does not match" grep -q "signature does not match" "$T/bad.log"
 check "and it was not registered" test "$(psql_q "SELECT count(*) FROM agents WHERE host = 'nodeB'")" = 0
 
-# Unsigned or tampered agent calls are 401 on the API.
+# The agents' routes are on the internal listener only: not on the
+# tenant port.
 TOKEN= api POST "$CP_URL/internal/v1/agents/heartbeat" '{"host":"x","kind":"compute","host_ip":"1.2.3.4"}'
+expect 404 "the tenant port does not serve the agents' heartbeat"
+# Unsigned or tampered agent calls are 401 on the internal listener.
+TOKEN= api POST "$INT_URL/internal/v1/agents/heartbeat" '{"host":"x","kind":"compute","host_ip":"1.2.3.4"}'
 expect_fault 401 "unsigned heartbeat"
+
+# A node speaks only for itself: nodeA's key cannot beat for nodeZ, list
+# nodeZ's instances or report the state of an instance on nodeZ.
+SIGN_NODE=nodeA signed_api POST "$INT_URL/internal/v1/agents/heartbeat" '{"host":"nodeZ","kind":"network","host_ip":"1.2.3.4"}'
+expect_fault 403 "nodeA's key cannot send nodeZ's heartbeat"
+check "...and nodeZ was not registered" test "$(psql_q "SELECT count(*) FROM agents WHERE host = 'nodeZ'")" = 0
+SIGN_NODE=nodeA signed_api GET "$INT_URL/internal/v1/hosts/nodeZ/instances"
+expect_fault 403 "nodeA's key cannot list nodeZ's instances"
+INST=$(cat /proc/sys/kernel/random/uuid)
+psql_q "INSERT INTO instances (id, name, project_id, user_id, flavor_id, flavor, host, vm_state) VALUES ('$INST', 'x', 'p', 'u', 'f', '{}', 'nodeZ', 'active')" >/dev/null
+SIGN_NODE=nodeA signed_api POST "$INT_URL/internal/v1/instances/$INST/state" '{"vm_state":"stopped","power_state":4,"event":"stopped","host":"nodeA"}'
+expect_fault 403 "nodeA's key cannot report for an instance on nodeZ"
+SIGN_NODE=nodeZ signed_api POST "$INT_URL/internal/v1/instances/$INST/state" '{"vm_state":"stopped","power_state":4,"event":"stopped","host":"nodeA"}'
+expect_fault 403 "nodeZ's key cannot report as nodeA"
+check "...and the instance is still active" test "$(psql_q "SELECT vm_state FROM instances WHERE id = '$INST'")" = active
+SIGN_NODE=nodeZ signed_api POST "$INT_URL/internal/v1/instances/$INST/state" '{"vm_state":"stopped","power_state":4,"event":"stopped","host":"nodeZ","colour":"red"}'
+expect_fault 400 "an unknown report field is a 400"
+SIGN_NODE=nodeZ signed_api POST "$INT_URL/internal/v1/instances/$INST/state" '{"vm_state":"sleeping","power_state":4,"event":"stopped","host":"nodeZ"}'
+expect_fault 400 "an unknown vm_state is a 400"
+SIGN_NODE=nodeZ signed_api POST "$INT_URL/internal/v1/instances/$INST/state" '{"vm_state":"stopped","power_state":4,"event":"stopped","host":"nodeZ"}'
+expect 204 "nodeZ reports for its own instance"
+check "...and the instance is stopped" test "$(psql_q "SELECT vm_state FROM instances WHERE id = '$INST'")" = stopped
+# A node's signature does not stand in for a user's token.
+SIGN_NODE=nodeZ signed_api GET "$CP_URL/v2.1/servers"
+expect_fault 403 "a signed request on a user route is 403"
 
 # A database at an older schema: the image service refuses to start.
 runuser -u postgres -- /usr/bin/createdb -h "$T/pg/run" old 2>/dev/null ||

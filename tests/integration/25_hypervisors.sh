@@ -13,7 +13,7 @@ TOKEN=$(get_token admin "$ADMIN_PW" admin)
 cat >"$T/compute.conf" <<CONF
 node_name = nodeX
 node_ip = 127.0.0.1
-controller_url = $CP_URL
+controller_url = $INT_URL
 cluster_secret_file = $T/secret
 libvirt_uri = $LIBVIRT_URI
 state_dir = $T/compute

@@ -94,6 +94,10 @@ listens_on() {
 }
 check "identity, compute and image listen on the lab's address" \
     eval "listens_on $HOST_IP:5000 && listens_on $HOST_IP:8774 && listens_on $HOST_IP:9292"
+check "the agents' internal listener is on the lab's address too" \
+    listens_on "$HOST_IP:8779"
+check "the tenant port does not serve the agents' routes (404)" \
+    test "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://$HOST_IP:8774/internal/v1/agents/heartbeat")" = 404
 
 # ---- the stock openstack CLI --------------------------------------------
 

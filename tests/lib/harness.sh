@@ -138,10 +138,11 @@ start_daemon() {
 }
 
 # start_controller: writes $T/controller.conf, starts it, waits for /v3.
-# Sets ID_URL, CP_URL, ADMIN_PW, SECRET.
+# Sets ID_URL, CP_URL, INT_URL (the agents' internal listener), ADMIN_PW,
+# SECRET.
 start_controller() {
-	local idp cpp
-	idp=$(free_port); cpp=$(free_port)
+	local idp cpp intp
+	idp=$(free_port); cpp=$(free_port); intp=$(free_port)
 	IMG_PORT=$(free_port)
 	ADMIN_PW=adminpw-$RANDOM
 	SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -150,6 +151,7 @@ start_controller() {
 database = $PG_CONNINFO
 identity_listen = 127.0.0.1:$idp
 compute_listen = 127.0.0.1:$cpp
+internal_listen = 127.0.0.1:$intp
 public_host = 127.0.0.1
 cluster_secret_file = $T/secret
 admin_password = $ADMIN_PW
@@ -160,6 +162,7 @@ CONF
 	start_daemon controller gureum-controller "$T/controller.conf"
 	ID_URL=http://127.0.0.1:$idp
 	CP_URL=http://127.0.0.1:$cpp
+	INT_URL=http://127.0.0.1:$intp
 	wait_for 20 curl -sf "$ID_URL/v3" || {
 		cat "$T/controller.log"; die "controller did not come up"; }
 }
@@ -290,7 +293,7 @@ start_compute() {
 	cat >"$T/$name.conf" <<CONF
 node_name = $1
 node_ip = 127.0.0.1
-controller_url = $CP_URL
+controller_url = $INT_URL
 image_url = ${IMG_URL:-http://127.0.0.1:1}
 cluster_secret_file = $T/secret
 libvirt_uri = $LIBVIRT_URI

@@ -1,0 +1,50 @@
+/*
+ * agent_rpc.h - the controller's client for the node agents: every call
+ * the controller makes to a node goes through here, signed with that
+ * node's key (gr_sign.h), to the agent URL the node reported. Long work
+ * is dispatched on a counted background job (gr_task.h): the API answers
+ * 202 at once, the agent reports back to the internal listener when the
+ * work is done, and a stopping controller drains the jobs before it frees
+ * what they use. The routes and bodies are listed in docs/internal-api.md.
+ */
+#ifndef AGENT_RPC_H
+#define AGENT_RPC_H
+
+#include <jansson.h>
+
+#include "gr_httpc.h"
+
+/*
+ * Calls host's compute agent and waits for its answer (resp->status tells
+ * the outcome; the caller frees resp). Returns 0, or -1 with
+ * GR_ERR_UNAVAILABLE when the node has no reachable agent, or a database
+ * error.
+ */
+int agent_rpc_call(const char *host, const char *method, const char *path,
+    json_t *body, struct gr_httpc_resp *resp);
+
+/*
+ * What to do when the agent cannot be reached or refuses the work: undo
+ * what the request began and leave the instance as it was. msg says why,
+ * for the instance's action. Runs on the job's thread.
+ */
+typedef void (*agent_rpc_undo)(const char *instance_id, json_t *body,
+    const char *msg);
+
+/*
+ * Sends method path with body (taken) to host's agent on a background
+ * job, for instance_id; `what` ("boot", "stop") words the fault. When the
+ * call fails, undo runs, or with undo NULL the instance goes to ERROR with
+ * the reason. Returns 0, or -1 when no job could start (the controller is
+ * stopping): then nothing was sent, the failure was handled as above, and
+ * body is freed.
+ */
+int agent_rpc_dispatch(const char *instance_id, const char *host,
+    const char *method, const char *path, json_t *body, const char *what,
+    agent_rpc_undo undo);
+
+/* Refuses new dispatches and waits, up to timeout_s, for those under way;
+ * returns how many are still running. */
+int agent_rpc_drain(long timeout_s);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * hypervisors.c - os-hypervisors (list, detail, show, uptime, statistics)
+ * from what the compute agents report with their heartbeats, and the
+ * (empty) os-aggregates. Used figures are the claims (allocations) plus
+ * the host's reserved memory; a node is up while its agent heartbeats.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "gr_db.h"
+#include "gr_err.h"
+#include "gr_json.h"
+#include "gr_util.h"
+
+#define HV_COLS \
+	"n.id, n.host, n.host_ip, n.hypervisor_type, n.hypervisor_version, " \
+	"n.pcpus, n.memory_mb, n.disk_gb, n.disk_used_gb, " \
+	"n.reserved_host_memory_mb, n.cpu_info, n.enabled, " \
+	"coalesce(a.last_seen > now() - make_interval(secs => $1), false), " \
+	"coalesce(extract(epoch FROM now() - n.booted_at)::bigint, 0), " \
+	"coalesce(u.vcpus, 0), coalesce(u.mem, 0), coalesce(u.disk, 0), " \
+	"coalesce(u.n, 0)"
+
+#define HV_FROM \
+	" FROM compute_nodes n LEFT JOIN agents a ON a.host = n.host AND " \
+	"a.kind = 'compute' LEFT JOIN (SELECT host, sum(vcpus) AS vcpus, " \
+	"sum(memory_mb) AS mem, sum(disk_gb) AS disk, count(*) AS n FROM " \
+	"allocations GROUP BY host) u ON u.host = n.host"
+
+static long
+col_l(PGresult *r, int i, int c)
+{
+	return atol(PQgetvalue(r, i, c));
+}
+
+static json_t *
+hypervisor_json(PGresult *r, int i, int detail)
+{
+	long mem = col_l(r, i, 6), res = col_l(r, i, 9);
+	long disk = col_l(r, i, 7), used = col_l(r, i, 8);
+	json_t *h;
+
+	h = json_pack("{s:i,s:s,s:s,s:s}", "id", (int)col_l(r, i, 0),
+	    "hypervisor_hostname", PQgetvalue(r, i, 1),
+	    "state", PQgetvalue(r, i, 12)[0] == 't' ? "up" : "down",
+	    "status", PQgetvalue(r, i, 11)[0] == 't' ? "enabled" : "disabled");
+	if (!detail)
+		return h;
+	/* Used = what instances claim (allocations), plus, for memory, what
+	 * is reserved for the host, as Nova reports it. */
+	long vused = col_l(r, i, 14), mused = col_l(r, i, 15) + res;
+	json_object_update_new(h, json_pack("{s:s,s:I,s:s,s:i,s:I,s:I,s:i,s:I,"
+	    "s:I,s:I,s:I,s:i,s:i,s:I,s:{s:i,s:s,s:n},s:s}",
+	    "hypervisor_type", PQgetvalue(r, i, 3),
+	    "hypervisor_version", (json_int_t)col_l(r, i, 4),
+	    "host_ip", PQgetvalue(r, i, 2),
+	    "vcpus", (int)col_l(r, i, 5),
+	    "memory_mb", (json_int_t)mem,
+	    "local_gb", (json_int_t)disk,
+	    "vcpus_used", (int)vused,
+	    "memory_mb_used", (json_int_t)mused,
+	    "local_gb_used", (json_int_t)used,
+	    "free_ram_mb", (json_int_t)(mem - mused),
+	    "free_disk_gb", (json_int_t)(disk - used),
+	    "current_workload", 0,
+	    "running_vms", (int)col_l(r, i, 17),
+	    "disk_available_least", (json_int_t)(disk - used),
+	    "service", "id", (int)col_l(r, i, 0), "host", PQgetvalue(r, i, 1),
+	    "disabled_reason",
+	    /* Below microversion 2.28 cpu_info is a JSON-encoded string. */
+	    "cpu_info", PQgetvalue(r, i, 10)));
+	return h;
+}
+
+void
+ctl_alive_secs(char out[24])
+{
+	snprintf(out, 24, "%.1f", ctl.heartbeat_interval * 2.5);
+}
+
+static int
+hv_query(const char *where, const char *arg, PGresult **out)
+{
+	char ivl[24];
+	const char *p[2] = { ivl, arg };
+	char sql[1024];
+
+	ctl_alive_secs(ivl);
+	snprintf(sql, sizeof(sql), "SELECT " HV_COLS HV_FROM " %s ORDER BY n.id",
+	    where);
+	*out = gr_db_query(sql, arg ? 2 : 1, p);
+	return *out ? 0 : -1;
+}
+
+static int
+hv_list_common(struct gr_resp *resp, int detail)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	json_t *list;
+
+	if (hv_query("", NULL, &r) < 0)
+		return -1;
+	list = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, hypervisor_json(r, i, detail));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "hypervisors", list));
+	return 0;
+}
+
+int
+hv_list(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	return hv_list_common(resp, 0);
+}
+
+int
+hv_detail(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	return hv_list_common(resp, 1);
+}
+
+/* Loads one hypervisor by its numeric id (404 for anything else). */
+static int
+hv_one(struct gr_req *req, PGresult **r)
+{
+	const char *id = req->params[0];
+
+	if (strspn(id, "0123456789") != strlen(id) || strlen(id) > 9) {
+		gr_error(GR_ERR_NOT_FOUND, "Hypervisor %s could not be found.",
+		    id);
+		return -1;
+	}
+	if (hv_query("WHERE n.id = $2::integer", id, r) < 0)
+		return -1;
+	if (PQntuples(*r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Hypervisor %s could not be found.",
+		    id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+hv_show(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+
+	if (hv_one(req, &r) < 0)
+		return -1;
+	gr_resp_json(resp, 200, json_pack("{s:o}", "hypervisor",
+	    hypervisor_json(r, 0, 1)));
+	return 0;
+}
+
+int
+hv_uptime(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	json_t *h;
+	char up[128];
+	long s;
+
+	if (hv_one(req, &r) < 0)
+		return -1;
+	s = col_l(r, 0, 13);
+	snprintf(up, sizeof(up), " %02ld:%02ld:%02ld up %ld days", s / 3600 % 24,
+	    s / 60 % 60, s % 60, s / 86400);
+	h = hypervisor_json(r, 0, 0);
+	json_object_set_new(h, "uptime", json_string(up));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "hypervisor", h));
+	return 0;
+}
+
+int
+hv_statistics(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	long count = 0, vcpus = 0, mem = 0, res = 0, disk = 0, used = 0;
+
+	(void)req;
+	if (hv_query("", NULL, &r) < 0)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		count++;
+		vcpus += col_l(r, i, 5);
+		mem += col_l(r, i, 6);
+		disk += col_l(r, i, 7);
+		used += col_l(r, i, 8);
+		res += col_l(r, i, 9);
+	}
+	gr_resp_json(resp, 200, json_pack("{s:{s:I,s:I,s:I,s:I,s:i,s:I,s:I,"
+	    "s:I,s:I,s:i,s:i,s:I}}", "hypervisor_statistics",
+	    "count", (json_int_t)count, "vcpus", (json_int_t)vcpus,
+	    "memory_mb", (json_int_t)mem, "local_gb", (json_int_t)disk,
+	    "vcpus_used", 0, "memory_mb_used", (json_int_t)res,
+	    "local_gb_used", (json_int_t)used,
+	    "free_ram_mb", (json_int_t)(mem - res),
+	    "free_disk_gb", (json_int_t)(disk - used),
+	    "current_workload", 0, "running_vms", 0,
+	    "disk_available_least", (json_int_t)(disk - used)));
+	return 0;
+}
+
+int
+hv_aggregates(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:[]}", "aggregates"));
+	return 0;
+}

@@ -1,0 +1,320 @@
+/*
+ * server_actions.c - POST /servers/{id}/action: one table of actions, each
+ * with the vm_states it is allowed from, the task it sets while the agent
+ * works, the agent operation and its handler. An action moves the task
+ * state only from no task (one task at a time) and is refused with 409
+ * from any other state; the agent's report ends the task.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_rpc.h"
+#include "ctl.h"
+#include "gr_db.h"
+#include "gr_err.h"
+#include "gr_json.h"
+#include "gr_log.h"
+#include "gr_util.h"
+#include "image_client.h"
+#include "servers.h"
+
+#define NAME_MAX_LEN	255
+
+struct server_action;
+/* Does the action on instance r (SERVER_COLS) with the body's argument. */
+typedef int (*server_action_fn)(struct gr_req *req, struct gr_resp *resp,
+    PGresult *r, const struct server_action *act, json_t *arg);
+
+struct server_action {
+	const char		*name;		/* the body's key: "os-stop" */
+	const char		*record;	/* its instance action: "stop" */
+	const char		*from;		/* vm_states it is allowed from */
+	const char		*task;		/* task_state while under way */
+	const char		*agent_op;	/* /v1/instances/{id}/OP */
+	server_action_fn	 handler;
+};
+
+/*
+ * Moves instance r (on a node, in one of the vm_states need_vm lists, with
+ * no task) to task; 0, or -1 with a 409 that says why not. Only one task
+ * at a time: the update wins only from no task.
+ */
+static int
+begin_task(struct gr_req *req, PGresult *r, const char *action,
+    const char *need_vm, const char *task)
+{
+	const char *vm = PQgetvalue(r, 0, I_VM);
+	const char *cur = PQgetisnull(r, 0, I_TASK) ? NULL :
+	    PQgetvalue(r, 0, I_TASK);
+	const char *p[3] = { req->params[0], task, need_vm };
+	GR_AUTO_PGRES PGresult *u = NULL;
+
+	if (cur || strstr(need_vm, vm) == NULL || PQgetisnull(r, 0, I_HOST)) {
+		gr_error(GR_ERR_CONFLICT, "Cannot '%s' instance %s while it is in "
+		    "vm_state %s%s%s.", action, req->params[0], vm,
+		    cur ? " and task_state " : "", cur ? cur : "");
+		return -1;
+	}
+	u = gr_db_query("UPDATE instances SET task_state = $2, updated_at = "
+	    "now() WHERE id = $1 AND task_state IS NULL AND position(vm_state "
+	    "IN $3) > 0 AND NOT deleted", 3, p);
+	if (u == NULL)
+		return -1;
+	if (gr_db_affected(u) == 0) {
+		gr_error(GR_ERR_CONFLICT, "Instance %s changed state; try again.",
+		    req->params[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sends the action's agent operation after checking and moving the
+ * state (stop, start, reboot). */
+static int
+lifecycle(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *body)
+{
+	GR_AUTOFREE char *path = NULL;
+
+	if (begin_task(req, r, act->name, act->from, act->task) < 0) {
+		json_decref(body);
+		return -1;
+	}
+	action_start(req, req->params[0], act->record);
+	path = gr_xasprintf("/v1/instances/%s/%s", req->params[0],
+	    act->agent_op);
+	agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST",
+	    path, body, act->name, NULL);
+	gr_resp_empty(resp, 202);
+	return 0;
+}
+
+static int
+simple_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	(void)arg;
+	return lifecycle(req, resp, r, act, NULL);
+}
+
+/* A hard reboot may also start a stopped or failed instance. */
+static const struct server_action hard_reboot = { "reboot", "reboot",
+    "active,stopped,error", "rebooting_hard", "reboot", NULL };
+
+static int
+reboot_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	const char *type = NULL;
+
+	if (!json_is_object(arg) || gr_json_str(arg, "type", 1, 8, &type) < 0)
+		return -1;
+	if (strcmp(type, "SOFT") != 0 && strcmp(type, "HARD") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "Reboot type must be SOFT or HARD, "
+		    "not '%s'.", type);
+		return -1;
+	}
+	return lifecycle(req, resp, r, type[0] == 'H' ? &hard_reboot : act,
+	    json_pack("{s:s}", "type", type));
+}
+
+static int
+console_output(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	struct gr_httpc_resp ar;
+	GR_AUTOFREE char *path = NULL;
+	long long length = -1;
+	json_t *out;
+
+	if (json_is_object(arg) && json_object_get(arg, "length") &&
+	    !json_is_null(json_object_get(arg, "length"))) {
+		json_t *l = json_object_get(arg, "length");
+
+		/* The CLI may send the length as a string. */
+		if (json_is_string(l))
+			length = atoll(json_string_value(l));
+		else if (json_is_integer(l))
+			length = json_integer_value(l);
+		else
+			length = -2;
+		if (length < -1) {
+			gr_error(GR_ERR_BAD_REQUEST, "length must be a "
+			    "non-negative integer.");
+			return -1;
+		}
+	}
+	if (PQgetisnull(r, 0, I_HOST)) {
+		gr_error(GR_ERR_CONFLICT, "Instance %s is not on a node yet.",
+		    req->params[0]);
+		return -1;
+	}
+	path = gr_xasprintf("/v1/instances/%s/console?length=%lld",
+	    req->params[0], length);
+	(void)act;
+	if (agent_rpc_call(PQgetvalue(r, 0, I_HOST), "GET", path, NULL,
+	    &ar) < 0)
+		return -1;
+	out = ar.status == 200 ? json_loads(ar.body, 0, NULL) : NULL;
+	gr_httpc_resp_free(&ar);
+	if (out == NULL) {
+		gr_error(GR_ERR_UNAVAILABLE, "The compute agent could not read "
+		    "the console of instance %s.", req->params[0]);
+		return -1;
+	}
+	gr_resp_json(resp, 200, out);
+	return 0;
+}
+
+/* A snapshot that will not happen: the instance's task is over. */
+static void
+snapshot_task_clear(const char *id)
+{
+	const char *p[1] = { id };
+
+	gr_db_exec("UPDATE instances SET task_state = NULL, updated_at = now() "
+	    "WHERE id = $1 AND task_state = 'image_snapshot'", 1, p);
+}
+
+/* The snapshot never reached the agent: drop the image, clear the task. */
+static void
+snapshot_undo(const char *id, json_t *body, const char *msg)
+{
+	image_client_delete(json_string_value(json_object_get(body, "token")),
+	    json_string_value(json_object_get(body, "image_id")));
+	snapshot_task_clear(id);
+	action_finish(id, msg);
+}
+
+/* The new image's fields: Nova's snapshot properties, the base image's
+ * hw_* properties (so the snapshot boots on the same devices), its
+ * minimums, and the caller's metadata. */
+static json_t *
+snapshot_image(struct gr_req *req, PGresult *r, const char *name,
+    json_t *meta)
+{
+	GR_AUTO_PGRES PGresult *f = NULL;
+	const char *id = PQgetvalue(r, 0, I_ID);
+	const char *base = PQgetvalue(r, 0, I_IMAGE);
+	const char *p[1] = { id };
+	json_t *img, *b, *v;
+	const char *key;
+	long long min_disk = 0;
+
+	f = gr_db_query("SELECT coalesce((flavor->>'disk')::bigint, 0) FROM "
+	    "instances WHERE id = $1", 1, p);
+	if (f && PQntuples(f) == 1)
+		min_disk = atoll(PQgetvalue(f, 0, 0));
+	img = json_object();
+	/* The base may be gone since the boot: then there is less to copy. */
+	if (*base && (b = image_client_get(gr_req_header(req,
+	    "X-Auth-Token"), base)) != NULL) {
+		json_object_foreach(b, key, v)
+			if (strncmp(key, "hw_", 3) == 0 && json_is_string(v))
+				json_object_set(img, key, v);
+		v = json_object_get(b, "min_disk");
+		if (json_integer_value(v) > min_disk)
+			min_disk = json_integer_value(v);
+		json_object_set(img, "min_ram", json_object_get(b, "min_ram"));
+		json_decref(b);
+	}
+	gr_err_clear();
+	/* The caller's metadata may override what was inherited, not what
+	 * makes the image a snapshot of this disk. */
+	if (meta)
+		json_object_update(img, meta);
+	json_object_update_new(img, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,"
+	    "s:s,s:I}", "name", name, "disk_format", "qcow2",
+	    "container_format", "bare", "visibility", "private", "image_type",
+	    "snapshot", "instance_uuid", id, "base_image_ref", base, "user_id",
+	    gr_auth_of(req)->user_id, "min_disk", (json_int_t)min_disk));
+	return img;
+}
+
+/*
+ * createImage: the instance's disk becomes a new private image. The image
+ * is created here, queued, with the caller's token, so its address can be
+ * answered at once (Nova's Location header); the agent copies the disk and
+ * uploads it with the same token, so the image service's ownership and
+ * storage quota apply as for any upload.
+ */
+static int
+create_image(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	static const char *const known[] = { "name", "metadata", NULL };
+	const char *token = gr_req_header(req, "X-Auth-Token");
+	const char *name = NULL;
+	GR_AUTOFREE char *loc = NULL, *path = NULL;
+	json_t *meta = NULL, *img;
+	char image_id[37];
+	int made;
+
+	if (!json_is_object(arg)) {
+		gr_error(GR_ERR_BAD_REQUEST, "createImage needs an object with "
+		    "the image's name.");
+		return -1;
+	}
+	if (gr_json_only(arg, "createImage", known) < 0 ||
+	    gr_json_name(arg, "name", 1, NAME_MAX_LEN, &name) < 0 ||
+	    gr_json_object(arg, "metadata", 0, &meta) < 0 ||
+	    (meta && server_check_metadata(meta) < 0))
+		return -1;
+	/* A snapshot of an instance that is off or on, not one that is
+	 * building, failed or being deleted. */
+	if (begin_task(req, r, act->name, act->from, act->task) < 0)
+		return -1;
+	img = snapshot_image(req, r, name, meta);
+	made = image_client_create(token, img, image_id);
+	json_decref(img);
+	if (made < 0) {
+		snapshot_task_clear(req->params[0]);
+		return -1;
+	}
+	action_start(req, req->params[0], act->record);
+	path = gr_xasprintf("/v1/instances/%s/%s", req->params[0],
+	    act->agent_op);
+	agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST",
+	    path, json_pack("{s:s,s:s}", "image_id", image_id, "token", token),
+	    "snapshot", snapshot_undo);
+	loc = image_client_url(image_id);
+	gr_resp_empty(resp, 202);
+	gr_resp_header(resp, "Location", loc);
+	return 0;
+}
+
+/* The actions served; any other is a 400. */
+static const struct server_action actions[] = {
+	/* name			record		from		task		agent op	handler */
+	{ "os-stop",		"stop",		"active,error",	"powering-off",	"stop",		simple_action },
+	{ "os-start",		"start",	"stopped",	"powering-on",	"start",	simple_action },
+	{ "reboot",		"reboot",	"active",	"rebooting",	"reboot",	reboot_action },
+	{ "os-getConsoleOutput", NULL,		NULL,		NULL,		"console",	console_output },
+	{ "createImage",	"createImage",	"active,stopped", "image_snapshot", "snapshot", create_image },
+};
+
+int
+server_action(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	json_t *body, *arg = NULL;
+	const char *name = NULL;
+
+	if ((body = gr_req_json(req)) == NULL)
+		return -1;
+	if (json_object_size(body) != 1) {
+		gr_error(GR_ERR_BAD_REQUEST, "An action body names exactly one "
+		    "action.");
+		return -1;
+	}
+	json_object_foreach(body, name, arg)
+		break;
+	if ((r = server_load(req, req->params[0])) == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(name, actions[i].name) == 0)
+			return actions[i].handler(req, resp, r, &actions[i], arg);
+	gr_error(GR_ERR_BAD_REQUEST, "Unsupported server action '%.64s'.", name);
+	return -1;
+}

@@ -1,0 +1,55 @@
+/*
+ * servers.h - Compute v2.1 servers: the instance rows, their documents,
+ * and create, list, show and delete (servers.c). The instance row is the
+ * task state machine: vm_state and task_state move only on the agents'
+ * reports (internal_api.c) or on a failure to reach an agent, and every
+ * action is refused with 409 from a state where it makes no sense
+ * (server_actions.c).
+ */
+#ifndef SERVERS_H
+#define SERVERS_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "gr_http.h"
+
+/* The columns server_load() reads, and their indexes. */
+#define SERVER_COLS \
+	"i.id, i.name, i.project_id, i.user_id, coalesce(i.image_id, ''), " \
+	"i.flavor_id, i.host, i.vm_state, i.task_state, i.power_state, " \
+	"i.fault, i.key_name, i.metadata, coalesce(i.availability_zone, 'nova'), " \
+	"to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
+	"to_char(i.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
+	"to_char(i.launched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), " \
+	"to_char(i.terminated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), " \
+	"i.config_drive, i.deleted"
+
+enum { I_ID, I_NAME, I_PROJECT, I_USER, I_IMAGE, I_FLAVOR, I_HOST, I_VM,
+    I_TASK, I_POWER, I_FAULT, I_KEY, I_META, I_AZ, I_CREATED, I_UPDATED,
+    I_LAUNCHED, I_TERMINATED, I_CDRIVE, I_DELETED };
+
+/* A live instance the caller may see (SERVER_COLS), or NULL with a 404
+ * (others' are 404 too) or a database error. The caller PQclear()s it. */
+PGresult *server_load(struct gr_req *req, const char *id);
+/* Puts an instance in ERROR with a fault {code, message}, ends its open
+ * action with msg, and frees its claim. */
+void server_set_error(const char *id, int code, const char *msg);
+/* Marks an instance deleted, takes it out of its server group and frees
+ * its claim. 0 or -1 with a database error. */
+int server_mark_deleted(const char *id);
+/* Instance (and snapshot) metadata: at most 128 string pairs of at most
+ * 255 bytes each. 0, or -1 with a 400 naming the item. */
+int server_check_metadata(json_t *m);
+
+/* Handlers listed in compute_routes. */
+int server_list(struct gr_req *req, struct gr_resp *resp);
+int server_detail(struct gr_req *req, struct gr_resp *resp);
+int server_create(struct gr_req *req, struct gr_resp *resp);
+int server_show(struct gr_req *req, struct gr_resp *resp);
+int server_delete(struct gr_req *req, struct gr_resp *resp);
+
+/* server_actions.c: POST /servers/{id}/action, one table of actions. */
+int server_action(struct gr_req *req, struct gr_resp *resp);
+
+#endif
