@@ -52,8 +52,8 @@ check_line(const char *line)
 		if (strncmp(line, types[i], strlen(types[i])) == 0)
 			t = strlen(types[i]);
 	CHECK(t > 0);
-	d = strspn(line + t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789+/=");
+	d = strspn(line + t, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/=");
 	CHECK(d > 0 && d % 4 == 0);
 	CHECK(line[t + d] == '\0' || (line[t + d] == ' ' &&
 	    line[t + d + 1] != ' ' && line[t + d + 1] != '\t' &&
@@ -79,8 +79,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gr_err_clear();
 	line = keypair_check_public(key, fp);
 	if (line == NULL) {
-		CHECK(gr_err_code() == GR_ERR_BAD_REQUEST &&
-		    strncmp(gr_err_msg(), "Keypair data is invalid: ", 25) == 0);
+		CHECK(gr_err_code() == GR_ERR_BAD_REQUEST && strncmp(
+		    gr_err_msg(), "Keypair data is invalid: ", 25) == 0);
 		fuzz_check_fault();
 	} else {
 		check_line(line);

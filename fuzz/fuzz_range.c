@@ -32,9 +32,11 @@ digits(const char *p, unsigned long long *v)
 	const char *s = p;
 
 	*v = 0;
-	for (; isdigit((unsigned char)*p); p++)
-		*v = *v > (ULLONG_MAX - (unsigned)(*p - '0')) / 10 ? ULLONG_MAX :
-		    *v * 10 + (unsigned)(*p - '0');
+	for (; isdigit((unsigned char)*p); p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		*v = *v > (ULLONG_MAX - d) / 10 ? ULLONG_MAX : *v * 10 + d;
+	}
 	return p == s ? NULL : p;
 }
 
