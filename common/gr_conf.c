@@ -209,8 +209,9 @@ gr_conf_secret(const struct gr_conf *c, const char *key)
 	if (fgets(line, sizeof(line), f) == NULL)
 		line[0] = '\0';
 	fclose(f);
+	/* The newline first, so that trim() reaches the blanks before it. */
+	line[strcspn(line, "\n")] = '\0';
 	char *t = trim(line);
-	t[strcspn(t, "\n")] = '\0';
 	if (*t == '\0') {
 		gr_error(GR_ERR_BAD_REQUEST, "%s: the file '%s' named by '%s' is "
 		    "empty.", c->path, path, fkey);

@@ -1,4 +1,5 @@
 /* gr_sign.c - see gr_sign.h. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,7 @@ gr_sign_verify(const struct gr_signer *s, const char *method,
     size_t len, time_t now)
 {
 	char want[GR_SHA256_HEX], *end;
-	long long t;
+	long long t, away;
 
 	if (ts == NULL || sig == NULL) {
 		gr_error(GR_ERR_UNAUTHORIZED, "This agent call needs the "
@@ -66,10 +67,13 @@ gr_sign_verify(const struct gr_signer *s, const char *method,
 		    "number.");
 		return -1;
 	}
-	if (llabs(t - (long long)now) > GR_SIGN_SKEW) {
+	/* The header can say anything strtoll takes: no overflow here. */
+	if (__builtin_sub_overflow(t, (long long)now, &away))
+		away = t < 0 ? LLONG_MIN : LLONG_MAX;
+	if (away < -GR_SIGN_SKEW || away > GR_SIGN_SKEW) {
 		gr_error(GR_ERR_UNAUTHORIZED, "The request's timestamp is %lld s "
 		    "away from the server's clock; at most %d s are allowed.",
-		    t - (long long)now, GR_SIGN_SKEW);
+		    away, GR_SIGN_SKEW);
 		return -1;
 	}
 	gr_sign(s, method, path, t, body, len, want);

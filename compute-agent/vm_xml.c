@@ -34,8 +34,9 @@ static const char *const virt_types[] = { "qemu", "kvm", NULL };
  * "vcpus" at the top level, "nics[1].mac" inside a NIC (pfx "nics[1].").
  */
 
-/* A string member: UTF-8, no control characters, 1..maxlen bytes. Returns
- * 1 (*out set), 0 when absent or null and not required (*out NULL), -1. */
+/* A string member: UTF-8, no control characters, no U+FFFE or U+FFFF,
+ * 1..maxlen bytes. Returns 1 (*out set), 0 when absent or null and not
+ * required (*out NULL), -1. */
 static int
 get_str(json_t *o, const char *pfx, const char *key, int required,
     size_t maxlen, const char **out)
@@ -64,6 +65,13 @@ get_str(json_t *o, const char *pfx, const char *key, int required,
 	}
 	if (gr_check_name(label, json_string_value(v), maxlen) < 0)
 		return -1;
+	/* The two code points UTF-8 allows and XML 1.0 does not. */
+	if (strstr(json_string_value(v), "\xef\xbf\xbe") ||
+	    strstr(json_string_value(v), "\xef\xbf\xbf")) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field '%s' contains U+FFFE or "
+		    "U+FFFF, which XML cannot hold.", label);
+		return -1;
+	}
 	*out = json_string_value(v);
 	return 1;
 }

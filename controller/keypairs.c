@@ -29,10 +29,10 @@
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "keypairs_priv.h"
 
 #define KEY_MAX		16384	/* bytes in an imported public key line */
 #define NAME_MAX_LEN	255
-#define FP_LEN		48	/* 16 bytes as "aa:" ... "ff" + NUL */
 
 /* ---- the SSH wire format (RFC 4251 section 5) ---- */
 
@@ -156,7 +156,7 @@ b64(const unsigned char *p, size_t n)
 }
 
 static void
-fingerprint(const unsigned char *blob, size_t n, char out[FP_LEN])
+fingerprint(const unsigned char *blob, size_t n, char out[KEYPAIR_FP_LEN])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned len = 0;
@@ -164,7 +164,7 @@ fingerprint(const unsigned char *blob, size_t n, char out[FP_LEN])
 	if (!EVP_Digest(blob, n, md, &len, EVP_md5(), NULL) || len != 16)
 		memset(md, 0, 16);
 	for (int i = 0; i < 16; i++)
-		snprintf(out + 3 * i, FP_LEN - 3 * i, "%02x%s", md[i],
+		snprintf(out + 3 * i, KEYPAIR_FP_LEN - 3 * i, "%02x%s", md[i],
 		    i < 15 ? ":" : "");
 }
 
@@ -196,7 +196,7 @@ private_pem(EVP_PKEY *k)
 /* Makes an RSA key: the OpenSSH public line, the PEM private key, the
  * fingerprint. Both strings are new; NULL on failure. */
 static int
-generate(char **pub, char **priv, char fp[FP_LEN])
+generate(char **pub, char **priv, char fp[KEYPAIR_FP_LEN])
 {
 	EVP_PKEY *k = EVP_RSA_gen(2048);
 	BIGNUM *n = NULL, *e = NULL;
@@ -239,13 +239,9 @@ bad_key(const char *why)
 	return -1;
 }
 
-/*
- * Checks an imported "TYPE BASE64 [comment]" line and returns it trimmed
- * (a new string) with its fingerprint; NULL with a 400 saying what is
- * wrong.
- */
-static char *
-check_public(const char *key, char fp[FP_LEN])
+/* See keypairs_priv.h. */
+char *
+keypair_check_public(const char *key, char fp[KEYPAIR_FP_LEN])
 {
 	static const char *const types[] = { "ssh-rsa", "ssh-ed25519",
 	    "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
@@ -459,7 +455,7 @@ keypair_create(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTOFREE char *pub = NULL, *priv = NULL;
 	json_t *body, *k, *out;
 	const char *name, *given = NULL;
-	char fp[FP_LEN];
+	char fp[KEYPAIR_FP_LEN];
 
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_only(body, "request", top) < 0 ||
@@ -469,7 +465,7 @@ keypair_create(struct gr_req *req, struct gr_resp *resp)
 	    check_keyname(name) < 0 ||
 	    gr_json_str(k, "public_key", 0, KEY_MAX, &given) < 0)
 		return -1;
-	if (given ? (pub = check_public(given, fp)) == NULL :
+	if (given ? (pub = keypair_check_public(given, fp)) == NULL :
 	    generate(&pub, &priv, fp) < 0)
 		return -1;
 	if (insert_keypair(a->project_id, a->user_id, name, pub, fp) < 0)

@@ -9,22 +9,13 @@
 #include "gr_err.h"
 #include "gr_util.h"
 #include "sched.h"
+#include "sched_priv.h"
 
 #define MAX_NODES	4096
 #define MIN_FREE_GB	1	/* real free disk a new disk needs at least */
 
 enum sched_weigher sched_weigher = SCHED_SPREAD;
 int sched_weigh_all;
-
-/* A node with what it offers and what is claimed on it. */
-struct node {
-	char	host[65];
-	int	pcpus, reserved_vcpus, enabled, alive;
-	long	mem_mb, reserved_mb, disk_gb, disk_used_gb;
-	double	cpu_ratio, ram_ratio, disk_ratio, thin_ratio;
-	long	vcpus_used, mem_used, thick_used, thin_used;
-	double	weight;
-};
 
 /* What a node offers: node_from()'s first 13 columns. */
 #define NODE_OFFER \
@@ -56,8 +47,8 @@ struct node {
  * The best few candidates in the weigher's order, ties by name as the full
  * list leaves them, read through index compute_nodes_spread or _pack. The
  * WHERE clause only saves reading nodes that cannot fit: it must never
- * refuse one node_fits() would take (RAM: one MB looser, as node_fits()
- * truncates the capacity).
+ * refuse one sched_node_fits() would take (RAM: one MB looser, as
+ * sched_node_fits() truncates the capacity).
  */
 #define BEST_WHERE \
 	"WHERE n.enabled AND ag.last_seen > now() - make_interval(secs => $1) " \
@@ -68,7 +59,7 @@ struct node {
 	"ORDER BY n.ram_free_mb, n.host LIMIT 8"
 
 static void
-node_from(PGresult *r, int i, struct node *n)
+node_from(PGresult *r, int i, struct sched_node *n)
 {
 	memset(n, 0, sizeof(*n));
 	snprintf(n->host, sizeof(n->host), "%s", PQgetvalue(r, i, 0));
@@ -90,12 +81,10 @@ node_from(PGresult *r, int i, struct node *n)
 	n->thin_used = atol(PQgetvalue(r, i, 16));
 }
 
-/*
- * The filters. Returns 1 if the node can take the request, else 0 with
- * the reason appended to why ("node2: needs 6 vCPUs but host has 4 pCPUs").
- */
-static int
-node_fits(const struct node *n, const struct sched_req *r, struct gr_buf *why)
+/* The filters: see sched_priv.h. */
+int
+sched_node_fits(const struct sched_node *n, const struct sched_req *r,
+    struct gr_buf *why)
 {
 	long vcpu_cap = (long)(n->pcpus * n->cpu_ratio) - n->reserved_vcpus;
 	long mem_cap = (long)((n->mem_mb - n->reserved_mb) * n->ram_ratio);
@@ -145,7 +134,7 @@ node_fits(const struct node *n, const struct sched_req *r, struct gr_buf *why)
 static int
 by_weight(const void *a, const void *b)
 {
-	const struct node *x = a, *y = b;
+	const struct sched_node *x = a, *y = b;
 
 	return (x->weight < y->weight) - (x->weight > y->weight);
 }
@@ -174,7 +163,7 @@ claim(const struct sched_req *r, const char *host, struct gr_buf *why)
 {
 	GR_AUTO_PGRES PGresult *res = NULL;
 	char ivl[24], v[3][16];
-	struct node n;
+	struct sched_node n;
 	int g;
 
 	ctl_alive_secs(ivl);
@@ -196,7 +185,7 @@ claim(const struct sched_req *r, const char *host, struct gr_buf *why)
 		return 0;
 	}
 	node_from(res, 0, &n);
-	if (!node_fits(&n, r, why)) {
+	if (!sched_node_fits(&n, r, why)) {
 		gr_db_rollback();
 		return 0;
 	}
@@ -239,10 +228,10 @@ place_best(const struct sched_req *r, char host[65])
 	if (res == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(res) && c == 0; i++) {
-		struct node nd;
+		struct sched_node nd;
 
 		node_from(res, i, &nd);
-		if (node_fits(&nd, r, &why) &&
+		if (sched_node_fits(&nd, r, &why) &&
 		    (c = claim(r, nd.host, &why)) == 1)
 			snprintf(host, 65, "%s", nd.host);
 	}
@@ -257,7 +246,7 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 	GR_AUTO_PGRES PGresult *res = NULL;
 	struct gr_buf why = GR_BUF_INIT(4096);
 	struct server_group_rule group = { 0 };
-	struct node *nodes = NULL;
+	struct sched_node *nodes = NULL;
 	char ivl[24];
 	int n, nfit = 0, ret = -1;
 
@@ -278,10 +267,10 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 	n = PQntuples(res) < MAX_NODES ? PQntuples(res) : MAX_NODES;
 	nodes = gr_xcalloc((size_t)n + 1, sizeof(*nodes));
 	for (int i = 0; i < n; i++) {
-		struct node nd;
+		struct sched_node nd;
 
 		node_from(res, i, &nd);
-		if (!node_fits(&nd, r, &why) || (r->group_id &&
+		if (!sched_node_fits(&nd, r, &why) || (r->group_id &&
 		    !server_group_allows(&group, nd.host, &why)))
 			continue;
 		/* Spread: most free RAM first; pack: least free first. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # fuzz/smoke.sh - a short fuzzing pass for `make check`: builds the
-# libFuzzer targets (fuzz/Makefile), replays each target's seed corpus, then
+# libFuzzer targets (fuzz/Makefile: every fuzz/fuzz_NAME.c, each with its
+# seeds in fuzz/corpus/fuzz_NAME), replays each target's seed corpus, then
 # fuzzes each for SMOKE_TIME seconds (default 5) from its seeds. Prints
 # TAP-like "ok - ..."/"not ok - ..." lines and ends with "N passed, N
 # failed"; exits non-zero if anything failed. New inputs go to a temporary
@@ -12,7 +13,11 @@ cd "$(dirname "$0")/.." || exit 1
 
 OUT=${OUT:-build-fuzz}
 SMOKE_TIME=${SMOKE_TIME:-5}
-TARGETS=(fuzz_route fuzz_body fuzz_conf)
+TARGETS=()
+for f in fuzz/fuzz_*.c; do
+	t=${f#fuzz/}
+	TARGETS+=("${t%.c}")
+done
 PASSED=0
 FAILED=0
 TMP=$(mktemp -d /tmp/gureum-fuzz.XXXXXX)
@@ -37,7 +42,11 @@ fi
 mkdir -p "$OUT/crashes"
 for t in "${TARGETS[@]}"; do
 	seeds=fuzz/corpus/$t
-	n=$(find "$seeds" -type f | wc -l)
+	n=$(find "$seeds" -type f 2>/dev/null | wc -l)
+	if [ "$n" -eq 0 ]; then
+		not_ok "$t has no seeds in $seeds"
+		continue
+	fi
 	# Seeds as files, not a directory, so the log names each one.
 	if "$OUT/$t" -artifact_prefix="$OUT/crashes/$t-" "$seeds"/* \
 	    >"$TMP/$t.replay.log" 2>&1; then

@@ -25,6 +25,7 @@
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "images_priv.h"
 #include "imgsvc.h"
 
 #define NAME_MAX_LEN	255
@@ -230,11 +231,12 @@ check_tags(json_t *tags)
 
 /*
  * Sets one attribute in the image state st (the columns a client may
- * change, plus "properties"). Used by create for each member of the body
- * and by update for each add/replace operation.
+ * change, plus "properties"), for an administrator if admin is set. Used
+ * by create for each member of the body and by update for each
+ * add/replace operation.
  */
 static int
-set_attr(struct gr_req *req, json_t *st, const char *key, json_t *v,
+set_attr(int admin, json_t *st, const char *key, json_t *v,
     const char *status)
 {
 	if (in_list(key, readonly)) {
@@ -274,7 +276,7 @@ set_attr(struct gr_req *req, json_t *st, const char *key, json_t *v,
 			return -1;
 		}
 		if (strcmp(json_string_value(v), "public") == 0 &&
-		    !is_admin(req)) {
+		    !admin) {
 			gr_error(GR_ERR_FORBIDDEN, "Only administrators may publish "
 			    "public images; use 'shared', 'private' or "
 			    "'community'.");
@@ -298,7 +300,7 @@ set_attr(struct gr_req *req, json_t *st, const char *key, json_t *v,
 		if (check_tags(v) < 0)
 			return -1;
 	} else if (strcmp(key, "owner") == 0 || strcmp(key, "id") == 0) {
-		if (strcmp(key, "owner") == 0 && !is_admin(req)) {
+		if (strcmp(key, "owner") == 0 && !admin) {
 			gr_error(GR_ERR_FORBIDDEN, "Only administrators may set "
 			    "the owner of an image.");
 			return -1;
@@ -364,7 +366,7 @@ image_create(struct gr_req *req, struct gr_resp *resp)
 	st = json_pack("{s:s,s:s,s:{},s:[]}", "id", uuid, "owner",
 	    caller_project(req), "properties", "tags");
 	json_object_foreach(body, key, v)
-		if (set_attr(req, st, key, v, NULL) < 0)
+		if (set_attr(is_admin(req), st, key, v, NULL) < 0)
 			return -1;
 	if (gr_check_name("image id", json_string_value(json_object_get(st,
 	    "id")), 36) < 0)
@@ -576,49 +578,31 @@ patch_path(json_t *op, char *out, size_t n)
 	return 0;
 }
 
-static int
-image_update(struct gr_req *req, struct gr_resp *resp)
+/* See images_priv.h. */
+int
+images_patch(json_t *st, const char *body, size_t len, int admin,
+    const char *status)
 {
-	GR_AUTO_PGRES PGresult *r = load_image(req, req->params[0], 1);
-	GR_AUTO_PGRES PGresult *u = NULL;
-	GR_AUTO_JSON json_t *st = NULL, *ops = NULL;
-	const char *ct = gr_req_header(req, "Content-Type");
+	GR_AUTO_JSON json_t *ops = NULL;
 	json_error_t jerr;
-	char *t[8] = { 0 }, *props = NULL;
-	int ret = -1;
 
-	if (r == NULL)
-		return -1;
-	if (ct == NULL || (strncmp(ct, "application/openstack-images-v2.1-json-"
-	    "patch", 46) != 0 && strncmp(ct, "application/openstack-images-v2.0"
-	    "-json-patch", 46) != 0)) {
-		gr_error(GR_ERR_MEDIA_TYPE, "Send the changes as "
-		    "application/openstack-images-v2.1-json-patch.");
-		return -1;
-	}
-	ops = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	ops = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (ops == NULL || !json_is_array(ops)) {
 		gr_error(GR_ERR_BAD_REQUEST, "The JSON patch must be a list of "
 		    "operations%s%s.", ops ? "" : ": ", ops ? "" : jerr.text);
 		return -1;
 	}
-	st = json_pack("{s:o,s:o,s:o,s:o,s:b,s:i,s:i,s:o}",
-	    "name", gr_db_json_text(r, 0, C_NAME),
-	    "disk_format", gr_db_json_text(r, 0, C_DISK),
-	    "container_format", gr_db_json_text(r, 0, C_CONT),
-	    "visibility", json_string(PQgetvalue(r, 0, C_VIS)),
-	    "protected", PQgetvalue(r, 0, C_PROT)[0] == 't',
-	    "min_disk", atoi(PQgetvalue(r, 0, C_MINDISK)),
-	    "min_ram", atoi(PQgetvalue(r, 0, C_MINRAM)),
-	    "tags", json_loads(PQgetvalue(r, 0, C_TAGS), 0, NULL));
-	json_object_set_new(st, "properties", json_loads(PQgetvalue(r, 0,
-	    C_PROPS), 0, NULL));
 	for (size_t i = 0; i < json_array_size(ops); i++) {
 		json_t *op = json_array_get(ops, i), *v;
 		const char *what = NULL;
 		char attr[256];
 
-		if (!json_is_object(op) || gr_json_str(op, "op", 1, 16, &what) < 0 ||
+		if (!json_is_object(op)) {
+			gr_error(GR_ERR_BAD_REQUEST, "Operation %zu of the JSON "
+			    "patch is not an object.", i + 1);
+			return -1;
+		}
+		if (gr_json_str(op, "op", 1, 16, &what) < 0 ||
 		    patch_path(op, attr, sizeof(attr)) < 0)
 			return -1;
 		if (strcmp(what, "add") == 0 || strcmp(what, "replace") == 0) {
@@ -632,8 +616,7 @@ image_update(struct gr_req *req, struct gr_resp *resp)
 				    "be changed.", attr);
 				return -1;
 			}
-			if (set_attr(req, st, attr, v, PQgetvalue(r, 0,
-			    C_STATUS)) < 0)
+			if (set_attr(admin, st, attr, v, status) < 0)
 				return -1;
 		} else if (strcmp(what, "remove") == 0) {
 
@@ -654,6 +637,42 @@ image_update(struct gr_req *req, struct gr_resp *resp)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+static int
+image_update(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = load_image(req, req->params[0], 1);
+	GR_AUTO_PGRES PGresult *u = NULL;
+	GR_AUTO_JSON json_t *st = NULL;
+	const char *ct = gr_req_header(req, "Content-Type");
+	char *t[8] = { 0 }, *props = NULL;
+	int ret = -1;
+
+	if (r == NULL)
+		return -1;
+	if (ct == NULL || (strncmp(ct, "application/openstack-images-v2.1-json-"
+	    "patch", 46) != 0 && strncmp(ct, "application/openstack-images-v2.0"
+	    "-json-patch", 46) != 0)) {
+		gr_error(GR_ERR_MEDIA_TYPE, "Send the changes as "
+		    "application/openstack-images-v2.1-json-patch.");
+		return -1;
+	}
+	st = json_pack("{s:o,s:o,s:o,s:o,s:b,s:i,s:i,s:o}",
+	    "name", gr_db_json_text(r, 0, C_NAME),
+	    "disk_format", gr_db_json_text(r, 0, C_DISK),
+	    "container_format", gr_db_json_text(r, 0, C_CONT),
+	    "visibility", json_string(PQgetvalue(r, 0, C_VIS)),
+	    "protected", PQgetvalue(r, 0, C_PROT)[0] == 't',
+	    "min_disk", atoi(PQgetvalue(r, 0, C_MINDISK)),
+	    "min_ram", atoi(PQgetvalue(r, 0, C_MINRAM)),
+	    "tags", json_loads(PQgetvalue(r, 0, C_TAGS), 0, NULL));
+	json_object_set_new(st, "properties", json_loads(PQgetvalue(r, 0,
+	    C_PROPS), 0, NULL));
+	if (images_patch(st, req->body, req->body_len, is_admin(req),
+	    PQgetvalue(r, 0, C_STATUS)) < 0)
+		return -1;
 	static const char *const cols[] = { "name", "disk_format",
 	    "container_format", "visibility", "protected", "min_disk", "min_ram",
 	    "tags" };
@@ -942,10 +961,10 @@ static const struct gr_upload image_upload = {
 
 /* ---- download ---- */
 
-/* Parses "bytes=A-B", "bytes=A-" or "bytes=-N" against size. */
-static int
-parse_range(const char *h, unsigned long long size, unsigned long long *off,
-    unsigned long long *len)
+/* See images_priv.h. */
+int
+images_parse_range(const char *h, unsigned long long size,
+    unsigned long long *off, unsigned long long *len)
 {
 	unsigned long long a = 0, b = 0;
 	char *end;
@@ -957,11 +976,13 @@ parse_range(const char *h, unsigned long long size, unsigned long long *off,
 		b = strtoull(h + 1, &end, 10);
 		if (*end || end == h + 1 || b == 0)
 			goto bad;
+		if (size == 0)
+			goto unsatisfiable;
 		if (b > size)
 			b = size;
 		*off = size - b;
 		*len = b;
-		return size ? 0 : -1;
+		return 0;
 	}
 	a = strtoull(h, &end, 10);
 	if (end == h || *end != '-')
@@ -1016,8 +1037,8 @@ image_download(struct gr_req *req, struct gr_resp *resp)
 	}
 	len = (unsigned long long)sb.st_size;
 	range = gr_req_header(req, "Range");
-	if (range && parse_range(range, (unsigned long long)sb.st_size, &off,
-	    &len) < 0) {
+	if (range && images_parse_range(range, (unsigned long long)sb.st_size,
+	    &off, &len) < 0) {
 		char cr[64];
 
 		close(fd);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,7 @@
 #include "gr_log.h"
 #include "gr_util.h"
 #include "imgsvc.h"
-
-#define QCOW2_HEADER	32	/* bytes needed to read the virtual size */
+#include "store_priv.h"
 
 struct store_upload {
 	char		*path;		/* final file */
@@ -127,6 +127,26 @@ be64(const unsigned char *p)
 	return v;
 }
 
+/* See store_priv.h. */
+int
+store_qcow2_size(const unsigned char *head, uint64_t size, uint64_t *out)
+{
+	if (size < QCOW2_HEADER || memcmp(head, "QFI\xfb", 4) != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "The data is not a qcow2 image (no "
+		    "qcow2 header), but the image's disk_format is qcow2.");
+		return -1;
+	}
+	/* The images table keeps it in a bigint. */
+	if (be64(head + 24) > INT64_MAX) {
+		gr_error(GR_ERR_BAD_REQUEST, "The qcow2 header gives a virtual "
+		    "size of %" PRIu64 " bytes, more than an image may have.",
+		    be64(head + 24));
+		return -1;
+	}
+	*out = be64(head + 24);
+	return 0;
+}
+
 /* The guest-visible size: a qcow2 header says it at offset 24. */
 static int
 virtual_size_of(const struct store_upload *u, const char *disk_format,
@@ -136,13 +156,7 @@ virtual_size_of(const struct store_upload *u, const char *disk_format,
 		*out = u->size;
 		return 0;
 	}
-	if (u->size < QCOW2_HEADER || memcmp(u->head, "QFI\xfb", 4) != 0) {
-		gr_error(GR_ERR_BAD_REQUEST, "The data is not a qcow2 image (no "
-		    "qcow2 header), but the image's disk_format is qcow2.");
-		return -1;
-	}
-	*out = be64(u->head + 24);
-	return 0;
+	return store_qcow2_size(u->head, u->size, out);
 }
 
 int

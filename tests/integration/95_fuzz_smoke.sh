@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The libFuzzer targets for the request path, body and configuration
-# parsers build, replay their seeds (regressions included) and fuzz a few
-# seconds each without a crash. Longer runs: make fuzz.
+# Every libFuzzer target (fuzz/fuzz_*.c: request paths and bodies,
+# configuration, SSH public keys, Range headers, image JSON-patches, qcow2
+# headers, boot specs) builds, replays its seeds (regressions included)
+# and fuzzes a few seconds without a crash. Longer runs: make fuzz.
 exec bash "$(dirname "$0")/../../fuzz/smoke.sh"

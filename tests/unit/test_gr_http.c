@@ -1,6 +1,5 @@
-/* Unit tests for route matching in common/gr_http.c and gr_fault.c. */
+/* Unit tests for route matching in common/gr_http.c. */
 #include "gr_err.h"
-#include "gr_fault.h"
 #include "gr_http.h"
 #include "gr_test.h"
 
@@ -19,7 +18,6 @@ int
 main(void)
 {
 	struct gr_match m;
-	json_t *f;
 
 	CHECK(gr_route_match(routes, N, "GET", "/v3", &m) == 0 &&
 	    m.route == &routes[0], "a literal path matches");
@@ -49,15 +47,5 @@ main(void)
 	CHECK(gr_route_match(routes, N, "GET", "v3", &m) < 0,
 	    "a path without a leading slash");
 	gr_match_free(&m);
-
-	f = gr_fault_json(GR_FAULT_COMPUTE, 404, "gone");
-	CHECK_STR(json_string_value(json_object_get(json_object_get(f,
-	    "itemNotFound"), "message")), "gone", "compute 404 is itemNotFound");
-	json_decref(f);
-	f = gr_fault_json(GR_FAULT_IDENTITY, 401, "who");
-	CHECK_STR(json_string_value(json_object_get(json_object_get(f, "error"),
-	    "title")), "Unauthorized", "identity faults carry a title");
-	json_decref(f);
-	CHECK(gr_err_http_status(GR_ERR_TOO_LARGE) == 413, "too large is 413");
 	GR_TEST_END();
 }
