@@ -33,6 +33,18 @@ T1=$(psql_q "SELECT last_seen FROM agents WHERE host = 'nodeA'")
 beat_moved() { test "$(psql_q "SELECT last_seen FROM agents WHERE host = 'nodeA'")" != "$T1"; }
 check "its heartbeats keep coming" wait_for 5 beat_moved
 
+# An agent beats at the controller's interval (1 s here), not at its own
+# setting (30 s), since the controller judges liveness by its own.
+sed "s/nodeA/nodeC/; s/^heartbeat_interval = .*/heartbeat_interval = 30/" \
+    "$T/net.conf" >"$T/slow.conf"
+start_daemon slowagent gureum-network "$T/slow.conf"
+slow_seen() { test "$(psql_q "SELECT count(*) FROM agents WHERE host = 'nodeC'")" = 1; }
+check "an agent set to beat every 30 s registers" wait_for 10 slow_seen
+T2=$(psql_q "SELECT last_seen FROM agents WHERE host = 'nodeC'")
+slow_moved() { test "$(psql_q "SELECT last_seen FROM agents WHERE host = 'nodeC'")" != "$T2"; }
+check "...and beats again within 5 s, at the controller's interval" wait_for 5 slow_moved
+check "...saying so in its log" grep -q "heartbeat every 1 s, as the controller asks" "$T/slowagent.log"
+
 # The same agent with the wrong secret: refused, and it exits saying why.
 echo "not-the-secret" >"$T/badsecret"
 sed "s|$T/secret|$T/badsecret|; s/nodeA/nodeB/" "$T/net.conf" >"$T/bad.conf"
