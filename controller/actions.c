@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "actions.h"
 #include "ctl.h"
 #include "gr_db.h"
 #include "gr_err.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "ctl.h"
 #include "gr_auth.h"
 #include "gr_crypto.h"
@@ -365,7 +366,7 @@ auth_catalog(struct gr_req *req, struct gr_resp *resp)
 }
 
 int
-ctl_node_speaks(struct gr_req *req, const char *host)
+auth_node_speaks(struct gr_req *req, const char *host)
 {
 	const char *node = gr_auth_of(req)->node;
 

@@ -9,12 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "auth.h"
+#include "compute_api.h"
 #include "ctl.h"
-#include "servers.h"
+#include "flavors.h"
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "hypervisors.h"
+#include "keypairs.h"
+#include "quotas.h"
+#include "server_groups.h"
+#include "servers.h"
 
 /* Highest microversion whose formats we serve exactly. */
 #define MV_MIN_MINOR	1

@@ -14,12 +14,14 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "flavors.h"
 #include "gr_buf.h"
 #include "gr_crypto.h"
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "quotas.h"
 
 #define FLV_COLS "f.id, f.name, f.vcpus, f.ram, f.disk, f.swap, f.ephemeral, " \
 	"f.rxtx_factor, f.is_public, f.extra_specs"

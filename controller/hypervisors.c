@@ -13,6 +13,7 @@
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "hypervisors.h"
 
 #define HV_COLS \
 	"n.id, n.host, n.host_ip, n.hypervisor_type, n.hypervisor_version, " \
@@ -75,7 +76,7 @@ hypervisor_json(PGresult *r, int i, int detail)
 }
 
 void
-ctl_alive_secs(char out[24])
+hv_alive_secs(char out[24])
 {
 	snprintf(out, 24, "%.1f", ctl.heartbeat_interval * 2.5);
 }
@@ -87,7 +88,7 @@ hv_query(const char *where, const char *arg, PGresult **out)
 	const char *p[2] = { ivl, arg };
 	char sql[1024];
 
-	ctl_alive_secs(ivl);
+	hv_alive_secs(ivl);
 	snprintf(sql, sizeof(sql), "SELECT " HV_COLS HV_FROM " %s ORDER BY n.id",
 	    where);
 	*out = gr_db_query(sql, arg ? 2 : 1, p);

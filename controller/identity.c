@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "ctl.h"
 #include "gr_crypto.h"
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "identity.h"
 
 #define NAME_MAX_LEN	255	/* Keystone's limit on names */
 #define DESC_MAX_LEN	4096

@@ -12,12 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "auth.h"
 #include "ctl.h"
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_log.h"
 #include "gr_util.h"
+#include "hypervisors.h"
 #include "internal_api.h"
 #include "servers.h"
 
@@ -149,7 +152,7 @@ agent_heartbeat(struct gr_req *req, struct gr_resp *resp)
 	struct heartbeat h;
 	int schema;
 
-	if (heartbeat_parse(req, &h) < 0 || ctl_node_speaks(req, h.host) < 0)
+	if (heartbeat_parse(req, &h) < 0 || auth_node_speaks(req, h.host) < 0)
 		return -1;
 	if (gr_db_schema_version(&schema) < 0 || gr_db_begin() < 0)
 		return -1;
@@ -165,7 +168,7 @@ agent_heartbeat(struct gr_req *req, struct gr_resp *resp)
 		return -1;
 	}
 	/* The agents beat at the controller's interval: liveness is judged
-	 * by it (ctl_alive_secs). */
+	 * by it (hv_alive_secs). */
 	gr_resp_json(resp, 200, json_pack("{s:i,s:i}", "schema_version", schema,
 	    "heartbeat_interval", (int)ctl.heartbeat_interval));
 	return 0;
@@ -182,7 +185,7 @@ host_instances(struct gr_req *req, struct gr_resp *resp)
 	const char *p[1] = { req->params[0] };
 	json_t *list;
 
-	if (ctl_node_speaks(req, req->params[0]) < 0)
+	if (auth_node_speaks(req, req->params[0]) < 0)
 		return -1;
 	r = gr_db_query("SELECT id, vm_state, task_state FROM instances WHERE "
 	    "host = $1 AND NOT deleted", 1, p);
@@ -279,7 +282,7 @@ instance_state(struct gr_req *req, struct gr_resp *resp)
 	struct state_report s;
 	char pw[8];
 
-	if (report_parse(req, &s) < 0 || ctl_node_speaks(req, s.host) < 0 ||
+	if (report_parse(req, &s) < 0 || auth_node_speaks(req, s.host) < 0 ||
 	    instance_on(id, s.host) < 0)
 		return -1;
 	if (strcmp(s.vm_state, "deleted") == 0) {

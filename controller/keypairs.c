@@ -29,7 +29,9 @@
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "keypairs.h"
 #include "keypairs_priv.h"
+#include "quotas.h"
 
 #define KEY_MAX		16384	/* bytes in an imported public key line */
 #define NAME_MAX_LEN	255

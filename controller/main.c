@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "agent_rpc.h"
+#include "auth.h"
+#include "compute_api.h"
 #include "ctl.h"
 #include "gr_daemon.h"
 #include "gr_db.h"
@@ -15,7 +17,9 @@
 #include "gr_log.h"
 #include "gr_schema.h"
 #include "gr_util.h"
+#include "identity.h"
 #include "internal_api.h"
+#include "reconcile.h"
 #include "sched.h"
 
 #define BODY_LIMIT	(1u << 20)	/* API request bodies: 1 MiB */

@@ -21,6 +21,9 @@
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "hypervisors.h"
+#include "quotas.h"
+#include "server_groups.h"
 
 static const struct {
 	const char	*name;
@@ -399,7 +402,7 @@ az_detail(struct gr_req *req, struct gr_resp *resp)
 	json_t *hosts;
 
 	(void)req;
-	ctl_alive_secs(ivl);
+	hv_alive_secs(ivl);
 	r = gr_db_query("SELECT n.host, coalesce(a.last_seen > now() - "
 	    "make_interval(secs => $1::float8), false), n.enabled, "
 	    "to_char(a.last_seen AT TIME ZONE 'UTC', "

@@ -16,6 +16,7 @@
 #include "gr_err.h"
 #include "gr_log.h"
 #include "gr_util.h"
+#include "reconcile.h"
 
 /* The open actions of the instances given next end with a timeout. */
 #define FINISH_ACTIONS \

@@ -8,8 +8,10 @@
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_util.h"
+#include "hypervisors.h"
 #include "sched.h"
 #include "sched_priv.h"
+#include "server_groups.h"
 
 #define MAX_NODES	4096
 #define MIN_FREE_GB	1	/* real free disk a new disk needs at least */
@@ -166,7 +168,7 @@ claim(const struct sched_req *r, const char *host, struct gr_buf *why)
 	struct sched_node n;
 	int g;
 
-	ctl_alive_secs(ivl);
+	hv_alive_secs(ivl);
 	if (gr_db_begin() < 0)
 		return -1;
 	if (r->group_id && (g = group_allows_locked(r, host, why)) != 1) {
@@ -220,7 +222,7 @@ place_best(const struct sched_req *r, char host[65])
 	char ivl[24], mem[16];
 	int c = 0;
 
-	ctl_alive_secs(ivl);
+	hv_alive_secs(ivl);
 	snprintf(mem, sizeof(mem), "%d", r->memory_mb);
 	const char *p[2] = { ivl, mem };
 	res = gr_db_query(sched_weigher == SCHED_PACK ? BEST_PACK : BEST_SPREAD,
@@ -255,7 +257,7 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 	    place_best(r, host);
 	if (best != 0)
 		return best < 0 ? -1 : 0;
-	ctl_alive_secs(ivl);
+	hv_alive_secs(ivl);
 	const char *p[2] = { ivl, r->force_host };
 	res = gr_db_query("SELECT " NODE_LIST "WHERE ($2::text IS NULL OR "
 	    "n.host = $2) ORDER BY n.host", 2, p);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "agent_rpc.h"
 #include "ctl.h"
 #include "gr_db.h"

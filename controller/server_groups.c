@@ -24,6 +24,8 @@
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "quotas.h"
+#include "server_groups.h"
 
 #define NAME_MAX_LEN	255
 #define PAGE_MAX	1000	/* Nova's osapi_max_limit */

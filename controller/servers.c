@@ -11,8 +11,10 @@
 
 #include <openssl/evp.h>
 
+#include "actions.h"
 #include "agent_rpc.h"
 #include "ctl.h"
+#include "flavors.h"
 #include "gr_buf.h"
 #include "gr_crypto.h"
 #include "gr_db.h"
@@ -20,8 +22,12 @@
 #include "gr_json.h"
 #include "gr_log.h"
 #include "gr_util.h"
+#include "hypervisors.h"
 #include "image_client.h"
+#include "keypairs.h"
+#include "quotas.h"
 #include "sched.h"
+#include "server_groups.h"
 #include "servers.h"
 
 #define NAME_MAX_LEN		255
@@ -609,7 +615,7 @@ node_alive(const char *host)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	char ivl[24];
 
-	ctl_alive_secs(ivl);
+	hv_alive_secs(ivl);
 	const char *p[2] = { host, ivl };
 	r = gr_db_query("SELECT 1 FROM agents WHERE host = $1 AND kind = "
 	    "'compute' AND last_seen > now() - make_interval(secs => $2)", 2,

@@ -19,7 +19,9 @@
 #include "fuzz.h"
 #include "gr_err.h"
 #include "gr_util.h"
+#include "keypairs.h"
 #include "keypairs_priv.h"
+#include "quotas.h"
 
 #define KEY_MAX		16384
 

@@ -1,0 +1,19 @@
+/*
+ * compute_api.h - Compute v2.1's front: versions, microversions, routes
+ * (compute_api.c).
+ */
+#ifndef COMPUTE_API_H
+#define COMPUTE_API_H
+
+#include <stddef.h>
+
+#include "gr_http.h"
+
+extern const struct gr_route compute_routes[];
+extern const size_t compute_nroutes;
+void compute_decorate(struct gr_req *req, struct gr_resp *resp);
+
+/* Checks the requested microversion, then the token (auth_authorize). */
+int compute_authorize(struct gr_req *req, enum gr_policy policy);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * hypervisors.h - os-hypervisors and os-aggregates, and when an agent counts
+ * as alive (hypervisors.c).
+ */
+#ifndef HYPERVISORS_H
+#define HYPERVISORS_H
+
+#include "gr_http.h"
+
+int hv_list(struct gr_req *req, struct gr_resp *resp);
+int hv_detail(struct gr_req *req, struct gr_resp *resp);
+int hv_show(struct gr_req *req, struct gr_resp *resp);
+int hv_uptime(struct gr_req *req, struct gr_resp *resp);
+int hv_statistics(struct gr_req *req, struct gr_resp *resp);
+int hv_aggregates(struct gr_req *req, struct gr_resp *resp);
+
+/* The seconds since its last heartbeat within which an agent counts as
+ * alive (2.5 intervals: a stopped agent shows down within three), as a
+ * query parameter. Hypervisors, zones, the scheduler and delete agree. */
+void hv_alive_secs(char out[24]);
+
+#endif
