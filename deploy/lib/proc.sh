@@ -11,6 +11,10 @@
 # Functions return 0/1 and work under `set -e` and without it.
 
 GUREUM_VERBOSE=${GUREUM_VERBOSE:-0}
+# The echo goes to the stderr the script started with, even from a command
+# whose own output is redirected; the commands themselves do not inherit
+# that descriptor (a daemon would hold the caller's pipe open).
+[ -n "${GUREUM_ECHO_FD:-}" ] || exec {GUREUM_ECHO_FD}>&2
 
 # cmd_words WORD...: the words as one shell line; a word that is not plain
 # is single-quoted, and the newlines of a script argument become "; ".
@@ -28,12 +32,13 @@ cmd_words() {
 }
 
 # cmd COMMAND...: runs COMMAND; with GUREUM_VERBOSE=1 it is first echoed to
-# stderr as "[#] COMMAND". Every command that changes the host (ip, mount,
+# stderr as "[#] COMMAND" (redirections are not shown). Every command that changes the host (ip, mount,
 # mkdir of state, process start and kill, pg_ctl, virsh destroy) runs
 # through it.
 cmd() {
-	[ "$GUREUM_VERBOSE" != 1 ] || printf '[#] %s\n' "$(cmd_words "$@")" >&2
-	"$@"
+	[ "$GUREUM_VERBOSE" != 1 ] ||
+	    printf '[#] %s\n' "$(cmd_words "$@")" >&"$GUREUM_ECHO_FD"
+	"$@" {GUREUM_ECHO_FD}>&-
 }
 
 now_us() { echo "${EPOCHREALTIME//[.,]/}"; }
@@ -116,8 +121,8 @@ proc_start() {
 	local log=$1
 	shift
 	[ "$GUREUM_VERBOSE" != 1 ] ||
-	    printf '[#] %s >>%s &\n' "$(cmd_words "$@")" "$log" >&2
-	"$@" </dev/null >>"$log" 2>&1 &
+	    printf '[#] %s >>%s &\n' "$(cmd_words "$@")" "$log" >&"$GUREUM_ECHO_FD"
+	"$@" </dev/null >>"$log" 2>&1 {GUREUM_ECHO_FD}>&- &
 	PROC_PID=$!
 }
 

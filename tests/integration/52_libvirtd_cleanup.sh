@@ -8,27 +8,10 @@
 
 guest_image
 
-# guest NAME: a transient domain on the test's libvirtd, its disk an
-# overlay of the guest image and its console a file, both in $T.
+# guest NAME: a transient domain on the test's libvirtd, its disk and
+# console in $T.
 guest() {
-	qemu-img create -q -f qcow2 -F qcow2 -b "$BASE" "$T/$1.qcow2" ||
-	    die "qemu-img could not make the overlay"
-	cat >"$T/$1.xml" <<XML
-<domain type='qemu'>
-  <name>$1</name>
-  <memory unit='MiB'>128</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='$T/$1.qcow2'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <serial type='file'><source path='$T/$1.serial'/><target port='0'/></serial>
-  </devices>
-</domain>
-XML
+	guest_domain "$1" "$T"
 	virsh -q -c "$LIBVIRT_URI" create "$T/$1.xml" >/dev/null
 }
 

@@ -192,43 +192,21 @@ check "node1 stays up meanwhile" test "$(node_state node1)" = up
 # ---- a guest on node1's libvirtd -------------------------------------------
 
 URI=qemu+tcp://$NODE1_IP/system
-BASE=$(bash "$REPO/deploy/guest/build-image.sh" \
-    "${GUREUM_CACHE_DIR:-/var/cache/gureum}/images") || die "build-image.sh failed"
+guest_image
 ND=$LABDIR/nodes/node1
 DOM=gureum-$TAG-probe
-qemu-img create -q -f qcow2 -F qcow2 -b "$BASE" "$ND/probe.qcow2" ||
-    die "qemu-img could not make the overlay"
-cat >"$T/probe.xml" <<XML
-<domain type='qemu'>
-  <name>$DOM</name>
-  <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='$ND/probe.qcow2'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <interface type='user'><model type='virtio'/></interface>
-    <serial type='file'>
-      <source path='$ND/probe.serial'/>
-      <target port='0'/>
-    </serial>
-  </devices>
-</domain>
-XML
+guest_domain "$DOM" "$ND"
 BOOTED=$(now_ms)
 check "virsh create on node1 ($URI)" \
-    virsh -q -c "$URI" create "$T/probe.xml"
-ready() { grep -q 'gureum-guest ready:' "$ND/probe.serial" 2>/dev/null; }
+    virsh -q -c "$URI" create "$T/$DOM.xml"
+ready() { grep -q 'gureum-guest ready:' "$ND/$DOM.serial" 2>/dev/null; }
 READY_MS=
 if wait_for 90 ready; then
 	READY_MS=$(($(now_ms) - BOOTED))
 fi
 check "the guest prints its ready line on the serial console (${READY_MS:-no} ms)" \
     test -n "$READY_MS"
-[ -n "$READY_MS" ] || tail -15 "$ND/probe.serial" 2>/dev/null | sed 's/^/#   /'
+[ -n "$READY_MS" ] || tail -15 "$ND/$DOM.serial" 2>/dev/null | sed 's/^/#   /'
 QEMU_PID=$(pgrep -f "guest=$DOM," | head -1)
 
 # ---- down ---------------------------------------------------------------------

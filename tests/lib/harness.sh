@@ -326,6 +326,34 @@ make_member() {
 	[ "$STATUS" = 204 ] || die "could not make $1 a member of $2: $BODY"
 }
 
+# guest_domain NAME DIR: $T/NAME.xml, a domain NAME booting the guest image
+# (BASE: guest_image) from DIR/NAME.qcow2 (an overlay, made now), its
+# console in DIR/NAME.serial, a user-mode virtio NIC; for `virsh create`.
+guest_domain() {
+	qemu-img create -q -f qcow2 -F qcow2 -b "$BASE" "$2/$1.qcow2" ||
+	    die "qemu-img could not make the overlay $2/$1.qcow2"
+	cat >"$T/$1.xml" <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='$2/$1.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='user'><model type='virtio'/></interface>
+    <serial type='file'>
+      <source path='$2/$1.serial'/>
+      <target port='0'/>
+    </serial>
+  </devices>
+</domain>
+XML
+}
+
 # guest_image: builds (or reuses) the lab's guest image; sets BASE.
 guest_image() {
 	BASE=$(bash "$HARNESS_REPO/deploy/guest/build-image.sh" \
