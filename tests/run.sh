@@ -2,7 +2,9 @@
 # tests/run.sh - runs every test: unit test binaries (GUREUM_UNIT), then the
 # integration scripts tests/integration/*.sh in order. Each prints
 # "N passed, N failed" last; this sums them and prints the total.
-# TESTS="pattern" runs only scripts whose name matches.
+# TESTS="pattern" runs only scripts whose name matches; whenever an
+# integration script ran, 99_no_leftovers.sh runs last, to check that no
+# test left a process behind (GUREUM_TEST_DIRS lists their temp dirs).
 set -u
 cd "$(dirname "$0")/.."
 unit=${GUREUM_UNIT:-build-san/tests}
@@ -25,23 +27,37 @@ tally() {	# NAME LOGFILE STATUS
 	fi
 }
 
-log=$(mktemp)
-for t in "$unit"/test_*; do
-	[ -x "$t" ] || continue
-	[ -n "${TESTS:-}" ] && [[ $(basename "$t") != *$TESTS* ]] && continue
-	echo "== $(basename "$t")"
-	"$t" >"$log" 2>&1; rc=$?
+# run_one NAME COMMAND...: runs a test, shows its output, tallies it.
+run_one() {
+	local name=$1 rc
+	shift
+	echo "== $name"
+	"$@" >"$log" 2>&1; rc=$?
 	cat "$log"
-	tally "$(basename "$t")" "$log" $rc
+	tally "$name" "$log" $rc
+}
+
+# selected PATH: TESTS is unset or matches the file's name.
+selected() { [ -z "${TESTS:-}" ] || [[ $(basename "$1") == *$TESTS* ]]; }
+
+log=$(mktemp)
+GUREUM_TEST_DIRS=$(mktemp /tmp/gureum-run.XXXXXX)
+export GUREUM_TEST_DIRS
+last=tests/integration/99_no_leftovers.sh
+ran=0
+for t in "$unit"/test_*; do
+	[ -x "$t" ] && selected "$t" || continue
+	run_one "$(basename "$t")" "$t"
 done
 for t in tests/integration/*.sh; do
-	[ -n "${TESTS:-}" ] && [[ $(basename "$t") != *$TESTS* ]] && continue
-	echo "== $(basename "$t")"
-	bash "$t" >"$log" 2>&1; rc=$?
-	cat "$log"
-	tally "$(basename "$t")" "$log" $rc
+	[ "$t" != "$last" ] && selected "$t" || continue
+	run_one "$(basename "$t")" bash "$t"
+	ran=1
 done
-rm -f "$log"
+if [ $ran = 1 ] || selected "$last"; then
+	run_one "$(basename "$last")" bash "$last"
+fi
+rm -f "$log" "$GUREUM_TEST_DIRS"
 for b in "${broken[@]}"; do echo "broken: $b"; done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -7,14 +7,23 @@
 # derived from the lab's tag (by default grlab0, grl-NODE, gureum-NODE), so
 # a second instance with another tag, address block and state dir runs
 # beside the first without touching it (tests/integration/60_lab.sh does).
-# No fixed sleeps: readiness is polled.
+# No fixed sleeps: readiness is polled. What it shares with the test
+# harness (processes, PostgreSQL, libvirtd, namespaces, API calls) is in
+# deploy/lib/*.sh.
 set -euo pipefail
 export LC_ALL=C
 
+if [ "${1:-}" = -v ]; then
+	export GUREUM_VERBOSE=1
+	shift
+fi
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
+for lib in "$REPO"/deploy/lib/*.sh; do
+	# shellcheck source=/dev/null
+	. "$lib"
+done
 BIN=${GUREUM_BIN:-$REPO/build/bin}
-PGBIN=/usr/lib/postgresql/15/bin
 STATE=${GUREUM_LAB_DIR:-/var/lib/gureum-lab}
 SKIP_DAEMONS=${GUREUM_LAB_SKIP_DAEMONS:-0}
 SKIP_BUILD=${GUREUM_LAB_SKIP_BUILD:-0}
@@ -43,7 +52,7 @@ set_addresses
 
 usage() {
 	cat <<EOF
-Usage: deploy/lab/lab.sh up|down|status
+Usage: deploy/lab/lab.sh [-v] up|down|status
 
 The one-machine Gureum cloud (what \`make lab\` and \`make lab-down\` run).
 
@@ -66,6 +75,10 @@ The one-machine Gureum cloud (what \`make lab\` and \`make lab-down\` run).
           (by its recorded PID), deletes the namespaces, veths and the
           bridge, and removes STATE. Safe when nothing is up.
   status  shows which of the lab's processes run.
+
+  -v      verbose: echoes each command that changes the host (ip, mount,
+          mkdir, process start and kill, pg_ctl, virsh destroy) to stderr
+          as "[#] COMMAND" before it runs; GUREUM_VERBOSE=1 does the same.
 
 STATE is \${GUREUM_LAB_DIR:-/var/lib/gureum-lab} (now: $STATE).
 Logs: STATE/log/NAME.log. After \`up\`: source STATE/openrc; openstack ...
@@ -93,81 +106,16 @@ EOF
 say() { printf 'lab: %s\n' "$*"; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 
-# ---- polling and processes ------------------------------------------------
-
-now_us() { echo "${EPOCHREALTIME//[.,]/}"; }
-
-# wait_for SECONDS COMMAND...: runs COMMAND every 0.1 s until it succeeds;
-# returns 1 if it still fails after SECONDS.
-wait_for() {
-	local deadline=$(($(now_us) + $1 * 1000000))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$(now_us)" -lt "$deadline" ] || return 1
-		sleep 0.1
-	done
-}
-
-# pid_alive PID: the process exists and is not a zombie (killed daemons
-# whose parent is PID 1 may stay zombies here; they count as gone).
-pid_alive() {
-	local stat
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	stat=${stat##*) }
-	[ "${stat%% *}" != Z ] && [ "${stat%% *}" != X ]
-}
-
-# pid_has_arg PID ARG: ARG is one of the process's arguments. Guards
-# against a pid file whose PID now belongs to an unrelated process.
-pid_has_arg() {
-	local a args=()
-	mapfile -d '' args <"/proc/$1/cmdline" 2>/dev/null || return 1
-	for a in "${args[@]}"; do
-		[ "$a" = "$2" ] && return 0
-	done
-	return 1
-}
-
-# pid_from FILE: prints the PID on the first line of FILE, if it is one.
-pid_from() {
-	local pid=""
-	[ -r "$1" ] || return 1
-	# libvirtd writes no newline after the PID: read then fails at EOF
-	read -r pid <"$1" || [ -n "$pid" ] || return 1
-	[[ $pid =~ ^[0-9]+$ ]] || return 1
-	echo "$pid"
-}
-
-# running PIDFILE ARG: the PID in PIDFILE is alive and has ARG (its config
-# file, data dir or pid file path) among its arguments.
-running() {
-	local pid
-	pid=$(pid_from "$1") || return 1
-	pid_alive "$pid" && pid_has_arg "$pid" "$2"
-}
-
-pid_gone() { ! pid_alive "$1"; }
-
-# stop_pid PID LABEL: SIGTERM, up to 10 s to exit, then SIGKILL.
-stop_pid() {
-	local pid=$1
-	kill -TERM "$pid" 2>/dev/null || return 0
-	if ! wait_for 10 pid_gone "$pid"; then
-		say "$2 (pid $pid) ignored SIGTERM for 10 s; sending SIGKILL"
-		kill -KILL "$pid" 2>/dev/null || true
-		wait_for 5 pid_gone "$pid" ||
-		    say "warning: $2 (pid $pid) does not die"
-	fi
-}
+# ---- processes (deploy/lib/proc.sh does the work) ----------------------
 
 # stop_pidfile PIDFILE ARG LABEL: stops the recorded process if it is
 # still the one the lab started, then removes the pid file.
 stop_pidfile() {
 	local pid
-	if running "$1" "$2"; then
+	if pidfile_running "$1" "$2"; then
 		pid=$(pid_from "$1")
 		say "stopping $3 (pid $pid)"
-		stop_pid "$pid" "$3"
+		pid_stop "$pid" "$3" || true
 		DID_SOMETHING=1
 	fi
 	rm -f "$1"
@@ -176,13 +124,14 @@ stop_pidfile() {
 # start_daemon NAME COMMAND...: runs COMMAND in its own session in the
 # background, output appended to $STATE/log/NAME.log, PID recorded in
 # $STATE/run/NAME.pid. setsid does not fork here (the script has no job
-# control, so the child is no process-group leader): $! is the daemon.
+# control, so the child is no process-group leader): the PID is the
+# daemon's.
 start_daemon() {
 	local name=$1 log=$STATE/log/$1.log
 	shift
 	printf '==== %s: %s\n' "$(date -Is)" "$*" >>"$log"
-	setsid "$@" </dev/null >>"$log" 2>&1 &
-	echo $! >"$STATE/run/$name.pid"
+	proc_start "$log" setsid "$@"
+	echo "$PROC_PID" >"$STATE/run/$name.pid"
 }
 
 # ---- settings -------------------------------------------------------------
@@ -258,12 +207,12 @@ make_state() {
 	    [ -n "$(ls -A "$STATE")" ]; then
 		die "$STATE exists, is not empty and is no lab state dir (no .gureum-lab): choose another GUREUM_LAB_DIR."
 	fi
-	mkdir -p "$STATE"
+	cmd mkdir -p "$STATE"
 	chmod 755 "$STATE"
 	touch "$STATE/.gureum-lab"
 	[ -e "$STATE/settings" ] || printf 'tag=%s\nnet=%s\n' "$TAG" "$NET" \
 	    >"$STATE/settings"
-	mkdir -p "$STATE/log" "$STATE/run" "$STATE/etc" "$STATE/images" \
+	cmd mkdir -p "$STATE/log" "$STATE/run" "$STATE/etc" "$STATE/images" \
 	    "$STATE/nodes"
 	(
 		umask 077
@@ -275,66 +224,31 @@ make_state() {
 
 # ---- PostgreSQL ---------------------------------------------------------------
 
-pg_data() { echo "$STATE/pg/data"; }
-pg_run() { echo "$STATE/pg/run"; }
-pg_running() { running "$(pg_data)/postmaster.pid" "$(pg_data)"; }
-pg_conninfo() { echo "host=$(pg_run) port=$PG_PORT dbname=gureum user=postgres"; }
-
-# pg_up: a private cluster, socket only (listen_addresses=''), so it never
+# pg_up: a private cluster (deploy/lib/pg.sh), socket only, so it never
 # clashes with a system cluster on the same port; database `gureum`.
 pg_up() {
-	local data run log=$STATE/log/postgres.log
-	data=$(pg_data) run=$(pg_run)
-	install -d -o postgres -g postgres -m 755 "$STATE/pg" "$run"
-	install -d -o postgres -g postgres -m 700 "$data"
-	runuser -u postgres -- test -x "$STATE/pg" ||
-	    die "user postgres cannot reach $STATE/pg: make the parent directories of $STATE searchable (chmod o+x)."
-	if [ ! -s "$data/PG_VERSION" ]; then
-		say "creating the PostgreSQL cluster in $data"
-		runuser -u postgres -- "$PGBIN/initdb" -D "$data" -A trust \
-		    -U postgres -E UTF8 >>"$STATE/log/initdb.log" 2>&1 ||
-		    die "initdb failed: read $STATE/log/initdb.log"
-	fi
-	if pg_running; then
-		say "postgres already running (pid $(pid_from "$data/postmaster.pid"))"
+	local dir=$STATE/pg log=$STATE/log/postgres.log
+	[ -s "$dir/data/PG_VERSION" ] ||
+	    say "creating the PostgreSQL cluster in $dir/data"
+	pg_init "$dir" "$STATE/log/initdb.log"
+	if pg_running "$STATE/pg"; then
+		say "postgres already running (pid $(pid_from "$dir/data/postmaster.pid"))"
 	else
-		touch "$log"
-		chown postgres: "$log"
-		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$data" -l "$log" \
-		    -w -t "$WAIT" -o "-p $PG_PORT -k $run -c listen_addresses=''" \
-		    start >/dev/null ||
-		    die "PostgreSQL did not start: read $log"
-		say "postgres started (pid $(pid_from "$data/postmaster.pid"))"
+		pg_start "$dir" "$PG_PORT" "$log" "$WAIT"
+		say "postgres started (pid $(pid_from "$dir/data/postmaster.pid"))"
 	fi
-	pg_create_db
-}
-
-pg_create_db() {
-	local have
-	have=$("$PGBIN/psql" -X -h "$(pg_run)" -p "$PG_PORT" -U postgres -d postgres \
-	    -Atc "SELECT 1 FROM pg_database WHERE datname = 'gureum'") ||
-	    die "psql cannot reach the lab's PostgreSQL: read $STATE/log/postgres.log"
-	[ "$have" = 1 ] && return 0
-	"$PGBIN/createdb" -h "$(pg_run)" -p "$PG_PORT" -U postgres gureum ||
-	    die "createdb gureum failed: read $STATE/log/postgres.log"
+	pg_createdb "$dir" "$PG_PORT" gureum
 }
 
 pg_down() {
-	local data pid
-	data=$(pg_data)
-	pg_running || return 0
-	pid=$(pid_from "$data/postmaster.pid")
-	say "stopping postgres (pid $pid)"
-	DID_SOMETHING=1
-	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$data" -m fast -w \
-	    -t "$WAIT" stop >/dev/null 2>&1 || stop_pid "$pid" postgres
+	if pg_running "$STATE/pg"; then
+		say "stopping postgres (pid $(pid_from "$STATE/pg/data/postmaster.pid"))"
+		DID_SOMETHING=1
+	fi
+	pg_stop "$STATE/pg" fast "$WAIT" || true
 }
 
 # ---- underlay network -----------------------------------------------------------
-
-link_exists() { ip link show dev "$1" >/dev/null 2>&1; }
-link_gone() { ! link_exists "$1"; }
-netns_exists() { [ -e "/run/netns/$1" ]; }
 
 # netns_of NODE / veth_of NODE: NODE's network namespace and the host side
 # of its veth. The default tag keeps the names labs have always had.
@@ -359,32 +273,22 @@ bridge_is_ours() {
 	[ -z "$alias" ] || [ "$alias" = "$(bridge_alias)" ]
 }
 
-# net_in_use: an address or a route of NET.0/24 exists already (another
-# lab, or anything else on the machine): a second one would clash.
-net_in_use() {
-	if ip -4 -o addr show | awk -v p="$NET." '
-	    index($4, p) == 1 { found = 1 } END { exit !found }'; then
-		return 0
-	fi
-	[ -n "$(ip -4 route show root "$NET.0/24")" ]
-}
-
 # check_network: before `up` starts anything, the lab's names and
 # addresses must be its own or free.
 check_network() {
 	if link_exists "$BRIDGE"; then
 		bridge_is_ours ||
 		    die "bridge $BRIDGE belongs to another lab ($(cat "/sys/class/net/$BRIDGE/ifalias")): choose another GUREUM_LAB_TAG."
-	elif net_in_use; then
+	elif net_in_use "$NET"; then
 		die "$NET.0/24 is in use on this machine (ip -4 addr; ip -4 route): choose another GUREUM_LAB_NET."
 	fi
 }
 
 bridge_up() {
-	link_exists "$BRIDGE" || ip link add "$BRIDGE" type bridge
-	ip link set dev "$BRIDGE" alias "$(bridge_alias)"
-	ip addr replace "$HOST_IP/24" dev "$BRIDGE"
-	ip link set "$BRIDGE" up
+	link_exists "$BRIDGE" || cmd ip link add "$BRIDGE" type bridge
+	cmd ip link set dev "$BRIDGE" alias "$(bridge_alias)"
+	cmd ip addr replace "$HOST_IP/24" dev "$BRIDGE"
+	cmd ip link set "$BRIDGE" up
 }
 
 # node_net_up NODE: netns_of NODE, veth_of NODE (on the bridge) <-> eth0
@@ -398,21 +302,15 @@ node_net_up() {
 	if ! mountpoint -q /run/netns 2>/dev/null; then
 		touch "$STATE/run/netns-mount.ours"
 	fi
-	netns_exists "$ns" || ip netns add "$ns"
-	link_exists "$veth" ||
-	    ip link add "$veth" type veth peer name eth0 netns "$ns"
-	ip link set "$veth" master "$BRIDGE" up
-	ip -n "$ns" link set lo up
-	ip -n "$ns" addr replace "$ip/24" dev eth0
-	ip -n "$ns" link set eth0 up
-	ip -n "$ns" route replace default via "$HOST_IP"
+	netns_veth "$ns" "$veth" "$ip/24" "$HOST_IP" "$BRIDGE"
 	node_hosts_file "$ns" "$node"
 }
 
 node_hosts_file() {
 	local n
-	[ -d /etc/netns ] || { mkdir /etc/netns; touch "$STATE/run/etc-netns.ours"; }
-	mkdir -p "/etc/netns/$1"
+	[ -d /etc/netns ] ||
+	    { cmd mkdir /etc/netns; touch "$STATE/run/etc-netns.ours"; }
+	cmd mkdir -p "/etc/netns/$1"
 	{
 		echo "127.0.0.1 localhost"
 		echo "$HOST_IP gureum-lab-host"
@@ -426,81 +324,51 @@ node_hosts_file() {
 
 node_dir() { echo "$STATE/nodes/$1"; }
 libvirtd_pidfile() { echo "$STATE/run/$1-libvirtd.pid"; }
-libvirtd_running() { running "$(libvirtd_pidfile "$1")" "$(libvirtd_pidfile "$1")"; }
+libvirtd_running() {
+	pidfile_running "$(libvirtd_pidfile "$1")" "$(libvirtd_pidfile "$1")"
+}
 libvirt_uri() { echo "qemu+tcp://${NODE_IP[$1]}/system"; }
 
-# node_libvirt_config NODE: a copy of /etc/libvirt for NODE, made once.
-# TCP without auth on the node's own address (lab only), a random host
-# UUID (migration refuses identical ones; random, it differs between the
-# nodes and between lab instances), QEMU as root with no
-# security driver and no virtlogd, no default network (no virbr0).
+# node_libvirt_config NODE: a copy of /etc/libvirt for NODE, made once
+# (deploy/lib/libvirtd.sh: QEMU as root with no security driver and no
+# virtlogd, no default network, so no virbr0). TCP without auth on the
+# node's own address (lab only), a random host UUID (migration refuses
+# identical ones; random, it differs between the nodes and between lab
+# instances), migrations on the node's address.
 node_libvirt_config() {
-	local d ip=${NODE_IP[$1]} tmp
+	local d ip=${NODE_IP[$1]}
 	d=$(node_dir "$1")
-	mkdir -p "$d/lib" "$d/log" "$d/cache" "$d/compute" "$d/network"
-	[ -d "$d/etc-libvirt" ] && return 0
-	tmp=$d/etc-libvirt.tmp
-	rm -rf "$tmp"
-	cp -a /etc/libvirt "$tmp"
-	rm -f "$tmp"/qemu/networks/autostart/*
-	cat >>"$tmp/libvirtd.conf" <<EOF
-
-# gureum lab, node $1
+	cmd mkdir -p "$d/lib" "$d/log" "$d/cache" "$d/compute" "$d/network"
+	libvirtd_etc "$d/etc-libvirt" "# gureum lab, node $1
 listen_tcp = 1
 listen_tls = 0
-listen_addr = "$ip"
-auth_tcp = "none"
-host_uuid = "$(cat /proc/sys/kernel/random/uuid)"
-log_outputs = "3:file:$STATE/log/$1-libvirtd.log"
-EOF
-	cat >>"$tmp/qemu.conf" <<EOF
-
-# gureum lab, node $1
-stdio_handler = "file"
-migration_address = "$ip"
-migration_host = "$ip"
-user = "root"
-group = "root"
-security_driver = "none"
-EOF
-	mv "$tmp" "$d/etc-libvirt"
+listen_addr = \"$ip\"
+auth_tcp = \"none\"
+host_uuid = \"$(cat /proc/sys/kernel/random/uuid)\"
+log_outputs = \"3:file:$STATE/log/$1-libvirtd.log\"" "# gureum lab, node $1
+migration_address = \"$ip\"
+migration_host = \"$ip\""
 }
 
 # node_libvirtd_start NODE: libvirtd in NODE's netns plus a private mount
-# and UTS namespace: NODE's directories bind-mounted over libvirt's, a tmpfs
-# on /run/libvirt, hostname NODE. `hostname` must run only in that
-# `unshare -u` shell: anywhere else it renames the machine. `libvirtd -d`
-# returns before it serves: see node_libvirtd_wait.
+# and UTS namespace (hostname NODE) over NODE's directories.
 node_libvirtd_start() {
 	local node=$1 d pidfile log=$STATE/log/$1-libvirtd.log
 	d=$(node_dir "$node") pidfile=$(libvirtd_pidfile "$node")
 	if libvirtd_running "$node"; then
 		say "$node: libvirtd already running (pid $(pid_from "$pidfile"))"
-	else
-		# bind mounts need their mount points in the root namespace
-		mkdir -p /etc/libvirt /var/lib/libvirt /var/log/libvirt \
-		    /var/cache/libvirt /run/libvirt
-		rm -f "$pidfile"
-		printf '==== %s: starting libvirtd\n' "$(date -Is)" >>"$log"
-		ip netns exec "$(netns_of "$node")" \
-		    unshare -m -u --propagation private sh -ec "
-			mount --bind $d/etc-libvirt /etc/libvirt
-			mount --bind $d/lib /var/lib/libvirt
-			mount --bind $d/log /var/log/libvirt
-			mount --bind $d/cache /var/cache/libvirt
-			mount -t tmpfs -o mode=755 tmpfs /run/libvirt
-			hostname $node
-			exec libvirtd --listen -d -p $pidfile" >>"$log" 2>&1 ||
-		    die "$node: libvirtd did not start: read $log"
-		say "$node: libvirtd started (pid $(pid_from "$pidfile"))"
+		return 0
 	fi
+	libvirtd_start "$d/etc-libvirt" "$d" "$pidfile" "$log" \
+	    "$(netns_of "$node")" "$node" ||
+	    die "$node: libvirtd did not start: read $log"
+	say "$node: libvirtd started (pid $(pid_from "$pidfile"))"
 }
 
 # node_libvirtd_wait NODE: until NODE's libvirtd answers over TCP.
 node_libvirtd_wait() {
-	local node=$1 log=$STATE/log/$1-libvirtd.log
-	wait_for "$WAIT" virsh -c "$(libvirt_uri "$node")" version ||
-	    die "$node: libvirtd does not answer on $(libvirt_uri "$node") after ${WAIT} s: read $log"
+	libvirtd_wait "$(libvirt_uri "$1")" "$WAIT" ||
+	    die "$1: libvirtd does not answer on $(libvirt_uri "$1") after ${WAIT} s: read $STATE/log/$1-libvirtd.log"
 }
 
 # node_seed_qemu_caps NODE: a fresh libvirtd probes every QEMU binary
@@ -518,31 +386,11 @@ node_seed_qemu_caps() {
 	cp -p "$src"/*.xml "$dst"/
 }
 
-# node_destroy_domains NODE: destroys and undefines every domain of NODE's
-# libvirtd, through its unix socket (works even if the underlay is gone).
-node_destroy_domains() {
-	local pid dom doms=()
-	pid=$(pid_from "$(libvirtd_pidfile "$1")")
-	mapfile -t doms < <(nsenter -t "$pid" -m -n -- virsh -q \
-	    -c qemu:///system list --all --name 2>/dev/null)
-	for dom in "${doms[@]}"; do
-		[ -n "$dom" ] || continue
-		say "$1: destroying domain $dom"
-		nsenter -t "$pid" -m -n -- virsh -q -c qemu:///system \
-		    destroy "$dom" >/dev/null 2>&1 || true
-		nsenter -t "$pid" -m -n -- virsh -q -c qemu:///system \
-		    undefine --managed-save --snapshots-metadata --nvram \
-		    "$dom" >/dev/null 2>&1 ||
-		    nsenter -t "$pid" -m -n -- virsh -q -c qemu:///system \
-		    undefine "$dom" >/dev/null 2>&1 || true
-	done
-}
-
 # ---- configuration files ----------------------------------------------------------
 
 write_host_configs() {
 	local db
-	db=$(pg_conninfo)
+	db=$(pg_conninfo "$STATE/pg" "$PG_PORT" gureum)
 	cat >"$STATE/etc/controller.conf" <<EOF
 # gureum-controller, written by deploy/lab/lab.sh
 database = $db
@@ -636,19 +484,12 @@ port_free() {
 	    END { exit taken }'
 }
 
-# answers_or_died NAME URL: URL answers, or the daemon NAME has exited
-# (so that waiting stops early; the caller tells the two apart).
-answers_or_died() {
-	pid_alive "$(pid_from "$STATE/run/$1.pid")" || return 0
-	curl -sf -o /dev/null --max-time 2 "$2"
-}
-
 # rebuilt NAME CONF: NAME runs a binary that has been rebuilt since it
 # started (its executable is gone from disk); then it is stopped, so that
 # `make lab` after a new build brings up the new version.
 rebuilt() {
 	local pidfile=$STATE/run/$1.pid
-	running "$pidfile" "$2" || return 1
+	pidfile_running "$pidfile" "$2" || return 1
 	[[ "$(readlink "/proc/$(pid_from "$pidfile")/exe" 2>/dev/null)" == *" (deleted)" ]] ||
 	    return 1
 	say "$1: its binary was rebuilt; restarting it"
@@ -658,9 +499,9 @@ rebuilt() {
 # host_daemon_up NAME BINARY CONF PORT URL: starts NAME unless it runs
 # (restarts it if its binary was rebuilt), then waits until URL answers.
 host_daemon_up() {
-	local name=$1 bin=$2 conf=$3 port=$4 url=$5 log=$STATE/log/$1.log
+	local name=$1 bin=$2 conf=$3 port=$4 url=$5 log=$STATE/log/$1.log pid
 	rebuilt "$name" "$conf" || true
-	if running "$STATE/run/$name.pid" "$conf"; then
+	if pidfile_running "$STATE/run/$name.pid" "$conf"; then
 		say "$name already running (pid $(pid_from "$STATE/run/$name.pid"))"
 	else
 		port_free "$port" ||
@@ -668,10 +509,10 @@ host_daemon_up() {
 		start_daemon "$name" "$BIN/$bin" --config "$conf"
 		say "$name started (pid $(pid_from "$STATE/run/$name.pid"))"
 	fi
-	wait_for "$WAIT" answers_or_died "$name" "$url" ||
-	    die "$name does not answer $url after ${WAIT} s: read $log"
-	pid_alive "$(pid_from "$STATE/run/$name.pid")" ||
-	    die "$name exited: read $log"
+	pid=$(pid_from "$STATE/run/$name.pid")
+	api_wait "$WAIT" "$url" "$pid" && return 0
+	pid_alive "$pid" || die "$name exited: read $log"
+	die "$name does not answer $url after ${WAIT} s: read $log"
 }
 
 # node_agents_up NODE: gureum-compute and gureum-network inside NODE's
@@ -683,7 +524,7 @@ node_agents_up() {
 	for kind in compute network; do
 		name=$node-$kind conf=$d/$kind.conf
 		rebuilt "$name" "$conf" || true
-		if running "$STATE/run/$name.pid" "$conf"; then
+		if pidfile_running "$STATE/run/$name.pid" "$conf"; then
 			say "$name already running (pid $(pid_from "$STATE/run/$name.pid"))"
 			continue
 		fi
@@ -695,14 +536,7 @@ node_agents_up() {
 
 # admin_token: prints a token for the admin user, from X-Subject-Token.
 admin_token() {
-	local body
-	body=$(jq -cn --arg pw "$(cat "$STATE/admin-password")" '{auth: {
-	    identity: {methods: ["password"], password: {user: {name: "admin",
-	        domain: {name: "Default"}, password: $pw}}},
-	    scope: {project: {name: "admin", domain: {name: "Default"}}}}}')
-	curl -sf -D - -o /dev/null -H 'Content-Type: application/json' \
-	    -d "$body" "$IDENTITY_URL/auth/tokens" |
-	    awk 'tolower($1) == "x-subject-token:" { sub(/\r$/, "", $2); print $2 }'
+	api_token "$IDENTITY_URL" admin "$(cat "$STATE/admin-password")" admin
 }
 
 # nodes_not_up TOKEN: prints the lab nodes the hypervisors API does not
@@ -763,15 +597,6 @@ image_create() {
 	    "$IMAGE_URL/v2/images" | jq -er .id
 }
 
-# image_upload TOKEN ID FILE: the image's bytes; the API answers 204.
-image_upload() {
-	local code
-	code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT \
-	    -H "X-Auth-Token: $1" -H 'Content-Type: application/octet-stream' \
-	    --data-binary @"$3" "$IMAGE_URL/v2/images/$2/file") || true
-	[ "$code" = 204 ]
-}
-
 # register_image TOKEN NAME DISK_BUS VIF_MODEL FILE: the public image NAME,
 # made once; its id goes to IMAGE_ID[NAME]. One that is not active (left
 # queued, saving or killed by an interrupted earlier run) is deleted and
@@ -797,7 +622,7 @@ register_image() {
 	fi
 	id=$(image_create "$token" "$name" "$3" "$4") ||
 	    die "creating image $name failed: read $STATE/log/image.log"
-	image_upload "$token" "$id" "$file" ||
+	api_image_upload "$token" "$IMAGE_URL" "$id" "$file" ||
 	    die "uploading $file as image $name ($id) failed: read $STATE/log/image.log"
 	IMAGE_ID[$name]=$id
 	say "registered image $name ($id)"
@@ -805,16 +630,15 @@ register_image() {
 
 # add_flavor TOKEN NAME VCPUS RAM DISK: a public flavor, once.
 add_flavor() {
-	local token=$1 body
+	local token=$1
 	if curl -sf --max-time 10 -H "X-Auth-Token: $token" \
 	    "$COMPUTE_URL/flavors" |
 	    jq -e --arg n "$2" 'any(.flavors[]; .name == $n)' >/dev/null; then
 		return 0
 	fi
-	body=$(jq -cn --arg n "$2" --argjson c "$3" --argjson r "$4" \
-	    --argjson d "$5" '{flavor: {name: $n, vcpus: $c, ram: $r, disk: $d}}')
 	curl -sf -o /dev/null --max-time 10 -H "X-Auth-Token: $token" \
-	    -H 'Content-Type: application/json' -d "$body" "$COMPUTE_URL/flavors" ||
+	    -H 'Content-Type: application/json' \
+	    -d "$(api_flavor_body "$2" "$3" "$4" "$5")" "$COMPUTE_URL/flavors" ||
 	    die "creating flavor $2 failed: read $STATE/log/controller.log"
 }
 
@@ -904,43 +728,31 @@ lab_up() {
 	say "up in $((($(now_us) - t0) / 1000)) ms"
 }
 
-# node_down NODE: agents, then domains, then libvirtd.
+# node_down NODE: agents, then domains, then libvirtd (through its unix
+# socket: that works even if the underlay is gone); then no QEMU whose
+# arguments name NODE's directory may be left (such a one is stopped, with
+# a warning).
 node_down() {
 	local node=$1 d
 	d=$(node_dir "$node")
 	stop_pidfile "$STATE/run/$node-network.pid" "$d/network.conf" "$node-network"
 	stop_pidfile "$STATE/run/$node-compute.pid" "$d/compute.conf" "$node-compute"
-	if libvirtd_running "$node"; then
-		node_destroy_domains "$node"
-	fi
-	stop_pidfile "$(libvirtd_pidfile "$node")" "$(libvirtd_pidfile "$node")" \
-	    "$node-libvirtd"
+	libvirtd_running "$node" && DID_SOMETHING=1
+	libvirtd_stop "$node-libvirtd" "$(libvirtd_pidfile "$node")" \
+	    qemu:///system "$d/" ns ||
+	    say "warning: $node: a guest outlived its libvirtd (stopped now)"
 }
 
 # node_net_down NODE: anything still inside the node's netns (helpers the
 # agents started, such as dnsmasq) -- those processes can only be the
 # lab's; then the netns, the veth and the /etc/netns entry.
 node_net_down() {
-	local ns veth pid
+	local ns veth
 	ns=$(netns_of "$1") veth=$(veth_of "$1")
-	if netns_exists "$ns"; then
-		for pid in $(ip netns pids "$ns"); do
-			pid_alive "$pid" || continue
-			say "stopping pid $pid left in $ns: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
-			stop_pid "$pid" "pid $pid in $ns"
-		done
-		ip netns del "$ns"
-		DID_SOMETHING=1
-	fi
-	# The kernel dismantles a deleted netns (and the veth) asynchronously;
-	# delete the host side only if it outlives that.
-	if link_exists "$veth"; then
-		wait_for 5 link_gone "$veth" ||
-		    ip link del "$veth" 2>/dev/null || true
-		DID_SOMETHING=1
-	fi
+	netns_del "$ns" && DID_SOMETHING=1
+	veth_del "$veth" && DID_SOMETHING=1
 	if [ -d "/etc/netns/$ns" ]; then
-		rm -rf "/etc/netns/$ns"
+		cmd rm -rf "/etc/netns/$ns"
 		DID_SOMETHING=1
 	fi
 }
@@ -951,12 +763,12 @@ netns_dirs_down() {
 	if [ -e "$STATE/run/netns-mount.ours" ] &&
 	    mountpoint -q /run/netns 2>/dev/null &&
 	    [ -z "$(ip netns list)" ]; then
-		if umount /run/netns; then
-			rmdir /run/netns 2>/dev/null || true
+		if cmd umount /run/netns; then
+			cmd rmdir /run/netns 2>/dev/null || true
 		fi
 	fi
 	if [ -e "$STATE/run/etc-netns.ours" ]; then
-		rmdir /etc/netns 2>/dev/null || true
+		cmd rmdir /etc/netns 2>/dev/null || true
 	fi
 }
 
@@ -972,7 +784,7 @@ state_down() {
 	if [ ! -e "$STATE/.gureum-lab" ] && [ -n "$(ls -A "$STATE")" ]; then
 		die "$STATE has no .gureum-lab marker: not a lab state dir, not removing it."
 	fi
-	rm -rf --one-file-system "$STATE"
+	cmd rm -rf --one-file-system "$STATE"
 	DID_SOMETHING=1
 }
 
@@ -988,7 +800,7 @@ net_down() {
 		node_net_down "$node"
 	done
 	if link_exists "$BRIDGE"; then
-		ip link del "$BRIDGE"
+		cmd ip link del "$BRIDGE"
 		DID_SOMETHING=1
 	fi
 }
@@ -1021,7 +833,7 @@ lab_down() {
 
 # show NAME PIDFILE ARG: one status line.
 show() {
-	if running "$2" "$3"; then
+	if pidfile_running "$2" "$3"; then
 		printf '  %-18s running (pid %s)\n' "$1" "$(pid_from "$2")"
 	else
 		printf '  %-18s not running\n' "$1"
@@ -1033,7 +845,7 @@ lab_status() {
 	check_settings
 	[ -d "$STATE" ] || { echo "lab: not up ($STATE does not exist)"; return 0; }
 	echo "lab: $STATE (bridge $BRIDGE, $NET.0/24)"
-	show postgres "$(pg_data)/postmaster.pid" "$(pg_data)"
+	show postgres "$STATE/pg/data/postmaster.pid" "$STATE/pg/data"
 	show controller "$STATE/run/controller.pid" "$STATE/etc/controller.conf"
 	show image "$STATE/run/image.pid" "$STATE/etc/image.conf"
 	for node in "${NODES[@]}"; do

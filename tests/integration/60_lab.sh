@@ -16,19 +16,12 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v /usr/bin/openstack >/dev/null ||
     die "python3-openstackclient is not installed (make deps)"
 
-# net_free NET: no address or route of NET.0/24 on the machine.
-net_free() {
-	ip -4 -o addr show | awk -v p="$1." '
-	    index($4, p) == 1 { found = 1 } END { exit found }' &&
-	    [ -z "$(ip -4 route show root "$1.0/24")" ]
-}
-
 # pick_net: a free 10.98.N (N in 20..219).
 pick_net() {
 	local n
 	for _ in $(seq 100); do
 		n=10.98.$((RANDOM % 200 + 20))
-		if net_free "$n"; then
+		if ! net_in_use "$n"; then
 			echo "$n"
 			return 0
 		fi
@@ -203,55 +196,24 @@ check "node1 stays up meanwhile" test "$(node_state node1)" = up
 # ---- a guest on node1's libvirtd -------------------------------------------
 
 URI=qemu+tcp://$NODE1_IP/system
-BASE=$(bash "$REPO/deploy/guest/build-image.sh" \
-    "${GUREUM_CACHE_DIR:-/var/cache/gureum}/images") || die "build-image.sh failed"
+guest_image
 ND=$LABDIR/nodes/node1
 DOM=gureum-$TAG-probe
-qemu-img create -q -f qcow2 -F qcow2 -b "$BASE" "$ND/probe.qcow2" ||
-    die "qemu-img could not make the overlay"
-cat >"$T/probe.xml" <<XML
-<domain type='qemu'>
-  <name>$DOM</name>
-  <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='$ND/probe.qcow2'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <interface type='user'><model type='virtio'/></interface>
-    <serial type='file'>
-      <source path='$ND/probe.serial'/>
-      <target port='0'/>
-    </serial>
-  </devices>
-</domain>
-XML
+guest_domain "$DOM" "$ND"
 BOOTED=$(now_ms)
 check "virsh create on node1 ($URI)" \
-    virsh -q -c "$URI" create "$T/probe.xml"
-ready() { grep -q 'gureum-guest ready:' "$ND/probe.serial" 2>/dev/null; }
+    virsh -q -c "$URI" create "$T/$DOM.xml"
+ready() { grep -q 'gureum-guest ready:' "$ND/$DOM.serial" 2>/dev/null; }
 READY_MS=
 if wait_for 90 ready; then
 	READY_MS=$(($(now_ms) - BOOTED))
 fi
 check "the guest prints its ready line on the serial console (${READY_MS:-no} ms)" \
     test -n "$READY_MS"
-[ -n "$READY_MS" ] || tail -15 "$ND/probe.serial" 2>/dev/null | sed 's/^/#   /'
+[ -n "$READY_MS" ] || tail -15 "$ND/$DOM.serial" 2>/dev/null | sed 's/^/#   /'
 QEMU_PID=$(pgrep -f "guest=$DOM," | head -1)
 
 # ---- down ---------------------------------------------------------------------
-
-# alive PID: exists and is no zombie (daemons reparented to PID 1 may stay
-# zombies on this machine; they are gone all the same).
-alive() {
-	local s
-	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	s=${s##*) }
-	[ "${s%% *}" != Z ]
-}
 
 PIDS_BEFORE=$QEMU_PID
 for f in "$LABDIR"/run/*.pid "$LABDIR/pg/data/postmaster.pid"; do
@@ -268,20 +230,19 @@ fi
 echo "# down took $(($(now_ms) - T0)) ms"
 LEFT=
 for p in $PIDS_BEFORE; do
-	if alive "$p"; then LEFT+=" $p"; fi
+	if pid_alive "$p"; then LEFT+=" $p"; fi
 done
 check "no process of the lab is left (checked:$PIDS_BEFORE)" test -z "$LEFT"
 check "no netns of this instance" \
     test ! -e "/run/netns/$NS1" -a ! -e "/run/netns/$NS2"
 check "no /etc/netns entry of this instance" \
     test ! -e "/etc/netns/$NS1" -a ! -e "/etc/netns/$NS2"
-gone_link() { ! ip link show dev "$1" >/dev/null 2>&1; }
 check "no bridge or veth of this instance" \
-    eval "gone_link $BR && gone_link gr$TAG-1 && gone_link gr$TAG-2"
+    eval "link_gone $BR && link_gone gr$TAG-1 && link_gone gr$TAG-2"
 check "the state dir is gone" test ! -e "$LABDIR"
 check "down a second time is fine" lab down
 if [ "$DEFAULT_LAB" = 1 ]; then
 	check "the default lab beside it is untouched" \
-	    eval "! gone_link grlab0 && test -e /run/netns/gureum-node1"
+	    eval "link_exists grlab0 && netns_exists gureum-node1"
 fi
 finish

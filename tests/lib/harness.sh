@@ -3,42 +3,56 @@
 # Gives each test its own temp dir, free ports, a private PostgreSQL and the
 # daemons it asks for; everything started is recorded by PID and stopped on
 # exit, so tests never touch a running lab. Assertions print TAP-like lines
-# and `finish` prints the closing "N passed, N failed" line.
+# and `finish` prints the closing "N passed, N failed" line. Processes,
+# PostgreSQL and libvirtd are handled by deploy/lib/*.sh, as in the lab;
+# GUREUM_VERBOSE=1 echoes each host-changing command to stderr.
 
 set -uo pipefail
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-GUREUM_BIN=${GUREUM_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/bin}
+HARNESS_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+for lib in "$HARNESS_REPO"/deploy/lib/*.sh; do
+	# shellcheck source=/dev/null
+	. "$lib"
+done
+GUREUM_BIN=${GUREUM_BIN:-$HARNESS_REPO/build/bin}
 T=$(mktemp -d /tmp/gureum-test.XXXXXX)
 chmod 755 "$T"
+# tests/run.sh lists every test's dir, to check at the end that none left
+# a process behind (tests/integration/99_no_leftovers.sh).
+[ -z "${GUREUM_TEST_DIRS:-}" ] || echo "$T" >>"$GUREUM_TEST_DIRS"
 PIDS=()
 PASSED=0
 FAILED=0
 # Cheap password hashes in tests: hashing cost is not what they test.
 export GUREUM_PBKDF2_ITER=${GUREUM_PBKDF2_ITER:-1000}
 
+say() { echo "# $*"; }
+
+# stop_all: SIGTERM to every PID in PIDS at once, then up to 5 s each to
+# go (so the temp dir is not in use), then SIGKILL.
 stop_all() {
 	local pid
 	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
+		cmd kill "$pid" 2>/dev/null
 	done
 	for pid in "${PIDS[@]}"; do
-		# Wait for each to go, so the temp dir is not in use.
-		for _ in $(seq 50); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$pid" 2>/dev/null
+		pid_stop "$pid" "pid $pid" 5
 	done
 	PIDS=()
 }
 
+# stop_libvirtd: the test's libvirtd (start_libvirtd), its domains
+# destroyed first; then no QEMU whose arguments name the temp dir may be
+# left. Returns 1 if one was (it is stopped now): a guest leaked.
+stop_libvirtd() {
+	[ -n "${LIBVIRT_URI:-}" ] || { qemu_reap test "$T/"; return; }
+	libvirtd_stop libvirtd "$T/libvirt/libvirtd.pid" "$LIBVIRT_URI" "$T/"
+}
+
 cleanup() {
 	stop_all
-	if [ -f "$T/pg/data/postmaster.pid" ]; then
-		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/pg/data" -m immediate \
-		    stop >/dev/null 2>&1
-	fi
+	stop_libvirtd
+	pg_stop "$T/pg" immediate 30
 	if [ "${KEEP_TMP:-0}" = 1 ]; then
 		echo "# kept $T"
 	else
@@ -59,6 +73,8 @@ check() {
 finish() {
 	# Stop the daemons first: sanitizers report leaks at exit.
 	stop_all
+	stop_libvirtd ||
+	    not_ok "no QEMU of this test outlived its libvirtd (or the test)"
 	local f
 	for f in "$T"/*.log; do
 		[ -e "$f" ] || continue
@@ -90,29 +106,12 @@ free_port() {
 	done
 }
 
-# wait_for SECONDS COMMAND...: polls every 0.1 s until the command succeeds.
-wait_for() {
-	local limit=$1; shift
-	local end=$((SECONDS + limit))
-	while [ $SECONDS -le $end ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# start_pg: private cluster in $T/pg; sets PG_CONNINFO.
+# start_pg: private cluster in $T/pg (deploy/lib/pg.sh); sets PG_CONNINFO.
 start_pg() {
-	mkdir -p "$T/pg/run"
-	chown -R postgres: "$T/pg"
-	runuser -u postgres -- "$PGBIN/initdb" -D "$T/pg/data" -A trust \
-	    -U postgres >"$T/pg/initdb.log" 2>&1 || die "initdb failed: $T/pg/initdb.log"
-	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/log" -w \
-	    -o "-p 5432 -k $T/pg/run -c listen_addresses='' -c fsync=off" \
-	    start >/dev/null || die "postgres did not start: $T/pg/log"
-	runuser -u postgres -- "$PGBIN/../bin/createdb" -h "$T/pg/run" gureum ||
-	    /usr/bin/createdb -h "$T/pg/run" -U postgres gureum || die "createdb failed"
-	PG_CONNINFO="host=$T/pg/run port=5432 dbname=gureum user=postgres"
+	pg_init "$T/pg" "$T/pg/initdb.log"
+	pg_start "$T/pg" 5432 "$T/pg/log" 60 fsync=off
+	pg_createdb "$T/pg" 5432 gureum
+	PG_CONNINFO=$(pg_conninfo "$T/pg" 5432 gureum)
 }
 
 # restart_pg: restarts the private cluster the fast way (open sessions are
@@ -129,12 +128,14 @@ psql_q() {
 	psql -h "$T/pg/run" -U postgres -d gureum -At -c "$1"
 }
 
-# start_daemon NAME BINARY CONFIG: background, log in $T/NAME.log.
+# start_daemon NAME BINARY CONFIG: background, log in $T/NAME.log (made
+# anew); sets NAME_PID.
 start_daemon() {
 	local name=$1 bin=$2 conf=$3
-	"${DAEMON_BIN:-$GUREUM_BIN}/$bin" --config "$conf" >"$T/$name.log" 2>&1 &
-	PIDS+=($!)
-	eval "${name}_PID=$!"
+	: >"$T/$name.log"
+	proc_start "$T/$name.log" "${DAEMON_BIN:-$GUREUM_BIN}/$bin" --config "$conf"
+	PIDS+=("$PROC_PID")
+	printf -v "${name}_PID" %s "$PROC_PID"
 }
 
 # start_controller: writes $T/controller.conf, starts it, waits for /v3.
@@ -163,7 +164,7 @@ CONF
 	ID_URL=http://127.0.0.1:$idp
 	CP_URL=http://127.0.0.1:$cpp
 	INT_URL=http://127.0.0.1:$intp
-	wait_for 20 curl -sf "$ID_URL/v3" || {
+	api_wait 20 "$ID_URL/v3" "$controller_PID" || {
 		cat "$T/controller.log"; die "controller did not come up"; }
 }
 
@@ -189,11 +190,7 @@ header() {
 
 # get_token USER PASSWORD PROJECT: prints a token (empty on failure).
 get_token() {
-	local body
-	body=$(jq -nc --arg u "$1" --arg p "$2" --arg pr "$3" '{auth:{identity:{
-	    methods:["password"],password:{user:{name:$u,domain:{name:"Default"},
-	    password:$p}}},scope:{project:{name:$pr,domain:{name:"Default"}}}}}')
-	TOKEN= api POST "$ID_URL/v3/auth/tokens" "$body"
+	TOKEN= api POST "$ID_URL/v3/auth/tokens" "$(api_auth_body "$1" "$2" "$3")"
 	[ "$STATUS" = 201 ] && header X-Subject-Token
 }
 
@@ -216,29 +213,20 @@ expect_fault() {
 	else not_ok "$2: wanted a $1 fault, got $STATUS: $BODY"; fi
 }
 
-# start_libvirtd: a private libvirtd for this test, in its own mount
-# namespace (its own /etc/libvirt, /var/lib/libvirt, /run/libvirt...), with
-# its sockets in $T/libvirt/sock. Sets LIBVIRT_URI. QEMU runs as root with
-# no security driver, as in the lab's nodes.
+# start_libvirtd: a private libvirtd for this test (deploy/lib/libvirtd.sh),
+# in its own mount namespace (its own /etc/libvirt, /var/lib/libvirt,
+# /run/libvirt...), with its sockets in $T/libvirt/sock and its log in
+# $T/libvirt.log. Sets LIBVIRT_URI. QEMU runs as root with no security
+# driver, as in the lab's nodes. The harness stops it after the daemons
+# (stop_libvirtd), destroying its domains first.
 start_libvirtd() {
 	local d=$T/libvirt
-	mkdir -p "$d/etc" "$d/lib" "$d/log" "$d/cache" "$d/sock" /run/libvirt
-	cp -a /etc/libvirt/. "$d/etc/"
-	rm -f "$d"/etc/qemu/networks/autostart/*
-	echo "unix_sock_dir = \"$d/sock\"" >>"$d/etc/libvirtd.conf"
-	printf '%s\n' 'stdio_handler = "file"' 'user = "root"' 'group = "root"' \
-	    'security_driver = "none"' >>"$d/etc/qemu.conf"
-	unshare -m --propagation private sh -ec "
-		mount --bind $d/etc /etc/libvirt
-		mount --bind $d/lib /var/lib/libvirt
-		mount --bind $d/log /var/log/libvirt
-		mount --bind $d/cache /var/cache/libvirt
-		mount -t tmpfs tmpfs /run/libvirt
-		exec libvirtd -d -p $d/libvirtd.pid" || die "libvirtd did not start"
-	wait_for 10 test -S "$d/sock/libvirt-sock" || die "libvirtd socket missing"
-	PIDS+=("$(cat "$d/libvirtd.pid")")
+	mkdir -p "$d/sock"
+	libvirtd_etc "$d/etc" "unix_sock_dir = \"$d/sock\"" ""
+	libvirtd_start "$d/etc" "$d" "$d/libvirtd.pid" "$T/libvirt.log" ||
+	    die "libvirtd did not start: $T/libvirt.log"
 	LIBVIRT_URI="qemu:///system?socket=$d/sock/libvirt-sock"
-	wait_for 10 virsh -c "$LIBVIRT_URI" version || die "libvirtd does not answer"
+	libvirtd_wait "$LIBVIRT_URI" 20 || die "libvirtd does not answer"
 }
 
 # start_image: the image service on a free port with its store in
@@ -255,7 +243,7 @@ ${IMAGE_EXTRA:-}
 CONF
 	start_daemon image gureum-image "$T/image.conf"
 	IMG_URL=http://127.0.0.1:$p
-	wait_for 20 curl -s -o /dev/null "$IMG_URL/" || {
+	api_wait 20 "$IMG_URL/" "$image_PID" || {
 		cat "$T/image.log"; die "image service did not come up"; }
 }
 
@@ -329,14 +317,13 @@ wait_node_up() {
 make_image() {
 	api POST "$IMG_URL/v2/images" "{\"name\":\"$1\",\"disk_format\":\"qcow2\",\"container_format\":\"bare\"${2:+,$2}}"
 	IMG=$(jq -r .id <<<"$BODY")
-	api PUT "$IMG_URL/v2/images/$IMG/file" "" --data-binary @"${3:-$BASE}" \
-	    -H 'Content-Type: application/octet-stream'
-	[ "$STATUS" = 204 ] || die "could not upload image $1: $BODY"
+	api_image_upload "$TOKEN" "$IMG_URL" "$IMG" "${3:-$BASE}" ||
+	    die "could not upload image $1 ($IMG)"
 }
 
 # make_flavor NAME VCPUS RAM_MB DISK_GB: sets FLV to its id.
 make_flavor() {
-	api POST "$CP_URL/v2.1/flavors" "{\"flavor\":{\"name\":\"$1\",\"vcpus\":$2,\"ram\":$3,\"disk\":$4}}"
+	api POST "$CP_URL/v2.1/flavors" "$(api_flavor_body "$1" "$2" "$3" "$4")"
 	[ "$STATUS" = 200 ] || die "could not create flavor $1: $BODY"
 	FLV=$(jq -r .flavor.id <<<"$BODY")
 }
@@ -361,9 +348,37 @@ make_member() {
 	[ "$STATUS" = 204 ] || die "could not make $1 a member of $2: $BODY"
 }
 
+# guest_domain NAME DIR: $T/NAME.xml, a domain NAME booting the guest image
+# (BASE: guest_image) from DIR/NAME.qcow2 (an overlay, made now), its
+# console in DIR/NAME.serial, a user-mode virtio NIC; for `virsh create`.
+guest_domain() {
+	qemu-img create -q -f qcow2 -F qcow2 -b "$BASE" "$2/$1.qcow2" ||
+	    die "qemu-img could not make the overlay $2/$1.qcow2"
+	cat >"$T/$1.xml" <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='$2/$1.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='user'><model type='virtio'/></interface>
+    <serial type='file'>
+      <source path='$2/$1.serial'/>
+      <target port='0'/>
+    </serial>
+  </devices>
+</domain>
+XML
+}
+
 # guest_image: builds (or reuses) the lab's guest image; sets BASE.
 guest_image() {
-	BASE=$(bash "$(dirname "${BASH_SOURCE[0]}")/../../deploy/guest/build-image.sh" \
+	BASE=$(bash "$HARNESS_REPO/deploy/guest/build-image.sh" \
 	    "${GUREUM_CACHE_DIR:-/var/cache/gureum}/images") ||
 	    die "the guest image did not build"
 }

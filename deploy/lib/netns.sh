@@ -1,0 +1,54 @@
+# deploy/lib/netns.sh - links, addresses and network namespaces, by name:
+# the lab's underlay (a bridge, one veth per node into the node's netns)
+# and the checks a test makes that they are gone. Needs proc.sh.
+
+link_exists() { ip link show dev "$1" >/dev/null 2>&1; }
+link_gone() { ! link_exists "$1"; }
+netns_exists() { [ -e "/run/netns/$1" ]; }
+
+# net_in_use NET: an address or a route of NET.0/24 (NET is A.B.C) exists
+# on this machine.
+net_in_use() {
+	if ip -4 -o addr show | awk -v p="$1." '
+	    index($4, p) == 1 { found = 1 } END { exit !found }'; then
+		return 0
+	fi
+	[ -n "$(ip -4 route show root "$1.0/24")" ]
+}
+
+# netns_veth NS HOSTSIDE ADDR/LEN GATEWAY BRIDGE: the netns NS with lo up
+# and eth0 (the peer of HOSTSIDE, which is on BRIDGE) at ADDR/LEN with a
+# default route via GATEWAY. Parts that exist already are kept.
+netns_veth() {
+	local ns=$1 veth=$2
+	netns_exists "$ns" || cmd ip netns add "$ns"
+	link_exists "$veth" ||
+	    cmd ip link add "$veth" type veth peer name eth0 netns "$ns"
+	cmd ip link set "$veth" master "$5" up
+	cmd ip -n "$ns" link set lo up
+	cmd ip -n "$ns" addr replace "$3" dev eth0
+	cmd ip -n "$ns" link set eth0 up
+	cmd ip -n "$ns" route replace default via "$4"
+}
+
+# netns_del NS: stops what still runs inside NS (helpers a daemon started
+# there, such as dnsmasq: only its owner runs processes in it), then
+# deletes it. Returns 1 if there was no NS.
+netns_del() {
+	local pid
+	netns_exists "$1" || return 1
+	for pid in $(ip netns pids "$1"); do
+		pid_alive "$pid" || continue
+		say "stopping pid $pid left in $1: $(pid_args "$pid" | tr '\n' ' ')"
+		pid_stop "$pid" "pid $pid in $1" || true
+	done
+	cmd ip netns del "$1"
+}
+
+# veth_del VETH: the host side of a veth whose netns was deleted. The
+# kernel dismantles a deleted netns (and its veths) asynchronously: VETH
+# is deleted only if it outlives that. Returns 1 if there was no VETH.
+veth_del() {
+	link_exists "$1" || return 1
+	wait_for 5 link_gone "$1" || cmd ip link del "$1" 2>/dev/null || true
+}
