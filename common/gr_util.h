@@ -36,6 +36,12 @@ int gr_utf8_valid(const char *s, size_t len);
 struct gr_buf;
 void gr_url_escape(struct gr_buf *b, const char *s);
 
+/*
+ * Writes all len bytes of data to fd, retrying short writes and EINTR.
+ * Returns 0, or -1 with GR_ERR_SYSTEM "Cannot write WHAT: REASON.".
+ */
+int gr_write_all(int fd, const void *data, size_t len, const char *what);
+
 /* Monotonic time in seconds. */
 double gr_now(void);
 
