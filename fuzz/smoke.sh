@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 OUT=${OUT:-build-fuzz}
 SMOKE_TIME=${SMOKE_TIME:-5}
-TARGETS=(fuzz_route fuzz_body fuzz_conf)
+TARGETS=(fuzz_route fuzz_body fuzz_conf fuzz_boot_spec)
 PASSED=0
 FAILED=0
 TMP=$(mktemp -d /tmp/gureum-fuzz.XXXXXX)
