@@ -131,9 +131,10 @@ gr_agent_run(struct gr_agent *a)
 			a->tick(a->ctx);
 		ts = (struct timespec){ a->interval, 0 };
 		/* Sleeps one interval, or returns at once on a stop signal. */
-		if (sigtimedwait(&set, NULL, &ts) >= 0)
+		if (sigtimedwait(&set, NULL, &ts) >= 0 ||
+		    (errno != EAGAIN && errno != EINTR)) {
+			gr_info("stopping");
 			return 0;
-		if (errno != EAGAIN && errno != EINTR)
-			return 0;
+		}
 	}
 }

@@ -1,8 +1,10 @@
 /* gr_util.c - see gr_util.h. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "gr_buf.h"
 #include "gr_err.h"
@@ -165,6 +167,27 @@ gr_check_trimmed_name(const char *what, const char *s, size_t maxlen)
 		gr_error(GR_ERR_BAD_REQUEST, "The %s '%s' has leading or trailing "
 		    "spaces.", what, s);
 		return -1;
+	}
+	return 0;
+}
+
+int
+gr_write_all(int fd, const void *data, size_t len, const char *what)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			gr_error(GR_ERR_SYSTEM, "Cannot write %s: %s.", what,
+			    strerror(errno));
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
 	}
 	return 0;
 }

@@ -38,6 +38,12 @@ void gr_url_escape(struct gr_buf *b, const char *s);
 
 /* The port of a listen address "ADDR:PORT", 0 if it has none. */
 long gr_listen_port(const char *listen);
+/*
+ * Writes all len bytes of data to fd, retrying short writes and EINTR.
+ * Returns 0, or -1 with GR_ERR_SYSTEM "Cannot write WHAT: REASON.".
+ */
+int gr_write_all(int fd, const void *data, size_t len, const char *what);
+
 /* Monotonic time in seconds. */
 double gr_now(void);
 

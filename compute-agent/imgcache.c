@@ -33,6 +33,20 @@ struct sink {
 	unsigned long long bytes;
 };
 
+char *
+imgcache_url(const struct gr_conf *c, const char *controller_url)
+{
+	const char *v = gr_conf_get(c, "image_url", NULL);
+	const char *h = strstr(controller_url, "://");
+	size_t n;
+
+	if (v)
+		return gr_xstrdup(v);
+	h = h ? h + 3 : controller_url;
+	n = strcspn(h, ":/");
+	return gr_xasprintf("http://%.*s:9292", (int)n, h);
+}
+
 int
 imgcache_init(struct imgcache *c, const char *state_dir, const char *image_url,
     const struct gr_signer *signer, long max_age)
@@ -115,21 +129,10 @@ static int
 sink_write(void *ctx, const char *data, size_t len)
 {
 	struct sink *s = ctx;
-	size_t done = 0;
 
 	EVP_DigestUpdate(s->sha, data, len);
-	while (done < len) {
-		ssize_t w = write(s->fd, data + done, len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			gr_error(GR_ERR_SYSTEM, "Writing to the image cache "
-			    "failed: %s.", strerror(errno));
-			return -1;
-		}
-		done += (size_t)w;
-	}
+	if (gr_write_all(s->fd, data, len, "to the image cache") < 0)
+		return -1;
 	s->bytes += len;
 	return 0;
 }

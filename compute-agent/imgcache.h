@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 
+#include "gr_conf.h"
 #include "gr_sign.h"
 
 struct imgcache_fetch;
@@ -27,6 +28,9 @@ struct imgcache {
 	unsigned long		 downloads;	/* completed downloads, ever */
 };
 
+/* The image service's URL (a new string): the image_url setting, or the
+ * controller's host on port 9292. */
+char *imgcache_url(const struct gr_conf *c, const char *controller_url);
 int imgcache_init(struct imgcache *c, const char *state_dir,
     const char *image_url, const struct gr_signer *signer, long max_age);
 void imgcache_free(struct imgcache *c);

@@ -1,48 +1,56 @@
 /*
- * instances.h - instances on this node: the boot path (base image from the
- * cache, thin overlay or thick preallocated disk, config drive, domain
- * XML, libvirt), delete, stop, start, reboot, snapshot, console output, and reports
- * of each outcome to the controller. Long work runs in its own thread;
- * the API call that asked for it has already been answered 202.
+ * instances.h - the instances API of this node (POST /v1/instances and
+ * /v1/instances/{id}/...): each handler checks its request, answers 202
+ * and hands the work to a task (boot.c for a create, the op table in
+ * instances.c for delete, stop, start, reboot and snapshot); console
+ * output is read at once. Owns struct inst_ctx, the one context of this
+ * work, which the daemon sets up (inst_init) and tears down (inst_free,
+ * after its HTTP server stopped and before the image cache and libvirt
+ * go), and the task runner that counts the work under way.
  *
  * libvirt is the truth about what runs here: domains are persistent and
  * named "instance-<uuid>"; a restarted agent reports what it finds and
- * never stops a running guest.
+ * never stops a running guest (reconcile.c).
  */
 #ifndef INSTANCES_H
 #define INSTANCES_H
 
-#include <libvirt/libvirt.h>
-
 #include "gr_agent.h"
+#include "gr_conf.h"
 #include "gr_http.h"
+#include "gr_task.h"
 #include "imgcache.h"
 #include "inventory.h"
 
+#define INST_GRACE_S	30	/* s a stopping agent waits past shutdown */
+
 struct inst_ctx {
 	struct inv_ctx		*inv;		/* the libvirt connection */
-	struct imgcache		*cache;
+	struct imgcache		*cache;		/* base images; image_url */
 	struct gr_agent		*agent;		/* who we report to */
 	char			*dir;		/* STATE/instances */
 	long			 shutdown_timeout; /* s before a forced stop */
 	int			 orphan_remove;	/* else only report them */
+	struct gr_tasks		 tasks;		/* boots and operations */
 };
 
-/* Creates the instances directory; -1 with the error. */
-int inst_init(struct inst_ctx *c, struct inv_ctx *inv, struct imgcache *cache,
-    struct gr_agent *agent, long shutdown_timeout);
-void inst_free(struct inst_ctx *c);
-/* Reports the state of every instance domain found in libvirt. */
-void inst_resync(struct inst_ctx *c);
 /*
- * Reconcile with the controller: domains and instance directories it does
- * not place on this node (deleted while the node was down, or left by a
- * crash) are removed, or only logged when orphan_remove is 0; for those
- * it does place, libvirt's power state is reported where the controller
- * has another and no task runs. Returns how many orphans were found, or
- * -1 (with a warning) when the pass could not run.
+ * Reads shutdown_timeout and orphan_action from c, creates the instances
+ * directory and makes ctx the handlers' context (the HTTP layer passes
+ * none). Returns 0, or -1 with the error.
  */
-int inst_reconcile(struct inst_ctx *c);
+int inst_init(struct inst_ctx *ctx, const struct gr_conf *c,
+    struct inv_ctx *inv, struct imgcache *cache, struct gr_agent *agent);
+/* Refuses new work and waits for the boots and operations under way (up
+ * to shutdown_timeout + INST_GRACE_S), then frees ctx's memory. */
+void inst_free(struct inst_ctx *ctx);
+/* 0 when id is an instance id (36 lower-case UUID characters), else -1
+ * with GR_ERR_BAD_REQUEST. Ids become paths and domain names. */
+int inst_check_id(const char *id);
+/* STATE/instances/ID, a new string the caller frees. */
+char *inst_dir(const struct inst_ctx *ctx, const char *id);
+/* Removes a directory tree; what is missing is no error. */
+void inst_rm_rf(const char *path);
 
 int inst_create(struct gr_req *req, struct gr_resp *resp);
 int inst_delete(struct gr_req *req, struct gr_resp *resp);

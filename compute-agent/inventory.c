@@ -1,6 +1,9 @@
 /* inventory.c - see inventory.h. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include <libvirt/virterror.h>
@@ -9,12 +12,64 @@
 #include "gr_log.h"
 #include "inventory.h"
 
-static const char *
-virt_msg(void)
+const char *
+inv_virt_msg(void)
 {
 	const virError *e = virGetLastError();
 
 	return e && e->message ? e->message : "unknown libvirt error";
+}
+
+/* Overcommit settings this node reports (DESIGN.md section 1). */
+static int
+conf_ratios(struct inv_ctx *inv, const struct gr_conf *c)
+{
+	static const char *const keys[4] = { "cpu_allocation_ratio",
+	    "ram_allocation_ratio", "disk_allocation_ratio",
+	    "thin_disk_allocation_ratio" };
+	static const double defaults[4] = { 4.0, 1.0, 1.0, 2.0 };
+
+	for (int i = 0; i < 4; i++) {
+		const char *v = gr_conf_get(c, keys[i], NULL);
+		char *end;
+
+		inv->ratios[i] = defaults[i];
+		if (v == NULL)
+			continue;
+		inv->ratios[i] = strtod(v, &end);
+		if (*end || end == v || inv->ratios[i] <= 0 ||
+		    inv->ratios[i] > 1000) {
+			gr_error(GR_ERR_BAD_REQUEST, "%s: '%s' must be a number "
+			    "above 0, not '%s'.", c->path, keys[i], v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+inv_conf(struct inv_ctx *inv, const struct gr_conf *c)
+{
+	if (gr_conf_int(c, "reserved_host_memory_mb", 512, 0, 1 << 30,
+	    &inv->reserved_mb) < 0 || conf_ratios(inv, c) < 0 ||
+	    gr_conf_int(c, "reserved_vcpus", 0, 0, 4096,
+	    &inv->reserved_vcpus) < 0)
+		return -1;
+	inv->uri = gr_conf_get(c, "libvirt_uri", "qemu:///system");
+	inv->state_dir = gr_conf_get(c, "state_dir", "/var/lib/gureum/compute");
+	inv->virt_type = gr_conf_get(c, "virt_type", "qemu");
+	if (strcmp(inv->virt_type, "qemu") != 0 && strcmp(inv->virt_type,
+	    "kvm") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "%s: virt_type must be 'qemu' (TCG) "
+		    "or 'kvm', not '%s'.", c->path, inv->virt_type);
+		return -1;
+	}
+	if (mkdir(inv->state_dir, 0755) < 0 && errno != EEXIST) {
+		gr_error(GR_ERR_SYSTEM, "Cannot create the state directory '%s': "
+		    "%s.", inv->state_dir, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -29,7 +84,7 @@ inv_connect(struct inv_ctx *ctx)
 	ctx->conn = virConnectOpen(ctx->uri);
 	if (ctx->conn == NULL) {
 		gr_error(GR_ERR_UNAVAILABLE, "Cannot connect to libvirt at '%s': "
-		    "%s", ctx->uri, virt_msg());
+		    "%s", ctx->uri, inv_virt_msg());
 		return -1;
 	}
 	return 0;
@@ -57,7 +112,7 @@ inv_collect(void *p)
 		return NULL;
 	if (virNodeGetInfo(ctx->conn, &ni) < 0) {
 		gr_error(GR_ERR_UNAVAILABLE, "libvirt cannot read the node's "
-		    "CPU and memory: %s", virt_msg());
+		    "CPU and memory: %s", inv_virt_msg());
 		return NULL;
 	}
 	virConnectGetVersion(ctx->conn, &hvver);

@@ -10,6 +10,8 @@
 #include <jansson.h>
 #include <libvirt/libvirt.h>
 
+#include "gr_conf.h"
+
 struct inv_ctx {
 	const char	*uri;		/* libvirt URI */
 	const char	*state_dir;	/* instance files live here */
@@ -21,9 +23,18 @@ struct inv_ctx {
 	virConnectPtr	 conn;		/* reopened when it drops */
 };
 
+/*
+ * Reads what the node offers and where from c: libvirt_uri, state_dir
+ * (created), virt_type, reserved_host_memory_mb, reserved_vcpus and the
+ * four overcommit ratios (DESIGN.md section 1). Returns 0, or -1 with the
+ * error naming the setting.
+ */
+int inv_conf(struct inv_ctx *ctx, const struct gr_conf *c);
 /* Opens the libvirt connection; -1 with GR_ERR_UNAVAILABLE on failure. */
 int inv_connect(struct inv_ctx *ctx);
 void inv_close(struct inv_ctx *ctx);
+/* The message of libvirt's last error on this thread (never NULL). */
+const char *inv_virt_msg(void);
 /* The inventory object for a heartbeat (gr_agent inventory callback). */
 json_t *inv_collect(void *ctx);
 

@@ -229,25 +229,13 @@ project_create(json_t *body)
 	json_decref(extra);
 }
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	/* The same hash order every run, so a crash replays. */
-	json_object_seed(1);
-	return 0;
-}
+FUZZ_JSON_SEEDED
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	json_error_t jerr;
-	json_t *body;
+	json_t *body = fuzz_json_body(data, size);
 
-	/* gr_req_json()'s checks, in its order. */
-	if (size == 0 || !gr_utf8_valid((const char *)data, size))
-		return 0;
-	body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
-	    &jerr);
 	if (body == NULL)
 		return 0;
 	if (json_is_object(body)) {

@@ -134,13 +134,7 @@ patch(const uint8_t *data, size_t size, int admin, const char *status)
 	json_decref(st);
 }
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	/* The same hash order every run, so a crash replays. */
-	json_object_seed(1);
-	return 0;
-}
+FUZZ_JSON_SEEDED
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

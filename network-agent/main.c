@@ -7,7 +7,6 @@
 #include "gr_agent.h"
 #include "gr_daemon.h"
 #include "gr_httpc.h"
-#include "gr_log.h"
 
 static struct gr_agent agent;
 
@@ -32,11 +31,8 @@ setup(struct gr_daemon *d)
 static int
 run(struct gr_daemon *d)
 {
-	int ret = gr_agent_run(&agent);
-
 	(void)d;
-	gr_info("stopping");
-	return ret;
+	return gr_agent_run(&agent);
 }
 
 int

@@ -3,7 +3,7 @@
 # stops, starts, reboots and deletes a VM on a real libvirtd/QEMU (TCG)
 # node; the console shows the guest's ready line; the fully emulated image
 # variant gets IDE and e1000 devices; bad requests get clear 4xx and leave
-# nothing behind.
+# nothing behind; so does a bad boot spec sent to the agent itself.
 . "$(dirname "$0")/../lib/harness.sh"
 
 start_cloud
@@ -97,4 +97,33 @@ bad 400 "image larger than the flavor's disk" "{\"server\":{\"name\":\"x\",\"ima
 check "the message gives both sizes" grep -q "needs 4 GB, the flavor has 1 GB" <<<"$BODY"
 bad 400 "unknown field" "{\"server\":{\"name\":\"x\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"colour\":1}}"
 check "no instance was written by any refused request" test "$(psql_q "SELECT count(*) FROM instances")" = "$COUNT"
+
+# The agent checks the whole boot spec itself, before anything starts: a
+# bad field is a 400 naming it, and no domain or directory is made.
+SPEC_ID=$(cat /proc/sys/kernel/random/uuid)
+agent_bad() {	# FIELD DESCRIPTION JQ-MERGE
+	local spec
+	spec=$(jq -nc --arg id "$SPEC_ID" --arg img "$IMG" "{id:\$id,name:\"x\",
+	    flavor_name:\"m1.tiny\",vcpus:1,memory_mb:128,disk_gb:1,
+	    image_id:\$img} + $3")
+	SIGN_NODE=nodeS signed_api POST "http://$AGENT/v1/instances" "$spec"
+	expect_fault 400 "agent: $2"
+	check "agent: the fault names '$1'" grep -q "'$1'" <<<"$BODY"
+}
+agent_bad disk_bus "a disk bus it does not know" '{disk_bus:"scsi"}'
+agent_bad vcpus "vcpus as a string" '{vcpus:"1"}'
+agent_bad memory_mb "memory_mb below 16" '{memory_mb:8}'
+agent_bad user_data "user_data that is not base64" '{user_data:"abc"}'
+agent_bad metadata "a metadata value that is not a string" '{metadata:{k:1}}'
+agent_bad colour "an unknown field" '{colour:"red"}'
+agent_bad image_id "an image id that is not a UUID" '{image_id:"../x"}'
+SIGN_NODE=nodeS signed_api POST "http://$AGENT/v1/instances/$SPEC_ID/reboot" '{"type":"COLD"}'
+expect_fault 400 "agent: a reboot type other than SOFT or HARD"
+check "agent: the fault names 'type'" grep -q "'type'" <<<"$BODY"
+SIGN_NODE=nodeS signed_api POST "http://$AGENT/v1/instances/$SPEC_ID/snapshot" '{"image_id":"'"$SPEC_ID"'","token":"t","x":1}'
+expect_fault 400 "agent: a snapshot request with an unknown field"
+check "agent: no domain was defined for the refused spec" \
+    bash -c "! virsh -c '$LIBVIRT_URI' domstate instance-$SPEC_ID >/dev/null 2>&1"
+check "agent: no instance directory was made" test ! -e "$T/compute/instances/$SPEC_ID"
+check "agent: no work was started for it" bash -c "! grep -q 'instance $SPEC_ID' '$T/compute.log'"
 finish
