@@ -19,23 +19,36 @@
 int
 gr_agent_conf(struct gr_agent *a, const struct gr_conf *c, const char *kind)
 {
-	GR_AUTOFREE char *secret = NULL;
+	int has_key = gr_conf_get(c, "node_key", NULL) != NULL ||
+	    gr_conf_get(c, "node_key_file", NULL) != NULL;
+	char *secret;
+	int ret;
 
 	memset(a, 0, sizeof(*a));
 	a->kind = kind;
 	if ((a->host = gr_conf_need(c, "node_name")) == NULL ||
 	    (a->host_ip = gr_conf_need(c, "node_ip")) == NULL ||
 	    (a->controller_url = gr_conf_need(c, "controller_url")) == NULL ||
-	    (secret = gr_conf_secret(c, "cluster_secret")) == NULL ||
 	    gr_conf_int(c, "heartbeat_interval", 5, 1, 3600, &a->interval) < 0)
 		return -1;
-	if (gr_sign_node(secret, a->host, &a->signer) < 0) {
+	if (gr_sign_check_node("node_name", a->host) < 0) {
 		gr_error(GR_ERR_BAD_REQUEST, "%s: node_name '%s' must be 1 to %d "
 		    "letters, digits, '.', '_' or '-'.", c->path, a->host,
 		    GR_NODE_MAX);
 		return -1;
 	}
-	return 0;
+	/* The node's own key (what a real host should hold), or the cluster
+	 * secret to derive it from (the lab's and the tests' shortcut). */
+	if ((secret = gr_conf_secret(c, has_key ? "node_key" :
+	    "cluster_secret")) == NULL)
+		return -1;
+	ret = has_key ? gr_sign_node_key(a->host, secret, &a->signer) :
+	    gr_sign_node(secret, a->host, &a->signer);
+	if (ret < 0)
+		gr_error(gr_err_code(), "%s: %s", c->path, gr_err_msg());
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	return ret;
 }
 
 void
@@ -67,7 +80,15 @@ gr_agent_beat(struct gr_agent *a, int started)
 	url = gr_xasprintf("%s/internal/v1/agents/heartbeat", a->controller_url);
 	if (gr_httpc_json("POST", url, body, &a->signer, BEAT_TIMEOUT_MS, &r) < 0)
 		return 1;
-	if (r.status == 401 || r.status == 400) {
+	if (r.status == 404) {
+		gr_error(GR_ERR_NOT_FOUND, "%s does not serve the agents' "
+		    "heartbeat (404): controller_url must name the controller's "
+		    "internal listener (its internal_listen, port 8779 by "
+		    "default), not a tenant port.", a->controller_url);
+		ret = -1;
+		goto out;
+	}
+	if (r.status == 401 || r.status == 400 || r.status == 403) {
 		gr_error(GR_ERR_UNAUTHORIZED, "The controller refused this "
 		    "agent's heartbeat (%ld): %s", r.status, r.body);
 		ret = -1;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -64,6 +65,30 @@ collect(int outfd, int errfd, struct gr_buf *out, char *err, size_t *errlen)
 	err[*errlen] = '\0';
 }
 
+/* In the forked child: only async-signal-safe calls until exec. The
+ * program gets the default signal state (the daemon blocks its stop
+ * signals and ignores SIGPIPE), stdin from /dev/null, the two pipes. */
+static void __attribute__((noreturn))
+child(char *const argv[], int out, int err)
+{
+	static const char msg[] = "cannot execute ";
+	sigset_t none;
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (null >= 0)
+		dup2(null, 0);
+	dup2(out, 1);
+	dup2(err, 2);
+	execvp(argv[0], argv);
+	if (write(2, msg, sizeof(msg) - 1) < 0 ||
+	    write(2, argv[0], strlen(argv[0])) < 0 || write(2, "\n", 1) < 0)
+		_exit(126);
+	_exit(127);
+}
+
 int
 gr_cmd_run(char *const argv[], struct gr_buf *out)
 {
@@ -78,17 +103,8 @@ gr_cmd_run(char *const argv[], struct gr_buf *out)
 	pid = fork();
 	if (pid < 0)
 		goto syserr;
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		if (null >= 0)
-			dup2(null, 0);
-		dup2(o[1], 1);
-		dup2(e[1], 2);
-		execvp(argv[0], argv);
-		dprintf(2, "cannot execute %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
+	if (pid == 0)
+		child(argv, o[1], e[1]);
 	close(o[1]);
 	close(e[1]);
 	collect(o[0], e[0], out, err, &errlen);

@@ -34,6 +34,22 @@ gr_sign_node(const char *cluster_secret, const char *node, struct gr_signer *s)
 	    s->key);
 }
 
+int
+gr_sign_node_key(const char *node, const char *key, struct gr_signer *s)
+{
+	if (gr_sign_check_node("node_name", node) < 0)
+		return -1;
+	if (strlen(key) != GR_SHA256_HEX - 1 ||
+	    strspn(key, "0123456789abcdef") != GR_SHA256_HEX - 1) {
+		gr_error(GR_ERR_BAD_REQUEST, "node_key must be the node's key: 64 "
+		    "lower-case hex digits.");
+		return -1;
+	}
+	snprintf(s->node, sizeof(s->node), "%s", node);
+	snprintf(s->key, sizeof(s->key), "%s", key);
+	return 0;
+}
+
 void
 gr_sign(const struct gr_signer *s, const char *method, const char *path,
     long long ts, const void *body, size_t len, char sig[GR_SHA256_HEX])

@@ -2,8 +2,9 @@
  * gr_sign.h - signatures on controller <-> agent requests.
  *
  * Every node has its own key, derived from the cluster secret and the
- * node's name (HKDF-SHA256, salt "gureum-node-key", info = the node name),
- * so a node holds only its own key and can speak only for itself. A request
+ * node's name (HKDF-SHA256, salt "gureum-node-key", info = the node name).
+ * The controller and the image service hold the secret; a node given only
+ * its key (node_key_file) cannot sign for another node. A request
  * is signed with HMAC-SHA256 under that key over
  * "METHOD\nPATH\nTIMESTAMP\nNODE\nSHA256(BODY)" and carries
  * X-Gureum-Node, X-Gureum-Timestamp and X-Gureum-Signature. The controller
@@ -35,6 +36,11 @@ struct gr_signer {
  */
 int gr_sign_node(const char *cluster_secret, const char *node,
     struct gr_signer *s);
+/*
+ * Fills s with node's name and its key as given (64 hex digits, what
+ * gr_sign_node derives). Returns 0, or -1 with GR_ERR_BAD_REQUEST.
+ */
+int gr_sign_node_key(const char *node, const char *key, struct gr_signer *s);
 /* 0 if name is a valid node name, else -1 with a 400 naming `what`. */
 int gr_sign_check_node(const char *what, const char *name);
 /* Computes the signature of a request into sig. */

@@ -59,7 +59,14 @@ inst_free(struct inst_ctx *ctx)
 	/* A boot or an operation under way finishes (up to its guest's
 	 * shutdown timeout and a margin) before the image cache and
 	 * libvirt go. */
-	gr_tasks_drain(&ctx->tasks, ctx->shutdown_timeout + INST_GRACE_S);
+	if (gr_tasks_drain(&ctx->tasks, ctx->shutdown_timeout +
+	    INST_GRACE_S) > 0) {
+		/* What they use (the image cache, libvirt, the node's key)
+		 * must outlive them: leave without tearing anything down. */
+		gr_err_log("exiting with operations still under way; their "
+		    "instances are reconciled when the agent is back");
+		_exit(1);
+	}
 	free(ctx->dir);
 	ctx->dir = NULL;
 	inst = NULL;

@@ -110,12 +110,16 @@ agent_rpc_dispatch(const char *instance_id, const char *host,
 	j->body = body;
 	j->what = gr_xstrdup(what);
 	j->undo = undo;
-	if (gr_task_run(&jobs, job_run, j) < 0) {
-		job_failed(j, gr_err_msg());
-		job_free(j);
-		return -1;
+	if (gr_task_run(&jobs, job_run, j) == 0)
+		return 0;
+	if (gr_err_code() == GR_ERR_SYSTEM) {
+		/* No thread to spare: make the call on this one instead. */
+		job_run(j);
+		return 0;
 	}
-	return 0;
+	job_failed(j, gr_err_msg());
+	job_free(j);
+	return -1;
 }
 
 int

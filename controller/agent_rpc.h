@@ -35,9 +35,9 @@ typedef void (*agent_rpc_undo)(const char *instance_id, json_t *body,
  * Sends method path with body (taken) to host's agent on a background
  * job, for instance_id; `what` ("boot", "stop") words the fault. When the
  * call fails, undo runs, or with undo NULL the instance goes to ERROR with
- * the reason. Returns 0, or -1 when no job could start (the controller is
- * stopping): then nothing was sent, the failure was handled as above, and
- * body is freed.
+ * the reason. When no thread can be had, the call is made on the caller's.
+ * Returns 0, or -1 when the controller is stopping: then nothing was sent,
+ * the failure was handled as above, and body is freed.
  */
 int agent_rpc_dispatch(const char *instance_id, const char *host,
     const char *method, const char *path, json_t *body, const char *what,

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent_rpc.h"
 #include "auth.h"
@@ -62,7 +63,17 @@ load_conf(const struct gr_conf *c, long *threads)
 	return 0;
 }
 
-static void rpc_end(void *arg) { (void)arg; agent_rpc_drain(DRAIN_S); }
+/* Calls still under way after the bound would use what the teardown
+ * frees: then leave without it (the convergence pass settles them). */
+static void
+rpc_end(void *arg)
+{
+	(void)arg;
+	if (agent_rpc_drain(DRAIN_S) > 0) {
+		gr_err_log("exiting with agent calls still under way");
+		_exit(1);
+	}
+}
 static void reconcile_end(void *arg) { (void)arg; reconcile_stop_wait(); }
 
 /* The three listeners: identity and compute for tenants, and the agents'

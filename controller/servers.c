@@ -468,7 +468,7 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 		gr_err_clear();
 		return 0;
 	}
-	/* When the controller is stopping, the instance shows ERROR. */
+	/* A dispatch refused while the controller stops shows ERROR. */
 	agent_rpc_dispatch(id, host, "POST", "/v1/instances", spec, "boot",
 	    NULL);
 	return 0;

@@ -415,16 +415,20 @@ cluster_secret_file = $STATE/secret
 EOF
 }
 
-# write_node_configs NODE: compute.conf and network.conf in NODE's dir.
+# write_node_configs NODE: compute.conf and network.conf in NODE's dir,
+# and the node's own signing key (as on a real host, the node is given its
+# key, not the cluster secret).
 write_node_configs() {
 	local d ip=${NODE_IP[$1]}
 	d=$(node_dir "$1")
+	(umask 077; bash "$REPO/deploy/node-key.sh" "$1" "$STATE/secret" \
+	    >"$d/node.key")
 	cat >"$d/compute.conf" <<EOF
 # gureum-compute on $1, written by deploy/lab/lab.sh
 node_name = $1
 node_ip = $ip
 controller_url = http://$HOST_IP:8779
-cluster_secret_file = $STATE/secret
+node_key_file = $d/node.key
 libvirt_uri = $(libvirt_uri "$1")
 state_dir = $d/compute
 virt_type = qemu
@@ -436,7 +440,7 @@ EOF
 node_name = $1
 node_ip = $ip
 controller_url = http://$HOST_IP:8779
-cluster_secret_file = $STATE/secret
+node_key_file = $d/node.key
 heartbeat_interval = $HEARTBEAT
 EOF
 }

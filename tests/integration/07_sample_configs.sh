@@ -56,8 +56,9 @@ check "the image service starts on its sample" \
 no_unknown image
 
 start_libvirtd
+node_key node1 >"$T/node.key"
 sample compute node_ip=127.0.0.1 "controller_url=$INT_URL" \
-    "image_url=$IMG_URL" "cluster_secret_file=$T/secret" \
+    "image_url=$IMG_URL" "node_key_file=$T/node.key" \
     "listen=127.0.0.1:$AGP" "libvirt_uri=$LIBVIRT_URI" \
     "state_dir=$T/compute" virt_type=qemu
 start_daemon compute gureum-compute "$T/compute.conf"
@@ -71,7 +72,7 @@ check "the compute agent starts on its sample and its node comes up" \
 no_unknown compute
 
 sample network node_ip=127.0.0.1 "controller_url=$INT_URL" \
-    "cluster_secret_file=$T/secret"
+    "node_key_file=$T/node.key"
 start_daemon network gureum-network "$T/network.conf"
 registered() {
 	test "$(psql_q "SELECT count(*) FROM agents WHERE host = 'node1' AND kind = 'network'")" = 1

@@ -33,6 +33,25 @@ T1=$(psql_q "SELECT last_seen FROM agents WHERE host = 'nodeA'")
 beat_moved() { test "$(psql_q "SELECT last_seen FROM agents WHERE host = 'nodeA'")" != "$T1"; }
 check "its heartbeats keep coming" wait_for 5 beat_moved
 
+# A node given its own key (node_key_file) instead of the cluster secret:
+# it registers; given another node's key, it is refused and says why.
+node_key nodeK >"$T/nodeK.key"
+sed "s/nodeA/nodeK/; s|^cluster_secret_file = .*|node_key_file = $T/nodeK.key|" \
+    "$T/net.conf" >"$T/keyed.conf"
+start_daemon keyed gureum-network "$T/keyed.conf"
+keyed_seen() { test "$(psql_q "SELECT count(*) FROM agents WHERE host = 'nodeK'")" = 1; }
+check "an agent holding only its node key registers" wait_for 10 keyed_seen
+sed "s/nodeA/nodeJ/; s|^cluster_secret_file = .*|node_key_file = $T/nodeK.key|" \
+    "$T/net.conf" >"$T/stolen.conf"
+"$GUREUM_BIN/gureum-network" --config "$T/stolen.conf" >"$T/stolen.log" 2>&1 &
+STOLEN=$!
+PIDS+=($STOLEN)
+stolen_gone() { ! kill -0 "$STOLEN" 2>/dev/null; }
+check "nodeJ with nodeK's key is refused and gives up" wait_for 10 stolen_gone
+check "...saying the signature does not match nodeJ's key" \
+    grep -q "does not match node nodeJ's key" "$T/stolen.log"
+check "...and nodeJ was not registered" test "$(psql_q "SELECT count(*) FROM agents WHERE host = 'nodeJ'")" = 0
+
 # An agent beats at the controller's interval (1 s here), not at its own
 # setting (30 s), since the controller judges liveness by its own.
 sed "s/nodeA/nodeC/; s/^heartbeat_interval = .*/heartbeat_interval = 30/" \

@@ -25,10 +25,17 @@ expect 202 "the server create is accepted"
 ID=$(jq -r .server.id <<<"$BODY")
 started() { grep -q "instance $ID: boot started" "$T/compute.log"; }
 check "the agent starts the boot" wait_for 30 started
+# The image service freezes (SIGSTOP), so the boot's download stalls and
+# is surely under way when the agent is told to stop; it thaws once the
+# agent says it waits.
+kill -STOP "$image_PID"
 check "the boot is still under way when the agent is told to stop" \
     bash -c "! grep -q 'instance $ID running' '$T/compute.log'"
 
 kill -TERM "$compute_PID"
+waiting() { grep -q "waiting for 1 operations under way" "$T/compute.log"; }
+check "the stopping agent waits for the boot" wait_for 10 waiting
+kill -CONT "$image_PID"
 wait "$compute_PID"
 RC=$?
 check "the agent exits 0 (no leak, no error)" test "$RC" = 0

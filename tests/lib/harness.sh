@@ -250,9 +250,7 @@ CONF
 # node_key NODE: the key NODE signs with, derived from the cluster secret
 # as common/gr_sign.c derives it (HKDF-SHA256, salt "gureum-node-key").
 node_key() {
-	openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt "key:$SECRET" \
-	    -kdfopt salt:gureum-node-key -kdfopt "info:$1" HKDF |
-	    tr -d ':\n' | tr 'A-F' 'a-f'
+	bash "$HARNESS_REPO/deploy/node-key.sh" "$1" "$T/secret"
 }
 
 # signed_api METHOD URL [JSON]: like api, but signed with node SIGN_NODE's
@@ -278,12 +276,13 @@ signed_api() {
 start_compute() {
 	local name=${3:-compute}
 	AGENT=127.0.0.1:$(free_port)
+	node_key "$1" >"$T/$name.key"
 	cat >"$T/$name.conf" <<CONF
 node_name = $1
 node_ip = 127.0.0.1
 controller_url = $INT_URL
 image_url = ${IMG_URL:-http://127.0.0.1:1}
-cluster_secret_file = $T/secret
+node_key_file = $T/$name.key
 libvirt_uri = $LIBVIRT_URI
 state_dir = $T/$name
 heartbeat_interval = 1

@@ -58,6 +58,8 @@ main(void)
 		CHECK(gr_task_run(&t, gated, &marks[i]) == 0, "a job starts");
 	CHECK(gr_tasks_running(&t) == 8, "eight jobs are counted while "
 	    "they wait");
+	CHECK(atomic_load(&done) == 0, "no job has finished before the gate "
+	    "opens");
 	pthread_create(&opener, NULL, open_gate_later, NULL);
 	CHECK(gr_tasks_drain(&t, 10) == 0, "drain returns once every job "
 	    "finished");
