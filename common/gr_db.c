@@ -237,6 +237,9 @@ gr_db_query(const char *sql, int n, const char *const *params)
 	 * while it was idle) has lost no work: reconnect and run the statement
 	 * once more. Inside a transaction the work so far is gone, so the
 	 * statement fails; conn_get() reconnects once the transaction ends.
+	 * (libpq cannot tell a connection that died before the statement from
+	 * one whose server died after committing it but before answering: in
+	 * that rare second case an autocommitted statement runs twice.)
 	 */
 	if (!succeeded(r) && PQstatus(c) != CONNECTION_OK && !db_in_tx) {
 		char msg[512];
