@@ -22,7 +22,8 @@ wait_node_up
 make_image tiny
 make_flavor b1 1 128 1
 # Warm the node's image cache, as the goal says "on the cached image".
-signed_api POST "http://$AGENT/v1/images/$IMG/cache" >/dev/null
+SIGN_NODE=bench signed_api POST "http://$AGENT/v1/images/$IMG/cache"
+[ "$STATUS" = 200 ] || die "could not warm the image cache: $BODY"
 
 # Gureum: POST /servers, then poll the server every 5 ms until ACTIVE.
 : >"$T/g_run"; : >"$T/g_ready"; : >"$T/g_post"
