@@ -16,6 +16,18 @@ gr_auth_of(struct gr_req *req)
 	return req->auth;
 }
 
+struct gr_auth *
+gr_auth_dup(const struct gr_auth *a)
+{
+	struct gr_auth *c = gr_xmalloc(sizeof(*c));
+
+	*c = *a;
+	c->user_name = gr_xstrdup(a->user_name);
+	c->project_name = gr_xstrdup(a->project_name);
+	c->roles = json_deep_copy(a->roles);
+	return c;
+}
+
 void
 gr_auth_free(void *p)
 {

@@ -39,6 +39,9 @@ struct gr_auth {
 struct gr_auth *gr_auth_load(const char *token_hash);
 /* The same, always from the database, without touching the cache. */
 struct gr_auth *gr_auth_load_fresh(const char *token_hash);
+/* A copy the caller frees with gr_auth_free (roles copied deep, so the
+ * copy may go to another thread). */
+struct gr_auth *gr_auth_dup(const struct gr_auth *a);
 void gr_auth_free(void *auth);
 /*
  * Starts caching validated tokens, with a thread that listens on its own

@@ -103,18 +103,6 @@ static char *listen_conninfo;
 static pthread_t listen_thread;
 static volatile int listen_stop;
 
-static struct gr_auth *
-auth_copy(const struct gr_auth *a)
-{
-	struct gr_auth *c = gr_xmalloc(sizeof(*c));
-
-	*c = *a;
-	c->user_name = gr_xstrdup(a->user_name);
-	c->project_name = gr_xstrdup(a->project_name);
-	c->roles = json_deep_copy(a->roles);
-	return c;
-}
-
 void
 gr_auth_flush(void)
 {
@@ -146,7 +134,7 @@ gr_auth_load(const char *hash)
 	pthread_mutex_lock(&cache_lock);
 	if (cache_on && cache[i].a && strcmp(cache[i].hash, hash) == 0 &&
 	    now < cache[i].a->expires_at && now - cache[i].at < CACHE_TTL)
-		a = auth_copy(cache[i].a);
+		a = gr_auth_dup(cache[i].a);
 	gen = cache_gen;
 	pthread_mutex_unlock(&cache_lock);
 	if (a)
@@ -156,7 +144,7 @@ gr_auth_load(const char *hash)
 	pthread_mutex_lock(&cache_lock);
 	if (cache_on && gen == cache_gen) {
 		gr_auth_free(cache[i].a);
-		cache[i].a = auth_copy(a);
+		cache[i].a = gr_auth_dup(a);
 		cache[i].at = now;
 		snprintf(cache[i].hash, sizeof(cache[i].hash), "%s", hash);
 	}

@@ -278,18 +278,6 @@ auth_issue(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
-static struct gr_auth *
-auth_copy_of(const struct gr_auth *a)
-{
-	struct gr_auth *c = gr_xmalloc(sizeof(*c));
-
-	*c = *a;
-	c->user_name = gr_xstrdup(a->user_name);
-	c->project_name = gr_xstrdup(a->project_name);
-	c->roles = json_incref(a->roles);
-	return c;
-}
-
 /* The subject token of GET/DELETE /v3/auth/tokens, checked against the
  * caller: anyone may act on their own token, admins on any. */
 static struct gr_auth *
@@ -307,7 +295,7 @@ subject(struct gr_req *req, char hash[GR_SHA256_HEX])
 	/* Checking one's own token: it was loaded to authorize the call. */
 	const char *own = gr_req_header(req, "X-Auth-Token");
 	if (own && gr_auth_of(req)->user_name && gr_str_equal_ct(tok, own))
-		return auth_copy_of(gr_auth_of(req));
+		return gr_auth_dup(gr_auth_of(req));
 	if ((s = gr_auth_load(hash)) == NULL) {
 		/* Keystone answers 404 for a subject token that is not valid. */
 		gr_error(GR_ERR_NOT_FOUND, "%s", gr_err_msg());
