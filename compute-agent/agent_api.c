@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 
 #include "agent.h"
-#include "instances.h"
 #include "gr_err.h"
 #include "gr_util.h"
+#include "instances.h"
 
 static struct imgcache *cache;
 

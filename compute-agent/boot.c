@@ -19,7 +19,7 @@
 enum { PH_IMAGE, PH_DISK, PH_CDRIVE, PH_DEFINE, PH_START, PH_N };
 
 struct boot {
-	struct inst_ctx		*ctx;
+	struct node_ctx		*ctx;
 	struct boot_spec	 spec;
 	double			 t0;		/* when the task began */
 	double			 t[PH_N];	/* when each phase ended */
@@ -78,7 +78,7 @@ vm_spec_of(const struct boot *b, const struct boot_paths *p,
 static int
 define_start(struct boot *b, const struct vm_spec *vs)
 {
-	struct inst_ctx *c = b->ctx;
+	struct node_ctx *c = b->ctx;
 	GR_AUTOFREE char *xml = vm_xml(vs);
 	virDomainPtr dom;
 	int ret = -1;
@@ -107,12 +107,12 @@ free_dom:
 static int
 boot(struct boot *b)
 {
-	struct inst_ctx *c = b->ctx;
+	struct node_ctx *c = b->ctx;
 	struct boot_paths p = { 0 };
 	struct vm_spec vs = { 0 };
 	int downloaded, ret = -1;
 
-	p.dir = inst_dir(c, b->spec.id);
+	p.dir = node_inst_dir(c, b->spec.id);
 	p.iso = gr_xasprintf("%s/config.iso", p.dir);
 	p.log = gr_xasprintf("%s/console.log", p.dir);
 	if (mkdir(p.dir, 0755) < 0) {
@@ -138,7 +138,7 @@ boot(struct boot *b)
 	ret = 0;
 	goto free_spec;
 rm_dir:
-	inst_rm_rf(p.dir);
+	node_rm_rf(p.dir);
 free_spec:
 	vm_spec_free(&vs);
 free_paths:
@@ -174,7 +174,7 @@ boot_task(void *arg)
 }
 
 int
-boot_start(struct inst_ctx *c, struct boot_spec *spec)
+boot_start(struct node_ctx *c, struct boot_spec *spec)
 {
 	struct boot *b = gr_xcalloc(1, sizeof(*b));
 

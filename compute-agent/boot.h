@@ -10,13 +10,13 @@
 #define BOOT_H
 
 #include "boot_spec.h"
-#include "instances.h"
+#include "node.h"
 
 /*
  * Starts booting spec on a task of c. On success the task owns *spec
  * (it is moved out; *spec is zeroed). Returns 0, or -1 with the error
  * (the agent is stopping, or no thread) with *spec still the caller's.
  */
-int boot_start(struct inst_ctx *c, struct boot_spec *spec);
+int boot_start(struct node_ctx *c, struct boot_spec *spec);
 
 #endif

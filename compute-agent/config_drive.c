@@ -10,7 +10,7 @@
 #include "gr_cmd.h"
 #include "gr_err.h"
 #include "gr_util.h"
-#include "instances.h"
+#include "node.h"
 
 void
 cdrive_hostname(const char *name, char out[64])
@@ -110,6 +110,6 @@ cdrive_make(const char *dir, const struct boot_spec *spec, const char *iso)
 		goto rm_top;
 	ret = gr_cmd_run(argv, NULL);
 rm_top:
-	inst_rm_rf(top);
+	node_rm_rf(top);
 	return ret;
 }

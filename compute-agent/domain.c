@@ -14,7 +14,7 @@ domain_name(const char *id, char out[64])
 }
 
 virDomainPtr
-domain_lookup(struct inst_ctx *c, const char *id)
+domain_lookup(struct node_ctx *c, const char *id)
 {
 	char name[64];
 
@@ -29,7 +29,7 @@ domain_instance(virDomainPtr d)
 {
 	const char *name = virDomainGetName(d);
 
-	if (strncmp(name, "instance-", 9) != 0 || inst_check_id(name + 9) < 0)
+	if (strncmp(name, "instance-", 9) != 0 || node_check_id(name + 9) < 0)
 		return NULL;
 	return name + 9;
 }
@@ -61,7 +61,7 @@ domain_vm_state(enum domain_power ps)
 }
 
 void
-domain_stop(struct inst_ctx *c, virDomainPtr d)
+domain_stop(struct node_ctx *c, virDomainPtr d)
 {
 	double t0 = gr_now(), end = t0 + c->shutdown_timeout;
 	const char *name = virDomainGetName(d);
@@ -83,9 +83,9 @@ domain_stop(struct inst_ctx *c, virDomainPtr d)
 }
 
 void
-domain_remove(struct inst_ctx *c, const char *id)
+domain_remove(struct node_ctx *c, const char *id)
 {
-	GR_AUTOFREE char *dir = inst_dir(c, id);
+	GR_AUTOFREE char *dir = node_inst_dir(c, id);
 	virDomainPtr d = domain_lookup(c, id);
 
 	if (d) {
@@ -94,5 +94,5 @@ domain_remove(struct inst_ctx *c, const char *id)
 		virDomainUndefine(d);
 		virDomainFree(d);
 	}
-	inst_rm_rf(dir);
+	node_rm_rf(dir);
 }

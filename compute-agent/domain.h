@@ -11,7 +11,7 @@
 
 #include <libvirt/libvirt.h>
 
-#include "instances.h"
+#include "node.h"
 
 /* libvirt power states as Nova numbers them (the reports' power_state). */
 enum domain_power {
@@ -25,7 +25,7 @@ enum domain_power {
 /* Writes "instance-<id>" to out. */
 void domain_name(const char *id, char out[64]);
 /* The instance's domain (the caller frees it), or NULL. */
-virDomainPtr domain_lookup(struct inst_ctx *c, const char *id);
+virDomainPtr domain_lookup(struct node_ctx *c, const char *id);
 /* The instance id of a domain named "instance-<uuid>", or NULL. */
 const char *domain_instance(virDomainPtr d);
 enum domain_power domain_power(virDomainPtr d);
@@ -33,9 +33,9 @@ enum domain_power domain_power(virDomainPtr d);
 const char *domain_vm_state(enum domain_power ps);
 /* Asks the guest to shut down (the ACPI power button); forces it off
  * after shutdown_timeout. The log says which it was. */
-void domain_stop(struct inst_ctx *c, virDomainPtr d);
+void domain_stop(struct node_ctx *c, virDomainPtr d);
 /* Destroys and undefines the instance's domain (if any) and removes its
  * directory: disk, base link, config drive, console log. */
-void domain_remove(struct inst_ctx *c, const char *id);
+void domain_remove(struct node_ctx *c, const char *id);
 
 #endif

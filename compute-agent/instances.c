@@ -24,15 +24,15 @@
 
 /* The handlers' context: gr_http passes none to a handler. Set by
  * inst_init, cleared by inst_free; main.c owns what it points to. */
-static struct inst_ctx *inst;
+static struct node_ctx *inst;
 
 int
-inst_init(struct inst_ctx *ctx, const struct gr_conf *c,
+inst_init(struct node_ctx *ctx, const struct gr_conf *c,
     struct inv_ctx *inv, struct imgcache *cache, struct gr_agent *agent)
 {
 	const char *orphans = gr_conf_get(c, "orphan_action", "remove");
 
-	*ctx = (struct inst_ctx){ .inv = inv, .cache = cache, .agent = agent,
+	*ctx = (struct node_ctx){ .inv = inv, .cache = cache, .agent = agent,
 	    .tasks = GR_TASKS_INIT("operations", NULL) };
 	if (gr_conf_int(c, "shutdown_timeout", 10, 0, 3600,
 	    &ctx->shutdown_timeout) < 0)
@@ -54,7 +54,7 @@ inst_init(struct inst_ctx *ctx, const struct gr_conf *c,
 }
 
 void
-inst_free(struct inst_ctx *ctx)
+inst_free(struct node_ctx *ctx)
 {
 	/* A boot or an operation under way finishes (up to its guest's
 	 * shutdown timeout and a margin) before the image cache and
@@ -70,40 +70,6 @@ inst_free(struct inst_ctx *ctx)
 	free(ctx->dir);
 	ctx->dir = NULL;
 	inst = NULL;
-}
-
-int
-inst_check_id(const char *id)
-{
-	if (!boot_spec_is_uuid(id)) {
-		gr_error(GR_ERR_BAD_REQUEST, "'%.40s' is not an instance id.", id);
-		return -1;
-	}
-	return 0;
-}
-
-char *
-inst_dir(const struct inst_ctx *ctx, const char *id)
-{
-	return gr_xasprintf("%s/%s", ctx->dir, id);
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
-void
-inst_rm_rf(const char *path)
-{
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* POST /v1/instances: the boot spec, checked whole before a task runs. */
@@ -128,7 +94,7 @@ inst_create(struct gr_req *req, struct gr_resp *resp)
 struct op_kind;
 
 struct op {
-	struct inst_ctx		*ctx;
+	struct node_ctx		*ctx;
 	const struct op_kind	*kind;
 	char			 id[37];
 	int			 hard;		/* reboot: destroy first */
@@ -249,7 +215,7 @@ start_op(struct gr_req *req, struct gr_resp *resp, const struct op *op)
 {
 	struct op *o;
 
-	if (inst_check_id(req->params[0]) < 0)
+	if (node_check_id(req->params[0]) < 0)
 		return -1;
 	o = gr_xmalloc(sizeof(*o));
 	*o = *op;
@@ -347,9 +313,9 @@ inst_console(struct gr_req *req, struct gr_resp *resp)
 	size_t n;
 	FILE *f;
 
-	if (inst_check_id(req->params[0]) < 0)
+	if (node_check_id(req->params[0]) < 0)
 		return -1;
-	dir = inst_dir(inst, req->params[0]);
+	dir = node_inst_dir(inst, req->params[0]);
 	path = gr_xasprintf("%s/console.log", dir);
 	if ((f = fopen(path, "r")) == NULL) {
 		gr_error(GR_ERR_NOT_FOUND, "No console log for instance %s on "

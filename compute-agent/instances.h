@@ -3,7 +3,7 @@
  * /v1/instances/{id}/...): each handler checks its request, answers 202
  * and hands the work to a task (boot.c for a create, the op table in
  * instances.c for delete, stop, start, reboot and snapshot); console
- * output is read at once. Owns struct inst_ctx, the one context of this
+ * output is read at once. Owns struct node_ctx, the one context of this
  * work, which the daemon sets up (inst_init) and tears down (inst_free,
  * after its HTTP server stopped and before the image cache and libvirt
  * go), and the task runner that counts the work under way.
@@ -18,40 +18,20 @@
 #include "gr_agent.h"
 #include "gr_conf.h"
 #include "gr_http.h"
-#include "gr_task.h"
-#include "imgcache.h"
-#include "inventory.h"
+#include "node.h"
 
 #define INST_GRACE_S	30	/* s a stopping agent waits past shutdown */
-
-struct inst_ctx {
-	struct inv_ctx		*inv;		/* the libvirt connection */
-	struct imgcache		*cache;		/* base images; image_url */
-	struct gr_agent		*agent;		/* who we report to */
-	char			*dir;		/* STATE/instances */
-	long			 shutdown_timeout; /* s before a forced stop */
-	int			 orphan_remove;	/* else only report them */
-	struct gr_tasks		 tasks;		/* boots and operations */
-};
 
 /*
  * Reads shutdown_timeout and orphan_action from c, creates the instances
  * directory and makes ctx the handlers' context (the HTTP layer passes
  * none). Returns 0, or -1 with the error.
  */
-int inst_init(struct inst_ctx *ctx, const struct gr_conf *c,
+int inst_init(struct node_ctx *ctx, const struct gr_conf *c,
     struct inv_ctx *inv, struct imgcache *cache, struct gr_agent *agent);
 /* Refuses new work and waits for the boots and operations under way (up
  * to shutdown_timeout + INST_GRACE_S), then frees ctx's memory. */
-void inst_free(struct inst_ctx *ctx);
-/* 0 when id is an instance id (36 lower-case UUID characters), else -1
- * with GR_ERR_BAD_REQUEST. Ids become paths and domain names. */
-int inst_check_id(const char *id);
-/* STATE/instances/ID, a new string the caller frees. */
-char *inst_dir(const struct inst_ctx *ctx, const char *id);
-/* Removes a directory tree; what is missing is no error. */
-void inst_rm_rf(const char *path);
-
+void inst_free(struct node_ctx *ctx);
 int inst_create(struct gr_req *req, struct gr_resp *resp);
 int inst_delete(struct gr_req *req, struct gr_resp *resp);
 int inst_stop(struct gr_req *req, struct gr_resp *resp);

@@ -24,7 +24,7 @@ struct compute {
 	struct gr_agent	 agent;
 	struct inv_ctx	 inv;
 	struct imgcache	 cache;
-	struct inst_ctx	 inst;
+	struct node_ctx	 inst;
 	int		 resynced;	/* reported libvirt's view once */
 	long		 reconcile_interval; /* s between reconciles */
 	double		 next_reconcile; /* when the next one is due */

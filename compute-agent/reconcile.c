@@ -18,7 +18,7 @@ struct held {
 };
 
 void
-reconcile_resync(struct inst_ctx *c)
+reconcile_resync(struct node_ctx *c)
 {
 	virDomainPtr *doms = NULL;
 	int n;
@@ -53,7 +53,7 @@ held_add(struct held **v, int *n, const char *id)
 
 /* What libvirt and the instances directory hold, or -1 with the error. */
 static int
-held_list(struct inst_ctx *c, struct held **v, int *n)
+held_list(struct node_ctx *c, struct held **v, int *n)
 {
 	virDomainPtr *doms = NULL;
 	struct dirent *e;
@@ -77,7 +77,7 @@ held_list(struct inst_ctx *c, struct held **v, int *n)
 	free(doms);
 	if ((d = opendir(c->dir)) != NULL) {
 		while ((e = readdir(d)) != NULL)
-			if (e->d_name[0] != '.' && inst_check_id(e->d_name) == 0)
+			if (e->d_name[0] != '.' && node_check_id(e->d_name) == 0)
 				held_add(v, n, e->d_name)->dir = 1;
 		closedir(d);
 	}
@@ -108,7 +108,7 @@ placed(json_t *list, const char *id)
  * shows the wrong state. As Nova's power-state sync, libvirt wins.
  */
 static void
-sync_state(struct inst_ctx *c, json_t *inst, const char *id)
+sync_state(struct node_ctx *c, json_t *inst, const char *id)
 {
 	const char *vm = json_string_value(json_object_get(inst, "vm_state"));
 	const char *task = json_string_value(json_object_get(inst,
@@ -136,7 +136,7 @@ sync_state(struct inst_ctx *c, json_t *inst, const char *id)
 
 /* Removes an orphan, or only names it (orphan_action = report). */
 static void
-orphan(struct inst_ctx *c, const struct held *h)
+orphan(struct node_ctx *c, const struct held *h)
 {
 	const char *what = !h->dir ? "domain" : !h->dom ? "disk directory" :
 	    "domain and disk directory";
@@ -153,7 +153,7 @@ orphan(struct inst_ctx *c, const struct held *h)
 }
 
 int
-reconcile_run(struct inst_ctx *c)
+reconcile_run(struct node_ctx *c)
 {
 	struct held *v = NULL;
 	json_t *ids = NULL, *inst;

@@ -10,16 +10,16 @@
 #ifndef RECONCILE_H
 #define RECONCILE_H
 
-#include "instances.h"
+#include "node.h"
 
 /* Reports the state of every instance domain found in libvirt. */
-void reconcile_resync(struct inst_ctx *c);
+void reconcile_resync(struct node_ctx *c);
 /*
  * One reconcile pass: orphans are removed, or only logged when
  * orphan_remove is 0; placed instances get their power state synced.
  * Returns how many orphans were found, or -1 (with a warning) when the
  * pass could not run.
  */
-int reconcile_run(struct inst_ctx *c);
+int reconcile_run(struct node_ctx *c);
 
 #endif

@@ -42,7 +42,7 @@ snap_parse(json_t *body, struct snap_req *out)
 
 /* Uploads the file out to r's image. */
 static int
-upload(struct inst_ctx *c, const struct snap_req *r, const char *out)
+upload(struct node_ctx *c, const struct snap_req *r, const char *out)
 {
 	GR_AUTOFREE char *url = gr_xasprintf("%s/v2/images/%s/file",
 	    c->cache->image_url, r->image_id);
@@ -62,10 +62,10 @@ upload(struct inst_ctx *c, const struct snap_req *r, const char *out)
 }
 
 int
-snap_take(struct inst_ctx *c, const char *id, const struct snap_req *r,
+snap_take(struct node_ctx *c, const char *id, const struct snap_req *r,
     virDomainPtr d)
 {
-	GR_AUTOFREE char *dir = inst_dir(c, id);
+	GR_AUTOFREE char *dir = node_inst_dir(c, id);
 	GR_AUTOFREE char *disk = NULL;
 	GR_AUTOFREE char *out = gr_xasprintf("%s/snapshot-%s.qcow2", dir,
 	    r->image_id);
@@ -99,7 +99,7 @@ snap_take(struct inst_ctx *c, const char *id, const struct snap_req *r,
 }
 
 void
-snap_undo(struct inst_ctx *c, const struct snap_req *r)
+snap_undo(struct node_ctx *c, const struct snap_req *r)
 {
 	GR_AUTOFREE char *url = gr_xasprintf("%s/v2/images/%s",
 	    c->cache->image_url, r->image_id);

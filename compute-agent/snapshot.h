@@ -12,7 +12,7 @@
 #include <jansson.h>
 #include <libvirt/libvirt.h>
 
-#include "instances.h"
+#include "node.h"
 
 #define SNAP_TOKEN_MAX	128	/* bytes of the user's token */
 
@@ -27,10 +27,10 @@ struct snap_req {
 int snap_parse(json_t *body, struct snap_req *out);
 /* Takes the snapshot of instance id (domain d) into r's image. Returns 0,
  * or -1 with the error; the guest runs again either way. */
-int snap_take(struct inst_ctx *c, const char *id, const struct snap_req *r,
+int snap_take(struct node_ctx *c, const char *id, const struct snap_req *r,
     virDomainPtr d);
 /* Deletes r's image from the image service (a failed snapshot leaves no
  * image behind). Cannot fail: what is left is the controller's to see. */
-void snap_undo(struct inst_ctx *c, const struct snap_req *r);
+void snap_undo(struct node_ctx *c, const struct snap_req *r);
 
 #endif

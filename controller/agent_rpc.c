@@ -10,7 +10,6 @@
 #include "gr_log.h"
 #include "gr_task.h"
 #include "gr_util.h"
-#include "servers.h"
 
 #define AGENT_TIMEOUT_MS	15000
 
@@ -76,10 +75,7 @@ job_failed(struct agent_rpc_job *j, const char *why)
 	snprintf(msg, sizeof(msg), "The compute agent on %s could not %s the "
 	    "instance: %s", j->host, j->what, why);
 	gr_warn("%s", msg);
-	if (j->undo)
-		j->undo(j->id, j->body, msg);
-	else
-		server_set_error(j->id, 500, msg);
+	j->undo(j->id, j->body, msg);
 }
 
 static void

@@ -25,8 +25,9 @@ int agent_rpc_call(const char *host, const char *method, const char *path,
 
 /*
  * What to do when the agent cannot be reached or refuses the work: undo
- * what the request began and leave the instance as it was. msg says why,
- * for the instance's action. Runs on the job's thread.
+ * what the request began and leave the instance as it was, or put it in
+ * ERROR (server_failed). msg says why, for the instance's action and
+ * fault. Runs on the job's thread.
  */
 typedef void (*agent_rpc_undo)(const char *instance_id, json_t *body,
     const char *msg);
@@ -34,9 +35,8 @@ typedef void (*agent_rpc_undo)(const char *instance_id, json_t *body,
 /*
  * Sends method path with body (taken) to host's agent on a background
  * job, for instance_id; `what` ("boot", "stop") words the fault. When the
- * call fails, undo runs, or with undo NULL the instance goes to ERROR with
- * the reason. When no thread can be had, the call is made on the caller's.
- * Returns 0, or -1 when the controller is stopping: then nothing was sent,
+ * call fails, undo runs with the reason. When no thread can be had, the
+ * call is made on the caller's. Returns 0, or -1 when the controller is stopping: then nothing was sent,
  * the failure was handled as above, and body is freed.
  */
 int agent_rpc_dispatch(const char *instance_id, const char *host,

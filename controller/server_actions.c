@@ -86,7 +86,7 @@ lifecycle(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	path = gr_xasprintf("/v1/instances/%s/%s", req->params[0],
 	    act->agent_op);
 	agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST",
-	    path, body, act->name, NULL);
+	    path, body, act->name, server_failed);
 	gr_resp_empty(resp, 202);
 	return 0;
 }

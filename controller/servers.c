@@ -470,7 +470,7 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 	}
 	/* A dispatch refused while the controller stops shows ERROR. */
 	agent_rpc_dispatch(id, host, "POST", "/v1/instances", spec, "boot",
-	    NULL);
+	    server_failed);
 	return 0;
 }
 
@@ -595,6 +595,13 @@ server_show(struct gr_req *req, struct gr_resp *resp)
 
 /* ---- delete ---- */
 
+void
+server_failed(const char *id, json_t *body, const char *msg)
+{
+	(void)body;
+	server_set_error(id, 500, msg);
+}
+
 int
 server_mark_deleted(const char *id)
 {
@@ -647,7 +654,7 @@ server_delete(struct gr_req *req, struct gr_resp *resp)
 			return -1;
 		path = gr_xasprintf("/v1/instances/%s", req->params[0]);
 		agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST),
-		    "DELETE", path, NULL, "delete", NULL);
+		    "DELETE", path, NULL, "delete", server_failed);
 	}
 	gr_resp_empty(resp, 204);
 	return 0;

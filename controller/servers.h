@@ -35,6 +35,9 @@ PGresult *server_load(struct gr_req *req, const char *id);
 /* Puts an instance in ERROR with a fault {code, message}, ends its open
  * action with msg, and frees its claim. */
 void server_set_error(const char *id, int code, const char *msg);
+/* What a failed agent call does to its instance (agent_rpc_undo): ERROR
+ * with msg as the fault. */
+void server_failed(const char *id, json_t *body, const char *msg);
 /* Marks an instance deleted, takes it out of its server group and frees
  * its claim. 0 or -1 with a database error. */
 int server_mark_deleted(const char *id);
