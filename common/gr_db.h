@@ -1,7 +1,7 @@
 /*
  * gr_db.h - PostgreSQL access on libpq. Each thread owns one connection,
- * opened on first use and reopened if it broke (see gr_db_query). Queries take $1
- * placeholders only: SQL is never built by string formatting. Failures are
+ * opened on first use and reopened if it broke (see gr_db_query). Queries
+ * take $1 placeholders only: SQL is never built by string formatting. Failures are
  * recorded with gr_error: a unique-constraint violation as GR_ERR_CONFLICT,
  * a lost server as GR_ERR_UNAVAILABLE, anything else as GR_ERR_INTERNAL.
  */
@@ -25,6 +25,14 @@ void gr_pgresp(PGresult **r);
 /* A text column as a JSON string, or JSON null if it is NULL. */
 json_t *gr_db_json_text(PGresult *r, int row, int col);
 #define GR_AUTO_PGRES __attribute__((cleanup(gr_pgresp)))
+
+/* SQL for a timestamptz column as ISO 8601 text in UTC, as the OpenStack
+ * APIs show their fields: to the second with "Z" (GR_DB_ISO_Z), or with
+ * microseconds and no zone (GR_DB_ISO_US). col is SQL text: "created_at". */
+#define GR_DB_ISO_Z(col) \
+	"to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define GR_DB_ISO_US(col) \
+	"to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
 
 /* Sets the connection string and checks it by connecting. Returns 0, or -1
  * with GR_ERR_UNAVAILABLE naming the server's complaint. */

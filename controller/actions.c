@@ -1,9 +1,10 @@
 /*
  * actions.c - os-instance-actions: what was asked of an instance, by whom,
  * under which request id (the x-openstack-request-id the API answered),
- * and how it ended. servers.c and server_actions.c record an action when it accepts one and
- * finishes it when the agent's report (or a failure) comes back; each
- * action carries the one event Gureum's agents perform for it.
+ * and how it ended. servers.c and server_actions.c record an action when
+ * they accept one; it is finished when the agent's report (or a failure)
+ * comes back. Each action carries the one event Gureum's agents perform
+ * for it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,8 +17,8 @@
 
 #define ACTION_COLS \
 	"action, instance_id, request_id, user_id, project_id, message, " \
-	"to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), " \
-	"to_char(finish_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+	GR_DB_ISO_US("start_time") ", " \
+	GR_DB_ISO_US("finish_time")
 
 enum { A_ACTION, A_INSTANCE, A_REQUEST, A_USER, A_PROJECT, A_MESSAGE,
     A_START, A_FINISH };

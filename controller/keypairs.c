@@ -393,8 +393,7 @@ keypair_show(struct gr_req *req, struct gr_resp *resp)
 	json_t *k;
 
 	if ((r = gr_db_query("SELECT name, public_key, fingerprint, user_id, "
-	    "to_char(created_at AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD\"T\"HH24:MI:SS.US') FROM keypairs WHERE user_id = $1 "
+	    GR_DB_ISO_US("created_at") " FROM keypairs WHERE user_id = $1 "
 	    "AND name = $2", 2, p)) == NULL)
 		return -1;
 	if (PQntuples(r) == 0) {

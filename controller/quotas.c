@@ -405,8 +405,7 @@ az_detail(struct gr_req *req, struct gr_resp *resp)
 	hv_alive_secs(ivl);
 	r = gr_db_query("SELECT n.host, coalesce(a.last_seen > now() - "
 	    "make_interval(secs => $1::float8), false), n.enabled, "
-	    "to_char(a.last_seen AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD\"T\"HH24:MI:SS.US') FROM compute_nodes n LEFT JOIN "
+	    GR_DB_ISO_US("a.last_seen") " FROM compute_nodes n LEFT JOIN "
 	    "agents a ON a.host = n.host AND a.kind = 'compute' ORDER BY n.host",
 	    1, p);
 	if (r == NULL)

@@ -43,8 +43,7 @@ reconcile_once(void)
 	    "task_state = NULL, updated_at = now(), fault = jsonb_build_object("
 	    "'code', 500, 'message', 'The instance did not finish building "
 	    "within ' || $1 || ' s (its node or the controller stopped).', "
-	    "'created', to_char(now() AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')) WHERE NOT deleted AND vm_state = "
+	    "'created', " GR_DB_ISO_Z("now()") ") WHERE NOT deleted AND vm_state = "
 	    "'building' AND updated_at < now() - make_interval(secs => "
 	    "$1::integer) RETURNING id), freed AS (DELETE FROM allocations "
 	    "WHERE instance_id IN (SELECT id FROM stuck)) " FINISH_ACTIONS

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "gr_db.h"
 #include "gr_http.h"
 
 /* The columns server_load() reads, and their indexes. */
@@ -19,10 +20,10 @@
 	"i.id, i.name, i.project_id, i.user_id, coalesce(i.image_id, ''), " \
 	"i.flavor_id, i.host, i.vm_state, i.task_state, i.power_state, " \
 	"i.fault, i.key_name, i.metadata, coalesce(i.availability_zone, 'nova'), " \
-	"to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-	"to_char(i.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-	"to_char(i.launched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), " \
-	"to_char(i.terminated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), " \
+	GR_DB_ISO_Z("i.created_at") ", " \
+	GR_DB_ISO_Z("i.updated_at") ", " \
+	GR_DB_ISO_US("i.launched_at") ", " \
+	GR_DB_ISO_US("i.terminated_at") ", " \
 	"i.config_drive, i.deleted"
 
 enum { I_ID, I_NAME, I_PROJECT, I_USER, I_IMAGE, I_FLAVOR, I_HOST, I_VM,

@@ -39,8 +39,8 @@
 	"id, name, status, disk_format, container_format, size, virtual_size, " \
 	"checksum, os_hash_algo, os_hash_value, min_disk, min_ram, visibility, " \
 	"owner, protected, properties, tags, " \
-	"to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-	"to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	GR_DB_ISO_Z("created_at") ", " \
+	GR_DB_ISO_Z("updated_at")
 
 enum { C_ID, C_NAME, C_STATUS, C_DISK, C_CONT, C_SIZE, C_VSIZE, C_MD5,
     C_HALGO, C_HVAL, C_MINDISK, C_MINRAM, C_VIS, C_OWNER, C_PROT, C_PROPS,
