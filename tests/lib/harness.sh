@@ -140,7 +140,7 @@ start_daemon() {
 
 # start_controller: writes $T/controller.conf, starts it, waits for /v3.
 # Sets ID_URL, CP_URL, INT_URL (the agents' internal listener), ADMIN_PW,
-# SECRET.
+# SECRET and SECRET_FILE (the file it is in).
 start_controller() {
 	local idp cpp intp
 	idp=$(free_port); cpp=$(free_port); intp=$(free_port)
@@ -148,6 +148,7 @@ start_controller() {
 	ADMIN_PW=adminpw-$RANDOM
 	SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	echo "$SECRET" >"$T/secret"
+	SECRET_FILE=$T/secret
 	cat >"$T/controller.conf" <<CONF
 database = $PG_CONNINFO
 identity_listen = 127.0.0.1:$idp
@@ -250,7 +251,7 @@ CONF
 # node_key NODE: the key NODE signs with, derived from the cluster secret
 # as common/gr_sign.c derives it (HKDF-SHA256, salt "gureum-node-key").
 node_key() {
-	bash "$HARNESS_REPO/deploy/node-key.sh" "$1" "$T/secret"
+	bash "$HARNESS_REPO/deploy/node-key.sh" "$1" "${SECRET_FILE:-$T/secret}"
 }
 
 # signed_api METHOD URL [JSON]: like api, but signed with node SIGN_NODE's
