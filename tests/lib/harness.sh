@@ -316,6 +316,7 @@ wait_node_up() {
 # guest image). Sets IMG to its id.
 make_image() {
 	api POST "$IMG_URL/v2/images" "{\"name\":\"$1\",\"disk_format\":\"qcow2\",\"container_format\":\"bare\"${2:+,$2}}"
+	[ "$STATUS" = 201 ] || die "could not create image $1: $STATUS $BODY"
 	IMG=$(jq -r .id <<<"$BODY")
 	api_image_upload "$TOKEN" "$IMG_URL" "$IMG" "${3:-$BASE}" ||
 	    die "could not upload image $1 ($IMG)"
