@@ -31,21 +31,21 @@ gr_agent_conf(struct gr_agent *a, const struct gr_conf *c, const char *kind)
 	    (a->controller_url = gr_conf_need(c, "controller_url")) == NULL ||
 	    gr_conf_int(c, "heartbeat_interval", 5, 1, 3600, &a->interval) < 0)
 		return -1;
-	if (gr_sign_check_node("node_name", a->host) < 0) {
-		gr_error(GR_ERR_BAD_REQUEST, "%s: node_name '%s' must be 1 to %d "
-		    "letters, digits, '.', '_' or '-'.", c->path, a->host,
-		    GR_NODE_MAX);
-		return -1;
-	}
 	/* The node's own key (what a real host should hold), or the cluster
 	 * secret to derive it from (the lab's and the tests' shortcut). */
 	if ((secret = gr_conf_secret(c, has_key ? "node_key" :
 	    "cluster_secret")) == NULL)
 		return -1;
+	/* Both check node_name and the key's form. */
 	ret = has_key ? gr_sign_node_key(a->host, secret, &a->signer) :
 	    gr_sign_node(secret, a->host, &a->signer);
-	if (ret < 0)
-		gr_error(gr_err_code(), "%s: %s", c->path, gr_err_msg());
+	if (ret < 0) {
+		char why[512];
+
+		/* gr_err_msg() is the buffer gr_error() writes: copy first. */
+		snprintf(why, sizeof(why), "%s", gr_err_msg());
+		gr_error(gr_err_code(), "%s: %s", c->path, why);
+	}
 	explicit_bzero(secret, strlen(secret));
 	free(secret);
 	return ret;

@@ -7,7 +7,7 @@
 #include "gr_err.h"
 #include "gr_log.h"
 
-int
+static int
 gr_daemon_init(struct gr_daemon *d, const char *name, int argc, char **argv)
 {
 	memset(d, 0, sizeof(*d));
@@ -43,7 +43,7 @@ gr_daemon_defer(struct gr_daemon *d, void (*fn)(void *arg), void *arg)
 	d->hooks[d->nhooks++] = (struct gr_daemon_hook){ fn, arg };
 }
 
-int
+static int
 gr_daemon_wait(struct gr_daemon *d)
 {
 	int sig = 0;
@@ -55,7 +55,7 @@ gr_daemon_wait(struct gr_daemon *d)
 	return sig;
 }
 
-int
+static int
 gr_daemon_exit(struct gr_daemon *d, int ret)
 {
 	if (ret < 0)

@@ -31,33 +31,18 @@ struct gr_daemon {
 	int			 nhooks;
 };
 
-/*
- * Parses argv, starts logging and the configuration, and blocks
- * the stop signals (call it before any thread starts). Returns 0, or the
- * process's exit status after printing why: 2 for a usage error, 1 when
- * the configuration cannot be read.
- */
-int gr_daemon_init(struct gr_daemon *d, const char *name, int argc,
-    char **argv);
 /* Registers fn(arg) to run at exit, before every hook registered earlier. */
 void gr_daemon_defer(struct gr_daemon *d, void (*fn)(void *arg), void *arg);
 /*
- * Warns of the configuration keys nothing read, logs "ready" and waits
- * for SIGTERM or SIGINT. Returns the signal.
- */
-int gr_daemon_wait(struct gr_daemon *d);
-/*
- * Runs the hooks in reverse order, prints the recorded error when ret < 0,
- * and frees the configuration. Returns the exit status (0, or 1 when
- * ret < 0).
- */
-int gr_daemon_exit(struct gr_daemon *d, int ret);
-
-/*
- * The whole life of a daemon: gr_daemon_init(), setup(d) (which starts the
- * daemon's parts, deferring each one's end), then run(d) until a stop
- * signal (NULL: gr_daemon_wait()), then gr_daemon_exit(). setup and run
- * return 0, or -1 with the error recorded. Returns the exit status.
+ * The whole life of a daemon: parses argv, starts logging and the
+ * configuration and blocks the stop signals (before any thread starts);
+ * runs setup(d), which starts the daemon's parts and defers each one's
+ * end; then run(d) until a stop signal (NULL: warn of the configuration
+ * keys nothing read, log "ready" and wait for SIGTERM or SIGINT); then
+ * runs the hooks in reverse order and frees the configuration. setup and
+ * run return 0, or -1 with the error recorded, which is printed. Returns
+ * the exit status: 0; 1 after an error or an unreadable configuration; 2
+ * for a usage error.
  */
 int gr_daemon_main(const char *name, int argc, char **argv,
     int (*setup)(struct gr_daemon *d), int (*run)(struct gr_daemon *d));

@@ -312,12 +312,6 @@ gr_db_rollback(void)
 }
 
 int
-gr_db_built_version(void)
-{
-	return gr_schema_built_version();
-}
-
-int
 gr_db_schema_version(int *out)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;

@@ -70,7 +70,5 @@ int gr_db_schema_version(int *out);
 /* Fails with a message that says what to do when the database's schema is
  * older (or newer) than the one this binary was built for. */
 int gr_db_require_schema(void);
-/* The schema version this binary was built for: gr_schema_built_version(). */
-int gr_db_built_version(void);
 
 #endif

@@ -297,8 +297,12 @@ subject(struct gr_req *req, char hash[GR_SHA256_HEX])
 	if (own && gr_auth_of(req)->user_name && gr_str_equal_ct(tok, own))
 		return gr_auth_dup(gr_auth_of(req));
 	if ((s = gr_auth_load(hash)) == NULL) {
-		/* Keystone answers 404 for a subject token that is not valid. */
-		gr_error(GR_ERR_NOT_FOUND, "%s", gr_err_msg());
+		/* Keystone answers 404 for a subject token that is not valid
+		 * (copied first: gr_err_msg() is the buffer gr_error fills). */
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", gr_err_msg());
+		gr_error(GR_ERR_NOT_FOUND, "%s", why);
 		return NULL;
 	}
 	if (gr_auth_admin_or(req, strcmp(s->user_id, gr_auth_of(req)->user_id) == 0,
