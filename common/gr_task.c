@@ -18,26 +18,51 @@ static void *
 job_main(void *p)
 {
 	struct job j = *(struct job *)p;
+	struct gr_tasks *t = j.tasks;
 
 	free(p);
 	j.fn(j.arg);
-	if (j.tasks->thread_end)
-		j.tasks->thread_end();
-	pthread_mutex_lock(&j.tasks->lock);
-	if (--j.tasks->running == 0)
-		pthread_cond_broadcast(&j.tasks->idle);
-	pthread_mutex_unlock(&j.tasks->lock);
+	if (t->thread_end)
+		t->thread_end();
+	pthread_mutex_lock(&t->lock);
+	if (t->nended == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 8;
+		t->ended = gr_xrealloc(t->ended, t->cap * sizeof(*t->ended));
+	}
+	t->ended[t->nended++] = pthread_self();
+	if (--t->running == 0)
+		pthread_cond_broadcast(&t->idle);
+	pthread_mutex_unlock(&t->lock);
 	return NULL;
+}
+
+/* Joins the threads whose jobs have returned (each is gone or about to
+ * be: joining waits for its thread-local state to be freed). */
+static void
+join_ended(struct gr_tasks *t)
+{
+	pthread_t *ended;
+	int n;
+
+	pthread_mutex_lock(&t->lock);
+	ended = t->ended;
+	n = t->nended;
+	t->ended = NULL;
+	t->nended = t->cap = 0;
+	pthread_mutex_unlock(&t->lock);
+	for (int i = 0; i < n; i++)
+		pthread_join(ended[i], NULL);
+	free(ended);
 }
 
 int
 gr_task_run(struct gr_tasks *t, void (*fn)(void *arg), void *arg)
 {
 	struct job *j;
-	pthread_attr_t at;
 	pthread_t th;
 	int err;
 
+	join_ended(t);
 	pthread_mutex_lock(&t->lock);
 	if (t->draining) {
 		pthread_mutex_unlock(&t->lock);
@@ -49,10 +74,7 @@ gr_task_run(struct gr_tasks *t, void (*fn)(void *arg), void *arg)
 	pthread_mutex_unlock(&t->lock);
 	j = gr_xmalloc(sizeof(*j));
 	*j = (struct job){ t, fn, arg };
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	err = pthread_create(&th, &at, job_main, j);
-	pthread_attr_destroy(&at);
+	err = pthread_create(&th, NULL, job_main, j);
 	if (err == 0)
 		return 0;
 	free(j);
@@ -82,6 +104,7 @@ gr_tasks_drain(struct gr_tasks *t, long timeout_s)
 		;
 	left = t->running;
 	pthread_mutex_unlock(&t->lock);
+	join_ended(t);
 	if (left > 0)
 		gr_warn("stopping with %d %s still under way", left, t->name);
 	return left;

@@ -2,10 +2,13 @@
  * gr_task.h - background jobs a daemon waits for when it stops.
  *
  * A request that starts long work (an agent call, a boot) answers at once
- * and hands the work to a detached thread through a task runner. The runner
- * counts its jobs; gr_tasks_drain() refuses new ones and waits, bounded,
- * for those under way, so that nothing they use is freed under them. The
- * runner owns no memory: each job owns its argument.
+ * and hands the work to a thread of its own through a task runner. The
+ * runner counts its jobs; gr_tasks_drain() refuses new ones and waits,
+ * bounded, for those under way, so that nothing they use is freed under
+ * them. A job's thread is joined once it has returned (by the next
+ * gr_task_run, or by the drain), so that it has really exited, its
+ * libraries' thread-local state freed, before the daemon does. The runner
+ * owns the list of those threads; each job owns its argument.
  */
 #ifndef GR_TASK_H
 #define GR_TASK_H
@@ -21,13 +24,15 @@ struct gr_tasks {
 	pthread_cond_t	 idle;		/* signalled when running drops to 0 */
 	int		 running;	/* jobs started and not yet returned */
 	int		 draining;	/* no new jobs once set */
+	pthread_t	*ended;		/* threads whose job returned, to join */
+	int		 nended, cap;
 };
 
 #define GR_TASKS_INIT(n, end) { .name = (n), .thread_end = (end), \
 	.lock = PTHREAD_MUTEX_INITIALIZER, .idle = PTHREAD_COND_INITIALIZER }
 
 /*
- * Runs fn(arg) on a new detached thread. Returns 0, or -1 with
+ * Runs fn(arg) on a new thread. Returns 0, or -1 with
  * GR_ERR_UNAVAILABLE (the daemon is stopping) or GR_ERR_SYSTEM (no
  * thread); then fn never runs and the caller still owns arg.
  */

@@ -21,7 +21,10 @@ no_qemu() { [ -z "$(qemus)" ]; }
 # 1. The harness's way: the domain is destroyed, nothing is left.
 start_libvirtd
 check "a guest starts on the test's libvirtd" guest g1
-check "its QEMU names the test's dir" test "$(qemus | wc -l)" = 1
+# (polled: a QEMU just started may still show a helper beside it)
+one_qemu() { test "$(qemus | wc -l)" = 1; }
+check "its QEMU names the test's dir" wait_for 5 one_qemu ||
+    for p in $(qemus); do echo "# pid $p: $(pid_args "$p" | head -3 | tr '\n' ' ')"; done
 LVPID=$(pid_from "$T/libvirt/libvirtd.pid")
 stop_libvirtd >"$T/stop1.out"
 check "stop_libvirtd reports no leak when it destroyed the guest itself" \
