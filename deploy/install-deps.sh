@@ -7,13 +7,15 @@ set -euo pipefail
 
 # make: the daemons (pkg-config names them in the Makefile).
 build=(make gcc pkg-config libmicrohttpd-dev libjansson-dev libpq-dev
-    libcurl4-openssl-dev libvirt-dev libssl-dev)
+    libcurl4-openssl-dev libvirt-dev libssl-dev
+    libnl-3-dev libnl-route-3-dev libnftables-dev)
 # make lab: PostgreSQL, the nodes' libvirtd and QEMU, the guest image
 # (deploy/guest: kernel, busybox, syslinux on FAT, modules via kmod and
 # xz, config drives via genisoimage), namespaces and bridges (iproute2), the
 # lab's HTTP calls (curl, jq) and the openstack CLI its users run.
 runtime=(postgresql libvirt-daemon-system libvirt-clients qemu-system-x86
-    qemu-utils dnsmasq-base nftables bridge-utils iproute2 syslinux
+    qemu-utils dnsmasq-base dnsmasq-utils nftables conntrack bridge-utils
+    iproute2 iputils-ping iputils-arping syslinux
     syslinux-common mtools dosfstools busybox-static genisoimage
     linux-image-amd64 kmod xz-utils curl jq python3-openstackclient)
 # make check, make fuzz, make bench: sanitizers and libFuzzer (clang), the
