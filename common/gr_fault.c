@@ -67,6 +67,26 @@ utf8_scrub(const char *msg)
 	return out;
 }
 
+/* Neutron names each fault by its exception class; the clients show
+ * only the message, so the type is the status's class. */
+static const char *
+network_type(int status)
+{
+	switch (status) {
+	case 400: return "HTTPBadRequest";
+	case 401: return "HTTPUnauthorized";
+	case 403: return "HTTPForbidden";
+	case 404: return "HTTPNotFound";
+	case 405: return "HTTPMethodNotAllowed";
+	case 409: return "HTTPConflict";
+	case 413: return "HTTPRequestEntityTooLarge";
+	case 415: return "HTTPUnsupportedMediaType";
+	case 503: return "HTTPServiceUnavailable";
+	default: return status >= 500 ? "HTTPInternalServerError" :
+	    "HTTPBadRequest";
+	}
+}
+
 json_t *
 gr_fault_json(enum gr_fault_style style, int status, const char *msg)
 {
@@ -74,6 +94,9 @@ gr_fault_json(enum gr_fault_style style, int status, const char *msg)
 
 	if (!gr_utf8_valid(msg, strlen(msg)))
 		msg = clean = utf8_scrub(msg);
+	if (style == GR_FAULT_NETWORK)
+		return json_pack("{s:{s:s,s:s,s:s}}", "NeutronError", "type",
+		    network_type(status), "message", msg, "detail", "");
 	if (style == GR_FAULT_COMPUTE)
 		return json_pack("{s:{s:i,s:s}}", compute_key(status), "code",
 		    status, "message", msg);

@@ -11,6 +11,8 @@ enum gr_fault_style {
 	GR_FAULT_IDENTITY,	/* {"error":{"code":N,"title":T,"message":M}} */
 	GR_FAULT_COMPUTE,	/* {"itemNotFound":{"code":N,"message":M}} ... */
 	GR_FAULT_IMAGE,		/* {"error":{"code":N,"title":T,"message":M}} */
+	GR_FAULT_NETWORK,	/* {"NeutronError":{"type":T,"message":M,
+				   "detail":""}} */
 };
 
 /* A new fault object for an HTTP status and a message (never NULL). */

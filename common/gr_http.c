@@ -168,6 +168,31 @@ probe_key(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+static enum MHD_Result
+collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	json_t *all = cls, *list = json_object_get(all, key);
+
+	(void)kind;
+	if (list == NULL) {
+		list = json_array();
+		json_object_set_new(all, key, list);
+	}
+	json_array_append_new(list, json_string(value ? value : ""));
+	return MHD_YES;
+}
+
+json_t *
+gr_req_query_all(struct gr_req *req)
+{
+	json_t *all = json_object();
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+	    collect_query, all);
+	return all;
+}
+
 int
 gr_req_has_query(struct gr_req *req, const char *name)
 {

@@ -149,6 +149,10 @@ const char *gr_req_query(struct gr_req *req, const char *name);
  */
 int gr_req_query_int(struct gr_req *req, const char *name, long long min,
     char out[24], const char **val);
+/* Every query parameter as a new object {key: [value, ...]} in the
+ * order given (a key may repeat: "fields=a&fields=b"; a key without a
+ * value has ""). */
+json_t *gr_req_query_all(struct gr_req *req);
 /* 1 if the query string has the key, with or without a value. */
 int gr_req_has_query(struct gr_req *req, const char *name);
 /*

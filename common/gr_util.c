@@ -224,3 +224,18 @@ gr_listen_port(const char *listen)
 
 	return c ? atol(c + 1) : 0;
 }
+
+int
+gr_is_uuid(const char *s)
+{
+	for (int i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (s[i] == '\0' || strchr("0123456789abcdefABCDEF",
+		    s[i]) == NULL) {
+			return 0;
+		}
+	}
+	return s[36] == '\0';
+}

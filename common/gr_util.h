@@ -29,6 +29,8 @@ int gr_check_name(const char *what, const char *s, size_t maxlen);
 /* gr_check_name, and no leading or trailing space (Nova's rule for the
  * names of flavors and server groups). */
 int gr_check_trimmed_name(const char *what, const char *s, size_t maxlen);
+/* 1 if s is a UUID in its 36-character text form (either case). */
+int gr_is_uuid(const char *s);
 /* 1 if s is valid UTF-8 (no overlongs, no surrogates), else 0. */
 int gr_utf8_valid(const char *s, size_t len);
 

@@ -1,5 +1,6 @@
 /*
- * gureum-controller: identity v3 and compute v2.1 for tenants, the
+ * gureum-controller: identity v3, compute v2.1 and network v2.0 for
+ * tenants, the
  * agents' internal listener on the management address, the scheduler and
  * the convergence pass; the schema's owner.
  * Usage: gureum-controller --config FILE
@@ -20,6 +21,7 @@
 #include "gr_util.h"
 #include "identity.h"
 #include "internal_api.h"
+#include "network_api.h"
 #include "reconcile.h"
 #include "sched.h"
 
@@ -46,8 +48,6 @@ load_conf(const struct gr_conf *c, long *threads)
 	    gr_conf_int(c, "heartbeat_interval", 5, 1, 3600,
 	    &ctl.heartbeat_interval) < 0 ||
 	    gr_conf_int(c, "image_port", 9292, 1, 65535, &ctl.image_port) < 0 ||
-	    gr_conf_int(c, "network_port", 9696, 1, 65535,
-	    &ctl.network_port) < 0 ||
 	    gr_conf_int(c, "threads", 4, 1, 64, threads) < 0 ||
 	    gr_conf_int(c, "build_timeout", 600, 5, 86400,
 	    &ctl.build_timeout) < 0 ||
@@ -76,8 +76,8 @@ rpc_end(void *arg)
 }
 static void reconcile_end(void *arg) { (void)arg; reconcile_stop_wait(); }
 
-/* The three listeners: identity and compute for tenants, and the agents'
- * side door on the management address. */
+/* The four listeners: identity, compute and network for tenants, and the
+ * agents' side door on the management address. */
 static int
 listen_all(struct gr_daemon *d, long threads)
 {
@@ -91,15 +91,21 @@ listen_all(struct gr_daemon *d, long threads)
 	    .routes = compute_routes, .nroutes = compute_nroutes,
 	    .fault_style = GR_FAULT_COMPUTE, .authorize = compute_authorize,
 	    .decorate = compute_decorate };
+	struct gr_http_conf nw = { .name = "network",
+	    .listen = gr_conf_get(c, "network_listen", "0.0.0.0:9696"),
+	    .routes = network_routes, .nroutes = network_nroutes,
+	    .fault_style = GR_FAULT_NETWORK, .authorize = auth_authorize,
+	    .decorate = network_decorate };
 	struct gr_http_conf in = { .name = "internal",
 	    .listen = gr_conf_get(c, "internal_listen", "127.0.0.1:8779"),
 	    .routes = internal_routes, .nroutes = internal_nroutes,
 	    .fault_style = GR_FAULT_COMPUTE, .authorize = auth_authorize };
-	struct gr_http_conf *all[3] = { &id, &cp, &in };
+	struct gr_http_conf *all[4] = { &id, &cp, &nw, &in };
 
 	ctl.identity_port = gr_listen_port(id.listen);
 	ctl.compute_port = gr_listen_port(cp.listen);
-	for (int i = 0; i < 3; i++) {
+	ctl.network_port = gr_listen_port(nw.listen);
+	for (int i = 0; i < 4; i++) {
 		all[i]->body_limit = BODY_LIMIT;
 		all[i]->threads = (unsigned)threads;
 		all[i]->free_auth = gr_auth_free;

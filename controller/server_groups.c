@@ -40,22 +40,6 @@ enum { G_ID, G_NAME, G_POLICY, G_MEMBERS };
 /* Who may see a group: its project, and admins. $2 project, $3 admin. */
 #define SG_VISIBLE "(g.project_id = $2 OR $3::boolean)"
 
-/* 1 if s is a UUID in its 36-character form (either case). */
-static int
-is_uuid(const char *s)
-{
-	for (int i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return 0;
-		} else if (s[i] == '\0' || strchr("0123456789abcdefABCDEF",
-		    s[i]) == NULL) {
-			return 0;
-		}
-	}
-	return s[36] == '\0';
-}
-
 /* The 2.1 document: {id, name, policies, members, metadata}. Nova shows
  * project_id and user_id only from 2.13, and strict clients refuse
  * unknown keys, so they are not here. */
@@ -77,7 +61,7 @@ load_visible(const char *id, struct gr_auth *a)
 	const char *p[3] = { id, a->project_id, a->is_admin ? "t" : "f" };
 	PGresult *r;
 
-	if (!is_uuid(id)) {
+	if (!gr_is_uuid(id)) {
 		gr_error(GR_ERR_NOT_FOUND, "Server group %.64s could not be "
 		    "found.", id);
 		return NULL;
@@ -315,7 +299,7 @@ server_group_check(const char *group_id, const char *project_id,
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[3] = { group_id, project_id, is_admin ? "t" : "f" };
 
-	if (!is_uuid(group_id)) {
+	if (!gr_is_uuid(group_id)) {
 		gr_error(GR_ERR_BAD_REQUEST, "Invalid scheduler hint 'group': "
 		    "'%.64s' is not a server group UUID.", group_id);
 		return -1;

@@ -396,6 +396,7 @@ write_host_configs() {
 database = $db
 identity_listen = $HOST_IP:5000
 compute_listen = $HOST_IP:8774
+network_listen = $HOST_IP:9696
 internal_listen = $HOST_IP:8779
 public_host = $HOST_IP
 cluster_secret_file = $STATE/secret

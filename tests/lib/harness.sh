@@ -139,11 +139,12 @@ start_daemon() {
 }
 
 # start_controller: writes $T/controller.conf, starts it, waits for /v3.
-# Sets ID_URL, CP_URL, INT_URL (the agents' internal listener), ADMIN_PW,
+# Sets ID_URL, CP_URL, NET_URL, INT_URL (the agents' internal listener),
+# ADMIN_PW,
 # SECRET and SECRET_FILE (the file it is in).
 start_controller() {
-	local idp cpp intp
-	idp=$(free_port); cpp=$(free_port); intp=$(free_port)
+	local idp cpp intp netp
+	idp=$(free_port); cpp=$(free_port); intp=$(free_port); netp=$(free_port)
 	IMG_PORT=$(free_port)
 	ADMIN_PW=adminpw-$RANDOM
 	SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -154,6 +155,7 @@ database = $PG_CONNINFO
 identity_listen = 127.0.0.1:$idp
 compute_listen = 127.0.0.1:$cpp
 internal_listen = 127.0.0.1:$intp
+network_listen = 127.0.0.1:$netp
 public_host = 127.0.0.1
 cluster_secret_file = $T/secret
 admin_password = $ADMIN_PW
@@ -165,6 +167,7 @@ CONF
 	ID_URL=http://127.0.0.1:$idp
 	CP_URL=http://127.0.0.1:$cpp
 	INT_URL=http://127.0.0.1:$intp
+	NET_URL=http://127.0.0.1:$netp
 	api_wait 20 "$ID_URL/v3" "$controller_PID" || {
 		cat "$T/controller.log"; die "controller did not come up"; }
 }

@@ -1,7 +1,8 @@
 /*
  * Unit tests for common/gr_fault.c: the shape of each style's fault body
  * (identity and image: {"error":{code,title,message}}; compute: Nova's
- * {"KEY":{code,message}}), the reason phrases, the status each error code
+ * {"KEY":{code,message}}; network: Neutron's
+ * {"NeutronError":{type,message,detail}}), the reason phrases, the status each error code
  * maps to (gr_err.c's table, which picks the fault), and messages that
  * are not valid UTF-8.
  */
@@ -106,6 +107,35 @@ test_compute(void)
 }
 
 static void
+test_network(void)
+{
+	static const struct { int status; const char *type; } t[] = {
+		{ 400, "HTTPBadRequest" }, { 404, "HTTPNotFound" },
+		{ 409, "HTTPConflict" }, { 403, "HTTPForbidden" },
+		{ 500, "HTTPInternalServerError" }, { 418, "HTTPBadRequest" },
+	};
+	int good = 1;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		json_t *f, *e;
+		const char *key;
+
+		f = gr_fault_json(GR_FAULT_NETWORK, t[i].status, "in use");
+		e = inner(f, &key, 3);
+		if (e == NULL || strcmp(key, "NeutronError") != 0 ||
+		    !str(e, "type") || strcmp(str(e, "type"), t[i].type) ||
+		    !str(e, "message") || strcmp(str(e, "message"), "in use") ||
+		    !str(e, "detail") || strcmp(str(e, "detail"), "")) {
+			printf("#   network %d: '%s'\n", t[i].status, key);
+			good = 0;
+		}
+		json_decref(f);
+	}
+	CHECK(good, "network faults are {NeutronError:{type,message,detail}} "
+	    "with the status's class as type");
+}
+
+static void
 test_reasons(void)
 {
 	CHECK_STR(gr_http_reason(404), "Not Found", "404's reason");
@@ -177,6 +207,7 @@ main(void)
 	    "{error:{code,title,message}} with the status's reason");
 	check_error_style(GR_FAULT_IMAGE, "image faults have the same shape");
 	test_compute();
+	test_network();
 	test_reasons();
 	test_status();
 	test_utf8();
