@@ -19,7 +19,9 @@
 #include "gr_util.h"
 #include "network_api.h"
 #include "networks.h"
+#include "floatingips.h"
 #include "ports.h"
+#include "routers.h"
 #include "secgroups.h"
 #include "subnets.h"
 
@@ -369,6 +371,20 @@ static const struct {
 	    "functions for quotas usage statistics per project" },
 	{ "project-id", "project_id field enabled", "Extension that indicates "
 	    "that project_id field is enabled." },
+	{ "router", "Neutron L3 Router", "Router abstraction for basic L3 "
+	    "forwarding between L2 Neutron networks and access to external "
+	    "networks via a NAT gateway." },
+	{ "ext-gw-mode", "Neutron L3 Configurable external gateway mode",
+	    "Extension of the router abstraction for specifying whether SNAT "
+	    "should occur on the external gateway" },
+	{ "floating-ip-port-forwarding", "Floating IP Port Forwarding",
+	    "Provide a way to configure port forwarding rules for floating "
+	    "IPs" },
+	{ "expose-port-forwarding-in-fip", "Expose port forwarding in "
+	    "floating IP", "Expose the port forwarding rules of a floating "
+	    "IP" },
+	{ "fip-port-details", "Floating IP Port Details Extension", "Add "
+	    "port_details attribute to Floating IP resource" },
 	{ "standard-attr-description", "standard-attr-description",
 	    "Extension to add descriptions to standard attributes" },
 	{ "standard-attr-revisions", "Resource revision numbers", "This "
@@ -450,6 +466,23 @@ const struct gr_route network_routes[] = {
 	{ "POST",   "/v2.0/security-group-rules",		sg_rule_create,	GR_POLICY_USER },
 	{ "GET",    "/v2.0/security-group-rules/{id}",		sg_rule_show,	GR_POLICY_USER },
 	{ "DELETE", "/v2.0/security-group-rules/{id}",		sg_rule_delete,	GR_POLICY_USER },
+	{ "GET",    "/v2.0/routers",				router_list,	GR_POLICY_USER },
+	{ "POST",   "/v2.0/routers",				router_create,	GR_POLICY_USER },
+	{ "GET",    "/v2.0/routers/{id}",			router_show,	GR_POLICY_USER },
+	{ "PUT",    "/v2.0/routers/{id}",			router_update,	GR_POLICY_USER },
+	{ "DELETE", "/v2.0/routers/{id}",			router_delete,	GR_POLICY_USER },
+	{ "PUT",    "/v2.0/routers/{id}/add_router_interface",	router_add_interface, GR_POLICY_USER },
+	{ "PUT",    "/v2.0/routers/{id}/remove_router_interface", router_remove_interface, GR_POLICY_USER },
+	{ "GET",    "/v2.0/floatingips",			fip_list,	GR_POLICY_USER },
+	{ "POST",   "/v2.0/floatingips",			fip_create,	GR_POLICY_USER },
+	{ "GET",    "/v2.0/floatingips/{id}",			fip_show,	GR_POLICY_USER },
+	{ "PUT",    "/v2.0/floatingips/{id}",			fip_update,	GR_POLICY_USER },
+	{ "DELETE", "/v2.0/floatingips/{id}",			fip_delete,	GR_POLICY_USER },
+	{ "GET",    "/v2.0/floatingips/{id}/port_forwardings",	pf_list,	GR_POLICY_USER },
+	{ "POST",   "/v2.0/floatingips/{id}/port_forwardings",	pf_create,	GR_POLICY_USER },
+	{ "GET",    "/v2.0/floatingips/{id}/port_forwardings/{pf}", pf_show,	GR_POLICY_USER },
+	{ "PUT",    "/v2.0/floatingips/{id}/port_forwardings/{pf}", pf_update,	GR_POLICY_USER },
+	{ "DELETE", "/v2.0/floatingips/{id}/port_forwardings/{pf}", pf_delete,	GR_POLICY_USER },
 	{ "GET",    "/v2.0/quotas",				net_quota_list,	GR_POLICY_ADMIN },
 	{ "GET",    "/v2.0/quotas/{project}",			net_quota_show,	GR_POLICY_USER },
 	{ "GET",    "/v2.0/quotas/{project}/default",		net_quota_default, GR_POLICY_USER },

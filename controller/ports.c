@@ -258,24 +258,8 @@ set_groups(const char *port_id, char ids[][37], int n)
 	return 0;
 }
 
-/* Attributes a create and an update share. */
-struct port_attrs {
-	const char	*name;
-	const char	*description;
-	const char	*device_id;
-	const char	*device_owner;
-	const char	*host;
-	const char	*vnic;
-	const char	*mac;
-	int		 admin_state_up;	/* -1 = not given */
-	int		 pse;			/* -1 = not given */
-	json_t		*fixed_ips;
-	json_t		*groups;
-	json_t		*profile;
-};
-
 static int
-read_attrs(json_t *b, const struct net_scope *s, struct port_attrs *a)
+read_attrs(json_t *b, const struct net_scope *s, struct port_spec *a)
 {
 	static const char *const admin_attrs[] = { "binding:host_id",
 	    "binding:profile", NULL };
@@ -320,7 +304,7 @@ read_attrs(json_t *b, const struct net_scope *s, struct port_attrs *a)
 }
 
 static void
-attrs_clear(struct port_attrs *a)
+attrs_clear(struct port_spec *a)
 {
 	json_decref(a->groups);
 }
@@ -342,11 +326,9 @@ network_usable(const char *id, const struct net_scope *s)
 	return 0;
 }
 
-/* The whole create, inside net_begin(): quota, MAC, row, addresses,
- * groups. */
-static int
-create_locked(const char *id, const char *network_id, const char *project,
-    const struct port_attrs *a, const struct net_scope *s)
+int
+port_create_locked(const char *id, const char *network_id, const char *project,
+    const struct port_spec *a, const struct net_scope *s)
 {
 	char mac[18], want[18], groups[MAX_GROUPS][37], *profile;
 	int ngroups, pse = a->pse < 0 ? 1 : a->pse, ret;
@@ -392,7 +374,7 @@ port_create(struct gr_req *req, struct gr_resp *resp)
 	    "port_security_enabled", "binding:host_id", "binding:profile",
 	    "binding:vnic_type", "tenant_id", "project_id",
 	    "allowed_address_pairs", "extra_dhcp_opts", NULL };
-	struct port_attrs a = { 0 };
+	struct port_spec a = { 0 };
 	struct net_scope s;
 	const char *network_id, *project;
 	char id[37];
@@ -410,7 +392,7 @@ port_create(struct gr_req *req, struct gr_resp *resp)
 	gr_uuid(id);
 	if (net_begin() < 0)
 		goto out;
-	if (create_locked(id, network_id, project, &a, &s) < 0 ||
+	if (port_create_locked(id, network_id, project, &a, &s) < 0 ||
 	    net_commit() < 0) {
 		gr_db_rollback();
 		goto out;
@@ -451,7 +433,7 @@ port_writable(const char *id, const struct net_scope *s, char network[37],
 
 static int
 update_locked(const char *id, const char *network, const char *project,
-    const struct port_attrs *a, const struct net_scope *s)
+    const struct port_spec *a, const struct net_scope *s)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	char mac[18] = "", groups[MAX_GROUPS][37];
@@ -525,7 +507,7 @@ port_update(struct gr_req *req, struct gr_resp *resp)
 	    "binding:host_id", "binding:profile", "binding:vnic_type",
 	    "allowed_address_pairs", "extra_dhcp_opts", NULL };
 	const char *id = req->params[0];
-	struct port_attrs a = { 0 };
+	struct port_spec a = { 0 };
 	struct net_scope s;
 	char network[37], project[256], owner[256];
 	json_t *b, *port;

@@ -9,6 +9,31 @@
 #include "gr_http.h"
 #include "network_api.h"
 
+/* What a port create or update says (NULL / -1 = not given). */
+struct port_spec {
+	const char	*name;
+	const char	*description;
+	const char	*device_id;
+	const char	*device_owner;
+	const char	*host;			/* binding:host_id */
+	const char	*vnic;
+	const char	*mac;
+	int		 admin_state_up;	/* -1 = not given */
+	int		 pse;			/* port_security_enabled */
+	json_t		*fixed_ips;		/* borrowed; NULL = one address */
+	json_t		*groups;		/* owned; NULL = the default */
+	json_t		*profile;		/* borrowed */
+};
+
+/*
+ * Creates port id on network for project inside net_begin(): the port
+ * quota, a MAC, the row, its addresses (ipam.c) and groups. The caller
+ * checked that s may use the network. Returns 0 or -1 (the caller rolls
+ * back).
+ */
+int port_create_locked(const char *id, const char *network_id,
+    const char *project, const struct port_spec *spec,
+    const struct net_scope *s);
 /* The port's document as the caller may see it; NULL with a 404. */
 json_t *port_get(const char *id, const struct net_scope *s);
 /* Deletes the port inside net_begin(): its floating IPs are
