@@ -22,27 +22,38 @@ job_end(void)
 
 static struct gr_tasks jobs = GR_TASKS_INIT("agent calls", job_end);
 
+/* Where host's agent of `kind` answers (sql: its agent_url for $1) and
+ * the key to sign with: *url is that URL + path, the caller's to free. */
+static int
+agent_target(const char *host, const char *kind, const char *sql,
+    const char *path, char **url, struct gr_signer *key)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { host };
+
+	if ((r = gr_db_query(sql, 1, p)) == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_UNAVAILABLE, "Node %s has no reachable %s "
+		    "agent.", host, kind);
+		return -1;
+	}
+	if (gr_sign_node(ctl.cluster_secret, host, key) < 0)
+		return -1;
+	*url = gr_xasprintf("%s%s", PQgetvalue(r, 0, 0), path);
+	return 0;
+}
+
 int
 agent_rpc_call(const char *host, const char *method, const char *path,
     json_t *body, struct gr_httpc_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
 	GR_AUTOFREE char *url = NULL;
-	const char *p[1] = { host };
 	struct gr_signer key;
 
-	r = gr_db_query("SELECT agent_url FROM compute_nodes WHERE host = $1 AND "
-	    "agent_url IS NOT NULL", 1, p);
-	if (r == NULL)
+	if (agent_target(host, "compute", "SELECT agent_url FROM compute_nodes "
+	    "WHERE host = $1 AND agent_url IS NOT NULL", path, &url, &key) < 0)
 		return -1;
-	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_UNAVAILABLE, "Node %s has no reachable compute "
-		    "agent.", host);
-		return -1;
-	}
-	if (gr_sign_node(ctl.cluster_secret, host, &key) < 0)
-		return -1;
-	url = gr_xasprintf("%s%s", PQgetvalue(r, 0, 0), path);
 	return gr_httpc_json(method, url, body, &key, AGENT_TIMEOUT_MS, resp);
 }
 
@@ -122,26 +133,16 @@ int
 agent_rpc_network(const char *host, const char *method, const char *path,
     json_t *body, long timeout_s, int *status, json_t **answer)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
 	GR_AUTOFREE char *url = NULL;
-	const char *p[1] = { host };
 	struct gr_httpc_resp resp = { 0 };
 	struct gr_signer key;
 
 	*status = 0;
 	*answer = NULL;
-	r = gr_db_query("SELECT agent_url FROM agents WHERE host = $1 AND kind = "
-	    "'network' AND agent_url IS NOT NULL", 1, p);
-	if (r == NULL)
+	if (agent_target(host, "network", "SELECT agent_url FROM agents WHERE "
+	    "host = $1 AND kind = 'network' AND agent_url IS NOT NULL", path,
+	    &url, &key) < 0)
 		return -1;
-	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_UNAVAILABLE, "Node %s has no reachable network "
-		    "agent.", host);
-		return -1;
-	}
-	if (gr_sign_node(ctl.cluster_secret, host, &key) < 0)
-		return -1;
-	url = gr_xasprintf("%s%s", PQgetvalue(r, 0, 0), path);
 	if (gr_httpc_json(method, url, body, &key, timeout_s * 1000, &resp) < 0)
 		return -1;
 	*status = (int)resp.status;

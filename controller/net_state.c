@@ -32,6 +32,7 @@
 #include "gr_log.h"
 #include "gr_util.h"
 #include "net_state.h"
+#include "net_state_priv.h"
 
 #define WAKE_TIMEOUT_S	2	/* a wake is a hint: the agents poll */
 
@@ -291,20 +292,6 @@ net_state_document(struct gr_req *req, struct gr_resp *resp)
 
 /* ---- observations ---- */
 
-/* One port's observation, parsed; strings belong to the request. */
-struct port_obs {
-	const char	*id;		/* a port (lower-case UUID) */
-	const char	*status;	/* ACTIVE | DOWN */
-	const char	*reason;	/* the first missing hop, or NULL */
-	json_t		*diagnostics;	/* the whole check, or NULL */
-};
-
-struct observation {
-	long long	 generation;	/* of the document the agent applied */
-	struct port_obs	*ports;
-	size_t		 nports;
-};
-
 static int
 is_uuid(const char *s)
 {
@@ -370,17 +357,15 @@ obs_port_parse(json_t *o, size_t i, struct port_obs *p)
 	return 0;
 }
 
-/* The body; *o's ports are the caller's to free. */
-static int
-obs_parse(struct gr_req *req, struct observation *o)
+int
+net_obs_parse(json_t *body, struct observation *o)
 {
 	static const char *const known[] = { "generation", "ports", NULL };
 	GR_AUTO_JSON json_t *seen = json_object();
-	json_t *body, *ports = NULL;
+	json_t *ports = NULL;
 
 	*o = (struct observation){ 0 };
-	if ((body = gr_req_json(req)) == NULL ||
-	    gr_json_only(body, "port observation", known) < 0 ||
+	if (gr_json_only(body, "port observation", known) < 0 ||
 	    gr_json_int(body, "generation", 1, 0, 1000000000000000000LL,
 	    &o->generation) < 0 ||
 	    gr_json_array(body, "ports", 1, &ports) < 0)
@@ -396,16 +381,26 @@ obs_parse(struct gr_req *req, struct observation *o)
 		struct port_obs *p = &o->ports[i];
 
 		if (obs_port_parse(json_array_get(ports, i), i, p) < 0)
-			return -1;
+			goto fail;
 		if (json_object_get(seen, p->id)) {
 			gr_error(GR_ERR_BAD_REQUEST, "The field 'ports[%zu].id' "
 			    "repeats port %s.", i, p->id);
-			return -1;
+			goto fail;
 		}
 		json_object_set_new(seen, p->id, json_true());
 		o->nports++;
 	}
 	return 0;
+fail:
+	net_obs_free(o);
+	return -1;
+}
+
+void
+net_obs_free(struct observation *o)
+{
+	free(o->ports);
+	*o = (struct observation){ 0 };
 }
 
 /* The observations as the JSON list the UPDATE reads. */
@@ -430,14 +425,15 @@ net_state_observe(struct gr_req *req, struct gr_resp *resp)
 {
 	const char *host = req->params[0];
 	struct observation o;
+	json_t *body;
 	GR_AUTOFREE char *rows = NULL;
 	GR_AUTO_PGRES PGresult *r = NULL;
 	int ret = -1;
 
 	if (auth_node_speaks(req, host) < 0)
 		return -1;
-	if (obs_parse(req, &o) < 0)
-		goto out;
+	if ((body = gr_req_json(req)) == NULL || net_obs_parse(body, &o) < 0)
+		return -1;
 	rows = obs_rows(&o);
 	const char *p[2] = { host, rows };
 	/* One statement: the report is stored whole or not at all. Only the
@@ -456,7 +452,7 @@ net_state_observe(struct gr_req *req, struct gr_resp *resp)
 	gr_resp_empty(resp, 204);
 	ret = 0;
 out:
-	free(o.ports);
+	net_obs_free(&o);
 	return ret;
 }
 
