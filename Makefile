@@ -74,7 +74,8 @@ $(LIB): $(LIB_OBJ)
 
 # A unit test may also link a daemon's module: TEST_OBJS_<test>. The
 # scheduler's filters need the controller's modules that sched.c calls.
-TEST_OBJS_test_vm_xml := $(BUILD)/obj/compute-agent/vm_xml.o
+TEST_OBJS_test_vm_xml := $(BUILD)/obj/compute-agent/vm_xml.o \
+	$(BUILD)/obj/compute-agent/boot_spec.o
 TEST_OBJS_test_ipnet := $(BUILD)/obj/controller/ipnet.o
 $(BUILD)/tests/test_ipnet: CFLAGS += -iquote controller
 TEST_OBJS_test_sched = $(CTL_OBJ)

@@ -1,5 +1,6 @@
 /* boot.c - see boot.h. */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,15 +64,39 @@ vm_spec_of(const struct boot *b, const struct boot_paths *p,
 	    "disk_path", p->disk, "disk_format", p->format,
 	    "disk_bus", s->disk_bus, "config_drive", p->iso,
 	    "console_log", p->log, "virt_type", b->ctx->inv->virt_type, "nics");
-	/* Until tenant networks exist, one NIC on user-mode NAT (the guest
-	 * gets 10.0.2.15 by DHCP), of the model the image asks for. */
+	/* The ports' taps, which the network agent made and libvirt only
+	 * opens; with no port, one NIC on user-mode NAT (the guest gets
+	 * 10.0.2.15 by DHCP). Either of the model the image asks for. */
+	for (int i = 0; i < s->nnics; i++)
+		json_array_append_new(json_object_get(vj, "nics"), json_pack(
+		    "{s:s,s:s,s:s,s:i}", "mac", s->nics[i].mac, "model",
+		    s->vif_model, "tap", s->nics[i].tap, "mtu",
+		    s->nics[i].mtu));
 	snprintf(mac, sizeof(mac), "52:54:00:%.2s:%.2s:%.2s", s->id, s->id + 2,
 	    s->id + 4);
-	json_array_append_new(json_object_get(vj, "nics"), json_pack(
-	    "{s:s,s:s}", "mac", mac, "model", s->vif_model));
+	if (s->nnics == 0)
+		json_array_append_new(json_object_get(vj, "nics"), json_pack(
+		    "{s:s,s:s}", "mac", mac, "model", s->vif_model));
 	ret = vm_spec_from_json(vj, vs);
 	json_decref(vj);
 	return ret;
+}
+
+/* Every NIC's tap is on this node: the network agent makes them before
+ * the controller asks for the boot, and libvirt (managed='no') only opens
+ * them. */
+static int
+taps_present(const struct boot_spec *s)
+{
+	for (int i = 0; i < s->nnics; i++) {
+		if (if_nametoindex(s->nics[i].tap) != 0)
+			continue;
+		gr_error(GR_ERR_CONFLICT, "tap %s for port %s is not on this "
+		    "node (the network agent has not plugged it)",
+		    s->nics[i].tap, s->nics[i].port_id);
+		return -1;
+	}
+	return 0;
 }
 
 /* Defines the persistent domain and starts it; undefined if it fails. */
@@ -133,7 +158,8 @@ boot(struct boot *b)
 	if (cdrive_make(p.dir, &b->spec, p.iso) < 0)
 		goto rm_dir;
 	b->t[PH_CDRIVE] = gr_now();
-	if (vm_spec_of(b, &p, &vs) < 0 || define_start(b, &vs) < 0)
+	if (taps_present(&b->spec) < 0 || vm_spec_of(b, &p, &vs) < 0 ||
+	    define_start(b, &vs) < 0)
 		goto rm_dir;
 	ret = 0;
 	goto free_spec;

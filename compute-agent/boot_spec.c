@@ -1,5 +1,6 @@
 /* boot_spec.c - see boot_spec.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -11,7 +12,9 @@
 
 static const char *const spec_keys[] = { "id", "name", "flavor_name",
     "vcpus", "memory_mb", "disk_gb", "image_id", "disk_provisioning",
-    "disk_bus", "vif_model", "user_data", "public_key", "metadata", NULL };
+    "disk_bus", "vif_model", "user_data", "public_key", "metadata", "nics", NULL };
+static const char *const nic_keys[] = { "port_id", "mac", "tap", "mtu",
+    NULL };
 static const char *const provs[] = { "thin", "thick", NULL };
 static const char *const buses[] = { "virtio", "ide", "sata", NULL };
 static const char *const vifs[] = { "virtio", "e1000", "rtl8139", NULL };
@@ -134,6 +137,126 @@ get_metadata(json_t *j, struct boot_spec *out)
 	return 0;
 }
 
+/* nics[i].key, a required string of at most maxlen bytes. */
+static int
+nic_str(json_t *o, int i, const char *key, size_t maxlen, const char **out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'nics[%d].%s' is "
+		    "required.", i, key);
+		return -1;
+	}
+	if (!json_is_string(v) || json_string_length(v) > maxlen ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'nics[%d].%s' must be "
+		    "a string of at most %zu bytes.", i, key, maxlen);
+		return -1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* Six lower-case hex pairs separated by ':', the group bit clear. */
+static int
+is_mac(const char *m)
+{
+	size_t i;
+
+	for (i = 0; m[i] && i < 17; i++)
+		if (i % 3 == 2 ? m[i] != ':' : !strchr("0123456789abcdef",
+		    m[i]))
+			return 0;
+	return i == 17 && m[i] == '\0' && !(strtoul(m, NULL, 16) & 1);
+}
+
+/* nics[i]: port_id, mac, tap (the port's own: "tap" + port_id[:11], as
+ * the network agent names it) and mtu. */
+static int
+get_nic(json_t *o, int i, struct boot_nic *n)
+{
+	const char *port, *mac, *tap;
+	json_t *mtu;
+	char label[24], want[16];
+
+	snprintf(label, sizeof(label), "boot spec nics[%d]", i);
+	if (!json_is_object(o)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'nics[%d]' must be an "
+		    "object.", i);
+		return -1;
+	}
+	if (gr_json_only(o, label, nic_keys) < 0 ||
+	    nic_str(o, i, "port_id", 36, &port) < 0)
+		return -1;
+	if (!boot_spec_is_uuid(port)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'nics[%d].port_id' must "
+		    "be a lower-case UUID, not '%s'.", i, port);
+		return -1;
+	}
+	if (nic_str(o, i, "mac", 17, &mac) < 0)
+		return -1;
+	if (!is_mac(mac)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'nics[%d].mac' must be "
+		    "a lower-case unicast MAC address such as "
+		    "'fa:16:3e:12:34:56', not '%s'.", i, mac);
+		return -1;
+	}
+	snprintf(want, sizeof(want), "tap%.11s", port);
+	if (nic_str(o, i, "tap", 15, &tap) < 0)
+		return -1;
+	if (strcmp(tap, want) != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'nics[%d].tap' must be "
+		    "'%s' (the tap of port %s), not '%s'.", i, want, port, tap);
+		return -1;
+	}
+	mtu = json_object_get(o, "mtu");
+	if (!json_is_integer(mtu) || json_integer_value(mtu) < 68 ||
+	    json_integer_value(mtu) > 9000) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'nics[%d].mtu' must be "
+		    "an integer from 68 to 9000.", i);
+		return -1;
+	}
+	memcpy(n->port_id, port, sizeof(n->port_id));
+	memcpy(n->mac, mac, sizeof(n->mac));
+	memcpy(n->tap, tap, strlen(tap) + 1);
+	n->mtu = (int)json_integer_value(mtu);
+	return 0;
+}
+
+/* nics: at most BOOT_NICS_MAX, each port and MAC once. */
+static int
+get_nics(json_t *j, struct boot_spec *out)
+{
+	json_t *nics = NULL;
+	size_t count;
+
+	if (gr_json_array(j, "nics", 0, &nics) < 0)
+		return -1;
+	if ((count = json_array_size(nics)) > BOOT_NICS_MAX) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'nics' has %zu entries; "
+		    "at most %d are allowed.", count, BOOT_NICS_MAX);
+		return -1;
+	}
+	for (int i = 0; i < (int)count; i++) {
+		struct boot_nic *n = &out->nics[i];
+
+		if (get_nic(json_array_get(nics, i), i, n) < 0)
+			return -1;
+		for (int k = 0; k < i; k++) {
+			if (strcmp(out->nics[k].port_id, n->port_id) == 0 ||
+			    strcmp(out->nics[k].mac, n->mac) == 0) {
+				gr_error(GR_ERR_BAD_REQUEST, "The field "
+				    "'nics[%d]' has the port or MAC of "
+				    "nics[%d].", i, k);
+				return -1;
+			}
+		}
+	}
+	out->nnics = (int)count;
+	return 0;
+}
+
 int
 boot_spec_parse(json_t *j, struct boot_spec *out)
 {
@@ -162,6 +285,10 @@ boot_spec_parse(json_t *j, struct boot_spec *out)
 	    sizeof(out->vif_model), NULL) < 0 ||
 	    gr_json_str(j, "public_key", 0, BOOT_KEY_MAX, &key) < 0)
 		return -1;
+	if (get_nics(j, out) < 0) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
 	if (get_user_data(j, out) < 0 || get_metadata(j, out) < 0) {
 		boot_spec_free(out);
 		return -1;

@@ -23,6 +23,16 @@
 #define BOOT_META_MAX		128	/* metadata pairs */
 #define BOOT_META_LEN		255	/* bytes of a metadata key or value */
 #define BOOT_DISK_GB_MAX	65536	/* disk_gb */
+#define BOOT_NICS_MAX		8	/* nics, as vm_xml's VM_MAX_NICS */
+
+/* One NIC on a port the network agent plugged: its tap exists (made
+ * persistent, on its bridge) before the domain is defined. */
+struct boot_nic {
+	char		 port_id[37];	/* the port, a lower-case UUID */
+	char		 mac[18];	/* lower-case unicast, "fa:16:3e:.." */
+	char		 tap[16];	/* "tap" + port_id[:11] */
+	int		 mtu;		/* 68..9000, the network's */
+};
 
 enum boot_prov { BOOT_THIN, BOOT_THICK };
 
@@ -41,6 +51,8 @@ struct boot_spec {
 	size_t		 user_data_len;	/* bytes at user_data */
 	char		*public_key;	/* "" when none */
 	json_t		*metadata;	/* object of string pairs, own ref */
+	struct boot_nic	 nics[BOOT_NICS_MAX]; /* the first nnics are used */
+	int		 nnics;		/* 0: QEMU's user-mode network */
 };
 
 /*

@@ -228,11 +228,6 @@ get_nic(json_t *o, const char *pfx, struct vm_nic *n)
 	snprintf(label, sizeof(label), "%stap", pfx);
 	if (tap && check_ifname(label, tap) < 0)
 		return -1;
-	if (tap && bridge == NULL) {
-		gr_error(GR_ERR_BAD_REQUEST, "The field '%s' is '%s'; a tap "
-		    "device needs a bridge.", label, tap);
-		return -1;
-	}
 	if (get_int(o, pfx, "mtu", 0, 68, 9000, &mtu) < 0)
 		return -1;
 	memcpy(n->mac, mac, sizeof(n->mac));
@@ -581,18 +576,26 @@ put_disks(struct xw *w, const struct vm_spec *s)
 	xw_end(w);
 }
 
-/* A tap on a bridge, or QEMU's user-mode NAT when there is no bridge. */
+/*
+ * A tap libvirt makes on a bridge; a tap someone else made (the network
+ * agent: persistent, already on its bridge), which libvirt only opens
+ * (type ethernet, managed='no'); or QEMU's user-mode NAT when there is
+ * neither bridge nor tap.
+ */
 static void
 put_nic(struct xw *w, const struct vm_nic *n)
 {
+	const char *type = n->bridge ? "bridge" : n->tap ? "ethernet" : "user";
 	char mtu[24];
 
-	xw_start(w, "interface", "type", n->bridge ? "bridge" : "user", NULL);
+	xw_start(w, "interface", "type", type, NULL);
 	xw_empty(w, "mac", "address", n->mac, NULL);
 	if (n->bridge)
 		xw_empty(w, "source", "bridge", n->bridge, NULL);
-	if (n->tap)
+	if (n->tap && n->bridge)
 		xw_empty(w, "target", "dev", n->tap, NULL);
+	else if (n->tap)
+		xw_empty(w, "target", "dev", n->tap, "managed", "no", NULL);
 	xw_empty(w, "model", "type", n->model, NULL);
 	if (n->mtu)
 		xw_empty(w, "mtu", "size", num(mtu, n->mtu), NULL);

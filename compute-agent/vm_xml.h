@@ -21,9 +21,10 @@
 
 struct vm_nic {
 	char	 mac[18];	/* lower-case unicast, "52:54:00:12:34:56" */
-	char	*bridge;	/* Linux bridge; NULL = user-mode NAT */
+	char	*bridge;	/* Linux bridge libvirt plugs into, or NULL */
 	char	*model;		/* virtio | e1000 | rtl8139 */
-	char	*tap;		/* tap device (needs a bridge) or NULL */
+	char	*tap;		/* tap device; without a bridge, one that
+				 * exists (type ethernet, managed=no) */
 	int	 mtu;		/* 68..9000; 0 = the bridge's */
 };
 

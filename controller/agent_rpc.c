@@ -22,27 +22,38 @@ job_end(void)
 
 static struct gr_tasks jobs = GR_TASKS_INIT("agent calls", job_end);
 
+/* Where host's agent of `kind` answers (sql: its agent_url for $1) and
+ * the key to sign with: *url is that URL + path, the caller's to free. */
+static int
+agent_target(const char *host, const char *kind, const char *sql,
+    const char *path, char **url, struct gr_signer *key)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { host };
+
+	if ((r = gr_db_query(sql, 1, p)) == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_UNAVAILABLE, "Node %s has no reachable %s "
+		    "agent.", host, kind);
+		return -1;
+	}
+	if (gr_sign_node(ctl.cluster_secret, host, key) < 0)
+		return -1;
+	*url = gr_xasprintf("%s%s", PQgetvalue(r, 0, 0), path);
+	return 0;
+}
+
 int
 agent_rpc_call(const char *host, const char *method, const char *path,
     json_t *body, struct gr_httpc_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
 	GR_AUTOFREE char *url = NULL;
-	const char *p[1] = { host };
 	struct gr_signer key;
 
-	r = gr_db_query("SELECT agent_url FROM compute_nodes WHERE host = $1 AND "
-	    "agent_url IS NOT NULL", 1, p);
-	if (r == NULL)
+	if (agent_target(host, "compute", "SELECT agent_url FROM compute_nodes "
+	    "WHERE host = $1 AND agent_url IS NOT NULL", path, &url, &key) < 0)
 		return -1;
-	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_UNAVAILABLE, "Node %s has no reachable compute "
-		    "agent.", host);
-		return -1;
-	}
-	if (gr_sign_node(ctl.cluster_secret, host, &key) < 0)
-		return -1;
-	url = gr_xasprintf("%s%s", PQgetvalue(r, 0, 0), path);
 	return gr_httpc_json(method, url, body, &key, AGENT_TIMEOUT_MS, resp);
 }
 
@@ -116,6 +127,71 @@ agent_rpc_dispatch(const char *instance_id, const char *host,
 	job_failed(j, gr_err_msg());
 	job_free(j);
 	return -1;
+}
+
+int
+agent_rpc_network(const char *host, const char *method, const char *path,
+    json_t *body, long timeout_s, int *status, json_t **answer)
+{
+	GR_AUTOFREE char *url = NULL;
+	struct gr_httpc_resp resp = { 0 };
+	struct gr_signer key;
+
+	*status = 0;
+	*answer = NULL;
+	if (agent_target(host, "network", "SELECT agent_url FROM agents WHERE "
+	    "host = $1 AND kind = 'network' AND agent_url IS NOT NULL", path,
+	    &url, &key) < 0)
+		return -1;
+	if (gr_httpc_json(method, url, body, &key, timeout_s * 1000, &resp) < 0)
+		return -1;
+	*status = (int)resp.status;
+	if (resp.body && resp.len)
+		*answer = json_loadb(resp.body, resp.len, 0, NULL);
+	gr_httpc_resp_free(&resp);
+	return 0;
+}
+
+struct hint_job {
+	char	 host[65];
+	char	*path;
+	long	 timeout_s;
+};
+
+static void
+hint_run(void *arg)
+{
+	struct hint_job *j = arg;
+	json_t *answer = NULL;
+	int status;
+
+	if (agent_rpc_network(j->host, "POST", j->path, NULL, j->timeout_s,
+	    &status, &answer) < 0)
+		gr_info("network agent on %s: POST %s: %s", j->host, j->path,
+		    gr_err_msg());
+	else if (status / 100 != 2)
+		gr_info("network agent on %s: POST %s answered %d", j->host,
+		    j->path, status);
+	json_decref(answer);
+	free(j->path);
+	free(j);
+}
+
+void
+agent_rpc_network_hint(const char *host, const char *path, long timeout_s)
+{
+	struct hint_job *j = gr_xcalloc(1, sizeof(*j));
+
+	snprintf(j->host, sizeof(j->host), "%s", host);
+	j->path = gr_xstrdup(path);
+	j->timeout_s = timeout_s;
+	if (gr_task_run(&jobs, hint_run, j) == 0)
+		return;
+	/* Stopping, or no thread: the agent's next poll brings it. */
+	gr_debug("network agent on %s: POST %s not sent: %s", host, path,
+	    gr_err_msg());
+	free(j->path);
+	free(j);
 }
 
 int

@@ -43,6 +43,26 @@ int agent_rpc_dispatch(const char *instance_id, const char *host,
     const char *method, const char *path, json_t *body, const char *what,
     agent_rpc_undo undo);
 
+/*
+ * Calls host's network agent (the agent_url its heartbeat gave) and waits
+ * up to timeout_s for the answer: *status is its HTTP status and *answer
+ * its JSON body (NULL when it has none or it is not JSON; the caller
+ * frees it). body may be NULL. Returns 0 when an answer came, or -1 with
+ * GR_ERR_UNAVAILABLE when the node has no network agent or it cannot be
+ * reached, or a database error.
+ */
+int agent_rpc_network(const char *host, const char *method, const char *path,
+    json_t *body, long timeout_s, int *status, json_t **answer);
+
+/*
+ * POSTs path with no body to host's network agent on a background job
+ * (the jobs agent_rpc_drain waits for), bounded by timeout_s: a hint such
+ * as a wake, which never blocks the caller and whose failure is only
+ * logged.
+ */
+void agent_rpc_network_hint(const char *host, const char *path,
+    long timeout_s);
+
 /* Refuses new dispatches and waits, up to timeout_s, for those under way;
  * returns how many are still running. */
 int agent_rpc_drain(long timeout_s);

@@ -5,7 +5,8 @@
  * the host listing a node's reconcile reads. Every route takes only a
  * node's signed request, and a node speaks only for itself: its
  * heartbeat names its own host, it reports only instances placed on it,
- * and lists only its own. Each body is parsed into a struct first; a bad
+ * and lists only its own. The network routes (a node's document and its
+ * port observations) are net_state.c's. Each body is parsed into a struct first; a bad
  * field is a 400 that names it. docs/internal-api.md lists the routes.
  */
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "gr_util.h"
 #include "hypervisors.h"
 #include "internal_api.h"
+#include "net_state.h"
 #include "servers.h"
 
 /* ---- heartbeats ---- */
@@ -61,6 +63,29 @@ heartbeat_parse(struct gr_req *req, struct heartbeat *h)
 	if (h->version == NULL)
 		h->version = "";
 	return 0;
+}
+
+/* A network agent's inventory: only where the controller calls it. */
+static int
+store_net_inventory(const char *host, json_t *inv)
+{
+	static const char *const known[] = { "agent_url", NULL };
+	const char *url = NULL;
+
+	if (gr_json_only(inv, "network agent inventory", known) < 0 ||
+	    gr_json_str(inv, "agent_url", 0, 200, &url) < 0)
+		return -1;
+	if (url == NULL)
+		return 0;
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) !=
+	    0) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'agent_url' must be an "
+		    "http:// or https:// URL.");
+		return -1;
+	}
+	const char *p[2] = { host, url };
+	return gr_db_exec("UPDATE agents SET agent_url = $2 WHERE host = $1 AND "
+	    "kind = 'network'", 2, p);
 }
 
 /* Overcommit settings and the agent's own URL, optional in a report. */
@@ -162,7 +187,9 @@ agent_heartbeat(struct gr_req *req, struct gr_resp *resp)
 	    "($1, $2, $3, $4) ON CONFLICT (host, kind) DO UPDATE SET host_ip = "
 	    "$3, version = $4, last_seen = now(), started_at = CASE WHEN "
 	    "$5::boolean THEN now() ELSE agents.started_at END", 5, p) < 0 ||
-	    (h.inventory && store_inventory(h.host, h.host_ip, h.inventory) < 0) ||
+	    (h.inventory && (strcmp(h.kind, "network") == 0 ?
+	    store_net_inventory(h.host, h.inventory) :
+	    store_inventory(h.host, h.host_ip, h.inventory)) < 0) ||
 	    gr_db_commit() < 0) {
 		gr_db_rollback();
 		return -1;
@@ -321,6 +348,8 @@ const struct gr_route internal_routes[] = {
 	{ "POST", "/internal/v1/agents/heartbeat",	agent_heartbeat, GR_POLICY_AGENT },
 	{ "POST", "/internal/v1/instances/{id}/state",	instance_state,	GR_POLICY_AGENT },
 	{ "GET",  "/internal/v1/hosts/{host}/instances", host_instances, GR_POLICY_AGENT },
+	{ "GET",  "/internal/v1/hosts/{host}/network",	net_state_document, GR_POLICY_AGENT },
+	{ "POST", "/internal/v1/hosts/{host}/ports",	net_state_observe, GR_POLICY_AGENT },
 };
 const size_t internal_nroutes = sizeof(internal_routes) /
     sizeof(internal_routes[0]);

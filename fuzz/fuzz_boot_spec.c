@@ -6,8 +6,8 @@
  * Besides the sanitizers, it checks the parser's contract and traps when
  * it fails: 0 means every field is in its bounds (ids are UUIDs, names
  * within length, user_data decoded within its size, metadata within its
- * count); -1 means GR_ERR_BAD_REQUEST with a message a fault body can
- * carry, and a spec that holds nothing.
+ * count, each NIC's tap its port's); -1 means GR_ERR_BAD_REQUEST with a
+ * message a fault body can carry, and a spec that holds nothing.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,6 +44,16 @@ check_ok(const struct boot_spec *s)
 	CHECK(s->public_key && strlen(s->public_key) <= BOOT_KEY_MAX);
 	CHECK(json_is_object(s->metadata) &&
 	    json_object_size(s->metadata) <= BOOT_META_MAX);
+	CHECK(s->nnics >= 0 && s->nnics <= BOOT_NICS_MAX);
+	for (int i = 0; i < s->nnics; i++) {
+		const struct boot_nic *n = &s->nics[i];
+
+		CHECK(boot_spec_is_uuid(n->port_id));
+		CHECK(strlen(n->mac) == 17 && strncmp(n->tap, "tap", 3) == 0);
+		CHECK(strncmp(n->tap + 3, n->port_id, 11) == 0 &&
+		    strlen(n->tap) == 14);
+		CHECK(n->mtu >= 68 && n->mtu <= 9000);
+	}
 }
 
 FUZZ_JSON_SEEDED
@@ -64,7 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(gr_err_code() == GR_ERR_BAD_REQUEST);
 		CHECK(gr_err_msg()[0] != '\0');
 		CHECK(s.name == NULL && s.metadata == NULL &&
-		    s.user_data == NULL);
+		    s.user_data == NULL && s.nnics == 0);
 		fuzz_check_fault();
 	}
 	boot_spec_free(&s);

@@ -9,7 +9,8 @@
  * body and the struct zeroed, or accepted within the documented bounds;
  * and then its domain XML is well-formed for libxml2 (libvirt's parser)
  * and gives back, through XPath, the name, UUID, display name, disk and
- * console paths and each NIC's MAC exactly as the spec holds them.
+ * console paths and each NIC's MAC exactly as the spec holds them, and
+ * each NIC's type (a tap without a bridge: ethernet, managed='no').
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -63,7 +64,6 @@ check_spec(const struct vm_spec *s)
 	CHECK(s->nnics >= 0 && s->nnics <= VM_MAX_NICS);
 	for (int i = 0; i < s->nnics; i++) {
 		CHECK(strlen(s->nics[i].mac) == 17 && s->nics[i].model);
-		CHECK(s->nics[i].tap == NULL || s->nics[i].bridge);
 		CHECK(s->nics[i].mtu == 0 || (s->nics[i].mtu >= 68 &&
 		    s->nics[i].mtu <= 9000));
 		for (int k = 0; k < i; k++)
@@ -100,6 +100,16 @@ check_xml(const struct vm_spec *s, const char *xml)
 		snprintf(expr, sizeof(expr), "string(/domain/devices/"
 		    "interface[%d]/mac/@address)", i + 1);
 		CHECK(xpath_is(x, expr, s->nics[i].mac));
+		/* A tap without a bridge is one libvirt must not manage. */
+		snprintf(expr, sizeof(expr), "string(/domain/devices/"
+		    "interface[%d]/@type)", i + 1);
+		CHECK(xpath_is(x, expr, s->nics[i].bridge ? "bridge" :
+		    s->nics[i].tap ? "ethernet" : "user"));
+		if (s->nics[i].tap && s->nics[i].bridge == NULL) {
+			snprintf(expr, sizeof(expr), "string(/domain/devices/"
+			    "interface[%d]/target/@managed)", i + 1);
+			CHECK(xpath_is(x, expr, "no"));
+		}
 	}
 	xmlXPathFreeContext(x);
 	xmlFreeDoc(doc);

@@ -4,7 +4,8 @@
  * byte and checked to be well-formed), or is refused with the message in
  * NAME.err. Run from the repository root (tests/run.sh does).
  * GR_TEST_REGENERATE=1 rewrites the expected files instead of comparing:
- * review those diffs like code.
+ * review those diffs like code. Also the boot spec's nics
+ * (compute-agent/boot_spec.c), which become those NICs.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot_spec.h"
 #include "gr_err.h"
 #include "gr_test.h"
 #include "gr_util.h"
@@ -343,6 +345,97 @@ checker_catches(void)
 	    &line) == NULL, "the well-formedness check tells good from bad");
 }
 
+/*
+ * The boot spec's nics (compute-agent/boot_spec.c), which become the
+ * ethernet NICs above: a good list is kept in order, and each bad one is
+ * refused naming its field, the spec then holding nothing.
+ */
+#define SPEC_HEAD "{\"id\":\"6f1c2a44-0b7e-4c1d-9a0e-2f3b4c5d6e7f\"," \
+	"\"name\":\"vm1\",\"vcpus\":1,\"memory_mb\":128,\"disk_gb\":1," \
+	"\"image_id\":\"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\",\"nics\":"
+#define NIC1 "{\"port_id\":\"1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d\"," \
+	"\"mac\":\"fa:16:3e:12:34:56\",\"tap\":\"tap1a2b3c4d-5e\",\"mtu\":1450}"
+#define NIC2 "{\"port_id\":\"9f8e7d6c-5b4a-4321-8fed-cba987654321\"," \
+	"\"mac\":\"fa:16:3e:65:43:21\",\"tap\":\"tap9f8e7d6c-5b\",\"mtu\":9000}"
+
+/* Parses SPEC_HEAD nics "}"; 0 or -1 as boot_spec_parse. */
+static int
+parse_nics(const char *nics, struct boot_spec *s)
+{
+	GR_AUTOFREE char *text = gr_xasprintf(SPEC_HEAD "%s}", nics);
+	json_t *j = json_loads(text, 0, NULL);
+	int ret;
+
+	if (j == NULL) {
+		printf("#   not JSON: %s\n", text);
+		memset(s, 0, sizeof(*s));
+		return -1;
+	}
+	ret = boot_spec_parse(j, s);
+	json_decref(j);
+	return ret;
+}
+
+static void
+boot_spec_nics(void)
+{
+	static const struct { const char *nics, *field; } bad[] = {
+		{ "{}", "'nics' must be a list" },
+		{ "[1]", "'nics[0]' must be an object" },
+		{ "[{\"port_id\":\"1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d\"}]",
+		    "'nics[0].mac' is required" },
+		{ "[{\"port_id\":\"1A2B3C4D-5E6F-4A7B-8C9D-0E1F2A3B4C5D\"}]",
+		    "'nics[0].port_id' must be a lower-case UUID" },
+		{ "[" NIC1 ",{\"port_id\":\"9f8e7d6c-5b4a-4321-8fed-"
+		    "cba987654321\",\"mac\":\"FA:16:3E:65:43:21\"}]",
+		    "'nics[1].mac' must be a lower-case unicast" },
+		{ "[{\"port_id\":\"9f8e7d6c-5b4a-4321-8fed-cba987654321\","
+		    "\"mac\":\"fb:16:3e:65:43:21\"}]", "'nics[0].mac'" },
+		{ "[{\"port_id\":\"9f8e7d6c-5b4a-4321-8fed-cba987654321\","
+		    "\"mac\":\"fa:16:3e:65:43:21\",\"tap\":\"tap1a2b3c4d-5e\","
+		    "\"mtu\":1450}]", "'nics[0].tap' must be 'tap9f8e7d6c-5b'" },
+		{ "[{\"port_id\":\"9f8e7d6c-5b4a-4321-8fed-cba987654321\","
+		    "\"mac\":\"fa:16:3e:65:43:21\",\"tap\":\"tap9f8e7d6c-5b\","
+		    "\"mtu\":67}]", "'nics[0].mtu' must be an integer from 68" },
+		{ "[{\"port_id\":\"9f8e7d6c-5b4a-4321-8fed-cba987654321\","
+		    "\"mac\":\"fa:16:3e:65:43:21\",\"tap\":\"tap9f8e7d6c-5b\","
+		    "\"mtu\":\"1500\"}]", "'nics[0].mtu'" },
+		{ "[{\"port_id\":\"9f8e7d6c-5b4a-4321-8fed-cba987654321\","
+		    "\"mac\":\"fa:16:3e:65:43:21\",\"tap\":\"tap9f8e7d6c-5b\","
+		    "\"mtu\":1500,\"bridge\":\"brq1\"}]",
+		    "nics[0] has an unknown field 'bridge'" },
+		{ "[" NIC1 "," NIC1 "]", "'nics[1]' has the port or MAC" },
+		{ "[" NIC1 "," NIC2 "," NIC2 "," NIC2 "," NIC2 "," NIC2 "," NIC2
+		    "," NIC2 "," NIC2 "]", "'nics' has 9 entries" },
+	};
+	struct boot_spec s;
+	int ok;
+
+	ok = parse_nics("[" NIC1 "," NIC2 "]", &s) == 0 && s.nnics == 2 &&
+	    strcmp(s.nics[0].tap, "tap1a2b3c4d-5e") == 0 &&
+	    strcmp(s.nics[1].mac, "fa:16:3e:65:43:21") == 0 &&
+	    strcmp(s.nics[1].port_id, "9f8e7d6c-5b4a-4321-8fed-cba987654321")
+	    == 0 && s.nics[0].mtu == 1450 && s.nics[1].mtu == 9000;
+	CHECK(ok, "boot spec: two nics are kept in order");
+	boot_spec_free(&s);
+	ok = parse_nics("[]", &s) == 0 && s.nnics == 0;
+	CHECK(ok, "boot spec: an empty nics list is no NIC");
+	boot_spec_free(&s);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		GR_AUTOFREE char *desc = gr_xasprintf("boot spec: %s",
+		    bad[i].field);
+
+		ok = parse_nics(bad[i].nics, &s) < 0 &&
+		    gr_err_code() == GR_ERR_BAD_REQUEST &&
+		    strstr(gr_err_msg(), bad[i].field) != NULL &&
+		    s.nnics == 0 && s.name == NULL;
+		CHECK(ok, desc);
+		if (!ok)
+			printf("#   %s\n", gr_err_msg());
+		boot_spec_free(&s);
+	}
+}
+
 int
 main(void)
 {
@@ -369,5 +462,6 @@ main(void)
 	vm_spec_free(&s);
 	escapes_everything();
 	checker_catches();
+	boot_spec_nics();
 	GR_TEST_END();
 }
