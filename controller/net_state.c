@@ -292,6 +292,7 @@ net_state_document(struct gr_req *req, struct gr_resp *resp)
 
 /* ---- observations ---- */
 
+/* 1 when s is a lower-case UUID (8-4-4-4-12), as the ports' ids are. */
 static int
 is_uuid(const char *s)
 {
