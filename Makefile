@@ -6,7 +6,8 @@
 BUILD	?= build
 SAN	?= 0
 CC	?= cc
-PKGS	:= libmicrohttpd jansson libpq libcurl libvirt openssl
+PKGS	:= libmicrohttpd jansson libpq libcurl libvirt openssl libnl-3.0 \
+	   libnl-route-3.0 libnftables
 Q	:= $(if $(filter 1,$(V)),,@)
 
 CFLAGS	?= -O2 -g
@@ -28,7 +29,8 @@ BINS	:= $(foreach d,$(DAEMONS),$(BUILD)/bin/$(word 2,$(subst :, ,$(d))))
 LIBS_gureum-controller	:= libmicrohttpd jansson libpq libcurl openssl
 LIBS_gureum-image	:= libmicrohttpd jansson libpq openssl
 LIBS_gureum-compute	:= libmicrohttpd jansson libcurl libvirt openssl
-LIBS_gureum-network	:= jansson libcurl openssl
+LIBS_gureum-network	:= libmicrohttpd jansson libcurl openssl libnl-3.0 \
+			   libnl-route-3.0 libnftables
 LIB	:= $(BUILD)/libgureum.a
 LIB_SRC	:= $(wildcard common/*.c)
 LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o

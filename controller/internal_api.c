@@ -146,6 +146,21 @@ store_inventory(const char *host, const char *ip, json_t *inv)
 	    11, p) < 0 ? -1 : store_ratios(host, inv);
 }
 
+/* A network agent's inventory is only where the controller calls it. */
+static int
+store_net_inventory(const char *host, json_t *inv)
+{
+	static const char *const known[] = { "agent_url", NULL };
+	const char *url;
+
+	if (gr_json_only(inv, "network agent's inventory", known) < 0 ||
+	    gr_json_str(inv, "agent_url", 1, 200, &url) < 0)
+		return -1;
+	const char *p[2] = { host, url };
+	return gr_db_exec("UPDATE agents SET agent_url = $2 WHERE host = $1 "
+	    "AND kind = 'network'", 2, p);
+}
+
 static int
 agent_heartbeat(struct gr_req *req, struct gr_resp *resp)
 {
@@ -162,7 +177,9 @@ agent_heartbeat(struct gr_req *req, struct gr_resp *resp)
 	    "($1, $2, $3, $4) ON CONFLICT (host, kind) DO UPDATE SET host_ip = "
 	    "$3, version = $4, last_seen = now(), started_at = CASE WHEN "
 	    "$5::boolean THEN now() ELSE agents.started_at END", 5, p) < 0 ||
-	    (h.inventory && store_inventory(h.host, h.host_ip, h.inventory) < 0) ||
+	    (h.inventory && (strcmp(h.kind, "network") == 0 ?
+	    store_net_inventory(h.host, h.inventory) :
+	    store_inventory(h.host, h.host_ip, h.inventory)) < 0) ||
 	    gr_db_commit() < 0) {
 		gr_db_rollback();
 		return -1;
