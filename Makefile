@@ -77,6 +77,14 @@ $(LIB): $(LIB_OBJ)
 # A unit test may also link a daemon's module: TEST_OBJS_<test>. The
 # scheduler's filters need the controller's modules that sched.c calls.
 TEST_OBJS_test_vm_xml := $(BUILD)/obj/compute-agent/vm_xml.o
+# The network agent's pure parts: its document, rulesets, dnsmasq files.
+NA_OBJ	= $(BUILD)/obj/network-agent/$(1).o
+TEST_OBJS_test_doc = $(call NA_OBJ,doc)
+TEST_OBJS_test_nft = $(call NA_OBJ,doc) $(call NA_OBJ,nft)
+TEST_OBJS_test_dhcp = $(call NA_OBJ,doc) $(call NA_OBJ,dhcp) \
+	$(call NA_OBJ,netlink) $(call NA_OBJ,netns)
+$(BUILD)/tests/test_doc $(BUILD)/tests/test_nft $(BUILD)/tests/test_dhcp: \
+	CFLAGS += -iquote network-agent
 TEST_OBJS_test_sched = $(CTL_OBJ)
 $(BUILD)/tests/test_sched: CFLAGS += -iquote controller
 

@@ -235,6 +235,24 @@ ours(const struct dhcp_paths *p)
 	return 0;
 }
 
+/* 1 while pid runs: a zombie (dnsmasq's parent is init, which may not
+ * reap here) has gone. */
+static int
+alive(pid_t pid)
+{
+	char path[64], buf[256], *paren;
+	GR_AUTOFREE char *stat = NULL;
+
+	if (kill(pid, 0) < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((stat = slurp(path, NULL)) == NULL)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", stat);
+	paren = strrchr(buf, ')');
+	return paren == NULL || paren[1] == '\0' || paren[2] != 'Z';
+}
+
 /* Sends SIGTERM and waits up to 5 s for the process to go. */
 static void
 stop(pid_t pid)
@@ -243,7 +261,7 @@ stop(pid_t pid)
 
 	if (kill(pid, SIGTERM) < 0)
 		return;
-	for (int i = 0; i < 250 && kill(pid, 0) == 0; i++) {
+	for (int i = 0; i < 250 && alive(pid); i++) {
 		/* Our own child (dnsmasq forks away, but be sure). */
 		waitpid(pid, NULL, WNOHANG);
 		nanosleep(&ts, NULL);
@@ -268,6 +286,14 @@ spawn_in(int nsfd, char **argv)
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
+		sigset_t none;
+
+		/* The agent blocks its stop signals and ignores SIGPIPE; a
+		 * program must not inherit that (dnsmasq would ignore its
+		 * SIGTERM). */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
 
 		if (null >= 0) {
 			dup2(null, 0);
@@ -379,7 +405,7 @@ configure_inside(void *arg)
 	struct inside *in = arg;
 	const struct doc_dhcp *dh = in->net->dhcp;
 	struct nl_sock *sk = netlink_open();
-	struct netlink_link l;
+	struct netlink_link l, lo;
 	int ret = -1, r;
 
 	if (sk == NULL)
@@ -391,8 +417,8 @@ configure_inside(void *arg)
 	}
 	in->present = 1;
 	if (netlink_set(sk, dh->dev, &l, in->net->mtu, 0, 1) < 0 ||
-	    (netlink_get(sk, "lo", &l) == 1 &&
-	    netlink_set(sk, "lo", &l, 0, 0, 1) < 0))
+	    (netlink_get(sk, "lo", &lo) == 1 &&
+	    netlink_set(sk, "lo", &lo, 0, 0, 1) < 0))
 		goto out;
 	for (int i = 0; i < dh->nips; i++) {
 		const struct doc_subnet *s = doc_subnet(in->net,

@@ -376,6 +376,7 @@ net_parse(json_t *e, struct doc_net *n, const struct doc_mapping *maps,
 		if ((x = elem(a, i, "subnet", skeys)) == NULL ||
 		    subnet_parse(x, &n->subnets[i]) < 0)
 			return at("subnets", i);
+	x = NULL;
 	if (gr_json_object(e, "dhcp", 0, &x) < 0)
 		return -1;
 	if (x) {

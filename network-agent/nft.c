@@ -137,17 +137,19 @@ ifname(const char *dir, const struct doc_port *p)
 	return match(meta(dir), "==", json_string(p->tap));
 }
 
-/* The port's addresses of one family as a set; NULL when it has none. */
+/* The port's addresses of one family as a set, with IPv6 link-local
+ * addresses; NULL when it has none. */
 static json_t *
-addr_set(const struct doc_port *p, int v6, const char *extra)
+addr_set(const struct doc_port *p, int v6)
 {
 	json_t *s = json_array();
 
 	for (int i = 0; i < p->nips; i++)
 		if ((strchr(p->ips[i].ip, ':') != NULL) == v6)
 			json_array_append_new(s, json_string(p->ips[i].ip));
-	if (extra)
-		json_array_append_new(s, json_string(extra));
+	if (v6)
+		json_array_append_new(s, json_pack("{s:{s:s,s:i}}", "prefix",
+		    "addr", "fe80::", "len", 10));
 	if (json_array_size(s) == 0) {
 		json_decref(s);
 		return NULL;
@@ -164,7 +166,7 @@ static void
 antispoof(struct gen *g, const struct doc_port *p)
 {
 	const char *f = "bridge", *t = NFT_L2, *c = "sgfwd";
-	json_t *v4 = addr_set(p, 0, NULL), *v6 = addr_set(p, 1, "fe80::/10");
+	json_t *v4 = addr_set(p, 0), *v6 = addr_set(p, 1);
 
 	rule(g, f, t, c, ifname("iifname", p), match(payload("ether", "saddr"),
 	    "!=", json_string(p->mac)), verdict("drop"), NULL);
@@ -230,8 +232,9 @@ sg_rule(const struct doc_rule *r)
 	const char *addr = r->egress ? "daddr" : "saddr";
 	json_t *e = json_array(), *x;
 
-	json_array_append_new(e, match(meta("nfproto"), "==",
-	    json_string(r->ipv6 ? "ipv6" : "ipv4")));
+	/* meta protocol (the ethertype), valid in bridge and inet alike. */
+	json_array_append_new(e, match(meta("protocol"), "==",
+	    json_string(fam)));
 	if (r->remote_group) {
 		json_t *s = json_array();
 
@@ -379,6 +382,11 @@ build(const struct doc *d, int bridge_ct)
 	for (int i = 0; i < d->nports; i++)
 		if (enforced(&d->ports[i]))
 			antispoof(&g, &d->ports[i]);
+	/* The chains before the jumps to them (libnftables resolves a
+	 * jump's target when it adds the rule). */
+	for (int i = 0; i < d->nports; i++)
+		if (enforced(&d->ports[i]))
+			port_chains(&g, d, &d->ports[i]);
 	/* Replies of allowed connections pass without the port chains. */
 	ct_rule(&g, json_pack("[s,s]", "established", "related"), "accept");
 	ct_rule(&g, json_string("invalid"), "drop");
@@ -386,9 +394,6 @@ build(const struct doc *d, int bridge_ct)
 	for (int i = 0; i < d->nports; i++)
 		if (enforced(&d->ports[i]))
 			dispatch(&g, &d->ports[i], ++idx);
-	for (int i = 0; i < d->nports; i++)
-		if (enforced(&d->ports[i]))
-			port_chains(&g, d, &d->ports[i]);
 	return g.cmds;
 }
 
