@@ -556,7 +556,10 @@ doc_fill(struct doc *d, json_t *j, const char *host,
 		if ((e = elem(a, i, "port", pkeys)) == NULL ||
 		    port_parse(e, &d->ports[i], d) < 0)
 			return at("ports", i);
+	/* Taps are the id's first 11 characters: one per port id. */
 	if (unique("The port", (char *)d->ports, d->nports, sizeof(*d->ports),
+	    offsetof(struct doc_port, id)) < 0 || unique("The tap",
+	    (char *)d->ports, d->nports, sizeof(*d->ports),
 	    offsetof(struct doc_port, tap)) < 0)
 		return -1;
 	if (list(j, "security_groups", 0, MAX_LIST, &a, &d->nsgs) < 0)
