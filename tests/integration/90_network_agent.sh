@@ -60,13 +60,15 @@ ip link add "$TAP2" netns "$N2" type veth peer name eth0 netns "$V2"
 ip -n "$V1" link set eth0 address "$MAC1" up
 ip -n "$V2" link set eth0 address "$MAC2" up
 
+echo test-secret >"$T/secret"
+SECRET_FILE=$T/secret
 for n in n1 n2; do
 	mkdir -p "$T/$n"
 	cat >"$T/$n.conf" <<CONF
 node_name = $n
 node_ip = ${U}1${n#n}
 controller_url = http://127.0.0.1:9
-cluster_secret = test-secret
+cluster_secret_file = $T/secret
 netns_dir = $T/$n/netns
 state_dir = $T/$n/state
 CONF
@@ -251,5 +253,112 @@ check "...the DHCP namespace is gone" test ! -e "$T/n1/netns/qdhcp-$NET"
 check "...and its files" test ! -e "$T/n1/state/dhcp/$NET"
 check "the underlay was not touched" \
     sh -c "ip -n $N1 addr show u1 | grep -q 'inet ${U}11/24'"
+
+# The daemon: a stand-in for the controller's internal listener (in node
+# 1's netns, on its loopback) serves node 1's document, 304 while the
+# generation is the one asked for, and records the reports.
+cat >"$T/ctl.py" <<'PY'
+import http.server, json, sys, urllib.parse
+port, d = int(sys.argv[1]), sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def send(self, code, body=None):
+        self.send_response(code)
+        data = json.dumps(body).encode() if body is not None else b""
+        if body is not None:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    def body(self):
+        return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+    def do_GET(self):
+        u = urllib.parse.urlparse(self.path)
+        open(d + "/gets", "a").write(self.path + "\n")
+        doc = json.load(open(d + "/doc.json"))
+        since = urllib.parse.parse_qs(u.query).get("since")
+        if since and int(since[0]) == doc["generation"]:
+            return self.send(304)
+        self.send(200, doc)
+    def do_POST(self):
+        b = self.body()
+        if self.path.endswith("/heartbeat"):
+            return self.send(200, {"schema_version": int(sys.argv[3]), "heartbeat_interval": 1})
+        open(d + "/reports", "a").write(b.decode() + "\n")
+        self.send(204)
+http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+SCHEMA=$(ls "$HARNESS_REPO"/sql/[0-9]*.sql | sed 's|.*/0*\([0-9]*\)_.*|\1|' | sort -n | tail -1)
+CTLP=$(free_port) AGP=$(free_port)
+mkdir -p "$T/ctl"
+write_docs "$EGRESS, $ICMP_IN"
+cp "$T/n1.json" "$T/ctl/doc.json"
+ip netns exec "$N1" /usr/bin/python3 "$T/ctl.py" "$CTLP" "$T/ctl" "$SCHEMA" &
+CTL_PID=$!
+PIDS+=("$CTL_PID")
+sed -i "s|^controller_url = .*|controller_url = http://127.0.0.1:$CTLP|" "$T/n1.conf"
+cat >>"$T/n1.conf" <<CONF
+listen = 127.0.0.1:$AGP
+heartbeat_interval = 1
+poll_interval = 1
+reconcile_interval = 2
+CONF
+: >"$T/agent.log"
+nsenter --net="/run/netns/$N1" "$GUREUM_BIN/gureum-network" --config "$T/n1.conf" \
+    >"$T/agent.log" 2>&1 &
+AGENT_PID=$!
+PIDS+=("$AGENT_PID")
+have_bridge() { ip -n "$N1" link show "$BR" >/dev/null 2>&1; }
+check "the agent fetches its document and makes the bridge" wait_for 15 have_bridge
+reported() { grep -q "\"$P1\"" "$T/ctl/reports" 2>/dev/null && tail -1 "$T/ctl/reports" | jq -e --arg p "$P1" '.generation == 1 and (.ports[] | select(.id == $p) | .status == "ACTIVE")' >/dev/null; }
+check "...and reports the port ACTIVE" wait_for 15 reported
+asked_since() { grep -q 'network?since=1$' "$T/ctl/gets"; }
+check "...then polls with ?since=1" wait_for 5 asked_since
+ip -n "$N1" link del "$BR"
+check "a bridge deleted by hand comes back within the reconcile interval" wait_for 10 have_bridge
+back_active() { tail -1 "$T/ctl/reports" | jq -e '.ports[0].status == "ACTIVE"' >/dev/null; }
+check "...and the port's last report is ACTIVE again" wait_for 5 back_active
+
+# The agent's own API, signed as the node, from inside the node.
+curl() { ip netns exec "$N1" /usr/bin/curl "$@"; }
+A=http://127.0.0.1:$AGP
+SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["'"$P1"'"], "timeout": 5}'
+ok200() { [ "$STATUS" = 200 ] && jqt "$1"; }
+check "ensure answers 200 once the port is ACTIVE" \
+    ok200 '.ports[0].status == "ACTIVE" and (.ports[0].diagnostics.hops | length) >= 5'
+SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b"]}'
+expect_fault 404 "ensure of a port not bound here"
+SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["'"$P1"'"], "timeout": 0}'
+expect_fault 400 "ensure with a timeout out of 1..300"
+SIGN_NODE=n1 signed_api GET "$A/v1/ports/$P1/diagnostics"
+check "diagnostics: host, checked_at, status and the hops" \
+    ok200 '.host == "n1" and .status == "ACTIVE" and .checked_at != null and ([.hops[].hop] | index("flood") != null)'
+SIGN_NODE=n1 signed_api POST "$A/v1/wake"
+expect 204 "wake"
+TOKEN= api GET "$A/v1/ports/$P1/diagnostics"
+expect_fault 401 "an unsigned call"
+SIGN_NODE=n2 signed_api GET "$A/v1/ports/$P1/diagnostics"
+expect_fault 403 "a call signed for another node"
+
+# Controller gone: the node stays as it is, even what differs from the
+# document (nothing is re-applied without a document fetched).
+kill "$CTL_PID"
+sleep 2
+ip -n "$N1" link set "$TAP1" nomaster
+SIGN_NODE=n1 signed_api GET "$A/v1/ports/$P1/diagnostics"
+check "diagnostics are checked afresh: the tap taken off its bridge is the reason" \
+    test "$(jq -r .reason <<<"$BODY")" = "tap $TAP1 is not on bridge $BR"
+sleep 2
+check "...and the tap stays off while the controller is away" \
+    sh -c "! ip -n $N1 link show $TAP1 | grep -q 'master $BR'"
+unset -f curl
+check "with the controller gone, the bridge and dnsmasq stay" \
+    sh -c "ip -n $N1 link show $BR >/dev/null && grep -q dnsmasq /proc/\$(cat $T/n1/state/dhcp/$NET/pid)/cmdline"
+check "...and the agent says so once" \
+    test "$(grep -c 'keeping the node as it is' "$T/agent.log")" = 1
+kill "$AGENT_PID"
+agent_gone() { ! kill -0 "$AGENT_PID" 2>/dev/null; }
+check "the agent stops on SIGTERM" wait_for 10 agent_gone
+check "...leaving the bridge in place" have_bridge
 
 finish
