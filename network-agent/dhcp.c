@@ -187,20 +187,32 @@ slurp(const char *path, size_t *len)
 	return gr_buf_steal(&b);
 }
 
+/* The process the pid file names and its command line (NUL-separated,
+ * *len bytes; a new string), or NULL when it names no live process. */
+static char *
+pid_cmdline(const struct dhcp_paths *p, pid_t *pid, size_t *len)
+{
+	GR_AUTOFREE char *pidtext = slurp(p->pid, NULL);
+	char proc[64];
+	long n;
+
+	if (pidtext == NULL || (n = strtol(pidtext, NULL, 10)) <= 0)
+		return NULL;
+	*pid = (pid_t)n;
+	snprintf(proc, sizeof(proc), "/proc/%ld/cmdline", n);
+	return slurp(proc, len);
+}
+
 /* The pid in the pid file if it is a live process running exactly argv,
  * else 0. */
 static pid_t
 running(const struct dhcp_paths *p, char **argv)
 {
-	GR_AUTOFREE char *pidtext = slurp(p->pid, NULL), *cmd = NULL;
-	char proc[64];
-	size_t len, off = 0;
-	long pid;
+	pid_t pid = 0;
+	size_t len = 0, off = 0;
+	GR_AUTOFREE char *cmd = pid_cmdline(p, &pid, &len);
 
-	if (pidtext == NULL || (pid = strtol(pidtext, NULL, 10)) <= 0)
-		return 0;
-	snprintf(proc, sizeof(proc), "/proc/%ld/cmdline", pid);
-	if ((cmd = slurp(proc, &len)) == NULL)
+	if (cmd == NULL)
 		return 0;
 	for (char **a = argv; *a; a++) {
 		size_t n = strlen(*a) + 1;
@@ -209,7 +221,7 @@ running(const struct dhcp_paths *p, char **argv)
 			return 0;
 		off += n;
 	}
-	return off == len ? (pid_t)pid : 0;
+	return off == len ? pid : 0;
 }
 
 /* A dnsmasq of this network, whatever its command line (an older one
@@ -218,20 +230,17 @@ running(const struct dhcp_paths *p, char **argv)
 static pid_t
 ours(const struct dhcp_paths *p)
 {
-	GR_AUTOFREE char *pidtext = slurp(p->pid, NULL), *cmd = NULL;
-	char proc[64], want[DHCP_PATH + 16];
-	size_t len;
-	long pid;
+	pid_t pid = 0;
+	size_t len = 0;
+	GR_AUTOFREE char *cmd = pid_cmdline(p, &pid, &len);
+	char want[DHCP_PATH + 16];
 
-	if (pidtext == NULL || (pid = strtol(pidtext, NULL, 10)) <= 0)
-		return 0;
-	snprintf(proc, sizeof(proc), "/proc/%ld/cmdline", pid);
-	if ((cmd = slurp(proc, &len)) == NULL)
+	if (cmd == NULL)
 		return 0;
 	snprintf(want, sizeof(want), "--pid-file=%s", p->pid);
 	for (size_t off = 0; off < len; off += strlen(cmd + off) + 1)
 		if (strcmp(cmd + off, want) == 0)
-			return (pid_t)pid;
+			return pid;
 	return 0;
 }
 
