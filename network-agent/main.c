@@ -49,6 +49,7 @@ na_end(void *p)
 	/* A stopping agent leaves the node as it is: nothing is undone. */
 	netlink_close(a->sk);
 	doc_free(a->doc);
+	json_decref(a->sg_digests);
 	pthread_mutex_destroy(&a->lock);
 	free(agent_url);
 }

@@ -9,6 +9,8 @@
 
 #include <pthread.h>
 
+#include <jansson.h>
+
 #include "doc.h"
 
 #define NETAGENT_MAPS	16
@@ -28,6 +30,8 @@ struct netagent {
 	struct doc		*doc;		/* last applied, or NULL */
 	int			 may_delete;	/* one fetch succeeded: what
 						   the document lacks goes */
+	json_t			*sg_digests;	/* port id -> digest of the
+						   rules loaded for it (nft.c) */
 };
 
 #endif

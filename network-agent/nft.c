@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <nftables/libnftables.h>
 
@@ -397,6 +398,88 @@ build(const struct doc *d, int bridge_ct)
 	return g.cmds;
 }
 
+/* A digest of port p's own rules (its chains and its anti-spoofing), to
+ * tell which ports a new ruleset changes. */
+static void
+port_digest(const struct doc *d, const struct doc_port *p,
+    char out[GR_SHA256_HEX])
+{
+	struct gen g = { json_array(), "inet", 0 };
+	char *text;
+
+	port_chains(&g, d, p);
+	antispoof(&g, p);
+	text = json_dumps(g.cmds, JSON_COMPACT);
+	gr_sha256_hex(text, strlen(text), out);
+	free(text);
+	json_decref(g.cmds);
+}
+
+/*
+ * Connections a rule no longer allows would live on as "established":
+ * forget those of p's addresses. conntrack exits 1 when there were none.
+ * (Connections of bridged traffic are in the default zone.)
+ */
+static void
+conntrack_forget(const struct doc_port *p)
+{
+	gr_info("forgetting the connections of port %s: its rules changed",
+	    p->id);
+	for (int i = 0; i < p->nips; i++) {
+		char *src[] = { "conntrack", "-D", "-s", (char *)p->ips[i].ip,
+		    NULL };
+		char *dst[] = { "conntrack", "-D", "-d", (char *)p->ips[i].ip,
+		    NULL };
+
+		if (gr_cmd_run(src, NULL) < 0 || gr_cmd_run(dst, NULL) < 0)
+			gr_err_clear();
+	}
+}
+
+/*
+ * Records each filtered port's digest; with flush, forgets the
+ * connections of the ports whose rules changed, and of new ports once
+ * the agent has a history (an address may be reused). After a restart
+ * the first apply only records: nothing is known to have changed.
+ */
+static void
+track(struct netagent *a, const struct doc *d, int flush)
+{
+	GR_AUTOFREE char *path = gr_xasprintf("%s/nft-ports.json",
+	    a->state_dir);
+	GR_AUTOFREE char *tmp = gr_xasprintf("%s.tmp", path);
+	json_t *now = json_object();
+	char dg[GR_SHA256_HEX];
+	int history;
+
+	/* What an earlier run loaded: kept in state_dir, so that a restart
+	 * (or each --apply-document) still knows. */
+	if (a->sg_digests == NULL)
+		a->sg_digests = json_load_file(path, 0, NULL);
+	history = a->sg_digests && json_object_size(a->sg_digests) > 0;
+
+	for (int i = 0; i < d->nports; i++) {
+		const struct doc_port *p = &d->ports[i];
+		json_t *was;
+
+		if (!enforced(p))
+			continue;
+		port_digest(d, p, dg);
+		json_object_set_new(now, p->id, json_string(dg));
+		was = a->sg_digests ? json_object_get(a->sg_digests, p->id) :
+		    NULL;
+		if (flush && (was ? strcmp(json_string_value(was), dg) != 0 :
+		    history))
+			conntrack_forget(p);
+	}
+	json_decref(a->sg_digests);
+	a->sg_digests = now;
+	mkdir(a->state_dir, 0755);
+	if (json_dump_file(now, tmp, JSON_COMPACT) < 0 ||
+	    rename(tmp, path) < 0)
+		gr_warn("cannot record the ports' rules in %s", path);
+}
+
 /* "gen-" and 16 hex digits of the ruleset's hash. */
 static void
 marker(const char *text, char out[24])
@@ -549,8 +632,13 @@ nft_apply(struct netagent *a, const struct doc *d)
 	snprintf(quoted, sizeof(quoted), "\"%s\"", mk);
 	loaded = nft_listing(a->bridge_ct);
 	/* Both tables carry it: loaded as generated. */
-	if ((p = strstr(loaded, quoted)) != NULL && strstr(p + 1, quoted))
+	if ((p = strstr(loaded, quoted)) != NULL && strstr(p + 1, quoted)) {
+		track(a, d, 0);
 		return 0;
+	}
 	gr_info("loading the security group rules (%s)", mk);
-	return run(rules, 0, NULL);
+	if (run(rules, 0, NULL) < 0)
+		return -1;
+	track(a, d, 1);
+	return 0;
 }

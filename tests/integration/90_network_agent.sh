@@ -200,13 +200,26 @@ check "...dnsmasq was adopted, not restarted" \
 check "...the FDB is the same" \
     test "$(bridge -n "$N1" fdb show dev "$VX" | sort | md5sum)" = "$FDB"
 
-# Security groups: with ICMP no longer allowed in, a new ping fails;
-# egress stays open.
+# Security groups: with ICMP no longer allowed in, a ping under way
+# stops (its connection is forgotten, not left "established") and a new
+# one fails; egress stays open.
+ip netns exec "$V1" busybox ping -i 0.2 "$IP2" >"$T/longping" 2>&1 &
+LONGPING=$!
+PIDS+=("$LONGPING")
+replies() { grep -c 'bytes from' "$T/longping"; }
+pinging() { [ "$(replies)" -ge 3 ]; }
+check "a long ping from VM 1 to VM 2 runs" wait_for 10 pinging
 write_docs "$EGRESS, $TCP_IN"
 check "node 2 applies a group without ICMP" apply n2
 check "...and its tables were replaced" \
     test "$(in2 nft list table inet gureum_sg | grep -c 'icmp')" = 0
-in2 conntrack -F >/dev/null 2>&1
+check "...forgetting port 2's connections" \
+    grep -q "forgetting the connections of port $P2" "$T/apply-n2.log"
+R1=$(replies)
+sleep 1.5
+check "the long ping gets no reply since ($R1 before, $(replies) now)" \
+    test "$(replies)" -le "$((R1 + 1))"
+kill "$LONGPING"
 check "VM 1 can no longer ping VM 2" sh -c "! ip netns exec $V1 busybox ping -c 1 -W 1 $IP2 >/dev/null 2>&1"
 check "VM 2 still pings VM 1 (its egress, node 1's ingress allow it)" ping_ok "$V2" "$IP1"
 # Anti-spoofing: VM 2 with another source address gets nowhere.
