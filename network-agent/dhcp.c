@@ -425,7 +425,9 @@ configure_inside(void *arg)
 		goto out;
 	}
 	in->present = 1;
-	if (netlink_set(sk, dh->dev, &l, in->net->mtu, 0, 1) < 0 ||
+	/* The port's MAC, as the controller allocated it. */
+	if (netlink_set_mac(sk, dh->dev, &l, dh->mac) < 0 ||
+	    netlink_set(sk, dh->dev, &l, in->net->mtu, 0, 1) < 0 ||
 	    (netlink_get(sk, "lo", &lo) == 1 &&
 	    netlink_set(sk, "lo", &lo, 0, 0, 1) < 0))
 		goto out;

@@ -82,9 +82,13 @@ fetch_apply(struct fetcher *f, int full, int reapply)
 		/* The controller answered: what it no longer lists may go. */
 		na->may_delete = 1;
 	}
+	/* A part that failed (logged by reconcile) shows in the ports'
+	 * observations; the rest was applied, and reports go on. */
 	ret = reconcile_apply(na, na->doc);
 	pthread_mutex_unlock(&na->lock);
-	return ret < 0 ? -1 : 1;
+	if (ret < 0)
+		gr_err_clear();
+	return 1;
 }
 
 static void
@@ -94,6 +98,24 @@ reported_key(json_t *o, char *buf, size_t size)
 
 	snprintf(buf, size, "%s %s", json_string_value(json_object_get(o,
 	    "status")), json_is_string(r) ? json_string_value(r) : "");
+}
+
+/* Drops what was reported of ports the node no longer has. */
+static void
+forget_gone(struct fetcher *f, json_t *all)
+{
+	json_t *keep = json_object(), *o;
+	size_t i;
+
+	json_array_foreach(all, i, o) {
+		const char *id = json_string_value(json_object_get(o, "id"));
+		json_t *was = json_object_get(f->reported, id);
+
+		if (was)
+			json_object_set(keep, id, was);
+	}
+	json_decref(f->reported);
+	f->reported = keep;
 }
 
 void
@@ -125,6 +147,7 @@ fetch_report(struct fetcher *f)
 		    key) != 0)
 			json_array_append(changed, o);
 	}
+	forget_gone(f, all);
 	if (json_array_size(changed) == 0)
 		goto out;
 	body = json_pack("{s:I,s:O}", "generation", (json_int_t)gen, "ports",

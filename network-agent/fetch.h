@@ -39,9 +39,10 @@ void fetch_wake(struct fetcher *f);
 /*
  * Fetches the document (without ?since when full) and applies it if it
  * is new, full, or the last one is due again (reapply). Takes na->lock.
- * Returns 1 when a document was applied, 0 when unchanged, -1 with the
- * error (controller unreachable or refusing, document refused, apply
- * failed).
+ * Returns 1 when a document was applied (a part of it may have failed:
+ * reconcile logs it and the observations show it), 0 when unchanged, -1
+ * with the error when no document came (controller unreachable or
+ * refusing, document refused).
  */
 int fetch_apply(struct fetcher *f, int full, int reapply);
 /* POSTs the observations that changed since the last report. */

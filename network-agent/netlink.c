@@ -76,6 +76,8 @@ fill(struct rtnl_link *k, struct netlink_link *l)
 	l->mtu = (int)rtnl_link_get_mtu(k);
 	l->vni = -1;
 	snprintf(l->kind, sizeof(l->kind), "%s", type ? type : "");
+	if (rtnl_link_get_addr(k))
+		nl_addr2str(rtnl_link_get_addr(k), l->mac, sizeof(l->mac));
 	if (type && strcmp(type, "vxlan") == 0) {
 		if (rtnl_link_vxlan_get_id(k, &vni) == 0)
 			l->vni = (long)vni;
@@ -274,6 +276,24 @@ netlink_set(struct nl_sock *sk, const char *name, const struct netlink_link *l,
 			return -1;
 	}
 	return 0;
+}
+
+int
+netlink_set_mac(struct nl_sock *sk, const char *name,
+    const struct netlink_link *l, const char *mac)
+{
+	struct nl_addr *a = NULL;
+	struct rtnl_link *ch;
+	int err;
+
+	if (strcmp(l->mac, mac) == 0)
+		return 0;
+	if ((err = nl_addr_parse(mac, AF_LLC, &a)) < 0)
+		return fail(err, "parse the MAC address", mac);
+	ch = rtnl_link_alloc();
+	rtnl_link_set_addr(ch, a);
+	nl_addr_put(a);
+	return change(sk, name, l, ch);
 }
 
 int

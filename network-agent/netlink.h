@@ -21,6 +21,7 @@ struct netlink_link {
 	char	kind[16];	/* "bridge", "vxlan", "tun", "veth"; "" */
 	long	vni;		/* vxlan: its id, else -1 */
 	char	local[46];	/* vxlan: its local address, else "" */
+	char	mac[18];	/* its address, lower-case */
 };
 
 struct netlink_fdb {
@@ -54,6 +55,9 @@ int netlink_del(struct nl_sock *sk, const char *name);
  */
 int netlink_set(struct nl_sock *sk, const char *name, const struct netlink_link *l,
     int mtu, int master, int up);
+/* Sets the link's MAC address ("fa:16:3e:..") unless it has it. */
+int netlink_set_mac(struct nl_sock *sk, const char *name,
+    const struct netlink_link *l, const char *mac);
 /* Moves link name into the netns open at fd. */
 int netlink_move(struct nl_sock *sk, const char *name, int fd);
 /* Adds "ADDR/LEN" to the link (present already: fine). */

@@ -71,6 +71,7 @@ controller_url = http://127.0.0.1:9
 cluster_secret_file = $T/secret
 netns_dir = $T/$n/netns
 state_dir = $T/$n/state
+bridge_mappings = public:br-ex
 CONF
 done
 
@@ -146,6 +147,8 @@ check "the DHCP port's veth is on the bridge" \
     sh -c "ip -n $N1 link show tap${D1:0:11} | grep -q 'master $BR'"
 check "...its ns- end is in the DHCP namespace, with the port's address" \
     sh -c "nsenter --net=$T/n1/netns/qdhcp-$NET ip addr show ns-${D1:0:11} | grep -q 'inet 10.0.0.1/24'"
+check "...and the DHCP port's MAC" \
+    sh -c "nsenter --net=$T/n1/netns/qdhcp-$NET ip link show ns-${D1:0:11} | grep -q 'link/ether fa:16:3e:00:00:11 '"
 check "...and dnsmasq runs with the network's own lease file" \
     sh -c "grep -q -- '--dhcp-leasefile=$T/n1/state/dhcp/$NET/leases' /proc/\$(cat $T/n1/state/dhcp/$NET/pid)/cmdline"
 check "the hosts file has MAC,IP,NAME" \
@@ -247,6 +250,31 @@ apply n1
 check "an administratively down port is DOWN, saying so" \
     test "$(jq -r '.[0].reason' "$T/n1.obs")" = "port $P1 is administratively down"
 check "...and its tap is down" sh -c "! ip -n $N1 link show $TAP1 | grep -q ',UP'"
+
+# A flat network: its port goes on the host's mapped bridge, which the
+# agent uses but never makes or removes.
+FLAT=0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b P3=5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8c
+ip -n "$N1" link add br-ex type bridge
+ip -n "$N1" link set br-ex up
+jq --arg f "$FLAT" --arg p "$P3" '.networks += [{"id": $f, "type": "flat",
+    "vni": null, "physical_network": "public", "mtu": 1500, "bridge": "br-ex",
+    "vxlan": null, "peers": [], "remote_ports": [], "subnets": [],
+    "dhcp": null}] | .ports += [{"id": $p, "network_id": $f,
+    "tap": ("tap" + $p[0:11]), "mac": "fa:16:3e:00:00:03", "fixed_ips": [],
+    "admin_state_up": true, "port_security_enabled": false,
+    "security_groups": [], "device_owner": "compute:nova",
+    "device_id": "0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b"}]' "$T/n1.json" >"$T/flat.json"
+cp "$T/flat.json" "$T/n1.json"
+check "a document with a flat network applies" apply n1
+check "...its port's tap (a persistent tap) is on br-ex with MTU 1500" \
+    sh -c "ip -n $N1 -d link show tap${P3:0:11} | grep -q 'mtu 1500 .*master br-ex' &&
+	ip -n $N1 -d link show tap${P3:0:11} | grep -q 'tun type tap.*persist on'"
+check "...and it is ACTIVE" test "$(status_of n1 "$P3")" = ACTIVE
+jq '.networks |= map(select(.type != "flat")) | .ports |= map(select(.network_id != "'"$FLAT"'"))' \
+    "$T/flat.json" >"$T/n1.json"
+check "without the flat network, the apply succeeds" apply n1
+check "...its tap is gone" sh -c "! ip -n $N1 link show tap${P3:0:11} 2>/dev/null"
+check "...and br-ex stays" quiet ip -n "$N1" link show br-ex
 
 # A refused document changes nothing and says why.
 echo '{"generation": 1, "host": "n1", "underlay_ip": "'"${U}11"'", "networks": [], "ports": [], "colour": 1}' >"$T/n1.json"
