@@ -6,7 +6,8 @@
 BUILD	?= build
 SAN	?= 0
 CC	?= cc
-PKGS	:= libmicrohttpd jansson libpq libcurl libvirt openssl
+PKGS	:= libmicrohttpd jansson libpq libcurl libvirt openssl libnl-3.0 \
+	   libnl-route-3.0 libnftables
 Q	:= $(if $(filter 1,$(V)),,@)
 
 CFLAGS	?= -O2 -g
@@ -28,7 +29,8 @@ BINS	:= $(foreach d,$(DAEMONS),$(BUILD)/bin/$(word 2,$(subst :, ,$(d))))
 LIBS_gureum-controller	:= libmicrohttpd jansson libpq libcurl openssl
 LIBS_gureum-image	:= libmicrohttpd jansson libpq openssl
 LIBS_gureum-compute	:= libmicrohttpd jansson libcurl libvirt openssl
-LIBS_gureum-network	:= jansson libcurl openssl
+LIBS_gureum-network	:= libmicrohttpd jansson libcurl openssl libnl-3.0 \
+			   libnl-route-3.0 libnftables
 LIB	:= $(BUILD)/libgureum.a
 LIB_SRC	:= $(wildcard common/*.c)
 LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
@@ -78,6 +80,14 @@ TEST_OBJS_test_vm_xml := $(BUILD)/obj/compute-agent/vm_xml.o \
 	$(BUILD)/obj/compute-agent/boot_spec.o
 TEST_OBJS_test_ipnet := $(BUILD)/obj/controller/ipnet.o
 $(BUILD)/tests/test_ipnet: CFLAGS += -iquote controller
+# The network agent's pure parts: its document, rulesets, dnsmasq files.
+NA_OBJ	= $(BUILD)/obj/network-agent/$(1).o
+TEST_OBJS_test_doc = $(call NA_OBJ,doc)
+TEST_OBJS_test_nft = $(call NA_OBJ,doc) $(call NA_OBJ,nft)
+TEST_OBJS_test_dhcp = $(call NA_OBJ,doc) $(call NA_OBJ,dhcp) \
+	$(call NA_OBJ,netlink) $(call NA_OBJ,netns)
+$(BUILD)/tests/test_doc $(BUILD)/tests/test_nft $(BUILD)/tests/test_dhcp: \
+	CFLAGS += -iquote network-agent
 TEST_OBJS_test_sched = $(CTL_OBJ)
 $(BUILD)/tests/test_sched: CFLAGS += -iquote controller
 

@@ -6,8 +6,8 @@
 set -euo pipefail
 
 # make: the daemons (pkg-config names them in the Makefile); libnl and
-# libnftables are for the network agent's bridges, VXLAN and security
-# groups (issue 14, being built: nothing links them yet).
+# libnftables are the network agent's (bridges, VXLAN, FDB; security
+# groups).
 build=(make gcc pkg-config libmicrohttpd-dev libjansson-dev libpq-dev
     libcurl4-openssl-dev libvirt-dev libssl-dev
     libnl-3-dev libnl-route-3-dev libnftables-dev)

@@ -1,30 +1,172 @@
 /*
- * gureum-network: the node agent that will own bridges, VXLAN, DHCP and
- * nftables. Today it only registers its node with the controller and
- * sends heartbeats; tenant networks come with the networking issue.
+ * gureum-network: the node agent that owns bridges, VXLAN, taps, DHCP
+ * and nftables. It registers its node with heartbeats (inventory: its
+ * agent_url), pulls the node's network document from the controller and
+ * applies it (fetch.c), reports what it observes per port, and serves
+ * the controller's signed calls (agent_api.c).
+ *
  * Usage: gureum-network --config FILE
+ *        gureum-network --config FILE --apply-document DOC.json
+ * The second form applies DOC.json once (as if the controller had served
+ * it: what it lacks is removed), prints the ports' observations as JSON
+ * and exits: 0 when the apply succeeded, 1 otherwise. An operator's tool
+ * for debugging, and how the tests drive the dataplane.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_api.h"
+#include "fetch.h"
 #include "gr_agent.h"
+#include "gr_auth.h"
 #include "gr_daemon.h"
+#include "gr_err.h"
 #include "gr_httpc.h"
+#include "gr_json.h"
+#include "gr_log.h"
+#include "gr_util.h"
+#include "netlink.h"
+#include "nft.h"
+#include "observe.h"
+#include "reconcile.h"
 
 static struct gr_agent agent;
+static struct netagent na;
+static struct fetcher fetcher;
+static struct gr_trust trust;
+static const char *apply_file;	/* --apply-document */
+static char *agent_url;
+
+static void agent_end(void *p) { gr_agent_free(p); }
+static void fetch_end(void *p) { fetch_stop(p); }
 
 static void
-agent_end(void *arg)
+na_end(void *p)
 {
-	gr_agent_free(arg);
+	struct netagent *a = p;
+
+	/* A stopping agent leaves the node as it is: nothing is undone. */
+	netlink_close(a->sk);
+	doc_free(a->doc);
+	json_decref(a->sg_digests);
+	pthread_mutex_destroy(&a->lock);
+	free(agent_url);
+}
+
+static json_t *
+inventory(void *ctx)
+{
+	(void)ctx;
+	return json_pack("{s:s}", "agent_url", agent_url);
+}
+
+static int
+authorize(struct gr_req *req, enum gr_policy policy)
+{
+	return gr_auth_check(req, policy, &trust);
+}
+
+static int
+na_conf(const struct gr_conf *c)
+{
+	const char *maps = gr_conf_get(c, "bridge_mappings", "");
+
+	na.host = agent.host;
+	na.netns_dir = gr_conf_get(c, "netns_dir", "/run/netns");
+	na.state_dir = gr_conf_get(c, "state_dir", "/var/lib/gureum/network");
+	if ((na.nmaps = doc_mappings(maps, na.maps, NETAGENT_MAPS)) < 0 ||
+	    gr_conf_int(c, "poll_interval", 1, 1, 3600, &fetcher.poll) < 0 ||
+	    gr_conf_int(c, "reconcile_interval", 10, 1, 86400,
+	    &fetcher.reconcile) < 0)
+		return -1;
+	pthread_mutex_init(&na.lock, NULL);
+	if ((na.sk = netlink_open()) == NULL)
+		return -1;
+	na.bridge_ct = nft_probe_bridge_ct();
+	return 0;
 }
 
 static int
 setup(struct gr_daemon *d)
 {
+	const struct gr_conf *c = d->conf;
+	struct gr_http_conf hc = { .name = "network-agent",
+	    .routes = agent_routes, .nroutes = agent_nroutes,
+	    .body_limit = 1 << 20, .fault_style = GR_FAULT_COMPUTE,
+	    .threads = 4, .authorize = authorize, .free_auth = gr_auth_free };
+	GR_AUTOFREE char *deflisten = NULL;
+	struct gr_http *h;
+
 	gr_httpc_daemon(d);
-	if (gr_agent_conf(&agent, d->conf, "network") < 0)
+	if (gr_agent_conf(&agent, c, "network") < 0)
 		return -1;
 	gr_daemon_defer(d, agent_end, &agent);
-	gr_conf_warn_unused(d->conf);
+	gr_daemon_defer(d, na_end, &na);
+	if (na_conf(c) < 0)
+		return -1;
+	fetcher.na = &na;
+	fetcher.agent = &agent;
+	deflisten = gr_xasprintf("%s:8781", agent.host_ip);
+	hc.listen = gr_conf_get(c, "listen", deflisten);
+	if (apply_file) {
+		gr_conf_warn_unused(c);
+		return 0;
+	}
+	if (fetch_start(&fetcher) < 0)
+		return -1;
+	gr_daemon_defer(d, fetch_end, &fetcher);
+	agent_api_init(&fetcher);
+	trust.self = &agent.signer;
+	if ((h = gr_http_daemon(d, &hc)) == NULL)
+		return -1;
+	/* The controller calls us on the node's address and the port bound
+	 * (listen may say port 0). */
+	agent_url = gr_xasprintf("http://%s:%u", agent.host_ip,
+	    gr_http_port(h));
+	agent.inventory = inventory;
+	gr_info("node %s (%s), API on %s, namespaces in %s, %s", agent.host,
+	    agent.host_ip, agent_url, na.netns_dir, na.bridge_ct ?
+	    "bridge conntrack" : "stateful filtering via bridge-nf-call-iptables");
+	gr_conf_warn_unused(c);
 	return 0;
+}
+
+/* --apply-document: one apply of a file, observations on stdout. */
+static int
+apply_once(void)
+{
+	GR_AUTO_JSON json_t *j = NULL, *obs = NULL;
+	enum gr_err_code code = GR_ERR_NONE;
+	json_error_t je;
+	struct doc *doc;
+	char why[1024];
+	int r;
+
+	if ((j = json_load_file(apply_file, 0, &je)) == NULL) {
+		gr_error(GR_ERR_BAD_REQUEST, "%s:%d: %s", apply_file, je.line,
+		    je.text);
+		return -1;
+	}
+	if ((doc = doc_parse(j, agent.host, na.maps, na.nmaps)) == NULL)
+		return -1;
+	na.doc = doc;
+	na.may_delete = 1;
+	pthread_mutex_lock(&na.lock);
+	r = reconcile_apply(&na, doc);
+	if (r < 0) {
+		/* Observing clears errors: keep the apply's for the exit. */
+		code = gr_err_code();
+		snprintf(why, sizeof(why), "%s", gr_err_msg());
+	}
+	obs = observe_all(&na, doc);
+	pthread_mutex_unlock(&na.lock);
+	if (r < 0)
+		gr_error(code, "%s", why);
+	json_dumpf(obs, stdout, JSON_INDENT(1));
+	putchar('\n');
+	fflush(stdout);
+	return r;
 }
 
 /* Heartbeats until a stop signal. */
@@ -32,11 +174,17 @@ static int
 run(struct gr_daemon *d)
 {
 	(void)d;
+	if (apply_file)
+		return apply_once();
 	return gr_agent_run(&agent);
 }
 
 int
 main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[3], "--apply-document") == 0) {
+		apply_file = argv[4];
+		argc = 3;
+	}
 	return gr_daemon_main("gureum-network", argc, argv, setup, run);
 }

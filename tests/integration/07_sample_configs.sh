@@ -73,7 +73,8 @@ check "the compute agent starts on its sample and its node comes up" \
 no_unknown compute
 
 sample network node_ip=127.0.0.1 "controller_url=$INT_URL" \
-    "node_key_file=$T/node.key"
+    "node_key_file=$T/node.key" "listen=127.0.0.1:$(free_port)" \
+    "netns_dir=$T/netns" "state_dir=$T/network"
 start_daemon network gureum-network "$T/network.conf"
 registered() {
 	test "$(psql_q "SELECT count(*) FROM agents WHERE host = 'node1' AND kind = 'network'")" = 1

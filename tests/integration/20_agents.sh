@@ -25,6 +25,9 @@ node_ip = 127.0.0.1
 controller_url = $INT_URL
 cluster_secret_file = $T/secret
 heartbeat_interval = 1
+listen = 127.0.0.1:0
+netns_dir = $T/netns
+state_dir = $T/netstate
 CONF
 start_daemon netagent gureum-network "$T/net.conf"
 agent_seen() { test "$(psql_q "SELECT count(*) FROM agents WHERE host = 'nodeA' AND kind = 'network'")" = 1; }
@@ -32,6 +35,8 @@ check "network agent registers" wait_for 10 agent_seen
 T1=$(psql_q "SELECT last_seen FROM agents WHERE host = 'nodeA'")
 beat_moved() { test "$(psql_q "SELECT last_seen FROM agents WHERE host = 'nodeA'")" != "$T1"; }
 check "its heartbeats keep coming" wait_for 5 beat_moved
+url_stored() { psql_q "SELECT agent_url FROM agents WHERE host = 'nodeA' AND kind = 'network'" | grep -q '^http://127.0.0.1:[0-9]\+$'; }
+check "...with the URL of its own API as inventory" wait_for 5 url_stored
 
 # A node given its own key (node_key_file) instead of the cluster secret:
 # it registers; given another node's key, it is refused and says why.

@@ -17,40 +17,11 @@
 #include "boot_spec.h"
 #include "gr_err.h"
 #include "gr_test.h"
+#include "gr_golden.h"
 #include "gr_util.h"
 #include "vm_xml.h"
 
 #define GOLDEN	"tests/domxml"
-
-/* The whole file as a string, or NULL if it cannot be read. */
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *s = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (f == NULL)
-		return NULL;
-	do {
-		if (cap - len < 4096)
-			s = realloc(s, cap = cap * 2 + 4096);
-		n = fread(s + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n > 0);
-	s[len] = '\0';
-	fclose(f);
-	return s;
-}
-
-static void
-spit(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL || fputs(s, f) == EOF || fclose(f) == EOF)
-		printf("#   cannot write %s\n", path);
-}
 
 /*
  * Well-formedness of the XML that vm_xml writes: one root element, tags
@@ -211,32 +182,6 @@ xml_problem(const char *doc, int *line)
 	return why;
 }
 
-/* Where got and want first differ, line by line, for the failure report. */
-static void
-diff_hint(const char *name, const char *ext, const char *got,
-    const char *want)
-{
-	const char *g = got, *w = want;
-	int line = 1;
-
-	if (want == NULL) {
-		printf("#   no %s/%s.%s; GR_TEST_REGENERATE=1 writes it\n",
-		    GOLDEN, name, ext);
-		return;
-	}
-	for (; *g && *g == *w; g++, w++) {
-		if (*g == '\n') {
-			line++;
-			got = g + 1;
-			want = w + 1;
-		}
-	}
-	printf("#   %s/%s.%s differs from line %d:\n", GOLDEN, name, ext, line);
-	printf("#   got:    %.*s\n", (int)strcspn(got, "\n"), got);
-	printf("#   wanted: %.*s\n", (int)strcspn(want, "\n"), want);
-	printf("#   GR_TEST_REGENERATE=1 rewrites it (then review git diff)\n");
-}
-
 /* One golden case: NAME.json -> NAME.xml or NAME.err. */
 static void
 golden(const char *name, int regen)
@@ -244,13 +189,13 @@ golden(const char *name, int regen)
 	GR_AUTOFREE char *jpath = gr_xasprintf(GOLDEN "/%s.json", name);
 	GR_AUTOFREE char *xpath = gr_xasprintf(GOLDEN "/%s.xml", name);
 	GR_AUTOFREE char *epath = gr_xasprintf(GOLDEN "/%s.err", name);
-	GR_AUTOFREE char *got = NULL, *want = NULL;
+	GR_AUTOFREE char *got = NULL;
 	GR_AUTOFREE char *desc = NULL;
-	const char *path, *stale, *ext, *why;
+	const char *path, *stale, *why;
 	json_error_t jerr;
 	struct vm_spec s;
 	json_t *j = json_load_file(jpath, 0, &jerr);
-	int line, refused, same;
+	int line, refused;
 
 	if (j == NULL) {
 		CHECK(0, name);
@@ -261,25 +206,13 @@ golden(const char *name, int regen)
 	json_decref(j);
 	if (refused) {
 		got = gr_xasprintf("%s\n", gr_err_msg());
-		path = epath, stale = xpath, ext = "err";
+		path = epath, stale = xpath;
 	} else {
 		got = vm_xml(&s);
 		vm_spec_free(&s);
-		path = xpath, stale = epath, ext = "xml";
+		path = xpath, stale = epath;
 	}
-	if (regen) {
-		spit(path, got);
-		unlink(stale);
-		CHECK(1, name);
-	} else {
-		want = slurp(path);
-		same = want && strcmp(got, want) == 0;
-		CHECK(same && access(stale, F_OK) < 0, name);
-		if (!same)
-			diff_hint(name, ext, got, want);
-		else if (access(stale, F_OK) == 0)
-			printf("#   %s is stale: remove it\n", stale);
-	}
+	golden_check(name, path, stale, got, regen);
 	if (refused) {
 		desc = gr_xasprintf("%s: a bad request, nothing kept", name);
 		CHECK(gr_err_code() == GR_ERR_BAD_REQUEST && s.name == NULL &&
@@ -291,20 +224,6 @@ golden(const char *name, int regen)
 	CHECK(why == NULL, desc);
 	if (why)
 		printf("#   line %d: %s\n", line, why);
-}
-
-static int
-is_json(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name);
-
-	return n > 5 && strcmp(d->d_name + n - 5, ".json") == 0;
-}
-
-static int
-by_name(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
 /* The writer escapes every string of a spec, even one that bypassed the
@@ -439,18 +358,7 @@ boot_spec_nics(void)
 int
 main(void)
 {
-	int regen = getenv("GR_TEST_REGENERATE") != NULL;
-	struct dirent **ents;
-	int n = scandir(GOLDEN, &ents, is_json, by_name);
-
-	CHECK(n > 0, "golden files are found in " GOLDEN);
-	for (int i = 0; i < n; i++) {
-		ents[i]->d_name[strlen(ents[i]->d_name) - 5] = '\0';
-		golden(ents[i]->d_name, regen);
-		free(ents[i]);
-	}
-	if (n >= 0)
-		free(ents);
+	golden_each(GOLDEN, golden);
 
 	struct vm_spec s;
 	json_t *one = json_integer(1);

@@ -1,0 +1,37 @@
+/*
+ * netagent.h - the network agent's configuration and the state its
+ * modules share: the last document applied, whether deleting is allowed
+ * yet, and the lock that makes one apply at a time (the fetch loop, the
+ * ensure route and the diagnostics route all go through it).
+ */
+#ifndef NETAGENT_H
+#define NETAGENT_H
+
+#include <pthread.h>
+
+#include <jansson.h>
+
+#include "doc.h"
+
+#define NETAGENT_MAPS	16
+
+struct nl_sock;
+
+struct netagent {
+	const char		*host;		/* node name */
+	const char		*netns_dir;	/* /run/netns */
+	const char		*state_dir;	/* dnsmasq's files */
+	struct doc_mapping	 maps[NETAGENT_MAPS]; /* bridge_mappings */
+	int			 nmaps;
+	int			 bridge_ct;	/* nf_conntrack_bridge: ct state
+						   in the bridge family */
+	pthread_mutex_t		 lock;		/* held by each apply/observe */
+	struct nl_sock		*sk;		/* the node's netns */
+	struct doc		*doc;		/* last applied, or NULL */
+	int			 may_delete;	/* one fetch succeeded: what
+						   the document lacks goes */
+	json_t			*sg_digests;	/* port id -> digest of the
+						   rules loaded for it (nft.c) */
+};
+
+#endif

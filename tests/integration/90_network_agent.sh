@@ -1,0 +1,405 @@
+#!/usr/bin/env bash
+# The network agent's dataplane on the real kernel, in namespaces this
+# test makes: two "nodes" (netns) joined by a veth underlay
+# (10.250.N.11/.12), each with a "VM" (a netns whose eth0 is the other end
+# of a veth named as the port's tap). Documents are applied with
+# `gureum-network --apply-document`: the bridge, VXLAN device and flood
+# entries appear; the VMs get their fixed IPs from the node's dnsmasq and
+# ping each other across VXLAN; security groups decide; a second apply
+# changes nothing; a bridge deleted by hand comes back; removing the last
+# port removes the bridge, VXLAN device and DHCP. Nothing outside the
+# test's namespaces is touched.
+. "$(dirname "$0")/../lib/harness.sh"
+
+S=$$
+N1=gr90n1-$S N2=gr90n2-$S V1=gr90v1-$S V2=gr90v2-$S
+# A /24 of its own per run, so concurrent runs never meet.
+U=10.250.$((S % 250)).
+NET=9f8e7d6c-5b4a-4c3d-8e2f-1a2b3c4d5e6f
+SUB=5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+P1=1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+P2=2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e
+D1=3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f
+D2=4d5e6f7a-8b9c-4d0e-9f1a-3b4c5d6e7f8a
+SG=6e7f8a9b-0c1d-4e2f-8a3b-4c5d6e7f8a9b
+BR=brq${NET:0:11} VX=vxlan-1001 TAP1=tap${P1:0:11} TAP2=tap${P2:0:11}
+MAC1=fa:16:3e:00:00:01 MAC2=fa:16:3e:00:00:02
+IP1=10.0.0.5 IP2=10.0.0.6
+
+net_cleanup() {
+	local n f
+	for n in n1 n2; do
+		for f in "$T/$n"/state/dhcp/*/pid; do
+			[ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null
+		done
+		for f in "$T/$n"/netns/*; do
+			[ -e "$f" ] && umount -l "$f" 2>/dev/null
+		done
+	done
+	for n in "$N1" "$N2" "$V1" "$V2"; do
+		ip netns del "$n" 2>/dev/null
+	done
+}
+trap 'net_cleanup; cleanup' EXIT
+
+in1() { ip netns exec "$N1" "$@"; }
+quiet() { "$@" >/dev/null 2>&1; }
+in2() { ip netns exec "$N2" "$@"; }
+
+# The namespaces and the underlay.
+for n in "$N1" "$N2" "$V1" "$V2"; do ip netns add "$n" || die "ip netns add $n"; done
+ip link add u1 netns "$N1" type veth peer name u2 netns "$N2"
+in1 ip addr add "${U}11/24" dev u1
+in2 ip addr add "${U}12/24" dev u2
+for n in "$N1" "$N2" "$V1" "$V2"; do ip -n "$n" link set lo up; done
+in1 ip link set u1 up
+in2 ip link set u2 up
+# The VMs' NICs: veths named as the ports' taps, the agent adopts them.
+ip link add "$TAP1" netns "$N1" type veth peer name eth0 netns "$V1"
+ip link add "$TAP2" netns "$N2" type veth peer name eth0 netns "$V2"
+ip -n "$V1" link set eth0 address "$MAC1" up
+ip -n "$V2" link set eth0 address "$MAC2" up
+
+echo test-secret >"$T/secret"
+SECRET_FILE=$T/secret
+for n in n1 n2; do
+	mkdir -p "$T/$n"
+	cat >"$T/$n.conf" <<CONF
+node_name = $n
+node_ip = ${U}1${n#n}
+controller_url = http://127.0.0.1:9
+cluster_secret_file = $T/secret
+netns_dir = $T/$n/netns
+state_dir = $T/$n/state
+bridge_mappings = public:br-ex
+CONF
+done
+
+# doc NODE PORT DHCPPORT MAC IP PEER REMOTEMAC REMOTEIP RULES [NOPORT]
+doc() {
+	local ports
+	ports=$(cat <<JSON
+[{"id": "$2", "network_id": "$NET", "tap": "tap${2:0:11}", "mac": "$4",
+  "fixed_ips": [{"subnet_id": "$SUB", "ip_address": "$5"}],
+  "admin_state_up": true, "port_security_enabled": true,
+  "security_groups": ["$SG"], "device_owner": "compute:nova",
+  "device_id": "0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b"}]
+JSON
+)
+	if [ "${10:-}" = noport ]; then
+		echo '{"generation": 9, "host": "'"$1"'", "underlay_ip": "'"${U}1${1#n}"'", "networks": [], "ports": [], "security_groups": [], "routers": []}'
+		return
+	fi
+	cat <<JSON
+{"generation": 1, "host": "$1", "underlay_ip": "${U}1${1#n}",
+ "networks": [{"id": "$NET", "type": "vxlan", "vni": 1001,
+   "physical_network": null, "mtu": 1450, "bridge": "$BR", "vxlan": "$VX",
+   "peers": ["$6"],
+   "remote_ports": [{"mac": "$7", "ip": "$8", "peer": "$6"}],
+   "subnets": [{"id": "$SUB", "cidr": "10.0.0.0/24", "gateway_ip": null,
+     "enable_dhcp": true, "dns_nameservers": [], "host_routes": []}],
+   "dhcp": {"port_id": "$3", "mac": "fa:16:3e:00:00:1${1#n}",
+     "ips": [{"subnet_id": "$SUB", "ip_address": "10.0.0.${1#n}"}],
+     "namespace": "qdhcp-$NET", "device": "ns-${3:0:11}",
+     "hosts": [{"mac": "$4", "ip": "$5", "name": "host-${5//./-}"}]}}],
+ "ports": $ports,
+ "security_groups": [{"id": "$SG", "rules": [$9]}],
+ "routers": []}
+JSON
+}
+
+EGRESS='{"id": "7f8a9b0c-1d2e-4f3a-8b4c-5d6e7f8a9b0c", "direction": "egress", "ethertype": "IPv4", "protocol": null, "port_range_min": null, "port_range_max": null, "remote_ip_prefix": null, "remote_group_id": null, "remote_ips": []}'
+ICMP_IN='{"id": "8a9b0c1d-2e3f-4a4b-8c5d-6e7f8a9b0c1d", "direction": "ingress", "ethertype": "IPv4", "protocol": "icmp", "port_range_min": null, "port_range_max": null, "remote_ip_prefix": null, "remote_group_id": "'"$SG"'", "remote_ips": ["'"$IP1"'", "'"$IP2"'"]}'
+TCP_IN='{"id": "9b0c1d2e-3f4a-4b5c-8d6e-7f8a9b0c1d2e", "direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22, "remote_ip_prefix": "0.0.0.0/0", "remote_group_id": null, "remote_ips": []}'
+
+write_docs() {	# RULES
+	doc n1 "$P1" "$D1" "$MAC1" "$IP1" "${U}12" "$MAC2" "$IP2" "$1" >"$T/n1.json"
+	doc n2 "$P2" "$D2" "$MAC2" "$IP2" "${U}11" "$MAC1" "$IP1" "$1" >"$T/n2.json"
+}
+
+# apply NODE: one --apply-document in the node's netns (not its mount
+# namespace: the DHCP namespaces' bind mounts must outlive the call).
+apply() {
+	nsenter --net="/run/netns/gr90$1-$S" "$GUREUM_BIN/gureum-network" \
+	    --config "$T/$1.conf" --apply-document "$T/$1.json" \
+	    >"$T/$1.obs" 2>>"$T/apply-$1.log"
+}
+status_of() {	# NODE PORT
+	jq -r --arg p "$2" '.[] | select(.id == $p) | .status' "$T/$1.obs"
+}
+
+write_docs "$EGRESS, $ICMP_IN"
+check "node 1 applies its document" apply n1
+check "node 2 applies its document" apply n2
+
+check "the bridge exists, up, MTU 1450" \
+    sh -c "ip -n $N1 -d link show $BR | grep -q 'mtu 1450.*state UP\|UP.*mtu 1450'"
+check "the VXLAN device: VNI 1001, local ${U}11, port 4789, no learning, on the bridge" \
+    sh -c "ip -n $N1 -d link show $VX | grep -q 'master $BR' &&
+	ip -n $N1 -d link show $VX | grep -q 'vxlan id 1001 local ${U}11 .*dstport 4789 nolearning'"
+check "a flood entry towards the peer" \
+    sh -c "bridge -n $N1 fdb show dev $VX | grep -q '^00:00:00:00:00:00 dst ${U}12 self permanent'"
+check "a unicast entry for the remote port's MAC" \
+    sh -c "bridge -n $N1 fdb show dev $VX | grep -q '^$MAC2 dst ${U}12 self permanent'"
+check "the port's tap is on the bridge with MTU 1450" \
+    sh -c "ip -n $N1 link show $TAP1 | grep -q 'mtu 1450 .*master $BR'"
+check "the DHCP port's veth is on the bridge" \
+    sh -c "ip -n $N1 link show tap${D1:0:11} | grep -q 'master $BR'"
+check "...its ns- end is in the DHCP namespace, with the port's address" \
+    sh -c "nsenter --net=$T/n1/netns/qdhcp-$NET ip addr show ns-${D1:0:11} | grep -q 'inet 10.0.0.1/24'"
+check "...and the DHCP port's MAC" \
+    sh -c "nsenter --net=$T/n1/netns/qdhcp-$NET ip link show ns-${D1:0:11} | grep -q 'link/ether fa:16:3e:00:00:11 '"
+check "...and dnsmasq runs with the network's own lease file" \
+    sh -c "grep -q -- '--dhcp-leasefile=$T/n1/state/dhcp/$NET/leases' /proc/\$(cat $T/n1/state/dhcp/$NET/pid)/cmdline"
+check "the hosts file has MAC,IP,NAME" \
+    grep -qx "$MAC1,$IP1,host-10-0-0-5" "$T/n1/state/dhcp/$NET/host"
+check "the options file has an empty router option (no gateway)" \
+    grep -qx "tag:subnet-$SUB,option:router" "$T/n1/state/dhcp/$NET/opts"
+check "the security group tables are loaded" \
+    sh -c "in1() { ip netns exec $N1 \"\$@\"; }; in1 nft list table bridge gureum_l2 >/dev/null && in1 nft list table inet gureum_sg | grep -q 'chain ingress-${P1:0:11}'"
+check "port 1 is ACTIVE" test "$(status_of n1 "$P1")" = ACTIVE
+check "port 2 is ACTIVE" test "$(status_of n2 "$P2")" = ACTIVE
+jq -c '.[] | {status, reason}' "$T/n1.obs" | sed 's/^/# /'
+
+# DHCP: each VM asks its node's dnsmasq (busybox udhcpc, as a guest
+# would) and must get its fixed address and the forced MTU.
+cat >"$T/udhcpc.sh" <<'SH'
+#!/bin/sh
+[ "$1" = bound ] || exit 0
+echo "ip=$ip mask=$mask mtu=$mtu router=${router:-none}" >"$LEASE_OUT"
+ip addr add "$ip/$mask" dev "$interface"
+SH
+chmod +x "$T/udhcpc.sh"
+lease() {	# VM OUT
+	LEASE_OUT=$2 ip netns exec "$1" busybox udhcpc -i eth0 -n -q -f \
+	    -t 5 -T 1 -s "$T/udhcpc.sh" >/dev/null 2>&1
+}
+check "VM 1 gets a DHCP lease" lease "$V1" "$T/lease1"
+check "...of its fixed address $IP1, MTU 1450, no router" \
+    grep -qx "ip=$IP1 mask=24 mtu=1450 router=none" "$T/lease1"
+check "VM 2 gets its lease from node 2" lease "$V2" "$T/lease2"
+check "...of $IP2" grep -q "ip=$IP2 " "$T/lease2"
+check "node 1's lease file names VM 1" grep -q "$MAC1 $IP1" "$T/n1/state/dhcp/$NET/leases"
+
+ping_ok() { ip netns exec "$1" busybox ping -c 1 -W 2 "$2" >/dev/null 2>&1; }
+# The first packets may wait for ARP across the tunnel: a few tries.
+ping_retry() { local i; for i in 1 2 3; do ping_ok "$@" && return 0; done; return 1; }
+check "VM 1 pings VM 2 across VXLAN (ICMP allowed from the group)" ping_retry "$V1" "$IP2"
+check "VM 2 pings VM 1" ping_ok "$V2" "$IP1"
+
+# A second apply of the same documents changes nothing.
+ifindex() { ip -n "$N1" -o link show "$1" | cut -d: -f1; }
+BRIDX=$(ifindex "$BR") VXIDX=$(ifindex "$VX")
+HANDLES=$(in1 nft -a list table inet gureum_sg | md5sum)
+DPID=$(cat "$T/n1/state/dhcp/$NET/pid")
+FDB=$(bridge -n "$N1" fdb show dev "$VX" | sort | md5sum)
+check "applying the same document again succeeds" apply n1
+check "...the bridge is the same (ifindex $BRIDX)" test "$(ifindex "$BR")" = "$BRIDX"
+check "...the VXLAN device is the same" test "$(ifindex "$VX")" = "$VXIDX"
+check "...the nftables tables were not replaced (same handles)" \
+    test "$(in1 nft -a list table inet gureum_sg | md5sum)" = "$HANDLES"
+check "...dnsmasq was adopted, not restarted" \
+    test "$(cat "$T/n1/state/dhcp/$NET/pid")" = "$DPID"
+check "...the FDB is the same" \
+    test "$(bridge -n "$N1" fdb show dev "$VX" | sort | md5sum)" = "$FDB"
+
+# Security groups: with ICMP no longer allowed in, a ping under way
+# stops (its connection is forgotten, not left "established") and a new
+# one fails; egress stays open.
+ip netns exec "$V1" busybox ping -i 0.2 "$IP2" >"$T/longping" 2>&1 &
+LONGPING=$!
+PIDS+=("$LONGPING")
+replies() { grep -c 'bytes from' "$T/longping"; }
+pinging() { [ "$(replies)" -ge 3 ]; }
+check "a long ping from VM 1 to VM 2 runs" wait_for 10 pinging
+write_docs "$EGRESS, $TCP_IN"
+check "node 2 applies a group without ICMP" apply n2
+check "...and its tables were replaced" \
+    test "$(in2 nft list table inet gureum_sg | grep -c 'icmp')" = 0
+check "...forgetting port 2's connections" \
+    grep -q "forgetting the connections of port $P2" "$T/apply-n2.log"
+R1=$(replies)
+sleep 1.5
+check "the long ping gets no reply since ($R1 before, $(replies) now)" \
+    test "$(replies)" -le "$((R1 + 1))"
+kill "$LONGPING"
+check "VM 1 can no longer ping VM 2" sh -c "! ip netns exec $V1 busybox ping -c 1 -W 1 $IP2 >/dev/null 2>&1"
+check "VM 2 still pings VM 1 (its egress, node 1's ingress allow it)" ping_ok "$V2" "$IP1"
+# Anti-spoofing: VM 2 with another source address gets nowhere.
+ip -n "$V2" addr add 10.0.0.99/24 dev eth0
+check "a spoofed source address is dropped" \
+    sh -c "! ip netns exec $V2 busybox ping -c 1 -W 1 -I 10.0.0.99 $IP1 >/dev/null 2>&1"
+ip -n "$V2" addr del 10.0.0.99/24 dev eth0
+
+# A bridge deleted by hand comes back on the next reconcile, with the
+# VXLAN device and the tap on it again.
+write_docs "$EGRESS, $ICMP_IN"
+ip -n "$N1" link del "$BR"
+check "after the bridge was deleted by hand, the next apply succeeds" apply n1
+check "...the bridge is back" quiet ip -n "$N1" link show "$BR"
+check "...the tap and VXLAN device are on it again" \
+    sh -c "ip -n $N1 link show $TAP1 | grep -q 'master $BR' && ip -n $N1 link show $VX | grep -q 'master $BR'"
+check "...and port 1 is ACTIVE" test "$(status_of n1 "$P1")" = ACTIVE
+check "VM 2 pings VM 1 again" ping_retry "$V2" "$IP1"
+
+# A port administratively down: its tap is set down, and it is DOWN
+# with the reason in words.
+jq '.ports[0].admin_state_up = false' "$T/n1.json" >"$T/n1-down.json"
+cp "$T/n1-down.json" "$T/n1.json"
+apply n1
+check "an administratively down port is DOWN, saying so" \
+    test "$(jq -r '.[0].reason' "$T/n1.obs")" = "port $P1 is administratively down"
+check "...and its tap is down" sh -c "! ip -n $N1 link show $TAP1 | grep -q ',UP'"
+
+# A flat network: its port goes on the host's mapped bridge, which the
+# agent uses but never makes or removes.
+FLAT=0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b P3=5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8c
+ip -n "$N1" link add br-ex type bridge
+ip -n "$N1" link set br-ex up
+jq --arg f "$FLAT" --arg p "$P3" '.networks += [{"id": $f, "type": "flat",
+    "vni": null, "physical_network": "public", "mtu": 1500, "bridge": "br-ex",
+    "vxlan": null, "peers": [], "remote_ports": [], "subnets": [],
+    "dhcp": null}] | .ports += [{"id": $p, "network_id": $f,
+    "tap": ("tap" + $p[0:11]), "mac": "fa:16:3e:00:00:03", "fixed_ips": [],
+    "admin_state_up": true, "port_security_enabled": false,
+    "security_groups": [], "device_owner": "compute:nova",
+    "device_id": "0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b"}]' "$T/n1.json" >"$T/flat.json"
+cp "$T/flat.json" "$T/n1.json"
+check "a document with a flat network applies" apply n1
+check "...its port's tap (a persistent tap) is on br-ex with MTU 1500" \
+    sh -c "ip -n $N1 -d link show tap${P3:0:11} | grep -q 'mtu 1500 .*master br-ex' &&
+	ip -n $N1 -d link show tap${P3:0:11} | grep -q 'tun type tap.*persist on'"
+check "...and it is ACTIVE" test "$(status_of n1 "$P3")" = ACTIVE
+jq '.networks |= map(select(.type != "flat")) | .ports |= map(select(.network_id != "'"$FLAT"'"))' \
+    "$T/flat.json" >"$T/n1.json"
+check "without the flat network, the apply succeeds" apply n1
+check "...its tap is gone" sh -c "! ip -n $N1 link show tap${P3:0:11} 2>/dev/null"
+check "...and br-ex stays" quiet ip -n "$N1" link show br-ex
+
+# A refused document changes nothing and says why.
+echo '{"generation": 1, "host": "n1", "underlay_ip": "'"${U}11"'", "networks": [], "ports": [], "colour": 1}' >"$T/n1.json"
+check "an unknown field refuses the document" sh -c "! nsenter --net=/run/netns/$N1 $GUREUM_BIN/gureum-network --config $T/n1.conf --apply-document $T/n1.json >/dev/null 2>$T/refused.log"
+check "...naming it" grep -q "unknown field 'colour'" "$T/refused.log"
+check "...and the bridge is still there" quiet ip -n "$N1" link show "$BR"
+
+# The last port goes: bridge, VXLAN device, tap, DHCP all go.
+doc n1 "" "" "" "" "" "" "" "" noport >"$T/n1.json"
+check "a document without ports applies" apply n1
+check "...the bridge is gone" sh -c "! ip -n $N1 link show $BR 2>/dev/null"
+check "...the VXLAN device is gone" sh -c "! ip -n $N1 link show $VX 2>/dev/null"
+check "...the port's tap is gone" sh -c "! ip -n $N1 link show $TAP1 2>/dev/null"
+# (A killed dnsmasq may stay a zombie here: no command line is gone.)
+check "...dnsmasq stopped" sh -c "! grep -q dnsmasq /proc/$DPID/cmdline 2>/dev/null"
+check "...the DHCP namespace is gone" test ! -e "$T/n1/netns/qdhcp-$NET"
+check "...and its files" test ! -e "$T/n1/state/dhcp/$NET"
+check "the underlay was not touched" \
+    sh -c "ip -n $N1 addr show u1 | grep -q 'inet ${U}11/24'"
+
+# The daemon: a stand-in for the controller's internal listener (in node
+# 1's netns, on its loopback) serves node 1's document, 304 while the
+# generation is the one asked for, and records the reports.
+cat >"$T/ctl.py" <<'PY'
+import http.server, json, sys, urllib.parse
+port, d = int(sys.argv[1]), sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def send(self, code, body=None):
+        self.send_response(code)
+        data = json.dumps(body).encode() if body is not None else b""
+        if body is not None:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    def body(self):
+        return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+    def do_GET(self):
+        u = urllib.parse.urlparse(self.path)
+        open(d + "/gets", "a").write(self.path + "\n")
+        doc = json.load(open(d + "/doc.json"))
+        since = urllib.parse.parse_qs(u.query).get("since")
+        if since and int(since[0]) == doc["generation"]:
+            return self.send(304)
+        self.send(200, doc)
+    def do_POST(self):
+        b = self.body()
+        if self.path.endswith("/heartbeat"):
+            return self.send(200, {"schema_version": int(sys.argv[3]), "heartbeat_interval": 1})
+        open(d + "/reports", "a").write(b.decode() + "\n")
+        self.send(204)
+http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+SCHEMA=$(ls "$HARNESS_REPO"/sql/[0-9]*.sql | sed 's|.*/0*\([0-9]*\)_.*|\1|' | sort -n | tail -1)
+CTLP=$(free_port) AGP=$(free_port)
+mkdir -p "$T/ctl"
+write_docs "$EGRESS, $ICMP_IN"
+cp "$T/n1.json" "$T/ctl/doc.json"
+ip netns exec "$N1" /usr/bin/python3 "$T/ctl.py" "$CTLP" "$T/ctl" "$SCHEMA" &
+CTL_PID=$!
+PIDS+=("$CTL_PID")
+sed -i "s|^controller_url = .*|controller_url = http://127.0.0.1:$CTLP|" "$T/n1.conf"
+cat >>"$T/n1.conf" <<CONF
+listen = 127.0.0.1:$AGP
+heartbeat_interval = 1
+poll_interval = 1
+reconcile_interval = 2
+CONF
+: >"$T/agent.log"
+nsenter --net="/run/netns/$N1" "$GUREUM_BIN/gureum-network" --config "$T/n1.conf" \
+    >"$T/agent.log" 2>&1 &
+AGENT_PID=$!
+PIDS+=("$AGENT_PID")
+have_bridge() { ip -n "$N1" link show "$BR" >/dev/null 2>&1; }
+check "the agent fetches its document and makes the bridge" wait_for 15 have_bridge
+reported() { grep -q "\"$P1\"" "$T/ctl/reports" 2>/dev/null && tail -1 "$T/ctl/reports" | jq -e --arg p "$P1" '.generation == 1 and (.ports[] | select(.id == $p) | .status == "ACTIVE")' >/dev/null; }
+check "...and reports the port ACTIVE" wait_for 15 reported
+asked_since() { grep -q 'network?since=1$' "$T/ctl/gets"; }
+check "...then polls with ?since=1" wait_for 5 asked_since
+ip -n "$N1" link del "$BR"
+check "a bridge deleted by hand comes back within the reconcile interval" wait_for 10 have_bridge
+back_active() { tail -1 "$T/ctl/reports" | jq -e '.ports[0].status == "ACTIVE"' >/dev/null; }
+check "...and the port's last report is ACTIVE again" wait_for 5 back_active
+
+# The agent's own API, signed as the node, from inside the node.
+curl() { ip netns exec "$N1" /usr/bin/curl "$@"; }
+A=http://127.0.0.1:$AGP
+SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["'"$P1"'"], "timeout": 5}'
+ok200() { [ "$STATUS" = 200 ] && jqt "$1"; }
+check "ensure answers 200 once the port is ACTIVE" \
+    ok200 '.ports[0].status == "ACTIVE" and (.ports[0].diagnostics.hops | length) >= 5'
+SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b"]}'
+expect_fault 404 "ensure of a port not bound here"
+SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["'"$P1"'"], "timeout": 0}'
+expect_fault 400 "ensure with a timeout out of 1..300"
+SIGN_NODE=n1 signed_api GET "$A/v1/ports/$P1/diagnostics"
+check "diagnostics: host, checked_at, status and the hops" \
+    ok200 '.host == "n1" and .status == "ACTIVE" and .checked_at != null and ([.hops[].hop] | index("flood") != null)'
+SIGN_NODE=n1 signed_api POST "$A/v1/wake"
+expect 204 "wake"
+TOKEN= api GET "$A/v1/ports/$P1/diagnostics"
+expect_fault 401 "an unsigned call"
+SIGN_NODE=n2 signed_api GET "$A/v1/ports/$P1/diagnostics"
+expect_fault 403 "a call signed for another node"
+
+# Controller gone: the node stays as it is, even what differs from the
+# document (nothing is re-applied without a document fetched).
+kill "$CTL_PID"
+sleep 2
+ip -n "$N1" link set "$TAP1" nomaster
+SIGN_NODE=n1 signed_api GET "$A/v1/ports/$P1/diagnostics"
+check "diagnostics are checked afresh: the tap taken off its bridge is the reason" \
+    test "$(jq -r .reason <<<"$BODY")" = "tap $TAP1 is not on bridge $BR"
+sleep 2
+check "...and the tap stays off while the controller is away" \
+    sh -c "! ip -n $N1 link show $TAP1 | grep -q 'master $BR'"
+unset -f curl
+check "with the controller gone, the bridge and dnsmasq stay" \
+    sh -c "ip -n $N1 link show $BR >/dev/null && grep -q dnsmasq /proc/\$(cat $T/n1/state/dhcp/$NET/pid)/cmdline"
+check "...and the agent says so once" \
+    test "$(grep -c 'keeping the node as it is' "$T/agent.log")" = 1
+kill "$AGENT_PID"
+agent_gone() { ! kill -0 "$AGENT_PID" 2>/dev/null; }
+check "the agent stops on SIGTERM" wait_for 10 agent_gone
+check "...leaving the bridge in place" have_bridge
+
+finish
