@@ -65,6 +65,7 @@ struct agent_rpc_job {
 	json_t		*body;
 	char		*what;		/* for the fault: "boot", "stop"... */
 	agent_rpc_undo	 undo;
+	agent_rpc_prepare prepare;	/* or NULL */
 };
 
 static void
@@ -95,6 +96,12 @@ job_run(void *arg)
 	struct agent_rpc_job *j = arg;
 	struct gr_httpc_resp r = { 0 };
 
+	if (j->prepare && j->prepare(j->id, j->host, j->body) < 0) {
+		gr_warn("%s", gr_err_msg());
+		j->undo(j->id, j->body, gr_err_msg());
+		job_free(j);
+		return;
+	}
 	if (agent_rpc_call(j->host, j->method, j->path, j->body, &r) < 0)
 		job_failed(j, gr_err_msg());
 	else if (r.status != 202 && r.status != 200)
@@ -108,6 +115,15 @@ agent_rpc_dispatch(const char *instance_id, const char *host,
     const char *method, const char *path, json_t *body, const char *what,
     agent_rpc_undo undo)
 {
+	return agent_rpc_dispatch_prepared(instance_id, host, method, path, body,
+	    what, undo, NULL);
+}
+
+int
+agent_rpc_dispatch_prepared(const char *instance_id, const char *host,
+    const char *method, const char *path, json_t *body, const char *what,
+    agent_rpc_undo undo, agent_rpc_prepare prepare)
+{
 	struct agent_rpc_job *j = gr_xcalloc(1, sizeof(*j));
 
 	snprintf(j->id, sizeof(j->id), "%s", instance_id);
@@ -117,6 +133,7 @@ agent_rpc_dispatch(const char *instance_id, const char *host,
 	j->body = body;
 	j->what = gr_xstrdup(what);
 	j->undo = undo;
+	j->prepare = prepare;
 	if (gr_task_run(&jobs, job_run, j) == 0)
 		return 0;
 	if (gr_err_code() == GR_ERR_SYSTEM) {

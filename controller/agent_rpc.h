@@ -44,6 +44,18 @@ int agent_rpc_dispatch(const char *instance_id, const char *host,
     agent_rpc_undo undo);
 
 /*
+ * Work a dispatch does on the job's thread before the call (the network
+ * a boot needs on its node): 0 to go on, or -1 with the error, which
+ * becomes the undo's message as it is.
+ */
+typedef int (*agent_rpc_prepare)(const char *instance_id, const char *host,
+    json_t *body);
+/* agent_rpc_dispatch, with prepare run first on the job's thread. */
+int agent_rpc_dispatch_prepared(const char *instance_id, const char *host,
+    const char *method, const char *path, json_t *body, const char *what,
+    agent_rpc_undo undo, agent_rpc_prepare prepare);
+
+/*
  * Calls host's network agent (the agent_url its heartbeat gave) and waits
  * up to timeout_s for the answer: *status is its HTTP status and *answer
  * its JSON body (NULL when it has none or it is not JSON; the caller

@@ -22,6 +22,7 @@
 #include "keypairs.h"
 #include "quotas.h"
 #include "server_groups.h"
+#include "server_nets.h"
 #include "servers.h"
 
 /* Highest microversion whose formats we serve exactly. */
@@ -166,6 +167,10 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/servers/{id}",		server_show,	GR_POLICY_USER },
 	{ "DELETE", "/v2.1/servers/{id}",		server_delete,	GR_POLICY_USER },
 	{ "POST",   "/v2.1/servers/{id}/action",	server_action,	GR_POLICY_USER },
+	{ "GET",    "/v2.1/servers/{id}/ips",		server_ips,	GR_POLICY_USER },
+	{ "GET",    "/v2.1/servers/{id}/ips/{network}",	server_ips_network, GR_POLICY_USER },
+	{ "GET",    "/v2.1/servers/{id}/os-interface",	server_interface_list, GR_POLICY_USER },
+	{ "GET",    "/v2.1/servers/{id}/os-interface/{port}", server_interface_show, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-instance-actions", action_list, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-instance-actions/{rid}", action_show, GR_POLICY_USER },
 };

@@ -27,6 +27,7 @@ struct ctl_conf {
 	long	 build_timeout;		/* s an instance may stay building */
 	long	 task_timeout;		/* s a task may wait for its report */
 	long	 reconcile_interval;	/* s between convergence passes */
+	long	 vif_plugging_timeout;	/* s a boot waits for its ports */
 };
 
 extern struct ctl_conf ctl;

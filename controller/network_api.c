@@ -20,6 +20,7 @@
 #include "network_api.h"
 #include "networks.h"
 #include "floatingips.h"
+#include "port_diag.h"
 #include "ports.h"
 #include "routers.h"
 #include "secgroups.h"
@@ -385,6 +386,11 @@ static const struct {
 	    "IP" },
 	{ "fip-port-details", "Floating IP Port Details Extension", "Add "
 	    "port_details attribute to Floating IP resource" },
+	{ "gureum-port-diagnostics", "Port diagnostics", "Gureum: why a "
+	    "port works or not, GET /v2.0/ports/{id}/diagnostics: the node's "
+	    "hops (tap, bridge, VXLAN, flood entries, DHCP, rules) and the "
+	    "links from outside (router, gateway, floating IP, ingress "
+	    "rules), the first missing one as the reason." },
 	{ "standard-attr-description", "standard-attr-description",
 	    "Extension to add descriptions to standard attributes" },
 	{ "standard-attr-revisions", "Resource revision numbers", "This "
@@ -457,6 +463,7 @@ const struct gr_route network_routes[] = {
 	{ "GET",    "/v2.0/ports/{id}",				port_show,	GR_POLICY_USER },
 	{ "PUT",    "/v2.0/ports/{id}",				port_update,	GR_POLICY_USER },
 	{ "DELETE", "/v2.0/ports/{id}",				port_delete,	GR_POLICY_USER },
+	{ "GET",    "/v2.0/ports/{id}/diagnostics",		port_diagnostics, GR_POLICY_USER },
 	{ "GET",    "/v2.0/security-groups",			sg_list,	GR_POLICY_USER },
 	{ "POST",   "/v2.0/security-groups",			sg_create,	GR_POLICY_USER },
 	{ "GET",    "/v2.0/security-groups/{id}",		sg_show,	GR_POLICY_USER },

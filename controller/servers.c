@@ -28,6 +28,7 @@
 #include "quotas.h"
 #include "sched.h"
 #include "server_groups.h"
+#include "server_nets.h"
 #include "servers.h"
 
 #define NAME_MAX_LEN		255
@@ -96,7 +97,7 @@ server_json(PGresult *r, int i, int admin)
 	json_t *s, *meta = json_loads(PQgetvalue(r, i, I_META), 0, NULL);
 
 	s = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:{s:s,s:o},s:s,s:s,"
-	    "s:{},s:s,s:s,s:o,s:s,s:i,s:s,s:s,s:o,s:o,s:o,s:[{s:s}],s:o,s:s,"
+	    "s:o,s:s,s:s,s:o,s:s,s:i,s:s,s:s,s:o,s:o,s:o,s:[{s:s}],s:o,s:s,"
 	    "s:i,s:[]}",
 	    "id", id, "name", PQgetvalue(r, i, I_NAME),
 	    "status", status_of(PQgetvalue(r, i, I_VM), task),
@@ -111,7 +112,7 @@ server_json(PGresult *r, int i, int admin)
 	    links("flavors", PQgetvalue(r, i, I_FLAVOR)),
 	    "created", PQgetvalue(r, i, I_CREATED),
 	    "updated", PQgetvalue(r, i, I_UPDATED),
-	    "addresses",
+	    "addresses", server_nets_addresses(id),
 	    "accessIPv4", "", "accessIPv6", "",
 	    "links", links("servers", id),
 	    "OS-DCF:diskConfig", "MANUAL",
@@ -152,6 +153,12 @@ server_json(PGresult *r, int i, int admin)
 		    gr_db_json_text(r, i, I_HOST));
 		json_object_set_new(s, "OS-EXT-SRV-ATTR:instance_name",
 		    json_string(iname));
+	}
+	{
+		json_t *groups = server_nets_groups(id);
+
+		if (groups)
+			json_object_set_new(s, "security_groups", groups);
 	}
 	return s;
 }
@@ -255,6 +262,7 @@ struct create {
 	json_t		*img, *flavor;
 	char		 force_host[65];
 	const char	*group_id;	/* scheduler hint "group" */
+	struct server_nets nets;	/* networks, ports, security groups */
 };
 
 int
@@ -314,7 +322,7 @@ create_parse(struct gr_req *req, struct create *c)
 	    "availability_zone", "min_count", "max_count", "config_drive",
 	    "security_groups", "OS-DCF:diskConfig", "adminPass",
 	    "block_device_mapping_v2", "return_reservation_id", NULL };
-	json_t *body, *s, *nets = NULL;
+	json_t *body, *s;
 	long long minc = 1, maxc = 1;
 
 	if ((body = gr_req_json(req)) == NULL ||
@@ -360,21 +368,6 @@ create_parse(struct gr_req *req, struct create *c)
 	}
 	if (c->metadata && server_check_metadata(c->metadata) < 0)
 		return -1;
-	nets = json_object_get(s, "networks");
-	if (nets && !(json_is_string(nets) && (strcmp(json_string_value(nets),
-	    "none") == 0 || strcmp(json_string_value(nets), "auto") == 0))) {
-		json_t *first = json_is_array(nets) ? json_array_get(nets, 0) :
-		    NULL;
-		const char *uuid = first ? json_string_value(json_object_get(
-		    first, "uuid")) : NULL;
-
-		if (json_is_array(nets) && json_array_size(nets) == 0)
-			return 0;
-		/* Tenant networks come with the networking service. */
-		gr_error(GR_ERR_BAD_REQUEST, "Network %s could not be found.",
-		    uuid ? uuid : "(malformed 'networks')");
-		return -1;
-	}
 	if (c->az && strcmp(c->az, "nova") != 0) {
 		if (strncmp(c->az, "nova:", 5) != 0 || c->az[5] == '\0') {
 			gr_error(GR_ERR_BAD_REQUEST, "The requested availability "
@@ -388,7 +381,7 @@ create_parse(struct gr_req *req, struct create *c)
 		}
 		snprintf(c->force_host, sizeof(c->force_host), "%s", c->az + 5);
 	}
-	return 0;
+	return server_nets_parse(req, s, &c->nets);
 }
 
 /* The spec the agent boots from. */
@@ -429,29 +422,37 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 	GR_AUTOFREE char *flv = json_dumps(c->flavor, JSON_COMPACT);
 	GR_AUTOFREE char *meta = c->metadata ? json_dumps(c->metadata,
 	    JSON_COMPACT) : gr_xstrdup("{}");
+	GR_AUTOFREE char *record = NULL;
 	char host[65], why[2048];
+	json_t *nics;
 	long long disk;
 
 	if (gr_uuid(id) < 0)
 		return -1;
-	const char *p[11] = { id, name, a->project_id, a->user_id,
+	/* Its ports first, so a refused address or quota makes nothing. */
+	if (server_nets_allocate(req, &c->nets, id, &nics, &record) < 0)
+		return -1;
+	const char *p[12] = { id, name, a->project_id, a->user_id,
 	    json_string_value(json_object_get(c->img, "id")),
 	    json_string_value(json_object_get(c->flavor, "id")), flv,
-	    c->key_name, c->user_data, meta, req->request_id };
+	    c->key_name, c->user_data, meta, req->request_id, record };
 	/* An instance and its group membership exist together or not at all. */
 	if (gr_db_begin() < 0)
-		return -1;
+		goto undo;
 	if (gr_db_exec("INSERT INTO instances (id, name, project_id, user_id, "
 	    "image_id, flavor_id, flavor, key_name, user_data, metadata, "
-	    "request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-	    11, p) < 0 ||
+	    "request_id, nics) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+	    "$11, $12)", 12, p) < 0 ||
 	    (c->group_id && server_group_join(c->group_id, id) < 0) ||
 	    gr_db_commit() < 0) {
 		gr_db_rollback();
-		return -1;
+		goto undo;
 	}
 	action_start(req, id, "create");
 	json_t *spec = agent_spec(c, id, name);
+	if (json_array_size(nics) > 0)
+		json_object_set(spec, "nics", nics);
+	json_decref(nics);
 	disk = json_integer_value(json_object_get(spec, "disk_gb"));
 	struct sched_req sr = { id, (int)jint(c->flavor, "vcpus"),
 	    (int)jint(c->flavor, "ram"), (int)disk,
@@ -468,10 +469,15 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 		gr_err_clear();
 		return 0;
 	}
-	/* A dispatch refused while the controller stops shows ERROR. */
-	agent_rpc_dispatch(id, host, "POST", "/v1/instances", spec, "boot",
-	    server_failed);
+	/* A dispatch refused while the controller stops shows ERROR. The
+	 * node's network is wired before the domain starts. */
+	agent_rpc_dispatch_prepared(id, host, "POST", "/v1/instances", spec,
+	    "boot", server_failed, server_nets_plug);
 	return 0;
+undo:
+	json_decref(nics);
+	server_nets_undo(record);
+	return -1;
 }
 
 int
@@ -483,7 +489,7 @@ server_create(struct gr_req *req, struct gr_resp *resp)
 	int ret = -1;
 
 	if (create_parse(req, &c) < 0)
-		return -1;
+		goto out;
 	if ((c.flavor = flavor_find(c.flavor_ref, a->project_id,
 	    a->is_admin)) == NULL) {
 		if (gr_err_code() == GR_ERR_NOT_FOUND)
@@ -525,6 +531,7 @@ out:
 	json_decref(c.flavor);
 	json_decref(c.img);
 	free(c.public_key);
+	server_nets_clear(&c.nets);
 	return ret;
 }
 
@@ -610,7 +617,7 @@ server_mark_deleted(const char *id)
 	if (gr_db_exec("UPDATE instances SET deleted = true, vm_state = "
 	    "'deleted', task_state = NULL, power_state = 0, terminated_at = "
 	    "now(), updated_at = now() WHERE id = $1", 1, p) < 0 ||
-	    server_group_leave(id) < 0)
+	    server_group_leave(id) < 0 || server_nets_release(id) < 0)
 		return -1;
 	return sched_release(id);
 }
