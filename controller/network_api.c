@@ -18,6 +18,7 @@
 #include "gr_json.h"
 #include "gr_util.h"
 #include "network_api.h"
+#include "net_state.h"
 #include "networks.h"
 #include "floatingips.h"
 #include "port_diag.h"
@@ -168,6 +169,8 @@ net_commit(void)
 		gr_db_rollback();
 		return -1;
 	}
+	/* The agents poll anyway; a wake makes them fetch now. */
+	net_state_wake_hosts(NULL, 0);
 	return 0;
 }
 

@@ -67,7 +67,8 @@ int net_reply(struct gr_req *req, struct gr_resp *resp, int status,
  * Returns 0 or -1 with the database error.
  */
 int net_begin(void);
-/* Commits; -1 with the error (rolled back). */
+/* Commits and wakes the network agents (best-effort, in the
+ * background); -1 with the error (rolled back). */
 int net_commit(void);
 /* A 404 "<What> <id> could not be found." */
 void net_not_found(const char *what, const char *id);
