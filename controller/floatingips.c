@@ -52,30 +52,10 @@
 #define FIP_VISIBLE	"(i.project_id = $1 OR $2::boolean)"
 
 static json_t *
-first(PGresult *r, const char *what, const char *id)
-{
-	json_t *list = net_rows(r), *o = json_incref(json_array_get(list, 0));
-
-	json_decref(list);
-	if (o == NULL)
-		net_not_found(what, id);
-	return o;
-}
-
-static json_t *
 fip_get(const char *id, const struct net_scope *s)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { s->project_id, s->admin_text, id };
-
-	if (!gr_is_uuid(id)) {
-		net_not_found("Floating IP", id);
-		return NULL;
-	}
-	if ((r = gr_db_query("SELECT " FIP_JSON " FROM floatingips i WHERE "
-	    "i.id = $3 AND " FIP_VISIBLE, 3, p)) == NULL)
-		return NULL;
-	return first(r, "Floating IP", id);
+	return net_get("SELECT " FIP_JSON " FROM floatingips i WHERE i.id = $3 "
+	    "AND " FIP_VISIBLE, "Floating IP", id, s, NULL);
 }
 
 /* The floating IP's network and whether it is associated, if the caller
@@ -111,29 +91,15 @@ fip_writable(const char *id, const struct net_scope *s, char network[37],
 int
 fip_list(struct gr_req *req, struct gr_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	struct net_scope s;
-	const char *p[2];
-
-	net_scope_of(req, &s);
-	p[0] = s.project_id;
-	p[1] = s.admin_text;
-	if ((r = gr_db_query("SELECT " FIP_JSON " FROM floatingips i WHERE "
-	    FIP_VISIBLE " ORDER BY i.created_at, i.id", 2, p)) == NULL)
-		return -1;
-	return net_reply_list(req, resp, "floatingips", net_rows(r));
+	return net_list(req, resp, "floatingips", "SELECT " FIP_JSON " FROM "
+	    "floatingips i WHERE " FIP_VISIBLE " ORDER BY i.created_at, i.id",
+	    NULL);
 }
 
 int
 fip_show(struct gr_req *req, struct gr_resp *resp)
 {
-	struct net_scope s;
-	json_t *o;
-
-	net_scope_of(req, &s);
-	if ((o = fip_get(req->params[0], &s)) == NULL)
-		return -1;
-	return net_reply(req, resp, 200, "floatingip", o);
+	return net_show(req, resp, "floatingip", fip_get);
 }
 
 /*
@@ -393,6 +359,7 @@ pf_get(const char *fip, const char *id)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[2] = { fip, id };
+	json_t *list, *o;
 
 	if (!gr_is_uuid(id)) {
 		net_not_found("Port forwarding", id);
@@ -401,7 +368,12 @@ pf_get(const char *fip, const char *id)
 	if ((r = gr_db_query("SELECT " PF_JSON " FROM port_forwardings f WHERE "
 	    "f.floatingip_id = $1 AND f.id = $2", 2, p)) == NULL)
 		return NULL;
-	return first(r, "Port forwarding", id);
+	list = net_rows(r);
+	o = json_incref(json_array_get(list, 0));
+	json_decref(list);
+	if (o == NULL)
+		net_not_found("Port forwarding", id);
+	return o;
 }
 
 int

@@ -122,6 +122,65 @@ net_rows(PGresult *r)
 	return list;
 }
 
+json_t *
+net_get(const char *sql, const char *what, const char *id,
+    const struct net_scope *s, net_fix fix)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[3] = { s->project_id, s->admin_text, id };
+	json_t *list, *o;
+
+	if (!gr_is_uuid(id)) {
+		net_not_found(what, id);
+		return NULL;
+	}
+	if ((r = gr_db_query(sql, 3, p)) == NULL)
+		return NULL;
+	list = net_rows(r);
+	o = json_incref(json_array_get(list, 0));
+	json_decref(list);
+	if (o == NULL) {
+		net_not_found(what, id);
+		return NULL;
+	}
+	return fix ? fix(o, s) : o;
+}
+
+int
+net_list(struct gr_req *req, struct gr_resp *resp, const char *collection,
+    const char *sql, net_fix fix)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	struct net_scope s;
+	const char *p[2];
+	json_t *list, *o;
+	size_t i;
+
+	net_scope_of(req, &s);
+	p[0] = s.project_id;
+	p[1] = s.admin_text;
+	if ((r = gr_db_query(sql, 2, p)) == NULL)
+		return -1;
+	list = net_rows(r);
+	if (fix)
+		json_array_foreach(list, i, o)
+			fix(o, &s);
+	return net_reply_list(req, resp, collection, list);
+}
+
+int
+net_show(struct gr_req *req, struct gr_resp *resp, const char *member,
+    json_t *(*get)(const char *id, const struct net_scope *s))
+{
+	struct net_scope s;
+	json_t *o;
+
+	net_scope_of(req, &s);
+	if ((o = get(req->params[0], &s)) == NULL)
+		return -1;
+	return net_reply(req, resp, 200, member, o);
+}
+
 int
 net_json_bool(json_t *obj, const char *key, int *out)
 {

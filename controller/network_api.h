@@ -51,6 +51,24 @@ int net_owner(struct gr_req *req, json_t *body, const char **project_id);
  * admin." */
 int net_admin_only(const struct net_scope *s, json_t *body,
     const char *attr);
+/* What a resource's reads take: the document of one row, as the caller
+ * may see it (e.g. without admin-only attributes). */
+typedef json_t *(*net_fix)(json_t *doc, const struct net_scope *s);
+/*
+ * One resource by id as the caller may see it: sql takes $1 project, $2
+ * admin, $3 id and answers the document as JSON text; fix (or NULL)
+ * trims it. NULL with "<what> <id> could not be found." (404) for a
+ * non-UUID or unseen id, or the database error.
+ */
+json_t *net_get(const char *sql, const char *what, const char *id,
+    const struct net_scope *s, net_fix fix);
+/* Answers a list: sql takes $1 project, $2 admin and answers one JSON
+ * document a row, each through fix (or NULL), then filters and fields=. */
+int net_list(struct gr_req *req, struct gr_resp *resp,
+    const char *collection, const char *sql, net_fix fix);
+/* Answers a show of req->params[0] through get. */
+int net_show(struct gr_req *req, struct gr_resp *resp, const char *member,
+    json_t *(*get)(const char *id, const struct net_scope *s));
 /* Column 0 of every row, JSON text, as a new array. */
 json_t *net_rows(PGresult *r);
 /* Answers a list {"<collection>": [...]} after the query's filters and

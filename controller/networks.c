@@ -61,25 +61,8 @@ for_caller(json_t *net, const struct net_scope *s)
 static json_t *
 network_get(const char *id, const struct net_scope *s)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { s->project_id, s->admin_text, id };
-	json_t *list, *net;
-
-	if (!gr_is_uuid(id)) {
-		net_not_found("Network", id);
-		return NULL;
-	}
-	if ((r = gr_db_query("SELECT " NETWORK_JSON " FROM networks n WHERE "
-	    "n.id = $3 AND " NETWORK_VISIBLE, 3, p)) == NULL)
-		return NULL;
-	list = net_rows(r);
-	net = json_incref(json_array_get(list, 0));
-	json_decref(list);
-	if (net == NULL) {
-		net_not_found("Network", id);
-		return NULL;
-	}
-	return for_caller(net, s);
+	return net_get("SELECT " NETWORK_JSON " FROM networks n WHERE n.id = "
+	    "$3 AND " NETWORK_VISIBLE, "Network", id, s, for_caller);
 }
 
 int
@@ -124,34 +107,15 @@ network_writable(const char *id, const struct net_scope *s)
 int
 network_list(struct gr_req *req, struct gr_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	struct net_scope s;
-	const char *p[2];
-	json_t *list, *n;
-	size_t i;
-
-	net_scope_of(req, &s);
-	p[0] = s.project_id;
-	p[1] = s.admin_text;
-	if ((r = gr_db_query("SELECT " NETWORK_JSON " FROM networks n WHERE "
-	    NETWORK_VISIBLE " ORDER BY n.created_at, n.id", 2, p)) == NULL)
-		return -1;
-	list = net_rows(r);
-	json_array_foreach(list, i, n)
-		for_caller(n, &s);
-	return net_reply_list(req, resp, "networks", list);
+	return net_list(req, resp, "networks", "SELECT " NETWORK_JSON " FROM "
+	    "networks n WHERE " NETWORK_VISIBLE " ORDER BY n.created_at, n.id",
+	    for_caller);
 }
 
 int
 network_show(struct gr_req *req, struct gr_resp *resp)
 {
-	struct net_scope s;
-	json_t *net;
-
-	net_scope_of(req, &s);
-	if ((net = network_get(req->params[0], &s)) == NULL)
-		return -1;
-	return net_reply(req, resp, 200, "network", net);
+	return net_show(req, resp, "network", network_get);
 }
 
 /* What a create or update body says, checked (NULL/-1 = not given). */

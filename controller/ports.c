@@ -70,58 +70,21 @@ for_caller(json_t *port, const struct net_scope *s)
 json_t *
 port_get(const char *id, const struct net_scope *s)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { s->project_id, s->admin_text, id };
-	json_t *list, *port;
-
-	if (!gr_is_uuid(id)) {
-		net_not_found("Port", id);
-		return NULL;
-	}
-	if ((r = gr_db_query("SELECT " PORT_JSON " FROM ports p WHERE p.id = "
-	    "$3 AND " PORT_VISIBLE, 3, p)) == NULL)
-		return NULL;
-	list = net_rows(r);
-	port = json_incref(json_array_get(list, 0));
-	json_decref(list);
-	if (port == NULL) {
-		net_not_found("Port", id);
-		return NULL;
-	}
-	return for_caller(port, s);
+	return net_get("SELECT " PORT_JSON " FROM ports p WHERE p.id = $3 AND "
+	    PORT_VISIBLE, "Port", id, s, for_caller);
 }
 
 int
 port_list(struct gr_req *req, struct gr_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	struct net_scope s;
-	const char *p[2];
-	json_t *list, *o;
-	size_t i;
-
-	net_scope_of(req, &s);
-	p[0] = s.project_id;
-	p[1] = s.admin_text;
-	if ((r = gr_db_query("SELECT " PORT_JSON " FROM ports p WHERE "
-	    PORT_VISIBLE " ORDER BY p.created_at, p.id", 2, p)) == NULL)
-		return -1;
-	list = net_rows(r);
-	json_array_foreach(list, i, o)
-		for_caller(o, &s);
-	return net_reply_list(req, resp, "ports", list);
+	return net_list(req, resp, "ports", "SELECT " PORT_JSON " FROM ports p "
+	    "WHERE " PORT_VISIBLE " ORDER BY p.created_at, p.id", for_caller);
 }
 
 int
 port_show(struct gr_req *req, struct gr_resp *resp)
 {
-	struct net_scope s;
-	json_t *port;
-
-	net_scope_of(req, &s);
-	if ((port = port_get(req->params[0], &s)) == NULL)
-		return -1;
-	return net_reply(req, resp, 200, "port", port);
+	return net_show(req, resp, "port", port_get);
 }
 
 /* ---- attributes ---- */

@@ -45,23 +45,8 @@
 static json_t *
 router_get(const char *id, const struct net_scope *s)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { s->project_id, s->admin_text, id };
-	json_t *list, *o;
-
-	if (!gr_is_uuid(id)) {
-		net_not_found("Router", id);
-		return NULL;
-	}
-	if ((r = gr_db_query("SELECT " ROUTER_JSON " FROM routers r WHERE "
-	    "r.id = $3 AND " ROUTER_VISIBLE, 3, p)) == NULL)
-		return NULL;
-	list = net_rows(r);
-	o = json_incref(json_array_get(list, 0));
-	json_decref(list);
-	if (o == NULL)
-		net_not_found("Router", id);
-	return o;
+	return net_get("SELECT " ROUTER_JSON " FROM routers r WHERE r.id = $3 "
+	    "AND " ROUTER_VISIBLE, "Router", id, s, NULL);
 }
 
 /* The router's project if the caller may change it, else -1 (404). */
@@ -90,29 +75,15 @@ router_writable(const char *id, const struct net_scope *s,
 int
 router_list(struct gr_req *req, struct gr_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	struct net_scope s;
-	const char *p[2];
-
-	net_scope_of(req, &s);
-	p[0] = s.project_id;
-	p[1] = s.admin_text;
-	if ((r = gr_db_query("SELECT " ROUTER_JSON " FROM routers r WHERE "
-	    ROUTER_VISIBLE " ORDER BY r.created_at, r.id", 2, p)) == NULL)
-		return -1;
-	return net_reply_list(req, resp, "routers", net_rows(r));
+	return net_list(req, resp, "routers", "SELECT " ROUTER_JSON " FROM "
+	    "routers r WHERE " ROUTER_VISIBLE " ORDER BY r.created_at, r.id",
+	    NULL);
 }
 
 int
 router_show(struct gr_req *req, struct gr_resp *resp)
 {
-	struct net_scope s;
-	json_t *o;
-
-	net_scope_of(req, &s);
-	if ((o = router_get(req->params[0], &s)) == NULL)
-		return -1;
-	return net_reply(req, resp, 200, "router", o);
+	return net_show(req, resp, "router", router_get);
 }
 
 /*

@@ -83,46 +83,17 @@ sg_default_id(const char *project_id, char id[37])
 }
 
 static json_t *
-one(PGresult *r, const char *what, const char *id)
-{
-	json_t *list = net_rows(r), *o = json_incref(json_array_get(list, 0));
-
-	json_decref(list);
-	if (o == NULL)
-		net_not_found(what, id);
-	return o;
-}
-
-static json_t *
 group_get(const char *id, const struct net_scope *s)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { s->project_id, s->admin_text, id };
-
-	if (!gr_is_uuid(id)) {
-		net_not_found("Security group", id);
-		return NULL;
-	}
-	if ((r = gr_db_query("SELECT " GROUP_JSON " FROM security_groups g "
-	    "WHERE g.id = $3 AND " GROUP_VISIBLE, 3, p)) == NULL)
-		return NULL;
-	return one(r, "Security group", id);
+	return net_get("SELECT " GROUP_JSON " FROM security_groups g WHERE g.id "
+	    "= $3 AND " GROUP_VISIBLE, "Security group", id, s, NULL);
 }
 
 static json_t *
 rule_get(const char *id, const struct net_scope *s)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { s->project_id, s->admin_text, id };
-
-	if (!gr_is_uuid(id)) {
-		net_not_found("Security group rule", id);
-		return NULL;
-	}
-	if ((r = gr_db_query("SELECT " RULE_JSON " FROM security_group_rules r "
-	    "WHERE r.id = $3 AND " RULE_VISIBLE, 3, p)) == NULL)
-		return NULL;
-	return one(r, "Security group rule", id);
+	return net_get("SELECT " RULE_JSON " FROM security_group_rules r WHERE "
+	    "r.id = $3 AND " RULE_VISIBLE, "Security group rule", id, s, NULL);
 }
 
 /* The caller's project has its default group before it looks. */
@@ -137,18 +108,14 @@ ensure_default(const struct net_scope *s)
 int
 sg_list(struct gr_req *req, struct gr_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
 	struct net_scope s;
-	const char *p[2];
 
 	net_scope_of(req, &s);
-	p[0] = s.project_id;
-	p[1] = s.admin_text;
-	if (ensure_default(&s) < 0 || (r = gr_db_query("SELECT " GROUP_JSON
-	    " FROM security_groups g WHERE " GROUP_VISIBLE " ORDER BY "
-	    "g.created_at, g.id", 2, p)) == NULL)
+	if (ensure_default(&s) < 0)
 		return -1;
-	return net_reply_list(req, resp, "security_groups", net_rows(r));
+	return net_list(req, resp, "security_groups", "SELECT " GROUP_JSON
+	    " FROM security_groups g WHERE " GROUP_VISIBLE " ORDER BY "
+	    "g.created_at, g.id", NULL);
 }
 
 int
@@ -325,30 +292,20 @@ fail:
 int
 sg_rule_list(struct gr_req *req, struct gr_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
 	struct net_scope s;
-	const char *p[2];
 
 	net_scope_of(req, &s);
-	p[0] = s.project_id;
-	p[1] = s.admin_text;
-	if (ensure_default(&s) < 0 || (r = gr_db_query("SELECT " RULE_JSON
-	    " FROM security_group_rules r WHERE " RULE_VISIBLE " ORDER BY "
-	    "r.created_at, r.id", 2, p)) == NULL)
+	if (ensure_default(&s) < 0)
 		return -1;
-	return net_reply_list(req, resp, "security_group_rules", net_rows(r));
+	return net_list(req, resp, "security_group_rules", "SELECT " RULE_JSON
+	    " FROM security_group_rules r WHERE " RULE_VISIBLE " ORDER BY "
+	    "r.created_at, r.id", NULL);
 }
 
 int
 sg_rule_show(struct gr_req *req, struct gr_resp *resp)
 {
-	struct net_scope s;
-	json_t *rule;
-
-	net_scope_of(req, &s);
-	if ((rule = rule_get(req->params[0], &s)) == NULL)
-		return -1;
-	return net_reply(req, resp, 200, "security_group_rule", rule);
+	return net_show(req, resp, "security_group_rule", rule_get);
 }
 
 /* A rule as given, checked and normalised into text parameters. */

@@ -45,51 +45,22 @@
 static json_t *
 subnet_get(const char *id, const struct net_scope *s)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { s->project_id, s->admin_text, id };
-	json_t *list, *sub;
-
-	if (!gr_is_uuid(id)) {
-		net_not_found("Subnet", id);
-		return NULL;
-	}
-	if ((r = gr_db_query("SELECT " SUBNET_JSON " FROM subnets s WHERE "
-	    "s.id = $3 AND " SUBNET_VISIBLE, 3, p)) == NULL)
-		return NULL;
-	list = net_rows(r);
-	sub = json_incref(json_array_get(list, 0));
-	json_decref(list);
-	if (sub == NULL)
-		net_not_found("Subnet", id);
-	return sub;
+	return net_get("SELECT " SUBNET_JSON " FROM subnets s WHERE s.id = $3 "
+	    "AND " SUBNET_VISIBLE, "Subnet", id, s, NULL);
 }
 
 int
 subnet_list(struct gr_req *req, struct gr_resp *resp)
 {
-	GR_AUTO_PGRES PGresult *r = NULL;
-	struct net_scope s;
-	const char *p[2];
-
-	net_scope_of(req, &s);
-	p[0] = s.project_id;
-	p[1] = s.admin_text;
-	if ((r = gr_db_query("SELECT " SUBNET_JSON " FROM subnets s WHERE "
-	    SUBNET_VISIBLE " ORDER BY s.created_at, s.id", 2, p)) == NULL)
-		return -1;
-	return net_reply_list(req, resp, "subnets", net_rows(r));
+	return net_list(req, resp, "subnets", "SELECT " SUBNET_JSON " FROM "
+	    "subnets s WHERE " SUBNET_VISIBLE " ORDER BY s.created_at, s.id",
+	    NULL);
 }
 
 int
 subnet_show(struct gr_req *req, struct gr_resp *resp)
 {
-	struct net_scope s;
-	json_t *sub;
-
-	net_scope_of(req, &s);
-	if ((sub = subnet_get(req->params[0], &s)) == NULL)
-		return -1;
-	return net_reply(req, resp, 200, "subnet", sub);
+	return net_show(req, resp, "subnet", subnet_get);
 }
 
 /* ---- the subnet's addresses, checked ---- */
