@@ -6,9 +6,11 @@
 # down to a server that boots to its ready line on a lab node, its
 # snapshot, and a flavor refused by the pCPU rule; `up` again restarts
 # only a daemon whose binary was rebuilt; both nodes are up and a stopped agent goes down within three heartbeats;
-# a node's libvirtd boots the guest image to its ready line; `down` (twice)
-# leaves nothing of this instance, and a default lab running beside it is
-# untouched.
+# the external network (a host bridge, br-ex in each node) and the networks
+# public and shared are there, once; a node's network agent runs a
+# dnsmasq for shared from its node dir; a node's libvirtd boots the guest
+# image to its ready line; `down` (twice) leaves nothing of this instance,
+# no dnsmasq either, and a default lab running beside it is untouched.
 . "$(dirname "$0")/../lib/harness.sh"
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,12 +18,13 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v /usr/bin/openstack >/dev/null ||
     die "python3-openstackclient is not installed (make deps)"
 
-# pick_net: a free 10.98.N (N in 20..219).
-pick_net() {
+# pick_n: an N in 20..219 with 10.98.N (the lab's /24) and 10.97.N (its
+# external network, never a real lab's 172.24.4) both free.
+pick_n() {
 	local n
 	for _ in $(seq 100); do
-		n=10.98.$((RANDOM % 200 + 20))
-		if ! net_in_use "$n"; then
+		n=$((RANDOM % 200 + 20))
+		if ! net_in_use "10.98.$n" && ! net_in_use "10.97.$n"; then
 			echo "$n"
 			return 0
 		fi
@@ -29,14 +32,16 @@ pick_net() {
 	return 1
 }
 
-NET=$(pick_net) || die "no free 10.98.N/24 on this machine"
+N=$(pick_n) || die "no free 10.98.N/24 and 10.97.N/24 on this machine"
+NET=10.98.$N EXT=10.97.$N
 TAG=t$$			# at most 8 characters: pid_max is below 10^7
 LABDIR=$T/lab
-NS1=gureum-$TAG-node1 NS2=gureum-$TAG-node2 BR=gr${TAG}0
+NS1=gureum-$TAG-node1 NS2=gureum-$TAG-node2 BR=gr${TAG}0 XBR=gr${TAG}x
 HOST_IP=$NET.1 NODE1_IP=$NET.11
-echo "# lab instance: tag $TAG, $NET.0/24, state $LABDIR"
+echo "# lab instance: tag $TAG, $NET.0/24, external $EXT.0/24, state $LABDIR"
 
-# lab CMD: lab.sh for this instance only. GUREUM_LAB_SAVE_LOGS=$T: `down`
+# lab CMD: lab.sh for this instance only (LAB_EXT=A.B.C: another external
+# network than the instance's, which up must refuse). GUREUM_LAB_SAVE_LOGS=$T: `down`
 # leaves the daemons' logs in $T, where finish looks for sanitizer reports.
 # The lab runs copies of the test's binaries, so that one can be "rebuilt".
 LAB_BIN=$T/bin
@@ -44,8 +49,8 @@ mkdir -p "$LAB_BIN"
 cp "$GUREUM_BIN"/gureum-* "$LAB_BIN/"
 lab() {
 	GUREUM_LAB_DIR=$LABDIR GUREUM_LAB_TAG=$TAG GUREUM_LAB_NET=$NET \
-	    GUREUM_LAB_HEARTBEAT=1 GUREUM_BIN=$LAB_BIN \
-	    GUREUM_LAB_SKIP_BUILD=1 GUREUM_LAB_SAVE_LOGS=$T \
+	    GUREUM_LAB_EXT_NET=${LAB_EXT:-$EXT} GUREUM_LAB_HEARTBEAT=1 \
+	    GUREUM_BIN=$LAB_BIN GUREUM_LAB_SKIP_BUILD=1 GUREUM_LAB_SAVE_LOGS=$T \
 	    bash "$REPO/deploy/lab/lab.sh" "$@"
 }
 
@@ -89,6 +94,33 @@ check "identity, compute and image listen on the lab's address" \
     eval "listens_on $HOST_IP:5000 && listens_on $HOST_IP:8774 && listens_on $HOST_IP:9292"
 check "the agents' internal listener is on the lab's address too" \
     listens_on "$HOST_IP:8779"
+check "the Network API listens on the lab's address (:9696)" \
+    listens_on "$HOST_IP:9696"
+
+# ---- the external network ----------------------------------------------------
+
+check "the external bridge $XBR has $EXT.1/24" \
+    eval "ip -4 -o addr show dev $XBR | grep -qF ' $EXT.1/24 '"
+for n in 1 2; do
+	ns=gureum-$TAG-node$n
+	check "node$n has br-ex, its leg ex0 up on it" \
+	    eval "link_exists br-ex $ns && test \"\$(link_master ex0 $ns)\" = br-ex && link_is_up ex0 $ns"
+	check "node$n's veth gr${TAG}x$n is up on $XBR" \
+	    eval "test \"\$(link_master gr${TAG}x$n)\" = $XBR && link_is_up gr${TAG}x$n"
+done
+check "the host routes the floating IPs $EXT.100-.200 through $XBR" \
+    eval "ip -4 route get $EXT.100 | grep -q ' dev $XBR ' && ip -4 route get $EXT.200 | grep -q ' dev $XBR '"
+# A pool address on node2's br-ex answers the host across the bridge.
+pings() { busybox ping -c 1 -W 5 "$1" >/dev/null 2>&1; }
+ip -n "$NS2" addr add "$EXT.150/24" dev br-ex
+check "the host reaches $EXT.150 on node2's br-ex" pings "$EXT.150"
+ip -n "$NS2" addr del "$EXT.150/24" dev br-ex
+check "the nodes' network agents map public to br-ex, in their node dirs" \
+    grep -qx "bridge_mappings = public:br-ex" "$LABDIR/nodes/node1/network.conf"
+RC=0
+LAB_EXT=10.96.$N lab up >"$T/up-ext.out" 2>&1 || RC=$?
+check "up refuses another GUREUM_LAB_EXT_NET for the same state dir" \
+    eval "test $RC != 0 && grep -q 'GUREUM_LAB_EXT_NET=$EXT, not' $T/up-ext.out"
 check "the tenant port does not serve the agents' routes (404)" \
     test "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://$HOST_IP:8774/internal/v1/agents/heartbeat")" = 404
 
@@ -122,6 +154,26 @@ check "openstack image list: gureum-tiny and gureum-tiny-emulated active" \
 OUT=$(os image show gureum-tiny-emulated -f json)
 check "gureum-tiny-emulated has an IDE disk and an e1000 NIC" \
     jqt '.properties.hw_disk_bus == "ide" and .properties.hw_vif_model == "e1000"' "$OUT"
+
+# ---- the lab's networks ------------------------------------------------------
+
+check "up lists the networks" grep -q "networks  public" "$T/up.out"
+check "openstack network list --external: exactly public" \
+    test "$(os network list --external -f value -c Name)" = public
+OUT=$(os subnet show public-subnet -f json)
+check "public-subnet: $EXT.0/24, gateway .1, pool .100-.200, no DHCP" \
+    jqt "(.cidr == \"$EXT.0/24\") and (.gateway_ip == \"$EXT.1\") and
+        (.enable_dhcp == false) and ([.allocation_pools[] |
+        \"\\(.start)-\\(.end)\"] == [\"$EXT.100-$EXT.200\"])" "$OUT"
+OUT=$(os network show public -f json)
+check "public is flat on the physical network public" \
+    jqt '."provider:network_type" == "flat" and ."provider:physical_network" == "public" and .shared == false' "$OUT"
+OUT=$(os network show shared -f json)
+check "shared is shared, VXLAN" \
+    jqt '.shared == true and ."provider:network_type" == "vxlan"' "$OUT"
+OUT=$(os subnet show shared-subnet -f json)
+check "shared-subnet: 192.168.100.0/24 with DHCP, no DNS servers" \
+    jqt '.cidr == "192.168.100.0/24" and .enable_dhcp == true and (.dns_nameservers | length == 0)' "$OUT"
 
 # ---- a server, as the Compute issue's user tries it ------------------------
 
@@ -161,6 +213,8 @@ check "up again restarts only the daemon whose binary was rebuilt" \
     -a "$(head -1 <<<"$PIDS_UP2")" != "$(head -1 <<<"$PIDS_UP")"
 OUT=$(os server list -f json)
 check "the CLI works against the restarted controller" jqt 'length == 0' "$OUT"
+check "up again makes no second network or subnet" \
+    test "$(os network list -f value -c Name | sort | tr '\n' ' ')$(os subnet list -f value -c Name | sort | tr '\n' ' ')" = "public shared public-subnet shared-subnet "
 
 # ---- a stopped agent ------------------------------------------------------
 
@@ -193,6 +247,23 @@ check "a stopped node2 agent shows down within three heartbeats (${DOWN_MS:-no} 
     test -n "$DOWN_MS"
 check "node1 stays up meanwhile" test "$(node_state node1)" = up
 
+# ---- DHCP on shared, served from node1 -----------------------------------------
+
+# A DHCP port on node1, as the controller will bind one when a server of
+# shared lands there: node1's network agent starts a dnsmasq for it, with
+# its namespace and files in node1's dir (netns_dir, state_dir).
+ND1=$LABDIR/nodes/node1/
+NET_URL=http://$HOST_IP:9696
+SHARED_ID=$(os network show shared -f value -c id)
+api POST "$NET_URL/v2.0/ports" "$(jq -cn --arg n "$SHARED_ID" '{port: {
+    network_id: $n, device_owner: "network:dhcp", device_id: "dhcp-node1",
+    "binding:host_id": "node1"}}')"
+expect 201 "a DHCP port of shared bound to node1"
+node1_dnsmasq() { [ -n "$(pids_referring "$ND1" dnsmasq)" ]; }
+check "node1's network agent runs a dnsmasq for shared from $ND1" \
+    wait_for 20 node1_dnsmasq
+DNSMASQ=$(pids_referring "$ND1" dnsmasq | tr '\n' ' ')
+
 # ---- a guest on node1's libvirtd -------------------------------------------
 
 URI=qemu+tcp://$NODE1_IP/system
@@ -215,7 +286,7 @@ QEMU_PID=$(pgrep -f "guest=$DOM," | head -1)
 
 # ---- down ---------------------------------------------------------------------
 
-PIDS_BEFORE=$QEMU_PID
+PIDS_BEFORE="$QEMU_PID $DNSMASQ"
 for f in "$LABDIR"/run/*.pid "$LABDIR/pg/data/postmaster.pid"; do
 	[ -r "$f" ] || continue
 	PIDS_BEFORE+=" $(head -1 "$f")"
@@ -239,6 +310,12 @@ check "no /etc/netns entry of this instance" \
     test ! -e "/etc/netns/$NS1" -a ! -e "/etc/netns/$NS2"
 check "no bridge or veth of this instance" \
     eval "link_gone $BR && link_gone gr$TAG-1 && link_gone gr$TAG-2"
+check "no external bridge or external veth of this instance" \
+    eval "link_gone $XBR && link_gone gr${TAG}x1 && link_gone gr${TAG}x2"
+check "down stops node1's dnsmasq, which no netns of the lab holds" \
+    grep -q "stopping node1's dnsmasq" "$T/down.out"
+check "no dnsmasq of this instance (had: ${DNSMASQ:-none})" \
+    test -z "$(pids_referring "$LABDIR/" dnsmasq)"
 check "the state dir is gone" test ! -e "$LABDIR"
 check "down a second time is fine" lab down
 if [ "$DEFAULT_LAB" = 1 ]; then
