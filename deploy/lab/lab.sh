@@ -41,7 +41,7 @@ NODES=(node1 node2)
 DID_SOMETHING=0		# down: stays 0 when there was nothing to remove
 
 SHARED_CIDR=192.168.100.0/24	# the tenant network `shared` (an overlay)
-NODE_EXT_BRIDGE='br-ex'	# in each node's netns; bridge_mappings public:br-ex
+NODE_EXT_BRIDGE='br-ex'	# in each node's netns: the agents' `public`
 NODE_EXT_PEER=ex0	# its port there, the node end of ext_veth_of NODE
 
 # set_addresses: what derives from NET, EXT and TAG (check_settings has
@@ -51,7 +51,7 @@ set_addresses() {
 	declare -gA NODE_IP=([node1]=$NET.11 [node2]=$NET.12)
 	BRIDGE=gr${TAG}0	# grlab0 by default
 	EXT_BRIDGE=gr${TAG}x	# grlabx: the external network, EXT.1/24
-	EXT_POOL="$EXT.100-$EXT.200"	# floating IPs, in the subnet public-subnet
+	EXT_POOL="$EXT.100-$EXT.200"	# floating IPs (public-subnet's pool)
 	IDENTITY_URL=http://$HOST_IP:5000/v3
 	COMPUTE_URL=http://$HOST_IP:8774/v2.1
 	IMAGE_URL=http://$HOST_IP:9292
@@ -240,8 +240,8 @@ make_state() {
 	cmd mkdir -p "$STATE"
 	chmod 755 "$STATE"
 	touch "$STATE/.gureum-lab"
-	[ -e "$STATE/settings" ] ||
-	    printf 'tag=%s\nnet=%s\next=%s\n' "$TAG" "$NET" "$EXT" >"$STATE/settings"
+	[ -e "$STATE/settings" ] || printf 'tag=%s\nnet=%s\next=%s\n' \
+	    "$TAG" "$NET" "$EXT" >"$STATE/settings"
 	grep -q '^ext=' "$STATE/settings" ||
 	    printf 'ext=%s\n' "$EXT" >>"$STATE/settings"
 	cmd mkdir -p "$STATE/log" "$STATE/run" "$STATE/etc" "$STATE/images" \
@@ -1038,7 +1038,8 @@ lab_status() {
 	local node d
 	check_settings
 	[ -d "$STATE" ] || { echo "lab: not up ($STATE does not exist)"; return 0; }
-	echo "lab: $STATE (bridge $BRIDGE, $NET.0/24; external $EXT_BRIDGE, $EXT.0/24)"
+	echo "lab: $STATE (bridge $BRIDGE, $NET.0/24;" \
+	    "external $EXT_BRIDGE, $EXT.0/24)"
 	show postgres "$STATE/pg/data/postmaster.pid" "$STATE/pg/data"
 	show controller "$STATE/run/controller.pid" "$STATE/etc/controller.conf"
 	show image "$STATE/run/image.pid" "$STATE/etc/image.conf"

@@ -41,8 +41,9 @@ HOST_IP=$NET.1 NODE1_IP=$NET.11
 echo "# lab instance: tag $TAG, $NET.0/24, external $EXT.0/24, state $LABDIR"
 
 # lab CMD: lab.sh for this instance only (LAB_EXT=A.B.C: another external
-# network than the instance's, which up must refuse). GUREUM_LAB_SAVE_LOGS=$T: `down`
-# leaves the daemons' logs in $T, where finish looks for sanitizer reports.
+# network than the instance's, which up must refuse).
+# GUREUM_LAB_SAVE_LOGS=$T: `down` leaves the daemons' logs in $T, where
+# finish looks for sanitizer reports.
 # The lab runs copies of the test's binaries, so that one can be "rebuilt".
 LAB_BIN=$T/bin
 mkdir -p "$LAB_BIN"
@@ -99,17 +100,23 @@ check "the Network API listens on the lab's address (:9696)" \
 
 # ---- the external network ----------------------------------------------------
 
-check "the external bridge $XBR has $EXT.1/24" \
-    eval "ip -4 -o addr show dev $XBR | grep -qF ' $EXT.1/24 '"
+# leg_up LINK BRIDGE [NS]: LINK is up, a port of BRIDGE (inside NS).
+leg_up() {
+	[ "$(link_master "$1" "${3:-}")" = "$2" ] && link_is_up "$1" "${3:-}"
+}
+# routed_by_ext IP: the host's route to IP is through the external bridge.
+routed_by_ext() { [[ $(ip -4 route get "$1") == *" dev $XBR "* ]]; }
+ext_addr() { [[ $(ip -4 -o addr show dev "$XBR") == *" $EXT.1/24 "* ]]; }
+
+check "the external bridge $XBR has $EXT.1/24" ext_addr
 for n in 1 2; do
-	ns=gureum-$TAG-node$n
 	check "node$n has br-ex, its leg ex0 up on it" \
-	    eval "link_exists br-ex $ns && test \"\$(link_master ex0 $ns)\" = br-ex && link_is_up ex0 $ns"
+	    leg_up ex0 br-ex "gureum-$TAG-node$n"
 	check "node$n's veth gr${TAG}x$n is up on $XBR" \
-	    eval "test \"\$(link_master gr${TAG}x$n)\" = $XBR && link_is_up gr${TAG}x$n"
+	    leg_up "gr${TAG}x$n" "$XBR"
 done
 check "the host routes the floating IPs $EXT.100-.200 through $XBR" \
-    eval "ip -4 route get $EXT.100 | grep -q ' dev $XBR ' && ip -4 route get $EXT.200 | grep -q ' dev $XBR '"
+    eval "routed_by_ext $EXT.100 && routed_by_ext $EXT.200"
 # A pool address on node2's br-ex answers the host across the bridge.
 pings() { busybox ping -c 1 -W 5 "$1" >/dev/null 2>&1; }
 ip -n "$NS2" addr add "$EXT.150/24" dev br-ex
@@ -166,14 +173,16 @@ check "public-subnet: $EXT.0/24, gateway .1, pool .100-.200, no DHCP" \
         (.enable_dhcp == false) and ([.allocation_pools[] |
         \"\\(.start)-\\(.end)\"] == [\"$EXT.100-$EXT.200\"])" "$OUT"
 OUT=$(os network show public -f json)
-check "public is flat on the physical network public" \
-    jqt '."provider:network_type" == "flat" and ."provider:physical_network" == "public" and .shared == false' "$OUT"
+check "public is flat on the physical network public, not shared" \
+    jqt '."provider:network_type" == "flat" and
+        ."provider:physical_network" == "public" and .shared == false' "$OUT"
 OUT=$(os network show shared -f json)
 check "shared is shared, VXLAN" \
     jqt '.shared == true and ."provider:network_type" == "vxlan"' "$OUT"
 OUT=$(os subnet show shared-subnet -f json)
 check "shared-subnet: 192.168.100.0/24 with DHCP, no DNS servers" \
-    jqt '.cidr == "192.168.100.0/24" and .enable_dhcp == true and (.dns_nameservers | length == 0)' "$OUT"
+    jqt '.cidr == "192.168.100.0/24" and .enable_dhcp == true and
+        (.dns_nameservers | length == 0)' "$OUT"
 
 # ---- a server, as the Compute issue's user tries it ------------------------
 
@@ -213,8 +222,9 @@ check "up again restarts only the daemon whose binary was rebuilt" \
     -a "$(head -1 <<<"$PIDS_UP2")" != "$(head -1 <<<"$PIDS_UP")"
 OUT=$(os server list -f json)
 check "the CLI works against the restarted controller" jqt 'length == 0' "$OUT"
+names() { os "$1" list -f value -c Name | sort | tr '\n' ' '; }
 check "up again makes no second network or subnet" \
-    test "$(os network list -f value -c Name | sort | tr '\n' ' ')$(os subnet list -f value -c Name | sort | tr '\n' ' ')" = "public shared public-subnet shared-subnet "
+    test "$(names network)/$(names subnet)" = "public shared /public-subnet shared-subnet "
 
 # ---- a stopped agent ------------------------------------------------------
 
@@ -247,7 +257,7 @@ check "a stopped node2 agent shows down within three heartbeats (${DOWN_MS:-no} 
     test -n "$DOWN_MS"
 check "node1 stays up meanwhile" test "$(node_state node1)" = up
 
-# ---- DHCP on shared, served from node1 -----------------------------------------
+# ---- DHCP on shared, served from node1 ------------------------------------
 
 # A DHCP port on node1, as the controller will bind one when a server of
 # shared lands there: node1's network agent starts a dnsmasq for it, with
