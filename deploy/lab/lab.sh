@@ -84,7 +84,8 @@ The one-machine Gureum cloud (what \`make lab\` and \`make lab-down\` run).
           $EXT.0/24 without DHCP, floating IPs .100 to .200) and
           \`shared\` (shared, VXLAN, $SHARED_CIDR with DHCP), and writes
           STATE/openrc. Running it again starts only what is not running,
-          and restarts the daemons whose binaries were rebuilt.
+          and restarts the daemons whose binaries were rebuilt or whose
+          configuration files it now writes differently.
   down    destroys the nodes' domains, stops every process the lab started
           (by its recorded PID) and the dnsmasq processes the network
           agents started for the nodes, deletes the namespaces, veths and
@@ -464,10 +465,25 @@ node_seed_qemu_caps() {
 
 # ---- configuration files ----------------------------------------------------------
 
+# write_conf FILE: FILE gets stdin, unless it says that already. A FILE
+# that changed is remembered in CHANGED_CONF: the daemon that reads it is
+# restarted (reconfigured), so a running lab picks up a new setting.
+declare -A CHANGED_CONF=()
+write_conf() {
+	local new=$1.new
+	cat >"$new"
+	if cmp -s "$new" "$1"; then
+		rm -f "$new"
+		return 0
+	fi
+	mv "$new" "$1"
+	CHANGED_CONF[$1]=1
+}
+
 write_host_configs() {
 	local db
 	db=$(pg_conninfo "$STATE/pg" "$PG_PORT" gureum)
-	cat >"$STATE/etc/controller.conf" <<EOF
+	write_conf "$STATE/etc/controller.conf" <<EOF
 # gureum-controller, written by deploy/lab/lab.sh
 database = $db
 identity_listen = $HOST_IP:5000
@@ -482,7 +498,7 @@ admin_password_file = $STATE/admin-password
 heartbeat_interval = $HEARTBEAT
 region = RegionOne
 EOF
-	cat >"$STATE/etc/image.conf" <<EOF
+	write_conf "$STATE/etc/image.conf" <<EOF
 # gureum-image, written by deploy/lab/lab.sh
 database = $db
 listen = $HOST_IP:9292
@@ -502,7 +518,7 @@ write_node_configs() {
 	d=$(node_dir "$1")
 	(umask 077; bash "$REPO/deploy/node-key.sh" "$1" "$STATE/secret" \
 	    >"$d/node.key")
-	cat >"$d/compute.conf" <<EOF
+	write_conf "$d/compute.conf" <<EOF
 # gureum-compute on $1, written by deploy/lab/lab.sh
 node_name = $1
 node_ip = $ip
@@ -514,7 +530,7 @@ virt_type = qemu
 heartbeat_interval = $HEARTBEAT
 reserved_host_memory_mb = 256
 EOF
-	cat >"$d/network.conf" <<EOF
+	write_conf "$d/network.conf" <<EOF
 # gureum-network on $1, written by deploy/lab/lab.sh
 node_name = $1
 node_ip = $ip
@@ -583,11 +599,22 @@ rebuilt() {
 	stop_pidfile "$pidfile" "$2" "$1"
 }
 
+# reconfigured NAME CONF: NAME runs, and this `up` changed its CONF
+# (write_conf); then it is stopped, to start again on the new one.
+reconfigured() {
+	local pidfile=$STATE/run/$1.pid
+	[ -n "${CHANGED_CONF[$2]:-}" ] || return 1
+	pidfile_running "$pidfile" "$2" || return 1
+	say "$1: $2 changed; restarting it"
+	stop_pidfile "$pidfile" "$2" "$1"
+}
+
 # host_daemon_up NAME BINARY CONF PORT URL: starts NAME unless it runs
-# (restarts it if its binary was rebuilt), then waits until URL answers.
+# (restarts it if its binary was rebuilt or its CONF changed), then waits
+# until URL answers.
 host_daemon_up() {
 	local name=$1 bin=$2 conf=$3 port=$4 url=$5 log=$STATE/log/$1.log pid
-	rebuilt "$name" "$conf" || true
+	rebuilt "$name" "$conf" || reconfigured "$name" "$conf" || true
 	if pidfile_running "$STATE/run/$name.pid" "$conf"; then
 		say "$name already running (pid $(pid_from "$STATE/run/$name.pid"))"
 	else
@@ -610,7 +637,7 @@ node_agents_up() {
 	lvpid=$(pid_from "$(libvirtd_pidfile "$node")")
 	for kind in compute network; do
 		name=$node-$kind conf=$d/$kind.conf
-		rebuilt "$name" "$conf" || true
+		rebuilt "$name" "$conf" || reconfigured "$name" "$conf" || true
 		if pidfile_running "$STATE/run/$name.pid" "$conf"; then
 			say "$name already running (pid $(pid_from "$STATE/run/$name.pid"))"
 			continue
