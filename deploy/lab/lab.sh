@@ -928,15 +928,24 @@ names_dir() {
 	return 1
 }
 
-# node_dnsmasq_down NODE: the dnsmasq processes NODE's network agent
+# node_dnsmasq_pids NODE: the dnsmasq processes NODE's network agent
 # started (one per network, each in a namespace of its own that netns_del
-# does not look into; a stopping agent leaves them running, on purpose).
-# Their files are in NODE's dir, which their arguments name.
-node_dnsmasq_down() {
+# does not look into), one PID a line. Their files are in NODE's dir,
+# which their arguments name.
+node_dnsmasq_pids() {
 	local d pid
 	d=$(node_dir "$1")/
 	for pid in $(pids_referring "$d" dnsmasq); do
-		names_dir "$pid" "$d" || continue
+		names_dir "$pid" "$d" && echo "$pid"
+	done
+	return 0
+}
+
+# node_dnsmasq_down NODE: stops them (a stopping agent leaves them
+# running, on purpose).
+node_dnsmasq_down() {
+	local pid
+	for pid in $(node_dnsmasq_pids "$1"); do
 		say "stopping $1's dnsmasq (pid $pid)"
 		pid_stop "$pid" "$1's dnsmasq" || true
 		DID_SOMETHING=1
@@ -1075,6 +1084,8 @@ lab_status() {
 		show "$node-libvirtd" "$(libvirtd_pidfile "$node")" "$(libvirtd_pidfile "$node")"
 		show "$node-compute" "$STATE/run/$node-compute.pid" "$d/compute.conf"
 		show "$node-network" "$STATE/run/$node-network.pid" "$d/network.conf"
+		printf '  %-18s %s running\n' "$node-dnsmasq" \
+		    "$(node_dnsmasq_pids "$node" | wc -l)"
 	done
 }
 

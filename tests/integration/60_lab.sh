@@ -128,6 +128,25 @@ RC=0
 LAB_EXT=10.96.$N lab up >"$T/up-ext.out" 2>&1 || RC=$?
 check "up refuses another GUREUM_LAB_EXT_NET for the same state dir" \
     eval "test $RC != 0 && grep -q 'GUREUM_LAB_EXT_NET=$EXT, not' $T/up-ext.out"
+
+# Another lab (its own state dir) with this one's tag: its up refuses the
+# bridges, its down leaves them, with the veths and netns they lead to.
+other_lab() {
+	GUREUM_LAB_DIR=$T/other GUREUM_LAB_TAG=$TAG GUREUM_LAB_NET=$NET \
+	    GUREUM_LAB_EXT_NET=$EXT GUREUM_LAB_SKIP_DAEMONS=1 \
+	    bash "$REPO/deploy/lab/lab.sh" "$@"
+}
+ours_intact() {
+	link_exists "$BR" && link_exists "$XBR" && leg_up "gr${TAG}x1" "$XBR" &&
+	    leg_up "gr${TAG}x2" "$XBR" && leg_up ex0 br-ex "$NS1" &&
+	    netns_exists "$NS1" && netns_exists "$NS2"
+}
+RC=0
+other_lab up >"$T/other-up.out" 2>&1 || RC=$?
+check "another lab with the same tag may not adopt this one's bridges" \
+    eval "test $RC != 0 && grep -q 'belongs to another lab' $T/other-up.out"
+other_lab down >"$T/other-down.out" 2>&1
+check "nor delete them, nor the external veths, at its down" ours_intact
 check "the tenant port does not serve the agents' routes (404)" \
     test "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://$HOST_IP:8774/internal/v1/agents/heartbeat")" = 404
 
@@ -283,6 +302,10 @@ node1_dnsmasq() { [ -n "$(pids_referring "$ND1" dnsmasq)" ]; }
 check "node1's network agent runs a dnsmasq for shared from $ND1" \
     wait_for 20 node1_dnsmasq
 DNSMASQ=$(pids_referring "$ND1" dnsmasq | tr '\n' ' ')
+lab status >"$T/status.out" 2>&1
+check "lab status counts node1's dnsmasq" \
+    grep -q "node1-dnsmasq  *1 running" "$T/status.out" ||
+    sed 's/^/#   /' "$T/status.out"
 
 # ---- a guest on node1's libvirtd -------------------------------------------
 
