@@ -4,7 +4,8 @@
 #
 # Everything the lab starts is recorded in a pid file under $STATE/run and
 # stopped by that PID only; every network object it creates has a name
-# derived from the lab's tag (by default grlab0, grl-NODE, gureum-NODE), so
+# derived from the lab's tag (by default grlab0, grl-NODE, gureum-NODE, and
+# for the external network grlabx and grlabxN), so
 # a second instance with another tag, address block and state dir runs
 # beside the first without touching it (tests/integration/60_lab.sh does).
 # No fixed sleeps: readiness is polled. What it shares with the test
@@ -31,6 +32,7 @@ SAVE_LOGS=${GUREUM_LAB_SAVE_LOGS:-}
 IMAGE_CACHE=${GUREUM_CACHE_DIR:-/var/cache/gureum}/images
 TAG=${GUREUM_LAB_TAG:-lab}
 NET=${GUREUM_LAB_NET:-10.99.0}
+EXT=${GUREUM_LAB_EXT_NET:-172.24.4}
 HEARTBEAT=${GUREUM_LAB_HEARTBEAT:-5}
 
 PG_PORT=5432		# socket only, in STATE/pg/run: never clashes
@@ -38,15 +40,22 @@ WAIT=30			# seconds any readiness poll may take
 NODES=(node1 node2)
 DID_SOMETHING=0		# down: stays 0 when there was nothing to remove
 
-# set_addresses: what derives from NET and TAG (check_settings has checked
-# them; netns_of and veth_of give the per-node names).
+SHARED_CIDR=192.168.100.0/24	# the tenant network `shared` (an overlay)
+NODE_EXT_BRIDGE='br-ex'	# in each node's netns: the agents' `public`
+NODE_EXT_PEER=ex0	# its port there, the node end of ext_veth_of NODE
+
+# set_addresses: what derives from NET, EXT and TAG (check_settings has
+# checked them; netns_of, veth_of and ext_veth_of give the per-node names).
 set_addresses() {
 	HOST_IP=$NET.1
 	declare -gA NODE_IP=([node1]=$NET.11 [node2]=$NET.12)
 	BRIDGE=gr${TAG}0	# grlab0 by default
+	EXT_BRIDGE=gr${TAG}x	# grlabx: the external network, EXT.1/24
+	EXT_POOL="$EXT.100-$EXT.200"	# floating IPs (public-subnet's pool)
 	IDENTITY_URL=http://$HOST_IP:5000/v3
 	COMPUTE_URL=http://$HOST_IP:8774/v2.1
 	IMAGE_URL=http://$HOST_IP:9292
+	NETWORK_URL=http://$HOST_IP:9696
 }
 set_addresses
 
@@ -60,20 +69,27 @@ The one-machine Gureum cloud (what \`make lab\` and \`make lab-down\` run).
           daemons (make), then starts, on this host:
             - a private PostgreSQL 15 (socket only, in STATE/pg),
             - the underlay bridge $BRIDGE ($HOST_IP/24),
+            - the external bridge $EXT_BRIDGE ($EXT.1/24), joined by a veth
+              (gr${TAG}xN) to a bridge $NODE_EXT_BRIDGE inside each node,
             - gureum-controller (identity $HOST_IP:5000, compute :8774,
-              the agents' internal listener :8779)
+              network :9696, the agents' internal listener :8779)
               and gureum-image ($HOST_IP:9292),
           and two compute nodes, node1 (${NODE_IP[node1]}) and node2
           (${NODE_IP[node2]}), each a network namespace ($(netns_of NODE)) plus
           its own mount and UTS namespace with its own libvirtd,
           gureum-compute and gureum-network. It waits until the compute
           API lists both nodes as up, registers the guest image as the
-          public images gureum-tiny and gureum-tiny-emulated, and writes
+          public images gureum-tiny and gureum-tiny-emulated, makes the
+          networks \`public\` (external, flat on $NODE_EXT_BRIDGE, subnet
+          $EXT.0/24 without DHCP, floating IPs .100 to .200) and
+          \`shared\` (shared, VXLAN, $SHARED_CIDR with DHCP), and writes
           STATE/openrc. Running it again starts only what is not running,
-          and restarts the daemons whose binaries were rebuilt.
+          and restarts the daemons whose binaries were rebuilt or whose
+          configuration files it now writes differently.
   down    destroys the nodes' domains, stops every process the lab started
-          (by its recorded PID), deletes the namespaces, veths and the
-          bridge, and removes STATE. Safe when nothing is up.
+          (by its recorded PID) and the dnsmasq processes the network
+          agents started for the nodes, deletes the namespaces, veths and
+          the bridges, and removes STATE. Safe when nothing is up.
   status  shows which of the lab's processes run.
 
   -v      verbose: echoes each command that changes the host (ip, mount,
@@ -83,15 +99,20 @@ The one-machine Gureum cloud (what \`make lab\` and \`make lab-down\` run).
 STATE is \${GUREUM_LAB_DIR:-/var/lib/gureum-lab} (now: $STATE).
 Logs: STATE/log/NAME.log. After \`up\`: source STATE/openrc; openstack ...
 
-Environment (a second lab beside the default one needs its own DIR, TAG
-and NET; STATE remembers TAG and NET, so \`down\` needs only the DIR):
+Environment (a second lab beside the default one needs its own DIR, TAG,
+NET and EXT_NET; STATE remembers TAG, NET and EXT_NET, so \`down\` needs
+only the DIR):
   GUREUM_LAB_DIR=DIR           state directory (absolute path, no spaces)
-  GUREUM_LAB_TAG=TAG           names the lab's network objects: bridge
-                               grTAG0, netns gureum-TAG-NODE, veths grTAG-N
-                               (1 to 8 of a-z 0-9, first a letter; default
-                               "lab": grlab0, gureum-NODE, grl-NODE)
+  GUREUM_LAB_TAG=TAG           names the lab's network objects: bridges
+                               grTAG0 and grTAGx, netns gureum-TAG-NODE,
+                               veths grTAG-N and grTAGxN (1 to 8 of a-z
+                               0-9, first a letter; default "lab": grlab0,
+                               grlabx, gureum-NODE, grl-NODE, grlabxN)
   GUREUM_LAB_NET=A.B.C         the lab's /24: host A.B.C.1, nodes .11 and
                                .12 (default 10.99.0)
+  GUREUM_LAB_EXT_NET=A.B.C     the external network's /24: host A.B.C.1 on
+                               grTAGx, floating IPs .100 to .200 (default
+                               172.24.4)
   GUREUM_LAB_HEARTBEAT=S       agents' heartbeat interval (default 5)
   GUREUM_BIN=DIR               the daemons' binaries (default REPO/build/bin)
   GUREUM_LAB_SKIP_BUILD=1      no make: use the binaries in GUREUM_BIN
@@ -148,38 +169,48 @@ check_state_path() {
 	[ "$STATE" != / ] || die "GUREUM_LAB_DIR must not be /."
 }
 
-# check_net: NET is the first three octets of an IPv4 /24.
+# check_net VARIABLE VALUE: VALUE (the setting VARIABLE) is the first
+# three octets of an IPv4 /24.
 check_net() {
 	local o
-	[[ $NET =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] ||
-	    die "GUREUM_LAB_NET must be three octets such as 10.99.0 (got '$NET')."
+	[[ $2 =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] ||
+	    die "$1 must be three octets such as 10.99.0 (got '$2')."
 	for o in "${BASH_REMATCH[@]:1}"; do
 		[ "$((10#$o))" -le 255 ] ||
-		    die "GUREUM_LAB_NET has an octet above 255 (got '$NET')."
+		    die "$1 has an octet above 255 (got '$2')."
 	done
 }
 
-# load_settings: a state dir remembers the TAG and NET it was made with
-# (STATE/settings), so `down` and `status` need only GUREUM_LAB_DIR, and
-# `up` never reuses it with other ones.
+# load_settings: a state dir remembers the TAG, NET and EXT it was made
+# with (STATE/settings), so `down` and `status` need only GUREUM_LAB_DIR,
+# and `up` never reuses it with other ones. A state dir from before the
+# external network has no ext= line: it takes EXT (make_state adds it).
 load_settings() {
-	local f=$STATE/settings tag net
+	local f=$STATE/settings tag net ext
 	[ -r "$f" ] || return 0
 	tag=$(sed -n 's/^tag=//p' "$f") net=$(sed -n 's/^net=//p' "$f")
+	ext=$(sed -n 's/^ext=//p' "$f")
+	[ -n "$ext" ] || ext=$EXT
 	if [ "${GUREUM_LAB_TAG:-$tag}" != "$tag" ] ||
-	    [ "${GUREUM_LAB_NET:-$net}" != "$net" ]; then
-		die "$STATE was made with GUREUM_LAB_TAG=$tag GUREUM_LAB_NET=$net, not ${GUREUM_LAB_TAG:-$tag} and ${GUREUM_LAB_NET:-$net}: take it down first, or choose another GUREUM_LAB_DIR."
+	    [ "${GUREUM_LAB_NET:-$net}" != "$net" ] ||
+	    [ "${GUREUM_LAB_EXT_NET:-$ext}" != "$ext" ]; then
+		die "$STATE was made with GUREUM_LAB_TAG=$tag GUREUM_LAB_NET=$net GUREUM_LAB_EXT_NET=$ext, not ${GUREUM_LAB_TAG:-$tag}, ${GUREUM_LAB_NET:-$net} and ${GUREUM_LAB_EXT_NET:-$ext}: take it down first, or choose another GUREUM_LAB_DIR."
 	fi
-	TAG=$tag NET=$net
+	TAG=$tag NET=$net EXT=$ext
 }
 
 # check_settings: the environment (and the state dir's settings), before
 # anything acts on them. TAG goes into interface names (15 characters at
-# most; grTAG-N is 12 at most).
+# most; grTAG-N and grTAGxN are 12 at most).
 check_settings() {
 	check_state_path
 	load_settings
-	check_net
+	check_net GUREUM_LAB_NET "$NET"
+	check_net GUREUM_LAB_EXT_NET "$EXT"
+	[ "$EXT" != "$NET" ] ||
+	    die "GUREUM_LAB_EXT_NET must differ from GUREUM_LAB_NET (both are '$NET')."
+	[ "$EXT.0/24" != "$SHARED_CIDR" ] ||
+	    die "GUREUM_LAB_EXT_NET must not be the tenant network shared's $SHARED_CIDR."
 	[[ $TAG =~ ^[a-z][a-z0-9]{0,7}$ ]] ||
 	    die "GUREUM_LAB_TAG must be 1 to 8 of a-z and 0-9, starting with a letter (got '$TAG')."
 	[[ $HEARTBEAT =~ ^[1-9][0-9]{0,3}$ ]] ||
@@ -210,8 +241,10 @@ make_state() {
 	cmd mkdir -p "$STATE"
 	chmod 755 "$STATE"
 	touch "$STATE/.gureum-lab"
-	[ -e "$STATE/settings" ] || printf 'tag=%s\nnet=%s\n' "$TAG" "$NET" \
-	    >"$STATE/settings"
+	[ -e "$STATE/settings" ] || printf 'tag=%s\nnet=%s\next=%s\n' \
+	    "$TAG" "$NET" "$EXT" >"$STATE/settings"
+	grep -q '^ext=' "$STATE/settings" ||
+	    printf 'ext=%s\n' "$EXT" >>"$STATE/settings"
 	cmd mkdir -p "$STATE/log" "$STATE/run" "$STATE/etc" "$STATE/images" \
 	    "$STATE/nodes"
 	(
@@ -252,43 +285,86 @@ pg_down() {
 
 # netns_of NODE / veth_of NODE: NODE's network namespace and the host side
 # of its veth. The default tag keeps the names labs have always had.
+# ext_veth_of NODE: the host side of NODE's veth on the external bridge.
 netns_of() {
 	if [ "$TAG" = lab ]; then echo "gureum-$1"; else echo "gureum-$TAG-$1"; fi
 }
 veth_of() {
 	if [ "$TAG" = lab ]; then echo "grl-$1"; else echo "gr$TAG-${1#node}"; fi
 }
+ext_veth_of() { echo "gr${TAG}x${1#node}"; }
 
-# The bridge's alias (ifalias) names the state dir of the lab that made
-# it: a lab never adopts or deletes the network of another lab that
-# happens to use the same tag.
-bridge_alias() { echo "gureum-lab $STATE"; }
+# The alias (ifalias) of the lab's bridges and of its external veths
+# names the state dir of the lab that made them: a lab never adopts or
+# deletes the network of another lab that happens to use the same tag.
+lab_alias() { echo "gureum-lab $STATE"; }
 
-# bridge_is_ours: BRIDGE does not exist, or this lab (or a lab.sh from
+# link_is_ours LINK: LINK does not exist, or this lab (or a lab.sh from
 # before aliases, which left it empty) made it.
-bridge_is_ours() {
+link_is_ours() {
 	local alias
-	link_exists "$BRIDGE" || return 0
-	alias=$(cat "/sys/class/net/$BRIDGE/ifalias" 2>/dev/null) || alias=
-	[ -z "$alias" ] || [ "$alias" = "$(bridge_alias)" ]
+	link_exists "$1" || return 0
+	alias=$(link_alias "$1")
+	[ -z "$alias" ] || [ "$alias" = "$(lab_alias)" ]
+}
+
+# foreign_bridge: prints the first of the lab's bridges that another lab
+# made; fails if there is none.
+foreign_bridge() {
+	local br
+	for br in "$BRIDGE" "$EXT_BRIDGE"; do
+		link_is_ours "$br" || { echo "$br"; return 0; }
+	done
+	return 1
 }
 
 # check_network: before `up` starts anything, the lab's names and
 # addresses must be its own or free.
 check_network() {
-	if link_exists "$BRIDGE"; then
-		bridge_is_ours ||
-		    die "bridge $BRIDGE belongs to another lab ($(cat "/sys/class/net/$BRIDGE/ifalias")): choose another GUREUM_LAB_TAG."
-	elif net_in_use "$NET"; then
+	local br node veth
+	if br=$(foreign_bridge); then
+		die "bridge $br belongs to another lab ($(link_alias "$br")): choose another GUREUM_LAB_TAG."
+	fi
+	if ! link_exists "$BRIDGE" && net_in_use "$NET"; then
 		die "$NET.0/24 is in use on this machine (ip -4 addr; ip -4 route): choose another GUREUM_LAB_NET."
 	fi
+	if ! link_exists "$EXT_BRIDGE" && net_in_use "$EXT"; then
+		die "$EXT.0/24 is in use on this machine (ip -4 addr; ip -4 route): choose another GUREUM_LAB_EXT_NET."
+	fi
+	for node in "${NODES[@]}"; do
+		veth=$(ext_veth_of "$node")
+		link_is_ours "$veth" ||
+		    die "$veth belongs to another lab ($(link_alias "$veth")): choose another GUREUM_LAB_TAG."
+	done
 }
 
 bridge_up() {
 	link_exists "$BRIDGE" || cmd ip link add "$BRIDGE" type bridge
-	cmd ip link set dev "$BRIDGE" alias "$(bridge_alias)"
+	cmd ip link set dev "$BRIDGE" alias "$(lab_alias)"
 	cmd ip addr replace "$HOST_IP/24" dev "$BRIDGE"
 	cmd ip link set "$BRIDGE" up
+}
+
+# ext_bridge_up: the external network on the host side, EXT_BRIDGE at
+# EXT.1/24. Its route makes EXT.100-.200 (the floating IPs, on routers'
+# legs on the nodes' br-ex) reachable from the host.
+ext_bridge_up() {
+	bridge_ensure "$EXT_BRIDGE"
+	cmd ip link set dev "$EXT_BRIDGE" alias "$(lab_alias)"
+	cmd ip addr replace "$EXT.1/24" dev "$EXT_BRIDGE"
+}
+
+# node_ext_up NODE: the bridge NODE_EXT_BRIDGE inside NODE's netns (the
+# network agent's mapping of the physical network `public`, which it
+# plugs into but never makes), joined to EXT_BRIDGE by the veth
+# ext_veth_of NODE <-> NODE_EXT_PEER.
+node_ext_up() {
+	local ns veth
+	ns=$(netns_of "$1") veth=$(ext_veth_of "$1")
+	bridge_ensure "$NODE_EXT_BRIDGE" "$ns"
+	veth_bridge_leg "$veth" "$EXT_BRIDGE" "$ns" "$NODE_EXT_PEER" \
+	    "$NODE_EXT_BRIDGE"
+	cmd ip link set dev "$veth" alias "$(lab_alias)"
 }
 
 # node_net_up NODE: netns_of NODE, veth_of NODE (on the bridge) <-> eth0
@@ -338,7 +414,8 @@ libvirt_uri() { echo "qemu+tcp://${NODE_IP[$1]}/system"; }
 node_libvirt_config() {
 	local d ip=${NODE_IP[$1]}
 	d=$(node_dir "$1")
-	cmd mkdir -p "$d/lib" "$d/log" "$d/cache" "$d/compute" "$d/network"
+	cmd mkdir -p "$d/lib" "$d/log" "$d/cache" "$d/compute" "$d/network" \
+	    "$d/netns"
 	libvirtd_etc "$d/etc-libvirt" "# gureum lab, node $1
 listen_tcp = 1
 listen_tls = 0
@@ -388,10 +465,25 @@ node_seed_qemu_caps() {
 
 # ---- configuration files ----------------------------------------------------------
 
+# write_conf FILE: FILE gets stdin, unless it says that already. A FILE
+# that changed is remembered in CHANGED_CONF: the daemon that reads it is
+# restarted (reconfigured), so a running lab picks up a new setting.
+declare -A CHANGED_CONF=()
+write_conf() {
+	local new=$1.new
+	cat >"$new"
+	if cmp -s "$new" "$1"; then
+		rm -f "$new"
+		return 0
+	fi
+	mv "$new" "$1"
+	CHANGED_CONF[$1]=1
+}
+
 write_host_configs() {
 	local db
 	db=$(pg_conninfo "$STATE/pg" "$PG_PORT" gureum)
-	cat >"$STATE/etc/controller.conf" <<EOF
+	write_conf "$STATE/etc/controller.conf" <<EOF
 # gureum-controller, written by deploy/lab/lab.sh
 database = $db
 identity_listen = $HOST_IP:5000
@@ -406,7 +498,7 @@ admin_password_file = $STATE/admin-password
 heartbeat_interval = $HEARTBEAT
 region = RegionOne
 EOF
-	cat >"$STATE/etc/image.conf" <<EOF
+	write_conf "$STATE/etc/image.conf" <<EOF
 # gureum-image, written by deploy/lab/lab.sh
 database = $db
 listen = $HOST_IP:9292
@@ -418,13 +510,15 @@ EOF
 
 # write_node_configs NODE: compute.conf and network.conf in NODE's dir,
 # and the node's own signing key (as on a real host, the node is given its
-# key, not the cluster secret).
+# key, not the cluster secret). The network agent keeps its namespaces
+# (qdhcp-NET, mounted in the node's own mount namespace) and dnsmasq's
+# files in NODE's dir, so `down` finds what it left.
 write_node_configs() {
 	local d ip=${NODE_IP[$1]}
 	d=$(node_dir "$1")
 	(umask 077; bash "$REPO/deploy/node-key.sh" "$1" "$STATE/secret" \
 	    >"$d/node.key")
-	cat >"$d/compute.conf" <<EOF
+	write_conf "$d/compute.conf" <<EOF
 # gureum-compute on $1, written by deploy/lab/lab.sh
 node_name = $1
 node_ip = $ip
@@ -436,13 +530,17 @@ virt_type = qemu
 heartbeat_interval = $HEARTBEAT
 reserved_host_memory_mb = 256
 EOF
-	cat >"$d/network.conf" <<EOF
+	write_conf "$d/network.conf" <<EOF
 # gureum-network on $1, written by deploy/lab/lab.sh
 node_name = $1
 node_ip = $ip
 controller_url = http://$HOST_IP:8779
 node_key_file = $d/node.key
 heartbeat_interval = $HEARTBEAT
+listen = $ip:8781
+netns_dir = $d/netns
+state_dir = $d/network
+bridge_mappings = public:$NODE_EXT_BRIDGE
 EOF
 }
 
@@ -501,11 +599,22 @@ rebuilt() {
 	stop_pidfile "$pidfile" "$2" "$1"
 }
 
+# reconfigured NAME CONF: NAME runs, and this `up` changed its CONF
+# (write_conf); then it is stopped, to start again on the new one.
+reconfigured() {
+	local pidfile=$STATE/run/$1.pid
+	[ -n "${CHANGED_CONF[$2]:-}" ] || return 1
+	pidfile_running "$pidfile" "$2" || return 1
+	say "$1: $2 changed; restarting it"
+	stop_pidfile "$pidfile" "$2" "$1"
+}
+
 # host_daemon_up NAME BINARY CONF PORT URL: starts NAME unless it runs
-# (restarts it if its binary was rebuilt), then waits until URL answers.
+# (restarts it if its binary was rebuilt or its CONF changed), then waits
+# until URL answers.
 host_daemon_up() {
 	local name=$1 bin=$2 conf=$3 port=$4 url=$5 log=$STATE/log/$1.log pid
-	rebuilt "$name" "$conf" || true
+	rebuilt "$name" "$conf" || reconfigured "$name" "$conf" || true
 	if pidfile_running "$STATE/run/$name.pid" "$conf"; then
 		say "$name already running (pid $(pid_from "$STATE/run/$name.pid"))"
 	else
@@ -528,7 +637,7 @@ node_agents_up() {
 	lvpid=$(pid_from "$(libvirtd_pidfile "$node")")
 	for kind in compute network; do
 		name=$node-$kind conf=$d/$kind.conf
-		rebuilt "$name" "$conf" || true
+		rebuilt "$name" "$conf" || reconfigured "$name" "$conf" || true
 		if pidfile_running "$STATE/run/$name.pid" "$conf"; then
 			say "$name already running (pid $(pid_from "$STATE/run/$name.pid"))"
 			continue
@@ -665,6 +774,71 @@ catalog_up() {
 	add_flavor "$token" m1.large 4 1024 8
 }
 
+# ---- networks: the external network and a shared tenant network --------
+
+# net_find TOKEN COLLECTION NAME [NETWORK_ID]: prints the id of the item
+# NAME of COLLECTION (networks or subnets; a subnet on NETWORK_ID), empty
+# if there is none; fails if the Network API does not answer.
+net_find() {
+	curl -sf --max-time 10 -G -H "X-Auth-Token: $1" \
+	    --data-urlencode "name=$3" "$NETWORK_URL/v2.0/$2" |
+	    jq -r --arg c "$2" --arg n "$3" --arg net "${4:-}" '[.[$c][] |
+	        select(.name == $n and ($net == "" or .network_id == $net)) |
+	        .id] | first // ""'
+}
+
+# net_create TOKEN COLLECTION BODY: POSTs BODY, prints the new item's id.
+net_create() {
+	curl -sf --max-time 10 -H "X-Auth-Token: $1" \
+	    -H 'Content-Type: application/json' -d "$3" \
+	    "$NETWORK_URL/v2.0/$2" | jq -er --arg m "${2%s}" '.[$m].id'
+}
+
+# net_ensure TOKEN COLLECTION NAME BODY [NETWORK_ID]: the item NAME of
+# COLLECTION, made from BODY unless one of that name exists (on
+# NETWORK_ID, for a subnet); its id goes to NET_ID[NAME].
+declare -A NET_ID=()
+net_ensure() {
+	local token=$1 coll=$2 name=$3 id
+	id=$(net_find "$token" "$coll" "$name" "${5:-}") ||
+	    die "listing the $coll failed: read $STATE/log/controller.log"
+	if [ -z "$id" ]; then
+		id=$(net_create "$token" "$coll" "$4") ||
+		    die "creating ${coll%s} $name failed: read $STATE/log/controller.log"
+		say "created ${coll%s} $name ($id)"
+	fi
+	NET_ID[$name]=$id
+}
+
+# networks_up: through the Network API, as an admin: `public`, the
+# external flat network on the nodes' br-ex (physical network `public`),
+# whose subnet is the host's EXT_BRIDGE network without DHCP and hands out
+# floating IPs from EXT_POOL; and `shared`, a VXLAN network every project
+# may use, with DHCP and no DNS servers.
+networks_up() {
+	local token
+	token=$(admin_token)
+	[ -n "$token" ] ||
+	    die "no admin token from $IDENTITY_URL/auth/tokens: read $STATE/log/controller.log"
+	net_ensure "$token" networks public "$(jq -cn '{network: {
+	    name: "public", shared: false, "router:external": true,
+	    "provider:network_type": "flat",
+	    "provider:physical_network": "public"}}')"
+	net_ensure "$token" subnets public-subnet "$(jq -cn \
+	    --arg net "${NET_ID[public]}" --arg e "$EXT" '{subnet: {
+	    name: "public-subnet", network_id: $net, ip_version: 4,
+	    cidr: "\($e).0/24", gateway_ip: "\($e).1", enable_dhcp: false,
+	    allocation_pools: [{start: "\($e).100", end: "\($e).200"}]}}')" \
+	    "${NET_ID[public]}"
+	net_ensure "$token" networks shared "$(jq -cn '{network: {
+	    name: "shared", shared: true, "provider:network_type": "vxlan"}}')"
+	net_ensure "$token" subnets shared-subnet "$(jq -cn \
+	    --arg net "${NET_ID[shared]}" --arg c "$SHARED_CIDR" '{subnet: {
+	    name: "shared-subnet", network_id: $net, ip_version: 4,
+	    cidr: $c, enable_dhcp: true, dns_nameservers: []}}')" \
+	    "${NET_ID[shared]}"
+}
+
 summary() {
 	local node name label
 	cat <<EOF
@@ -683,11 +857,19 @@ EOF
 		label=
 	done
 	[ "$SKIP_DAEMONS" = 1 ] || echo "  flavors   m1.tiny m1.small m1.medium m1.large"
+	if [ -n "${NET_ID[public]:-}" ]; then
+		printf '  %-9s %-7s %s, external (floating IPs %s on %s)\n' \
+		    networks public "$EXT.0/24" "$EXT_POOL" "$EXT_BRIDGE"
+		printf '  %-9s %-7s %s, shared, VXLAN, DHCP\n' "" shared \
+		    "$SHARED_CIDR"
+	fi
 	for node in "${NODES[@]}"; do
 		printf '  %-9s %s (libvirt %s, netns %s)\n' "$node" \
 		    "${NODE_IP[$node]}" "$(libvirt_uri "$node")" "$(netns_of "$node")"
 	done
 	printf '  bridge    %s (%s/24)\n' "$BRIDGE" "$HOST_IP"
+	printf '  external  %s (%s.1/24), %s in each node\n' "$EXT_BRIDGE" \
+	    "$EXT" "$NODE_EXT_BRIDGE"
 	printf '  logs      %s/log\n\n' "$STATE"
 }
 
@@ -706,6 +888,7 @@ lab_up() {
 	make_state
 	pg_up
 	bridge_up
+	ext_bridge_up
 	write_host_configs
 	if [ "$SKIP_DAEMONS" != 1 ]; then
 		host_daemon_up controller gureum-controller \
@@ -715,6 +898,7 @@ lab_up() {
 	fi
 	for node in "${NODES[@]}"; do
 		node_net_up "$node"
+		node_ext_up "$node"
 		node_libvirt_config "$node"
 		write_node_configs "$node"
 		node_seed_qemu_caps "$node"
@@ -728,19 +912,55 @@ lab_up() {
 	if [ "$SKIP_DAEMONS" != 1 ]; then
 		wait_hypervisors
 		catalog_up
+		networks_up
 	fi
 	summary
 	say "up in $((($(now_us) - t0) / 1000)) ms"
 }
 
-# node_down NODE: agents, then domains, then libvirtd (through its unix
-# socket: that works even if the underlay is gone); then no QEMU whose
-# arguments name NODE's directory may be left (such a one is stopped, with
-# a warning).
+# names_dir PID DIR: one of the process's arguments is a path under DIR
+# (DIR ends in /), or an option whose value is one (--pid-file=DIR...).
+names_dir() {
+	local a
+	while IFS= read -r a; do
+		case $a in "$2"* | *"=$2"*) return 0 ;; esac
+	done < <(pid_args "$1")
+	return 1
+}
+
+# node_dnsmasq_pids NODE: the dnsmasq processes NODE's network agent
+# started (one per network, each in a namespace of its own that netns_del
+# does not look into), one PID a line. Their files are in NODE's dir,
+# which their arguments name.
+node_dnsmasq_pids() {
+	local d pid
+	d=$(node_dir "$1")/
+	for pid in $(pids_referring "$d" dnsmasq); do
+		names_dir "$pid" "$d" && echo "$pid"
+	done
+	return 0
+}
+
+# node_dnsmasq_down NODE: stops them (a stopping agent leaves them
+# running, on purpose).
+node_dnsmasq_down() {
+	local pid
+	for pid in $(node_dnsmasq_pids "$1"); do
+		say "stopping $1's dnsmasq (pid $pid)"
+		pid_stop "$pid" "$1's dnsmasq" || true
+		DID_SOMETHING=1
+	done
+}
+
+# node_down NODE: agents and their dnsmasq, then domains, then libvirtd
+# (through its unix socket: that works even if the underlay is gone);
+# then no QEMU whose arguments name NODE's directory may be left (such a
+# one is stopped, with a warning).
 node_down() {
 	local node=$1 d
 	d=$(node_dir "$node")
 	stop_pidfile "$STATE/run/$node-network.pid" "$d/network.conf" "$node-network"
+	node_dnsmasq_down "$node"
 	stop_pidfile "$STATE/run/$node-compute.pid" "$d/compute.conf" "$node-compute"
 	libvirtd_running "$node" && DID_SOMETHING=1
 	libvirtd_stop "$node-libvirtd" "$(libvirtd_pidfile "$node")" \
@@ -749,13 +969,16 @@ node_down() {
 }
 
 # node_net_down NODE: anything still inside the node's netns (helpers the
-# agents started, such as dnsmasq) -- those processes can only be the
-# lab's; then the netns, the veth and the /etc/netns entry.
+# agents started) -- those processes can only be the lab's; then the netns
+# (with br-ex), the veths and the /etc/netns entry.
 node_net_down() {
-	local ns veth
-	ns=$(netns_of "$1") veth=$(veth_of "$1")
+	local ns veth ext
+	ns=$(netns_of "$1") veth=$(veth_of "$1") ext=$(ext_veth_of "$1")
 	netns_del "$ns" && DID_SOMETHING=1
 	veth_del "$veth" && DID_SOMETHING=1
+	if link_is_ours "$ext"; then
+		veth_del "$ext" && DID_SOMETHING=1
+	fi
 	if [ -d "/etc/netns/$ns" ]; then
 		cmd rm -rf "/etc/netns/$ns"
 		DID_SOMETHING=1
@@ -793,21 +1016,23 @@ state_down() {
 	DID_SOMETHING=1
 }
 
-# net_down: the nodes' network and the bridge, unless the bridge says
-# that they belong to another lab (same tag, another state dir).
+# net_down: the nodes' network and the bridges, unless a bridge says that
+# they belong to another lab (same tag, another state dir).
 net_down() {
-	local node
-	if ! bridge_is_ours; then
-		say "$BRIDGE and the netns $(netns_of '*') belong to another lab ($(cat "/sys/class/net/$BRIDGE/ifalias")): leaving them"
+	local node br
+	if br=$(foreign_bridge); then
+		say "$br and the netns $(netns_of '*') belong to another lab ($(link_alias "$br")): leaving them"
 		return 0
 	fi
 	for node in "${NODES[@]}"; do
 		node_net_down "$node"
 	done
-	if link_exists "$BRIDGE"; then
-		cmd ip link del "$BRIDGE"
-		DID_SOMETHING=1
-	fi
+	for br in "$BRIDGE" "$EXT_BRIDGE"; do
+		if link_exists "$br"; then
+			cmd ip link del "$br"
+			DID_SOMETHING=1
+		fi
+	done
 }
 
 # save_logs: with GUREUM_LAB_SAVE_LOGS=DIR, STATE/log is copied there
@@ -849,7 +1074,8 @@ lab_status() {
 	local node d
 	check_settings
 	[ -d "$STATE" ] || { echo "lab: not up ($STATE does not exist)"; return 0; }
-	echo "lab: $STATE (bridge $BRIDGE, $NET.0/24)"
+	echo "lab: $STATE (bridge $BRIDGE, $NET.0/24;" \
+	    "external $EXT_BRIDGE, $EXT.0/24)"
 	show postgres "$STATE/pg/data/postmaster.pid" "$STATE/pg/data"
 	show controller "$STATE/run/controller.pid" "$STATE/etc/controller.conf"
 	show image "$STATE/run/image.pid" "$STATE/etc/image.conf"
@@ -858,6 +1084,8 @@ lab_status() {
 		show "$node-libvirtd" "$(libvirtd_pidfile "$node")" "$(libvirtd_pidfile "$node")"
 		show "$node-compute" "$STATE/run/$node-compute.pid" "$d/compute.conf"
 		show "$node-network" "$STATE/run/$node-network.pid" "$d/network.conf"
+		printf '  %-18s %s running\n' "$node-dnsmasq" \
+		    "$(node_dnsmasq_pids "$node" | wc -l)"
 	done
 }
 

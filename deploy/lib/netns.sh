@@ -1,10 +1,33 @@
 # deploy/lib/netns.sh - links, addresses and network namespaces, by name:
-# the lab's underlay (a bridge, one veth per node into the node's netns)
-# and the checks a test makes that they are gone. Needs proc.sh.
+# the lab's underlay (a bridge, one veth per node into the node's netns),
+# its external network (a host bridge, one veth per node to a bridge inside
+# the node's netns) and the checks a test makes that they are up or gone.
+# Needs proc.sh. An optional NS argument means "inside the netns NS"
+# (without it, the caller's own netns).
 
-link_exists() { ip link show dev "$1" >/dev/null 2>&1; }
-link_gone() { ! link_exists "$1"; }
+# link_exists LINK [NS] / link_gone LINK [NS]
+link_exists() { ip ${2:+-n "$2"} link show dev "$1" >/dev/null 2>&1; }
+link_gone() { ! link_exists "$@"; }
 netns_exists() { [ -e "/run/netns/$1" ]; }
+
+# link_is_up LINK [NS]: LINK is up and has a carrier (for a veth: both
+# ends are up; for a bridge: a port of it is up).
+link_is_up() {
+	local l
+	l=$(ip ${2:+-n "$2"} -o link show dev "$1" 2>/dev/null) || return 1
+	[[ $l =~ [\<,]LOWER_UP[,\>].*\ state\ UP\  ]]
+}
+
+# link_master LINK [NS]: prints the bridge LINK is a port of (nothing if
+# none).
+link_master() {
+	ip ${2:+-n "$2"} -o link show dev "$1" 2>/dev/null |
+	    sed -n 's/.* master \([^ ]*\) .*/\1/p'
+}
+
+# link_alias LINK: prints LINK's alias (ifalias; empty if it has none or
+# there is no LINK). Only for links of the caller's netns.
+link_alias() { cat "/sys/class/net/$1/ifalias" 2>/dev/null || true; }
 
 # net_in_use NET: an address or a route of NET.0/24 (NET is A.B.C) exists
 # on this machine.
@@ -29,6 +52,26 @@ netns_veth() {
 	cmd ip -n "$ns" addr replace "$3" dev eth0
 	cmd ip -n "$ns" link set eth0 up
 	cmd ip -n "$ns" route replace default via "$4"
+}
+
+# bridge_ensure BRIDGE [NS]: the bridge BRIDGE (inside NS if given), up.
+# One that exists is kept.
+bridge_ensure() {
+	link_exists "$1" "${2:-}" ||
+	    cmd ip ${2:+-n "$2"} link add "$1" type bridge
+	cmd ip ${2:+-n "$2"} link set "$1" up
+}
+
+# veth_bridge_leg HOSTSIDE HOSTBRIDGE NS PEER NSBRIDGE: a veth whose host
+# side HOSTSIDE is a port of HOSTBRIDGE and whose other end PEER, inside
+# NS, is a port of NSBRIDGE there; both ends up. Parts that exist already
+# are kept (the bridges must exist).
+veth_bridge_leg() {
+	local veth=$1 ns=$3 peer=$4
+	link_exists "$veth" ||
+	    cmd ip link add "$veth" type veth peer name "$peer" netns "$ns"
+	cmd ip link set "$veth" master "$2" up
+	cmd ip -n "$ns" link set "$peer" master "$5" up
 }
 
 # netns_del NS: stops what still runs inside NS (helpers a daemon started

@@ -68,14 +68,14 @@ pid_gone() { ! pid_alive "$1"; }
 # pid_args PID: the process's arguments, one a line (empty if it is gone).
 pid_args() {
 	local args=()
-	mapfile -d '' args <"/proc/$1/cmdline" 2>/dev/null || return 1
+	mapfile -d '' args 2>/dev/null <"/proc/$1/cmdline" || return 1
 	[ ${#args[@]} -eq 0 ] || printf '%s\n' "${args[@]}"
 }
 
 # pid_has_arg PID ARG: ARG is one of the process's arguments.
 pid_has_arg() {
 	local a args=()
-	mapfile -d '' args <"/proc/$1/cmdline" 2>/dev/null || return 1
+	mapfile -d '' args 2>/dev/null <"/proc/$1/cmdline" || return 1
 	for a in "${args[@]}"; do
 		[ "$a" = "$2" ] && return 0
 	done

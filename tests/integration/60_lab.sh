@@ -6,9 +6,11 @@
 # down to a server that boots to its ready line on a lab node, its
 # snapshot, and a flavor refused by the pCPU rule; `up` again restarts
 # only a daemon whose binary was rebuilt; both nodes are up and a stopped agent goes down within three heartbeats;
-# a node's libvirtd boots the guest image to its ready line; `down` (twice)
-# leaves nothing of this instance, and a default lab running beside it is
-# untouched.
+# the external network (a host bridge, br-ex in each node) and the networks
+# public and shared are there, once; a node's network agent runs a
+# dnsmasq for shared from its node dir; a node's libvirtd boots the guest
+# image to its ready line; `down` (twice) leaves nothing of this instance,
+# no dnsmasq either, and a default lab running beside it is untouched.
 . "$(dirname "$0")/../lib/harness.sh"
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,12 +18,13 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v /usr/bin/openstack >/dev/null ||
     die "python3-openstackclient is not installed (make deps)"
 
-# pick_net: a free 10.98.N (N in 20..219).
-pick_net() {
+# pick_n: an N in 20..219 with 10.98.N (the lab's /24) and 10.97.N (its
+# external network, never a real lab's 172.24.4) both free.
+pick_n() {
 	local n
 	for _ in $(seq 100); do
-		n=10.98.$((RANDOM % 200 + 20))
-		if ! net_in_use "$n"; then
+		n=$((RANDOM % 200 + 20))
+		if ! net_in_use "10.98.$n" && ! net_in_use "10.97.$n"; then
 			echo "$n"
 			return 0
 		fi
@@ -29,23 +32,26 @@ pick_net() {
 	return 1
 }
 
-NET=$(pick_net) || die "no free 10.98.N/24 on this machine"
+N=$(pick_n) || die "no free 10.98.N/24 and 10.97.N/24 on this machine"
+NET=10.98.$N EXT=10.97.$N
 TAG=t$$			# at most 8 characters: pid_max is below 10^7
 LABDIR=$T/lab
-NS1=gureum-$TAG-node1 NS2=gureum-$TAG-node2 BR=gr${TAG}0
+NS1=gureum-$TAG-node1 NS2=gureum-$TAG-node2 BR=gr${TAG}0 XBR=gr${TAG}x
 HOST_IP=$NET.1 NODE1_IP=$NET.11
-echo "# lab instance: tag $TAG, $NET.0/24, state $LABDIR"
+echo "# lab instance: tag $TAG, $NET.0/24, external $EXT.0/24, state $LABDIR"
 
-# lab CMD: lab.sh for this instance only. GUREUM_LAB_SAVE_LOGS=$T: `down`
-# leaves the daemons' logs in $T, where finish looks for sanitizer reports.
+# lab CMD: lab.sh for this instance only (LAB_EXT=A.B.C: another external
+# network than the instance's, which up must refuse).
+# GUREUM_LAB_SAVE_LOGS=$T: `down` leaves the daemons' logs in $T, where
+# finish looks for sanitizer reports.
 # The lab runs copies of the test's binaries, so that one can be "rebuilt".
 LAB_BIN=$T/bin
 mkdir -p "$LAB_BIN"
 cp "$GUREUM_BIN"/gureum-* "$LAB_BIN/"
 lab() {
 	GUREUM_LAB_DIR=$LABDIR GUREUM_LAB_TAG=$TAG GUREUM_LAB_NET=$NET \
-	    GUREUM_LAB_HEARTBEAT=1 GUREUM_BIN=$LAB_BIN \
-	    GUREUM_LAB_SKIP_BUILD=1 GUREUM_LAB_SAVE_LOGS=$T \
+	    GUREUM_LAB_EXT_NET=${LAB_EXT:-$EXT} GUREUM_LAB_HEARTBEAT=1 \
+	    GUREUM_BIN=$LAB_BIN GUREUM_LAB_SKIP_BUILD=1 GUREUM_LAB_SAVE_LOGS=$T \
 	    bash "$REPO/deploy/lab/lab.sh" "$@"
 }
 
@@ -89,6 +95,58 @@ check "identity, compute and image listen on the lab's address" \
     eval "listens_on $HOST_IP:5000 && listens_on $HOST_IP:8774 && listens_on $HOST_IP:9292"
 check "the agents' internal listener is on the lab's address too" \
     listens_on "$HOST_IP:8779"
+check "the Network API listens on the lab's address (:9696)" \
+    listens_on "$HOST_IP:9696"
+
+# ---- the external network ----------------------------------------------------
+
+# leg_up LINK BRIDGE [NS]: LINK is up, a port of BRIDGE (inside NS).
+leg_up() {
+	[ "$(link_master "$1" "${3:-}")" = "$2" ] && link_is_up "$1" "${3:-}"
+}
+# routed_by_ext IP: the host's route to IP is through the external bridge.
+routed_by_ext() { [[ $(ip -4 route get "$1") == *" dev $XBR "* ]]; }
+ext_addr() { [[ $(ip -4 -o addr show dev "$XBR") == *" $EXT.1/24 "* ]]; }
+
+check "the external bridge $XBR has $EXT.1/24" ext_addr
+for n in 1 2; do
+	check "node$n has br-ex, its leg ex0 up on it" \
+	    leg_up ex0 br-ex "gureum-$TAG-node$n"
+	check "node$n's veth gr${TAG}x$n is up on $XBR" \
+	    leg_up "gr${TAG}x$n" "$XBR"
+done
+check "the host routes the floating IPs $EXT.100-.200 through $XBR" \
+    eval "routed_by_ext $EXT.100 && routed_by_ext $EXT.200"
+# A pool address on node2's br-ex answers the host across the bridge.
+pings() { busybox ping -c 1 -W 5 "$1" >/dev/null 2>&1; }
+ip -n "$NS2" addr add "$EXT.150/24" dev br-ex
+check "the host reaches $EXT.150 on node2's br-ex" pings "$EXT.150"
+ip -n "$NS2" addr del "$EXT.150/24" dev br-ex
+check "the nodes' network agents map public to br-ex, in their node dirs" \
+    grep -qx "bridge_mappings = public:br-ex" "$LABDIR/nodes/node1/network.conf"
+RC=0
+LAB_EXT=10.96.$N lab up >"$T/up-ext.out" 2>&1 || RC=$?
+check "up refuses another GUREUM_LAB_EXT_NET for the same state dir" \
+    eval "test $RC != 0 && grep -q 'GUREUM_LAB_EXT_NET=$EXT, not' $T/up-ext.out"
+
+# Another lab (its own state dir) with this one's tag: its up refuses the
+# bridges, its down leaves them, with the veths and netns they lead to.
+other_lab() {
+	GUREUM_LAB_DIR=$T/other GUREUM_LAB_TAG=$TAG GUREUM_LAB_NET=$NET \
+	    GUREUM_LAB_EXT_NET=$EXT GUREUM_LAB_SKIP_DAEMONS=1 \
+	    bash "$REPO/deploy/lab/lab.sh" "$@"
+}
+ours_intact() {
+	link_exists "$BR" && link_exists "$XBR" && leg_up "gr${TAG}x1" "$XBR" &&
+	    leg_up "gr${TAG}x2" "$XBR" && leg_up ex0 br-ex "$NS1" &&
+	    netns_exists "$NS1" && netns_exists "$NS2"
+}
+RC=0
+other_lab up >"$T/other-up.out" 2>&1 || RC=$?
+check "another lab with the same tag may not adopt this one's bridges" \
+    eval "test $RC != 0 && grep -q 'belongs to another lab' $T/other-up.out"
+other_lab down >"$T/other-down.out" 2>&1
+check "nor delete them, nor the external veths, at its down" ours_intact
 check "the tenant port does not serve the agents' routes (404)" \
     test "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://$HOST_IP:8774/internal/v1/agents/heartbeat")" = 404
 
@@ -123,6 +181,28 @@ OUT=$(os image show gureum-tiny-emulated -f json)
 check "gureum-tiny-emulated has an IDE disk and an e1000 NIC" \
     jqt '.properties.hw_disk_bus == "ide" and .properties.hw_vif_model == "e1000"' "$OUT"
 
+# ---- the lab's networks ------------------------------------------------------
+
+check "up lists the networks" grep -q "networks  public" "$T/up.out"
+check "openstack network list --external: exactly public" \
+    test "$(os network list --external -f value -c Name)" = public
+OUT=$(os subnet show public-subnet -f json)
+check "public-subnet: $EXT.0/24, gateway .1, pool .100-.200, no DHCP" \
+    jqt "(.cidr == \"$EXT.0/24\") and (.gateway_ip == \"$EXT.1\") and
+        (.enable_dhcp == false) and ([.allocation_pools[] |
+        \"\\(.start)-\\(.end)\"] == [\"$EXT.100-$EXT.200\"])" "$OUT"
+OUT=$(os network show public -f json)
+check "public is flat on the physical network public, not shared" \
+    jqt '."provider:network_type" == "flat" and
+        ."provider:physical_network" == "public" and .shared == false' "$OUT"
+OUT=$(os network show shared -f json)
+check "shared is shared, VXLAN" \
+    jqt '.shared == true and ."provider:network_type" == "vxlan"' "$OUT"
+OUT=$(os subnet show shared-subnet -f json)
+check "shared-subnet: 192.168.100.0/24 with DHCP, no DNS servers" \
+    jqt '.cidr == "192.168.100.0/24" and .enable_dhcp == true and
+        (.dns_nameservers | length == 0)' "$OUT"
+
 # ---- a server, as the Compute issue's user tries it ------------------------
 
 os keypair create k1 >"$T/k1.pem"
@@ -151,16 +231,29 @@ os image delete snap
 # ---- up again -------------------------------------------------------------
 
 PIDS_UP=$(cat "$LABDIR"/run/{controller,image,node1-compute,node2-compute}.pid)
+NETS_UP=$(cat "$LABDIR"/run/node{1,2}-network.pid)
 cp "$LAB_BIN/gureum-controller" "$LAB_BIN/.new"
 mv "$LAB_BIN/.new" "$LAB_BIN/gureum-controller"	# as a new build replaces it
+# As a lab made by an older lab.sh: node1's network.conf differs from
+# what up writes now.
+sed -i '/^bridge_mappings/d' "$LABDIR/nodes/node1/network.conf"
 lab up >"$T/up2.out" 2>&1
 check "up again succeeds" grep -q "lab: up in" "$T/up2.out"
 PIDS_UP2=$(cat "$LABDIR"/run/{controller,image,node1-compute,node2-compute}.pid)
+NETS_UP2=$(cat "$LABDIR"/run/node{1,2}-network.pid)
 check "up again restarts only the daemon whose binary was rebuilt" \
     test "$(diff <(echo "$PIDS_UP") <(echo "$PIDS_UP2") | grep -c '^>')" = 1 \
     -a "$(head -1 <<<"$PIDS_UP2")" != "$(head -1 <<<"$PIDS_UP")"
+check "and node1's network agent, whose configuration it rewrote" \
+    test "$(head -1 <<<"$NETS_UP2")" != "$(head -1 <<<"$NETS_UP")" \
+    -a "$(tail -1 <<<"$NETS_UP2")" = "$(tail -1 <<<"$NETS_UP")"
+check "node1's network.conf has its bridge_mappings again" \
+    grep -qx "bridge_mappings = public:br-ex" "$LABDIR/nodes/node1/network.conf"
 OUT=$(os server list -f json)
 check "the CLI works against the restarted controller" jqt 'length == 0' "$OUT"
+names() { os "$1" list -f value -c Name | sort | tr '\n' ' '; }
+check "up again makes no second network or subnet" \
+    test "$(names network)/$(names subnet)" = "public shared /public-subnet shared-subnet "
 
 # ---- a stopped agent ------------------------------------------------------
 
@@ -193,6 +286,27 @@ check "a stopped node2 agent shows down within three heartbeats (${DOWN_MS:-no} 
     test -n "$DOWN_MS"
 check "node1 stays up meanwhile" test "$(node_state node1)" = up
 
+# ---- DHCP on shared, served from node1 ------------------------------------
+
+# A DHCP port on node1, as the controller will bind one when a server of
+# shared lands there: node1's network agent starts a dnsmasq for it, with
+# its namespace and files in node1's dir (netns_dir, state_dir).
+ND1=$LABDIR/nodes/node1/
+NET_URL=http://$HOST_IP:9696
+SHARED_ID=$(os network show shared -f value -c id)
+api POST "$NET_URL/v2.0/ports" "$(jq -cn --arg n "$SHARED_ID" '{port: {
+    network_id: $n, device_owner: "network:dhcp", device_id: "dhcp-node1",
+    "binding:host_id": "node1"}}')"
+expect 201 "a DHCP port of shared bound to node1"
+node1_dnsmasq() { [ -n "$(pids_referring "$ND1" dnsmasq)" ]; }
+check "node1's network agent runs a dnsmasq for shared from $ND1" \
+    wait_for 20 node1_dnsmasq
+DNSMASQ=$(pids_referring "$ND1" dnsmasq | tr '\n' ' ')
+lab status >"$T/status.out" 2>&1
+check "lab status counts node1's dnsmasq" \
+    grep -q "node1-dnsmasq  *1 running" "$T/status.out" ||
+    sed 's/^/#   /' "$T/status.out"
+
 # ---- a guest on node1's libvirtd -------------------------------------------
 
 URI=qemu+tcp://$NODE1_IP/system
@@ -215,7 +329,7 @@ QEMU_PID=$(pgrep -f "guest=$DOM," | head -1)
 
 # ---- down ---------------------------------------------------------------------
 
-PIDS_BEFORE=$QEMU_PID
+PIDS_BEFORE="$QEMU_PID $DNSMASQ"
 for f in "$LABDIR"/run/*.pid "$LABDIR/pg/data/postmaster.pid"; do
 	[ -r "$f" ] || continue
 	PIDS_BEFORE+=" $(head -1 "$f")"
@@ -239,6 +353,12 @@ check "no /etc/netns entry of this instance" \
     test ! -e "/etc/netns/$NS1" -a ! -e "/etc/netns/$NS2"
 check "no bridge or veth of this instance" \
     eval "link_gone $BR && link_gone gr$TAG-1 && link_gone gr$TAG-2"
+check "no external bridge or external veth of this instance" \
+    eval "link_gone $XBR && link_gone gr${TAG}x1 && link_gone gr${TAG}x2"
+check "down stops node1's dnsmasq, which no netns of the lab holds" \
+    grep -q "stopping node1's dnsmasq" "$T/down.out"
+check "no dnsmasq of this instance (had: ${DNSMASQ:-none})" \
+    test -z "$(pids_referring "$LABDIR/" dnsmasq)"
 check "the state dir is gone" test ! -e "$LABDIR"
 check "down a second time is fine" lab down
 if [ "$DEFAULT_LAB" = 1 ]; then
