@@ -123,6 +123,7 @@ bench: all $(BUILD)/bench/sched_bench
 	$(Q)bash bench/images.sh $(CURDIR)/$(BUILD)
 	$(Q)bash bench/boot.sh $(CURDIR)/$(BUILD)
 	$(Q)bash bench/sched.sh $(CURDIR)/$(BUILD)
+	$(Q)bash bench/network.sh $(CURDIR)/$(BUILD)
 
 fuzz:
 	$(Q)$(MAKE) --no-print-directory -f fuzz/Makefile
