@@ -6,6 +6,7 @@
  *	main.c		set-up, --apply-document, teardown in reverse order
  *	doc.c		the node's document parsed and checked
  *	fetch.c		the pull loop and the observation reports
+ *	events.c	link events that wake the loop for a re-apply
  *	reconcile.c	the document applied as a diff
  *	netlink.c	links, FDB, addresses (libnl)
  *	netns.c		named network namespaces

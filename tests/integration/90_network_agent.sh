@@ -193,6 +193,9 @@ BRIDX=$(ifindex "$BR") VXIDX=$(ifindex "$VX")
 HANDLES=$(in1 nft -a list table inet gureum_sg | md5sum)
 DPID=$(cat "$T/n1/state/dhcp/$NET/pid")
 FDB=$(bridge -n "$N1" fdb show dev "$VX" | sort | md5sum)
+ct_entry() { in1 conntrack -L -p icmp -s "$IP1" -d "$IP2" 2>/dev/null | grep -c icmp; }
+ping_ok "$V1" "$IP2"
+CT=$(ct_entry)
 check "applying the same document again succeeds" apply n1
 check "...the bridge is the same (ifindex $BRIDX)" test "$(ifindex "$BR")" = "$BRIDX"
 check "...the VXLAN device is the same" test "$(ifindex "$VX")" = "$VXIDX"
@@ -200,6 +203,8 @@ check "...the nftables tables were not replaced (same handles)" \
     test "$(in1 nft -a list table inet gureum_sg | md5sum)" = "$HANDLES"
 check "...dnsmasq was adopted, not restarted" \
     test "$(cat "$T/n1/state/dhcp/$NET/pid")" = "$DPID"
+check "...the ping's conntrack entry is still there ($CT before)" \
+    sh -c "[ $CT -ge 1 ] && [ \$(ip netns exec $N1 conntrack -L -p icmp -s $IP1 -d $IP2 2>/dev/null | grep -c icmp) -ge 1 ]"
 check "...the FDB is the same" \
     test "$(bridge -n "$N1" fdb show dev "$VX" | sort | md5sum)" = "$FDB"
 
@@ -342,7 +347,7 @@ cat >>"$T/n1.conf" <<CONF
 listen = 127.0.0.1:$AGP
 heartbeat_interval = 1
 poll_interval = 1
-reconcile_interval = 2
+reconcile_interval = 12
 CONF
 : >"$T/agent.log"
 nsenter --net="/run/netns/$N1" "$GUREUM_BIN/gureum-network" --config "$T/n1.conf" \
@@ -355,8 +360,14 @@ reported() { grep -q "\"$P1\"" "$T/ctl/reports" 2>/dev/null && tail -1 "$T/ctl/r
 check "...and reports the port ACTIVE" wait_for 15 reported
 asked_since() { grep -q 'network?since=1$' "$T/ctl/gets"; }
 check "...then polls with ?since=1" wait_for 5 asked_since
+# Well within the first 12 s: only the link event can bring it back.
 ip -n "$N1" link del "$BR"
-check "a bridge deleted by hand comes back within the reconcile interval" wait_for 10 have_bridge
+check "a bridge deleted by hand comes back at once (a link event)" wait_for 4 have_bridge
+# A flood entry deleted by hand makes no link event: the next re-apply
+# of the unchanged document (reconcile_interval) restores it.
+bridge -n "$N1" fdb del 00:00:00:00:00:00 dev "$VX" dst "${U}12"
+have_flood() { bridge -n "$N1" fdb show dev "$VX" | grep -q "^00:00:00:00:00:00 dst ${U}12 "; }
+check "a flood entry deleted by hand comes back within the reconcile interval" wait_for 16 have_flood
 back_active() { tail -1 "$T/ctl/reports" | jq -e '.ports[0].status == "ACTIVE"' >/dev/null; }
 check "...and the port's last report is ACTIVE again" wait_for 5 back_active
 
