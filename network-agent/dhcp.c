@@ -76,7 +76,7 @@ char **
 dhcp_argv(const struct dhcp_paths *p, const struct doc_net *n)
 {
 	char **v = gr_xcalloc((size_t)n->nsubnets + 24, sizeof(*v));
-	int i = 0, hosts = n->dhcp ? n->dhcp->nhosts : 0;
+	int i = 0;
 
 	v[i++] = gr_xstrdup(DNSMASQ);
 	v[i++] = gr_xstrdup("--no-hosts");
@@ -101,7 +101,9 @@ dhcp_argv(const struct dhcp_paths *p, const struct doc_net *n)
 	}
 	/* Forced: busybox udhcpc does not ask for option 26. */
 	v[i++] = gr_xasprintf("--dhcp-option-force=option:mtu,%d", n->mtu);
-	v[i++] = gr_xasprintf("--dhcp-lease-max=%d", hosts + 16);
+	/* Fixed, not the number of hosts: a host more must not change the
+	 * command line (that would restart dnsmasq). */
+	v[i++] = gr_xasprintf("--dhcp-lease-max=%d", DHCP_LEASE_MAX);
 	v[i++] = gr_xstrdup("--conf-file=/dev/null");
 	v[i++] = gr_xstrdup("--dhcp-authoritative");
 	return v;
@@ -514,6 +516,8 @@ dhcp_apply(struct netagent *a, const struct doc_net *n, int br)
 	if ((pid = ours(&p)) > 0) {
 		gr_info("restarting dnsmasq %ld of %s: its command line "
 		    "changed", (long)pid, n->id);
+		if (hchanged)
+			release_gone(nsfd, dh->dev, old, hosts);
 		stop(pid);
 	}
 	gr_info("starting dnsmasq for network %s in %s", n->id, dh->ns);
@@ -575,7 +579,7 @@ dhcp_prune(struct netagent *a, const struct doc *d)
 		return 0;
 	while ((e = readdir(dir)) != NULL) {
 		if (strncmp(e->d_name, "qdhcp-", 6) != 0 ||
-		    has_dhcp(d, e->d_name + 6))
+		    !doc_is_uuid(e->d_name + 6) || has_dhcp(d, e->d_name + 6))
 			continue;
 		if (dhcp_remove(a, e->d_name + 6) < 0)
 			ret = -1;

@@ -256,6 +256,24 @@ wanted(const struct doc *d, const char *name)
 	return 0;
 }
 
+/*
+ * Only names Gureum gives: brq or tap and 11 characters of a UUID,
+ * vxlan- and a VNI. Another program's tap0 on the node is not ours.
+ */
+static int
+gureum_name(const char *name)
+{
+	const char *id = NULL;
+
+	if (strncmp(name, "vxlan-", 6) == 0)
+		return name[6] && strspn(name + 6, "0123456789") ==
+		    strlen(name + 6);
+	if (strncmp(name, "brq", 3) == 0 || strncmp(name, "tap", 3) == 0)
+		id = name + 3;
+	return id && strlen(id) == 11 &&
+	    strspn(id, "0123456789abcdef-") == 11 && id[8] == '-';
+}
+
 /* Removes the links of Gureum's names the document no longer has. */
 static void
 prune(struct netagent *a, const struct doc *d, struct first *f)
@@ -275,7 +293,8 @@ prune(struct netagent *a, const struct doc *d, struct first *f)
 		for (int i = 0; i < n; i++) {
 			int isbr = strncmp(names[i], "brq", 3) == 0;
 
-			if (isbr != pass || wanted(d, names[i]))
+			if (isbr != pass || !gureum_name(names[i]) ||
+			    wanted(d, names[i]))
 				continue;
 			gr_info("removing %s: no longer in the document",
 			    names[i]);

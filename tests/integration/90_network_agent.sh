@@ -247,6 +247,23 @@ check "...the tap and VXLAN device are on it again" \
 check "...and port 1 is ACTIVE" test "$(status_of n1 "$P1")" = ACTIVE
 check "VM 2 pings VM 1 again" ping_retry "$V2" "$IP1"
 
+# A host removed from the DHCP port's list: the hosts file loses it,
+# dnsmasq rereads it (the same process) and the lease is released.
+jq '.networks[0].dhcp.hosts = []' "$T/n1.json" >"$T/n1-nohost.json"
+cp "$T/n1.json" "$T/n1-withhost.json"
+cp "$T/n1-nohost.json" "$T/n1.json"
+DPID1=$(cat "$T/n1/state/dhcp/$NET/pid")
+check "a document without VM 1's DHCP host applies" apply n1
+check "...the hosts file is empty" test ! -s "$T/n1/state/dhcp/$NET/host"
+check "...dnsmasq is the same process" test "$(cat "$T/n1/state/dhcp/$NET/pid")" = "$DPID1"
+check "...VM 1's lease was released" \
+    sh -c "! grep -q '$MAC1' $T/n1/state/dhcp/$NET/leases"
+check "...and port 1 is DOWN, saying DHCP has no entry for it" \
+    test "$(jq -r --arg p "$P1" '.[] | select(.id == $p) | .reason' "$T/n1.obs")" = "dnsmasq of network $NET has no entry for $MAC1"
+cp "$T/n1-withhost.json" "$T/n1.json"
+check "the host back: the apply succeeds" apply n1
+check "...and port 1 is ACTIVE again" test "$(status_of n1 "$P1")" = ACTIVE
+
 # A port administratively down: its tap is set down, and it is DOWN
 # with the reason in words.
 jq '.ports[0].admin_state_up = false' "$T/n1.json" >"$T/n1-down.json"
@@ -287,6 +304,9 @@ check "an unknown field refuses the document" sh -c "! nsenter --net=/run/netns/
 check "...naming it" grep -q "unknown field 'colour'" "$T/refused.log"
 check "...and the bridge is still there" quiet ip -n "$N1" link show "$BR"
 
+# Links of other names are not Gureum's, even those starting with tap.
+ip -n "$N1" tuntap add tap0 mode tap
+
 # The last port goes: bridge, VXLAN device, tap, DHCP all go.
 doc n1 "" "" "" "" "" "" "" "" noport >"$T/n1.json"
 check "a document without ports applies" apply n1
@@ -297,6 +317,7 @@ check "...the port's tap is gone" sh -c "! ip -n $N1 link show $TAP1 2>/dev/null
 check "...dnsmasq stopped" sh -c "! grep -q dnsmasq /proc/$DPID/cmdline 2>/dev/null"
 check "...the DHCP namespace is gone" test ! -e "$T/n1/netns/qdhcp-$NET"
 check "...and its files" test ! -e "$T/n1/state/dhcp/$NET"
+check "...but another program's tap0 stays" quiet ip -n "$N1" link show tap0
 check "the underlay was not touched" \
     sh -c "ip -n $N1 addr show u1 | grep -q 'inet ${U}11/24'"
 
