@@ -406,6 +406,18 @@ expect_fault 400 "ensure with a timeout out of 1..300"
 SIGN_NODE=n1 signed_api GET "$A/v1/ports/$P1/diagnostics"
 check "diagnostics: host, checked_at, status and the hops" \
     ok200 '.host == "n1" and .status == "ACTIVE" and .checked_at != null and ([.hops[].hop] | index("flood") != null)'
+# A port that cannot become ACTIVE (administratively down): 504 once the
+# timeout passed, its reason in the body.
+jq '.ports[0].admin_state_up = false' "$T/n1.json" >"$T/ctl/doc.json"
+SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["'"$P1"'"], "timeout": 1}'
+check "ensure of a port that stays DOWN answers 504 after its timeout" \
+    sh -c "[ $STATUS = 504 ]"
+check "...naming the reason" \
+    jqt '.ports[0].status == "DOWN" and .ports[0].reason == "port '"$P1"' is administratively down"'
+cp "$T/n1.json" "$T/ctl/doc.json"
+SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["'"$P1"'"], "timeout": 5}'
+check "...and ACTIVE again (200) once the document says up" \
+    ok200 '.ports[0].status == "ACTIVE"'
 SIGN_NODE=n1 signed_api POST "$A/v1/wake"
 expect 204 "wake"
 TOKEN= api GET "$A/v1/ports/$P1/diagnostics"
