@@ -23,6 +23,7 @@
 #include "gr_err.h"
 #include "gr_log.h"
 #include "gr_util.h"
+#include "leg.h"
 #include "netlink.h"
 #include "netns.h"
 
@@ -403,83 +404,22 @@ release_gone(int nsfd, const char *dev, const char *old, const char *new)
 	}
 }
 
-/* Inside qdhcp-<net>: lo and the ns- device up, with the port's
- * addresses. */
-struct inside {
-	const struct doc_net	*net;
-	int			 present;	/* out: the device is here */
-};
-
+/* The DHCP port as a leg into qdhcp-<net>, with its addresses. */
 static int
-configure_inside(void *arg)
-{
-	struct inside *in = arg;
-	const struct doc_dhcp *dh = in->net->dhcp;
-	struct nl_sock *sk = netlink_open();
-	struct netlink_link l, lo;
-	int ret = -1, r;
-
-	if (sk == NULL)
-		return -1;
-	if ((r = netlink_get(sk, dh->dev, &l)) <= 0) {
-		in->present = 0;
-		ret = r;
-		goto out;
-	}
-	in->present = 1;
-	/* The port's MAC, as the controller allocated it. */
-	if (netlink_set_mac(sk, dh->dev, &l, dh->mac) < 0 ||
-	    netlink_set(sk, dh->dev, &l, in->net->mtu, 0, 1) < 0 ||
-	    (netlink_get(sk, "lo", &lo) == 1 &&
-	    netlink_set(sk, "lo", &lo, 0, 0, 1) < 0))
-		goto out;
-	for (int i = 0; i < dh->nips; i++) {
-		const struct doc_subnet *s = doc_subnet(in->net,
-		    dh->ips[i].subnet_id);
-		const char *slash = s ? strchr(s->cidr, '/') : NULL;
-		char cidr[DOC_CIDR + DOC_IP];
-
-		if (slash == NULL)
-			continue;
-		snprintf(cidr, sizeof(cidr), "%s%s", dh->ips[i].ip, slash);
-		if (netlink_addr_add(sk, l.ifindex, cidr) < 0)
-			goto out;
-	}
-	ret = 0;
-out:
-	netlink_close(sk);
-	return ret;
-}
-
-/* The veth between the bridge and the namespace, made when the
- * namespace lacks its end. */
-static int
-plumb(struct netagent *a, const struct doc_net *n, int br, int nsfd)
+plumb(struct netagent *a, const struct doc_net *n, int br)
 {
 	const struct doc_dhcp *dh = n->dhcp;
-	struct inside in = { n, 0 };
-	struct netlink_link l;
-	int r;
+	struct leg g = { .ns = dh->ns, .dev = dh->dev, .tap = dh->tap,
+	    .mac = dh->mac, .mtu = n->mtu };
 
-	if (netns_run(a->netns_dir, dh->ns, configure_inside, &in) < 0)
-		return -1;
-	if (!in.present) {
-		gr_info("plumbing %s into %s", dh->dev, dh->ns);
-		/* A bridge end without its peer in the namespace is useless. */
-		if (netlink_del(a->sk, dh->tap) < 0 ||
-		    (netlink_get(a->sk, dh->dev, &l) == 0 &&
-		    netlink_veth_add(a->sk, dh->tap, dh->dev) < 0) ||
-		    netlink_move(a->sk, dh->dev, nsfd) < 0 ||
-		    netns_run(a->netns_dir, dh->ns, configure_inside, &in) < 0)
-			return -1;
+	for (int i = 0; i < dh->nips; i++) {
+		const struct doc_subnet *s = doc_subnet(n, dh->ips[i].subnet_id);
+		const char *slash = s ? strchr(s->cidr, '/') : NULL;
+
+		if (slash)
+			leg_addr(&g, dh->ips[i].ip, atoi(slash + 1));
 	}
-	if ((r = netlink_get(a->sk, dh->tap, &l)) <= 0) {
-		if (r == 0)
-			gr_error(GR_ERR_SYSTEM, "The DHCP port's %s is missing.",
-			    dh->tap);
-		return -1;
-	}
-	return netlink_set(a->sk, dh->tap, &l, n->mtu, br, 1);
+	return leg_apply(a, &g, br);
 }
 
 int
@@ -495,7 +435,7 @@ dhcp_apply(struct netagent *a, const struct doc_net *n, int br)
 	dhcp_paths(a->state_dir, n->id, &p);
 	if (mkdirs(p.dir) < 0 || netns_add(a->netns_dir, dh->ns) < 0 ||
 	    (nsfd = netns_open(a->netns_dir, dh->ns)) < 0 ||
-	    plumb(a, n, br, nsfd) < 0)
+	    plumb(a, n, br) < 0)
 		goto out;
 	hosts = dhcp_hosts_text(n);
 	opts = dhcp_opts_text(n);
