@@ -10,7 +10,9 @@
  *	reconcile.c	the document applied as a diff
  *	netlink.c	links, FDB, addresses (libnl)
  *	netns.c		named network namespaces
+ *	leg.c		veths from a bridge into a namespace
  *	dhcp.c		dnsmasq per network
+ *	router.c	routers: namespace, legs, forwarding, NAT
  *	nft.c		security groups and anti-spoofing (libnftables)
  *	observe.c	each port's hops, status and reason
  */

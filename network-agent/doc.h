@@ -140,7 +140,7 @@ struct doc_fip {
 
 struct doc_forward {
 	char	ip[DOC_IP];
-	char	proto[4];		/* "tcp" or "udp" */
+	char	proto[8];		/* "tcp" or "udp" */
 	int	external_port;
 	char	internal_ip[DOC_IP];
 	int	internal_port;

@@ -3,6 +3,7 @@
  * second, so that a stop is noticed within that.
  */
 #include <string.h>
+#include <time.h>
 
 #include <netlink/cache.h>
 #include <netlink/netlink.h>
@@ -39,9 +40,19 @@ loop(void *arg)
 {
 	struct events *e = arg;
 
-	while (!e->stop)
-		if (nl_cache_mngr_poll(e->mngr, POLL_MS) < 0)
-			break;
+	struct timespec pause = { 0, POLL_MS * 1000 * 1000 };
+	int r;
+
+	while (!e->stop) {
+		if ((r = nl_cache_mngr_poll(e->mngr, POLL_MS)) >= 0)
+			continue;
+		/* Events were lost (a burst overflowed the socket, as an
+		 * apply of many links can cause): one may have been ours,
+		 * so re-apply; then carry on listening. */
+		gr_debug("link events: %s; re-applying", nl_geterror(r));
+		fetch_kick(e->fetcher);
+		nanosleep(&pause, NULL);
+	}
 	return NULL;
 }
 

@@ -75,9 +75,8 @@ fetch_apply(struct fetcher *f, int full, int reapply)
 	if (d) {
 		if (na->doc == NULL || na->doc->generation != d->generation)
 			gr_info("network document generation %lld: %d "
-			    "network(s), %d port(s)%s", d->generation, d->nnets,
-			    d->nports, d->nrouters ? "; its routers are not "
-			    "applied (not implemented yet)" : "");
+			    "network(s), %d port(s), %d router(s)",
+			    d->generation, d->nnets, d->nports, d->nrouters);
 		doc_free(na->doc);
 		na->doc = d;
 		/* The controller answered: what it no longer lists may go. */

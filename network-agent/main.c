@@ -1,7 +1,7 @@
 /*
- * gureum-network: the node agent that owns bridges, VXLAN, taps, DHCP
- * and nftables. It registers its node with heartbeats (inventory: its
- * agent_url), pulls the node's network document from the controller and
+ * gureum-network: the node agent that owns bridges, VXLAN, taps, DHCP,
+ * routers and nftables. It registers its node with heartbeats (inventory:
+ * its agent_url), pulls the node's network document from the controller and
  * applies it (fetch.c), reports what it observes per port, and serves
  * the controller's signed calls (agent_api.c).
  *

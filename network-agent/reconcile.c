@@ -16,6 +16,7 @@
 #include "netlink.h"
 #include "nft.h"
 #include "reconcile.h"
+#include "router.h"
 
 #define ZERO_MAC	"00:00:00:00:00:00"
 
@@ -253,6 +254,15 @@ wanted(const struct doc *d, const char *name)
 	for (int i = 0; i < d->nports; i++)
 		if (strcmp(d->ports[i].tap, name) == 0)
 			return 1;
+	for (int i = 0; i < d->nrouters; i++) {
+		const struct doc_router *r = &d->routers[i];
+
+		if (r->gateway && strcmp(r->gateway->tap, name) == 0)
+			return 1;
+		for (int k = 0; k < r->nlegs; k++)
+			if (strcmp(r->legs[k].tap, name) == 0)
+				return 1;
+	}
 	return 0;
 }
 
@@ -282,7 +292,7 @@ prune(struct netagent *a, const struct doc *d, struct first *f)
 	GR_AUTOFREE char (*names)[NETLINK_IFNAME] = NULL;
 	int n;
 
-	if (dhcp_prune(a, d) < 0)
+	if (dhcp_prune(a, d) < 0 || router_prune(a, d) < 0)
 		keep(f);
 	if (netlink_names(a->sk, ours, &names, &n) < 0) {
 		keep(f);
@@ -310,6 +320,9 @@ reconcile_apply(struct netagent *a, const struct doc *d)
 
 	for (int i = 0; i < d->nnets; i++)
 		network(a, d, &d->nets[i], &f);
+	for (int i = 0; i < d->nrouters; i++)
+		if (router_apply(a, &d->routers[i]) < 0)
+			keep(&f);
 	if (nft_apply(a, d) < 0)
 		keep(&f);
 	if (a->may_delete)

@@ -36,7 +36,7 @@ net_cleanup() {
 			[ -e "$f" ] && umount -l "$f" 2>/dev/null
 		done
 	done
-	for n in "$N1" "$N2" "$V1" "$V2"; do
+	for n in "$N1" "$N2" "$V1" "$V2" "gr90x-$S"; do
 		ip netns del "$n" 2>/dev/null
 	done
 }
@@ -297,6 +297,70 @@ jq '.networks |= map(select(.type != "flat")) | .ports |= map(select(.network_id
 check "without the flat network, the apply succeeds" apply n1
 check "...its tap is gone" sh -c "! ip -n $N1 link show tap${P3:0:11} 2>/dev/null"
 check "...and br-ex stays" quiet ip -n "$N1" link show br-ex
+
+# A router on node 1: a leg on the tenant bridge (10.0.0.254), one on
+# br-ex (172.24.4.10) where an "outside" host lives (172.24.4.100, no
+# route to the tenant subnet), a floating IP for VM 1 and a port forward.
+X=gr90x-$S R=6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d
+GWP=7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e RIP=8c9d0e1f-2a3b-4c4d-8e5f-6a7b8c9d0e1f
+FIP=172.24.4.20
+ip netns add "$X"
+ip link add extp netns "$N1" type veth peer name eth0 netns "$X"
+ip -n "$N1" link set extp master br-ex up
+ip -n "$X" addr add 172.24.4.100/24 dev eth0
+ip -n "$X" link set eth0 up
+ip -n "$X" link set lo up
+ICMP_ANY='{"id": "ac1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f", "direction": "ingress", "ethertype": "IPv4", "protocol": "icmp", "port_range_min": null, "port_range_max": null, "remote_ip_prefix": "0.0.0.0/0", "remote_group_id": null, "remote_ips": []}'
+jq --arg r "$R" --arg g "$GWP" --arg i "$RIP" --arg net "$NET" --arg br "$BR" \
+    --arg fip "$FIP" --arg ip1 "$IP1" --argjson icmp "$ICMP_ANY" --argjson tcp "$TCP_IN" \
+    '.security_groups[0].rules += [$icmp, $tcp] | .routers = [{"id": $r,
+    "namespace": ("qrouter-" + $r), "enable_snat": true,
+    "gateway": {"port_id": $g, "device": ("qg-" + $g[0:11]),
+      "mac": "fa:16:3e:00:00:21", "ip": "172.24.4.10", "prefixlen": 24,
+      "gateway_ip": "172.24.4.1", "bridge": "br-ex", "mtu": 1500},
+    "interfaces": [{"port_id": $i, "device": ("qr-" + $i[0:11]),
+      "mac": "fa:16:3e:00:00:22", "ip": "10.0.0.254", "prefixlen": 24,
+      "network_id": $net, "bridge": $br, "mtu": 1450}],
+    "floating_ips": [{"id": "9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a",
+      "ip": $fip, "fixed_ip": $ip1, "port_id": null}],
+    "port_forwards": [{"id": "0f1a2b3c-4d5e-4f6a-8b7c-8d9e0f1a2b3c",
+      "ip": "172.24.4.10", "protocol": "tcp", "external_port": 2222,
+      "internal_ip": $ip1, "internal_port": 22}]}]' \
+    "$T/n1-withhost.json" >"$T/n1.json"
+cp "$T/n1.json" "$T/n1-router.json"
+inr() { nsenter --net="$T/n1/netns/qrouter-$R" "$@"; }
+check "a document with a router applies" apply n1
+check "...its namespace has qr- with the tenant gateway address" \
+    sh -c "nsenter --net=$T/n1/netns/qrouter-$R ip addr show qr-${RIP:0:11} | grep -q 'inet 10.0.0.254/24'"
+check "...qg- with its address and the floating IP" \
+    sh -c "nsenter --net=$T/n1/netns/qrouter-$R ip addr show qg-${GWP:0:11} | grep -q 'inet 172.24.4.10/24' &&
+	nsenter --net=$T/n1/netns/qrouter-$R ip addr show qg-${GWP:0:11} | grep -q 'inet $FIP/32'"
+check "...the default route via the external gateway" \
+    sh -c "nsenter --net=$T/n1/netns/qrouter-$R ip route | grep -q '^default via 172.24.4.1 dev qg-'"
+check "...and its NAT table: DNAT of the floating IP, its SNAT before the router's" \
+    sh -c "nsenter --net=$T/n1/netns/qrouter-$R nft list table ip gureum_r | tr -s ' \t' ' ' | grep -A1 'ip saddr $IP1 oifname' | grep -q 'snat to 172.24.4.10' &&
+	nsenter --net=$T/n1/netns/qrouter-$R nft list table ip gureum_r | grep -q 'ip daddr $FIP dnat to $IP1'"
+ip -n "$V1" route add default via 10.0.0.254 2>/dev/null
+check "the outside host reaches VM 1 on its floating IP" ping_retry "$X" "$FIP"
+check "VM 1 reaches the outside host (SNAT to its floating IP)" ping_ok "$V1" 172.24.4.100
+ip netns exec "$V1" busybox nc -l -p 22 -e /bin/echo forwarded >/dev/null 2>&1 &
+NCPID=$!
+PIDS+=("$NCPID")
+sleep 0.3
+check "the port forward 172.24.4.10:2222 reaches VM 1's port 22" \
+    sh -c "ip netns exec $X busybox nc -w 3 172.24.4.10 2222 </dev/null | grep -q forwarded"
+kill "$NCPID" 2>/dev/null
+ROUTER_TAPS=$(ip -n "$N1" -o link show | grep -c "tap${RIP:0:11}\|tap${GWP:0:11}")
+check "applying it again changes nothing in the router (same NAT handles)" \
+    sh -c "A=\$(nsenter --net=$T/n1/netns/qrouter-$R nft -a list table ip gureum_r | md5sum);
+	nsenter --net=/run/netns/$N1 $GUREUM_BIN/gureum-network --config $T/n1.conf --apply-document $T/n1.json >/dev/null 2>&1 &&
+	[ \"\$(nsenter --net=$T/n1/netns/qrouter-$R nft -a list table ip gureum_r | md5sum)\" = \"\$A\" ]"
+cp "$T/n1-withhost.json" "$T/n1.json"
+check "without the router, the apply succeeds" apply n1
+check "...its namespace is gone" test ! -e "$T/n1/netns/qrouter-$R"
+check "...and its legs' bridge ends ($ROUTER_TAPS before)" \
+    sh -c "[ $ROUTER_TAPS = 2 ] && ! ip -n $N1 -o link show | grep -q 'tap${RIP:0:11}\|tap${GWP:0:11}'"
+ip netns del "$X"
 
 # A refused document changes nothing and says why.
 echo '{"generation": 1, "host": "n1", "underlay_ip": "'"${U}11"'", "networks": [], "ports": [], "colour": 1}' >"$T/n1.json"
