@@ -5,7 +5,6 @@
  * only makes system calls.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -511,20 +510,13 @@ has_dhcp(const struct doc *d, const char *id)
 int
 dhcp_prune(struct netagent *a, const struct doc *d)
 {
-	DIR *dir = opendir(a->netns_dir);
-	struct dirent *e;
-	int ret = 0;
+	GR_AUTOFREE char (*ids)[37] = NULL;
+	int n, ret = 0;
 
-	if (dir == NULL)
-		return 0;
-	while ((e = readdir(dir)) != NULL) {
-		if (strncmp(e->d_name, "qdhcp-", 6) != 0 ||
-		    !doc_is_uuid(e->d_name + 6) || has_dhcp(d, e->d_name + 6))
-			continue;
-		if (dhcp_remove(a, e->d_name + 6) < 0)
+	netns_ids(a->netns_dir, "qdhcp-", &ids, &n);
+	for (int i = 0; i < n; i++)
+		if (!has_dhcp(d, ids[i]) && dhcp_remove(a, ids[i]) < 0)
 			ret = -1;
-	}
-	closedir(dir);
 	return ret;
 }
 

@@ -2,7 +2,6 @@
  * router.c - see router.h. What is done inside the namespace runs there
  * through netns_run: forwarding, the default route, the NAT table.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "gr_err.h"
 #include "gr_log.h"
+#include "gr_util.h"
 #include "leg.h"
 #include "netlink.h"
 #include "netns.h"
@@ -103,22 +103,19 @@ has_router(const struct doc *d, const char *id)
 int
 router_prune(struct netagent *a, const struct doc *d)
 {
-	DIR *dir = opendir(a->netns_dir);
-	struct dirent *e;
-	int ret = 0;
+	GR_AUTOFREE char (*ids)[37] = NULL;
+	char ns[64];
+	int n, ret = 0;
 
-	if (dir == NULL)
-		return 0;
-	while ((e = readdir(dir)) != NULL) {
-		if (strncmp(e->d_name, "qrouter-", 8) != 0 ||
-		    !doc_is_uuid(e->d_name + 8) || has_router(d, e->d_name + 8))
+	netns_ids(a->netns_dir, "qrouter-", &ids, &n);
+	for (int i = 0; i < n; i++) {
+		if (has_router(d, ids[i]))
 			continue;
-		gr_info("removing router %s: no longer in the document",
-		    e->d_name + 8);
+		gr_info("removing router %s: no longer in the document", ids[i]);
+		snprintf(ns, sizeof(ns), "qrouter-%s", ids[i]);
 		/* Its legs' inside ends die with it, and so the pairs. */
-		if (netns_del(a->netns_dir, e->d_name) < 0)
+		if (netns_del(a->netns_dir, ns) < 0)
 			ret = -1;
 	}
-	closedir(dir);
 	return ret;
 }
