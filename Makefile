@@ -84,7 +84,7 @@ $(BUILD)/tests/test_ipnet: CFLAGS += -iquote controller
 NA_OBJ	= $(BUILD)/obj/network-agent/$(1).o
 TEST_OBJS_test_doc = $(call NA_OBJ,doc)
 TEST_OBJS_test_nft = $(call NA_OBJ,doc) $(call NA_OBJ,nft)
-TEST_OBJS_test_dhcp = $(call NA_OBJ,doc) $(call NA_OBJ,dhcp) \
+TEST_OBJS_test_dhcp = $(call NA_OBJ,doc) $(call NA_OBJ,dhcp) $(call NA_OBJ,leg) \
 	$(call NA_OBJ,netlink) $(call NA_OBJ,netns)
 $(BUILD)/tests/test_doc $(BUILD)/tests/test_nft $(BUILD)/tests/test_dhcp: \
 	CFLAGS += -iquote network-agent

@@ -6,10 +6,13 @@
  *	main.c		set-up, --apply-document, teardown in reverse order
  *	doc.c		the node's document parsed and checked
  *	fetch.c		the pull loop and the observation reports
+ *	events.c	link events that wake the loop for a re-apply
  *	reconcile.c	the document applied as a diff
  *	netlink.c	links, FDB, addresses (libnl)
  *	netns.c		named network namespaces
+ *	leg.c		veths from a bridge into a namespace
  *	dhcp.c		dnsmasq per network
+ *	router.c	routers: namespace, legs, forwarding, NAT
  *	nft.c		security groups and anti-spoofing (libnftables)
  *	observe.c	each port's hops, status and reason
  */

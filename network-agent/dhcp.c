@@ -5,7 +5,6 @@
  * only makes system calls.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -23,6 +22,7 @@
 #include "gr_err.h"
 #include "gr_log.h"
 #include "gr_util.h"
+#include "leg.h"
 #include "netlink.h"
 #include "netns.h"
 
@@ -76,7 +76,7 @@ char **
 dhcp_argv(const struct dhcp_paths *p, const struct doc_net *n)
 {
 	char **v = gr_xcalloc((size_t)n->nsubnets + 24, sizeof(*v));
-	int i = 0, hosts = n->dhcp ? n->dhcp->nhosts : 0;
+	int i = 0;
 
 	v[i++] = gr_xstrdup(DNSMASQ);
 	v[i++] = gr_xstrdup("--no-hosts");
@@ -101,7 +101,9 @@ dhcp_argv(const struct dhcp_paths *p, const struct doc_net *n)
 	}
 	/* Forced: busybox udhcpc does not ask for option 26. */
 	v[i++] = gr_xasprintf("--dhcp-option-force=option:mtu,%d", n->mtu);
-	v[i++] = gr_xasprintf("--dhcp-lease-max=%d", hosts + 16);
+	/* Fixed, not the number of hosts: a host more must not change the
+	 * command line (that would restart dnsmasq). */
+	v[i++] = gr_xasprintf("--dhcp-lease-max=%d", DHCP_LEASE_MAX);
 	v[i++] = gr_xstrdup("--conf-file=/dev/null");
 	v[i++] = gr_xstrdup("--dhcp-authoritative");
 	return v;
@@ -401,83 +403,22 @@ release_gone(int nsfd, const char *dev, const char *old, const char *new)
 	}
 }
 
-/* Inside qdhcp-<net>: lo and the ns- device up, with the port's
- * addresses. */
-struct inside {
-	const struct doc_net	*net;
-	int			 present;	/* out: the device is here */
-};
-
+/* The DHCP port as a leg into qdhcp-<net>, with its addresses. */
 static int
-configure_inside(void *arg)
-{
-	struct inside *in = arg;
-	const struct doc_dhcp *dh = in->net->dhcp;
-	struct nl_sock *sk = netlink_open();
-	struct netlink_link l, lo;
-	int ret = -1, r;
-
-	if (sk == NULL)
-		return -1;
-	if ((r = netlink_get(sk, dh->dev, &l)) <= 0) {
-		in->present = 0;
-		ret = r;
-		goto out;
-	}
-	in->present = 1;
-	/* The port's MAC, as the controller allocated it. */
-	if (netlink_set_mac(sk, dh->dev, &l, dh->mac) < 0 ||
-	    netlink_set(sk, dh->dev, &l, in->net->mtu, 0, 1) < 0 ||
-	    (netlink_get(sk, "lo", &lo) == 1 &&
-	    netlink_set(sk, "lo", &lo, 0, 0, 1) < 0))
-		goto out;
-	for (int i = 0; i < dh->nips; i++) {
-		const struct doc_subnet *s = doc_subnet(in->net,
-		    dh->ips[i].subnet_id);
-		const char *slash = s ? strchr(s->cidr, '/') : NULL;
-		char cidr[DOC_CIDR + DOC_IP];
-
-		if (slash == NULL)
-			continue;
-		snprintf(cidr, sizeof(cidr), "%s%s", dh->ips[i].ip, slash);
-		if (netlink_addr_add(sk, l.ifindex, cidr) < 0)
-			goto out;
-	}
-	ret = 0;
-out:
-	netlink_close(sk);
-	return ret;
-}
-
-/* The veth between the bridge and the namespace, made when the
- * namespace lacks its end. */
-static int
-plumb(struct netagent *a, const struct doc_net *n, int br, int nsfd)
+plumb(struct netagent *a, const struct doc_net *n, int br)
 {
 	const struct doc_dhcp *dh = n->dhcp;
-	struct inside in = { n, 0 };
-	struct netlink_link l;
-	int r;
+	struct leg g = { .ns = dh->ns, .dev = dh->dev, .tap = dh->tap,
+	    .mac = dh->mac, .mtu = n->mtu };
 
-	if (netns_run(a->netns_dir, dh->ns, configure_inside, &in) < 0)
-		return -1;
-	if (!in.present) {
-		gr_info("plumbing %s into %s", dh->dev, dh->ns);
-		/* A bridge end without its peer in the namespace is useless. */
-		if (netlink_del(a->sk, dh->tap) < 0 ||
-		    (netlink_get(a->sk, dh->dev, &l) == 0 &&
-		    netlink_veth_add(a->sk, dh->tap, dh->dev) < 0) ||
-		    netlink_move(a->sk, dh->dev, nsfd) < 0 ||
-		    netns_run(a->netns_dir, dh->ns, configure_inside, &in) < 0)
-			return -1;
+	for (int i = 0; i < dh->nips; i++) {
+		const struct doc_subnet *s = doc_subnet(n, dh->ips[i].subnet_id);
+		const char *slash = s ? strchr(s->cidr, '/') : NULL;
+
+		if (slash)
+			leg_addr(&g, dh->ips[i].ip, atoi(slash + 1));
 	}
-	if ((r = netlink_get(a->sk, dh->tap, &l)) <= 0) {
-		if (r == 0)
-			gr_error(GR_ERR_SYSTEM, "The DHCP port's %s is missing.",
-			    dh->tap);
-		return -1;
-	}
-	return netlink_set(a->sk, dh->tap, &l, n->mtu, br, 1);
+	return leg_apply(a, &g, br);
 }
 
 int
@@ -493,7 +434,7 @@ dhcp_apply(struct netagent *a, const struct doc_net *n, int br)
 	dhcp_paths(a->state_dir, n->id, &p);
 	if (mkdirs(p.dir) < 0 || netns_add(a->netns_dir, dh->ns) < 0 ||
 	    (nsfd = netns_open(a->netns_dir, dh->ns)) < 0 ||
-	    plumb(a, n, br, nsfd) < 0)
+	    plumb(a, n, br) < 0)
 		goto out;
 	hosts = dhcp_hosts_text(n);
 	opts = dhcp_opts_text(n);
@@ -514,6 +455,8 @@ dhcp_apply(struct netagent *a, const struct doc_net *n, int br)
 	if ((pid = ours(&p)) > 0) {
 		gr_info("restarting dnsmasq %ld of %s: its command line "
 		    "changed", (long)pid, n->id);
+		if (hchanged)
+			release_gone(nsfd, dh->dev, old, hosts);
 		stop(pid);
 	}
 	gr_info("starting dnsmasq for network %s in %s", n->id, dh->ns);
@@ -567,20 +510,13 @@ has_dhcp(const struct doc *d, const char *id)
 int
 dhcp_prune(struct netagent *a, const struct doc *d)
 {
-	DIR *dir = opendir(a->netns_dir);
-	struct dirent *e;
-	int ret = 0;
+	GR_AUTOFREE char (*ids)[37] = NULL;
+	int n, ret = 0;
 
-	if (dir == NULL)
-		return 0;
-	while ((e = readdir(dir)) != NULL) {
-		if (strncmp(e->d_name, "qdhcp-", 6) != 0 ||
-		    has_dhcp(d, e->d_name + 6))
-			continue;
-		if (dhcp_remove(a, e->d_name + 6) < 0)
+	netns_ids(a->netns_dir, "qdhcp-", &ids, &n);
+	for (int i = 0; i < n; i++)
+		if (!has_dhcp(d, ids[i]) && dhcp_remove(a, ids[i]) < 0)
 			ret = -1;
-	}
-	closedir(dir);
 	return ret;
 }
 

@@ -17,6 +17,7 @@
 
 #define DHCP_PATH	4096
 #define DHCP_LEASE	"86400s"
+#define DHCP_LEASE_MAX	65536	/* per network and node */
 
 struct dhcp_paths {
 	char	dir[DHCP_PATH];

@@ -483,6 +483,120 @@ sg_parse(json_t *e, struct doc_sg *s)
 	return 0;
 }
 
+static int
+leg_parse(json_t *e, struct doc_leg *l, int gateway, const struct doc *d,
+    const struct doc_mapping *maps, int nmaps)
+{
+	long long len, mtu;
+	char net[DOC_ID];
+
+	if (uuid(e, "port_id", l->port_id) < 0 ||
+	    owned(e, "device", l->dev, sizeof(l->dev), gateway ? "qg-" : "qr-",
+	    l->port_id, 11) < 0 || mac(e, "mac", l->mac) < 0 ||
+	    ip(e, "ip", 1, l->ip) < 0 ||
+	    gr_json_int(e, "prefixlen", 1, 1, 32, &len) < 0 ||
+	    str(e, "bridge", 1, l->bridge, sizeof(l->bridge)) < 0 ||
+	    gr_json_int(e, "mtu", 1, 68, 9000, &mtu) < 0)
+		return -1;
+	l->prefixlen = (int)len;
+	l->mtu = (int)mtu;
+	snprintf(l->tap, sizeof(l->tap), "tap%.11s", l->port_id);
+	if (gateway) {
+		if (ip(e, "gateway_ip", 0, l->gateway_ip) < 0)
+			return -1;
+		/* The external bridge is the host's: one of its mappings. */
+		for (int i = 0; i < nmaps; i++)
+			if (strcmp(maps[i].bridge, l->bridge) == 0)
+				return 0;
+		gr_error(GR_ERR_BAD_REQUEST, "The gateway's bridge '%s' is not "
+		    "in this node's bridge_mappings.", l->bridge);
+		return -1;
+	}
+	if (uuid(e, "network_id", net) < 0)
+		return -1;
+	if (doc_net(d, net) == NULL || strcmp(doc_net(d, net)->bridge,
+	    l->bridge) != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "The interface's network %s is not "
+		    "in the document, or its bridge is not '%s'.", net,
+		    l->bridge);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+router_parse(json_t *e, struct doc_router *r, const struct doc *d,
+    const struct doc_mapping *maps, int nmaps)
+{
+	static const char *const gkeys[] = { "port_id", "device", "mac", "ip",
+	    "prefixlen", "gateway_ip", "bridge", "mtu", NULL };
+	static const char *const ikeys[] = { "port_id", "device", "mac", "ip",
+	    "prefixlen", "network_id", "bridge", "mtu", NULL };
+	static const char *const fkeys[] = { "id", "ip", "fixed_ip", "port_id",
+	    NULL };
+	static const char *const pkeys[] = { "id", "ip", "protocol",
+	    "external_port", "internal_ip", "internal_port", NULL };
+	json_t *a, *x;
+	long long ep, ip_;
+
+	if (uuid(e, "id", r->id) < 0 || owned(e, "namespace", r->ns,
+	    sizeof(r->ns), "qrouter-", r->id, 36) < 0 ||
+	    gr_json_bool(e, "enable_snat", 1, &r->enable_snat) < 0)
+		return -1;
+	x = NULL;
+	if (gr_json_object(e, "gateway", 0, &x) < 0)
+		return -1;
+	if (x) {
+		r->gateway = gr_xcalloc(1, sizeof(*r->gateway));
+		if (gr_json_only(x, "gateway", gkeys) < 0 ||
+		    leg_parse(x, r->gateway, 1, d, maps, nmaps) < 0)
+			return at("gateway", -1);
+	}
+	if (list(e, "interfaces", 0, 64, &a, &r->nlegs) < 0)
+		return -1;
+	r->legs = gr_xcalloc((size_t)r->nlegs + 1, sizeof(*r->legs));
+	for (int i = 0; i < r->nlegs; i++)
+		if ((x = elem(a, i, "interface", ikeys)) == NULL ||
+		    leg_parse(x, &r->legs[i], 0, d, maps, nmaps) < 0)
+			return at("interfaces", i);
+	if (list(e, "floating_ips", 0, MAX_LIST, &a, &r->nfips) < 0)
+		return -1;
+	r->fips = gr_xcalloc((size_t)r->nfips + 1, sizeof(*r->fips));
+	for (int i = 0; i < r->nfips; i++) {
+		char id[DOC_ID], port[DOC_ID];
+
+		if ((x = elem(a, i, "floating IP", fkeys)) == NULL ||
+		    uuid(x, "id", id) < 0 || ip(x, "ip", 1, r->fips[i].ip) < 0 ||
+		    ip(x, "fixed_ip", 1, r->fips[i].fixed_ip) < 0 ||
+		    str(x, "port_id", 0, port, sizeof(port)) < 0)
+			return at("floating_ips", i);
+	}
+	if (list(e, "port_forwards", 0, MAX_LIST, &a, &r->nforwards) < 0)
+		return -1;
+	r->forwards = gr_xcalloc((size_t)r->nforwards + 1,
+	    sizeof(*r->forwards));
+	for (int i = 0; i < r->nforwards; i++) {
+		struct doc_forward *f = &r->forwards[i];
+		char id[DOC_ID];
+
+		if ((x = elem(a, i, "port forward", pkeys)) == NULL ||
+		    uuid(x, "id", id) < 0 || ip(x, "ip", 1, f->ip) < 0 ||
+		    str(x, "protocol", 1, f->proto, sizeof(f->proto)) < 0 ||
+		    gr_json_int(x, "external_port", 1, 1, 65535, &ep) < 0 ||
+		    ip(x, "internal_ip", 1, f->internal_ip) < 0 ||
+		    gr_json_int(x, "internal_port", 1, 1, 65535, &ip_) < 0)
+			return at("port_forwards", i);
+		if (strcmp(f->proto, "tcp") != 0 &&
+		    strcmp(f->proto, "udp") != 0) {
+			bad("protocol", f->proto, "tcp or udp");
+			return at("port_forwards", i);
+		}
+		f->external_port = (int)ep;
+		f->internal_port = (int)ip_;
+	}
+	return 0;
+}
+
 /* Two entries of one list with the same key would be applied twice. */
 static int
 unique(const char *what, const char *base, int n, size_t size,
@@ -513,6 +627,8 @@ doc_fill(struct doc *d, json_t *j, const char *host,
 	    "fixed_ips", "admin_state_up", "port_security_enabled",
 	    "security_groups", "device_owner", "device_id", NULL };
 	static const char *const gkeys[] = { "id", "rules", NULL };
+	static const char *const rkeys[] = { "id", "namespace", "enable_snat",
+	    "gateway", "interfaces", "floating_ips", "port_forwards", NULL };
 	json_t *a, *e;
 
 	if (!json_is_object(j)) {
@@ -579,6 +695,11 @@ doc_fill(struct doc *d, json_t *j, const char *host,
 			}
 	if (list(j, "routers", 0, MAX_LIST, &a, &d->nrouters) < 0)
 		return -1;
+	d->routers = gr_xcalloc((size_t)d->nrouters + 1, sizeof(*d->routers));
+	for (int i = 0; i < d->nrouters; i++)
+		if ((e = elem(a, i, "router", rkeys)) == NULL ||
+		    router_parse(e, &d->routers[i], d, maps, nmaps) < 0)
+			return at("routers", i);
 	return 0;
 }
 
@@ -628,6 +749,13 @@ doc_free(struct doc *d)
 		free(d->sgs[i].rules);
 	}
 	free(d->sgs);
+	for (int i = 0; d->routers && i < d->nrouters; i++) {
+		free(d->routers[i].gateway);
+		free(d->routers[i].legs);
+		free(d->routers[i].fips);
+		free(d->routers[i].forwards);
+	}
+	free(d->routers);
 	free(d);
 }
 

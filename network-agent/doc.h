@@ -118,6 +118,47 @@ struct doc_sg {
 	int		 nrules;
 };
 
+/* A router's leg: a veth whose inside end (qr-/qg-<port[:11]>) is in
+ * the router's namespace and whose other end, tap<port[:11]>, is on a
+ * bridge. */
+struct doc_leg {
+	char		 port_id[DOC_ID];
+	char		 dev[DOC_IFNAME];	/* qr-... or qg-... */
+	char		 tap[DOC_IFNAME];	/* its bridge end */
+	char		 mac[DOC_MAC];
+	char		 ip[DOC_IP];
+	int		 prefixlen;
+	char		 bridge[DOC_IFNAME];
+	int		 mtu;
+	char		 gateway_ip[DOC_IP];	/* gateway leg: the next hop */
+};
+
+struct doc_fip {
+	char	ip[DOC_IP];		/* on the gateway leg, /32 */
+	char	fixed_ip[DOC_IP];	/* the port's address behind it */
+};
+
+struct doc_forward {
+	char	ip[DOC_IP];
+	char	proto[8];		/* "tcp" or "udp" */
+	int	external_port;
+	char	internal_ip[DOC_IP];
+	int	internal_port;
+};
+
+struct doc_router {
+	char		 id[DOC_ID];
+	char		 ns[DOC_IFNAME + 48];	/* qrouter-<id> */
+	int		 enable_snat;
+	struct doc_leg	*gateway;		/* NULL: no external network */
+	struct doc_leg	*legs;			/* the interfaces */
+	int		 nlegs;
+	struct doc_fip	*fips;
+	int		 nfips;
+	struct doc_forward *forwards;
+	int		 nforwards;
+};
+
 struct doc {
 	long long	 generation;
 	char		 host[65];
@@ -128,7 +169,8 @@ struct doc {
 	int		 nports;
 	struct doc_sg	*sgs;
 	int		 nsgs;
-	int		 nrouters;	/* routers are parsed, not applied yet */
+	struct doc_router *routers;
+	int		 nrouters;
 };
 
 /* Bridge mappings "physnet:bridge,..." from the configuration. */

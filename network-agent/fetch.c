@@ -75,8 +75,8 @@ fetch_apply(struct fetcher *f, int full, int reapply)
 	if (d) {
 		if (na->doc == NULL || na->doc->generation != d->generation)
 			gr_info("network document generation %lld: %d "
-			    "network(s), %d port(s)", d->generation, d->nnets,
-			    d->nports);
+			    "network(s), %d port(s), %d router(s)",
+			    d->generation, d->nnets, d->nports, d->nrouters);
 		doc_free(na->doc);
 		na->doc = d;
 		/* The controller answered: what it no longer lists may go. */
@@ -183,7 +183,7 @@ loop(void *arg)
 
 	for (;;) {
 		struct timespec ts;
-		int r;
+		int r, dirty;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += f->poll;
@@ -192,12 +192,14 @@ loop(void *arg)
 		    pthread_cond_timedwait(&f->cv, &f->mu, &ts) != ETIMEDOUT)
 			;
 		f->wake = 0;
+		dirty = f->dirty;
+		f->dirty = 0;
 		if (f->stop) {
 			pthread_mutex_unlock(&f->mu);
 			return NULL;
 		}
 		pthread_mutex_unlock(&f->mu);
-		r = fetch_apply(f, 0, gr_now() >= next);
+		r = fetch_apply(f, 0, dirty || gr_now() >= next);
 		if (r < 0) {
 			/* Keep everything as it is; say it once. */
 			if (!f->warned)
@@ -250,6 +252,16 @@ void
 fetch_wake(struct fetcher *f)
 {
 	pthread_mutex_lock(&f->mu);
+	f->wake = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+void
+fetch_kick(struct fetcher *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->dirty = 1;
 	f->wake = 1;
 	pthread_cond_signal(&f->cv);
 	pthread_mutex_unlock(&f->mu);

@@ -27,6 +27,7 @@ struct fetcher {
 	pthread_mutex_t		 mu;		/* guards wake, stop */
 	pthread_cond_t		 cv;
 	int			 wake, stop;
+	int			 dirty;		/* re-apply at the next wake */
 	json_t			*reported;	/* port id -> "STATUS reason" */
 	int			 warned;	/* the last fetch failed */
 };
@@ -36,6 +37,8 @@ int fetch_start(struct fetcher *f);
 void fetch_stop(struct fetcher *f);
 /* Makes the loop poll now. */
 void fetch_wake(struct fetcher *f);
+/* Makes the loop poll and re-apply now (the node changed under it). */
+void fetch_kick(struct fetcher *f);
 /*
  * Fetches the document (without ?since when full) and applies it if it
  * is new, full, or the last one is due again (reapply). Takes na->lock.

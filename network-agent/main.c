@@ -1,7 +1,7 @@
 /*
- * gureum-network: the node agent that owns bridges, VXLAN, taps, DHCP
- * and nftables. It registers its node with heartbeats (inventory: its
- * agent_url), pulls the node's network document from the controller and
+ * gureum-network: the node agent that owns bridges, VXLAN, taps, DHCP,
+ * routers and nftables. It registers its node with heartbeats (inventory:
+ * its agent_url), pulls the node's network document from the controller and
  * applies it (fetch.c), reports what it observes per port, and serves
  * the controller's signed calls (agent_api.c).
  *
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "agent_api.h"
+#include "events.h"
 #include "fetch.h"
 #include "gr_agent.h"
 #include "gr_auth.h"
@@ -34,12 +35,14 @@
 static struct gr_agent agent;
 static struct netagent na;
 static struct fetcher fetcher;
+static struct events events;
 static struct gr_trust trust;
 static const char *apply_file;	/* --apply-document */
 static char *agent_url;
 
 static void agent_end(void *p) { gr_agent_free(p); }
 static void fetch_end(void *p) { fetch_stop(p); }
+static void events_end(void *p) { events_stop(p); }
 
 static void
 na_end(void *p)
@@ -116,6 +119,10 @@ setup(struct gr_daemon *d)
 	if (fetch_start(&fetcher) < 0)
 		return -1;
 	gr_daemon_defer(d, fetch_end, &fetcher);
+	/* Stopped before the loop it wakes. */
+	if (events_start(&events, &fetcher) < 0)
+		return -1;
+	gr_daemon_defer(d, events_end, &events);
 	agent_api_init(&fetcher);
 	trust.self = &agent.signer;
 	if ((h = gr_http_daemon(d, &hc)) == NULL)

@@ -22,6 +22,7 @@
 #include <netlink/route/link/veth.h>
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/neighbour.h>
+#include <netlink/route/route.h>
 
 #include "gr_err.h"
 #include "gr_util.h"
@@ -333,6 +334,33 @@ netlink_addr_add(struct nl_sock *sk, int ifindex, const char *cidr)
 	if (err == -NLE_EXIST)
 		return 0;
 	return err < 0 ? fail(err, "add the address", cidr) : 0;
+}
+
+int
+netlink_default_route(struct nl_sock *sk, const char *gw, int ifindex)
+{
+	struct rtnl_route *rt = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *dst = NULL, *via = NULL;
+	int err;
+
+	if ((err = nl_addr_parse("0.0.0.0/0", AF_INET, &dst)) < 0 ||
+	    (err = nl_addr_parse(gw, AF_INET, &via)) < 0) {
+		nl_addr_put(dst);
+		rtnl_route_nh_free(nh);
+		rtnl_route_put(rt);
+		return fail(err, "parse the gateway", gw);
+	}
+	rtnl_route_set_family(rt, AF_INET);
+	rtnl_route_set_dst(rt, dst);
+	rtnl_route_nh_set_gateway(nh, via);
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	rtnl_route_add_nexthop(rt, nh);
+	err = rtnl_route_add(sk, rt, NLM_F_CREATE | NLM_F_REPLACE);
+	nl_addr_put(dst);
+	nl_addr_put(via);
+	rtnl_route_put(rt);
+	return err < 0 ? fail(err, "set the default route via", gw) : 0;
 }
 
 struct fdb_dump {

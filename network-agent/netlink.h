@@ -62,6 +62,8 @@ int netlink_set_mac(struct nl_sock *sk, const char *name,
 int netlink_move(struct nl_sock *sk, const char *name, int fd);
 /* Adds "ADDR/LEN" to the link (present already: fine). */
 int netlink_addr_add(struct nl_sock *sk, int ifindex, const char *cidr);
+/* Sets the default route via gw on ifindex (replacing another). */
+int netlink_default_route(struct nl_sock *sk, const char *gw, int ifindex);
 /* The FDB entries of device ifindex, as a new array of *n (caller
  * frees). */
 int netlink_fdb_list(struct nl_sock *sk, int ifindex, struct netlink_fdb **out, int *n);

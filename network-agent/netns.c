@@ -4,6 +4,7 @@
  * only, and that thread ends with its namespace, so nothing else of the
  * agent is ever left in the wrong one.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <linux/magic.h>
 
 #include "gr_err.h"
+#include "doc.h"
 #include "gr_util.h"
 #include "netns.h"
 
@@ -184,4 +186,30 @@ netns_run(const char *dir, const char *name, int (*fn)(void *arg), void *arg)
 	struct job j = { .dir = dir, .name = name, .fn = fn, .arg = arg };
 
 	return on_thread(run_thread, &j);
+}
+
+int
+netns_ids(const char *dir, const char *prefix, char (**ids)[37], int *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t len = strlen(prefix);
+	int cap = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, len) != 0 ||
+		    !doc_is_uuid(e->d_name + len))
+			continue;
+		if (*n == cap) {
+			cap = cap * 2 + 8;
+			*ids = gr_xrealloc(*ids, (size_t)cap * sizeof(**ids));
+		}
+		snprintf((*ids)[(*n)++], 37, "%s", e->d_name + len);
+	}
+	closedir(d);
+	return 0;
 }

@@ -19,6 +19,13 @@ int netns_del(const char *dir, const char *name);
 /* An O_CLOEXEC descriptor of the namespace, or -1 with the error. */
 int netns_open(const char *dir, const char *name);
 /*
+ * The ids of the namespaces dir/PREFIX<id> (ids that are UUIDs only: no
+ * other name is Gureum's), as a new array of *n (caller frees); an absent
+ * dir has none.
+ */
+int netns_ids(const char *dir, const char *prefix, char (**ids)[37],
+    int *n);
+/*
  * Runs fn(arg) on a new thread inside dir/name and returns what it
  * returned; an error fn recorded is recorded again in the caller's
  * thread. -1 when the namespace cannot be entered.

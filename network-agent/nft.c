@@ -82,18 +82,25 @@ table(struct gen *g, const char *family, const char *name)
 	    name));
 }
 
+/* A chain; a base chain of type on hook unless prio is REGULAR. */
 static void
-chain(struct gen *g, const char *family, const char *tbl, const char *name,
-    int prio)
+chain_on(struct gen *g, const char *family, const char *tbl, const char *name,
+    const char *type, const char *hook, int prio)
 {
 	json_t *c = json_pack("{s:s,s:s,s:s}", "family", family, "table", tbl,
 	    "name", name);
 
 	if (prio != REGULAR)
 		json_object_update_new(c, json_pack("{s:s,s:s,s:i,s:s}", "type",
-		    "filter", "hook", "forward", "prio", prio, "policy",
-		    "accept"));
+		    type, "hook", hook, "prio", prio, "policy", "accept"));
 	cmd(g, "add", "chain", c);
+}
+
+static void
+chain(struct gen *g, const char *family, const char *tbl, const char *name,
+    int prio)
+{
+	chain_on(g, family, tbl, name, "filter", "forward", prio);
 }
 
 /* Adds a rule of the expressions given (a NULL-ended list, taken). */
@@ -490,23 +497,72 @@ marker(const char *text, char out[24])
 	snprintf(out, 24, "gen-%.16s", sum);
 }
 
-char *
-nft_ruleset(const struct doc *d, int bridge_ct)
+/* Ends a ruleset: its marker chain in each of the tables, then the
+ * JSON text. Takes cmds. */
+static char *
+finish(json_t *cmds, const char *const tables[][2], int ntables)
 {
-	json_t *cmds = build(d, bridge_ct);
 	GR_AUTOFREE char *text = json_dumps(cmds, JSON_COMPACT);
-	struct gen g = { cmds, bridge_ct ? "bridge" : "inet", bridge_ct };
+	struct gen g = { cmds, NULL, 0 };
 	json_t *doc_json;
 	char mk[24];
 	char *out;
 
 	marker(text, mk);
-	chain(&g, "bridge", NFT_L2, mk, REGULAR);
-	chain(&g, g.sgfam, NFT_SG, mk, REGULAR);
+	for (int i = 0; i < ntables; i++)
+		chain(&g, tables[i][0], tables[i][1], mk, REGULAR);
 	doc_json = json_pack("{s:o}", "nftables", cmds);
 	out = json_dumps(doc_json, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(doc_json);
 	return out;
+}
+
+char *
+nft_router_ruleset(const struct doc_router *r)
+{
+	static const char *const tables[][2] = { { "ip", NFT_ROUTER } };
+	struct gen g = { json_array(), "ip", 0 };
+	const char *f = "ip", *t = NFT_ROUTER;
+	const struct doc_leg *gw = r->gateway;
+
+	table(&g, f, t);
+	chain_on(&g, f, t, "prerouting", "nat", "prerouting", -100);
+	chain_on(&g, f, t, "postrouting", "nat", "postrouting", 100);
+	for (int i = 0; gw && i < r->nforwards; i++) {
+		const struct doc_forward *fw = &r->forwards[i];
+
+		rule(&g, f, t, "prerouting", match(payload("ip", "daddr"), "==",
+		    json_string(fw->ip)), match(meta("l4proto"), "==",
+		    json_string(fw->proto)), match(payload(fw->proto, "dport"),
+		    "==", json_integer(fw->external_port)), json_pack(
+		    "{s:{s:s,s:i}}", "dnat", "addr", fw->internal_ip, "port",
+		    fw->internal_port), NULL);
+	}
+	for (int i = 0; gw && i < r->nfips; i++)
+		rule(&g, f, t, "prerouting", match(payload("ip", "daddr"), "==",
+		    json_string(r->fips[i].ip)), json_pack("{s:{s:s}}", "dnat",
+		    "addr", r->fips[i].fixed_ip), NULL);
+	/* A floating IP's own address out, before the router's. */
+	for (int i = 0; gw && i < r->nfips; i++)
+		rule(&g, f, t, "postrouting", match(payload("ip", "saddr"), "==",
+		    json_string(r->fips[i].fixed_ip)), match(meta("oifname"),
+		    "==", json_string(gw->dev)), json_pack("{s:{s:s}}", "snat",
+		    "addr", r->fips[i].ip), NULL);
+	if (gw && r->enable_snat)
+		rule(&g, f, t, "postrouting", match(meta("oifname"), "==",
+		    json_string(gw->dev)), json_pack("{s:{s:s}}", "snat", "addr",
+		    gw->ip), NULL);
+	return finish(g.cmds, tables, 1);
+}
+
+char *
+nft_ruleset(const struct doc *d, int bridge_ct)
+{
+	json_t *cmds = build(d, bridge_ct);
+	const char *const tables[][2] = { { "bridge", NFT_L2 },
+	    { bridge_ct ? "bridge" : "inet", NFT_SG } };
+
+	return finish(cmds, tables, 2);
 }
 
 /* Runs a command buffer; its output (a new string) into *out when out
@@ -614,31 +670,58 @@ bridge_nf(void)
 	return 0;
 }
 
+/* 1 when loaded (a listing) carries the marker of rules in each of its
+ * ntables tables: loaded as generated. */
+static int
+loaded_as(const char *rules, const char *loaded, int ntables)
+{
+	char quoted[32];
+	const char *p, *q;
+
+	/* The marker is the last chain of the ruleset. */
+	if ((p = strstr(rules, "\"gen-")) == NULL ||
+	    (q = strchr(p + 1, '"')) == NULL || q - p > 23)
+		return 0;
+	snprintf(quoted, sizeof(quoted), "%.*s", (int)(q - p + 1), p);
+	for (p = loaded; ntables-- > 0; p++)
+		if ((p = strstr(p, quoted)) == NULL)
+			return 0;
+	return 1;
+}
+
 int
 nft_apply(struct netagent *a, const struct doc *d)
 {
 	GR_AUTOFREE char *rules = nft_ruleset(d, a->bridge_ct);
 	GR_AUTOFREE char *loaded = NULL;
-	char mk[24], quoted[32];
-	const char *p, *q;
 
 	if (!a->bridge_ct && bridge_nf() < 0)
 		return -1;
-	/* The marker is the last chain of the ruleset. */
-	if ((p = strstr(rules, "\"gen-")) == NULL ||
-	    (q = strchr(p + 1, '"')) == NULL || q - p > 23)
-		return 0;
-	snprintf(mk, sizeof(mk), "%.*s", (int)(q - p - 1), p + 1);
-	snprintf(quoted, sizeof(quoted), "\"%s\"", mk);
 	loaded = nft_listing(a->bridge_ct);
-	/* Both tables carry it: loaded as generated. */
-	if ((p = strstr(loaded, quoted)) != NULL && strstr(p + 1, quoted)) {
+	if (loaded_as(rules, loaded, 2)) {
 		track(a, d, 0);
 		return 0;
 	}
-	gr_info("loading the security group rules (%s)", mk);
+	gr_info("loading the security group rules");
 	if (run(rules, 0, NULL) < 0)
 		return -1;
 	track(a, d, 1);
 	return 0;
+}
+
+/* Runs in the router's namespace: replaces its table unless loaded. */
+int
+nft_router_apply(const struct doc_router *r)
+{
+	GR_AUTOFREE char *rules = nft_router_ruleset(r);
+	GR_AUTOFREE char *loaded = NULL;
+	char cmd_list[64];
+
+	snprintf(cmd_list, sizeof(cmd_list), "list table ip %s", NFT_ROUTER);
+	if (run(cmd_list, 0, &loaded) < 0)
+		gr_err_clear();
+	if (loaded && loaded_as(rules, loaded, 1))
+		return 0;
+	gr_info("loading the NAT rules of router %s", r->id);
+	return run(rules, 0, NULL);
 }

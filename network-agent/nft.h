@@ -29,12 +29,21 @@
 
 #define NFT_L2		"gureum_l2"
 #define NFT_SG		"gureum_sg"
+#define NFT_ROUTER	"gureum_r"	/* ip, in each qrouter- namespace */
 
 /*
  * The nftables JSON ({"nftables": [...]}) that replaces both tables with
  * d's rules, as a new string. Pure: golden files in tests/nft/.
  */
 char *nft_ruleset(const struct doc *d, int bridge_ct);
+/*
+ * A router's NAT table (ip gureum_r, in its namespace): DNAT of each port
+ * forward and floating IP in prerouting; in postrouting a floating IP's
+ * SNAT before the router's own (enable_snat). Pure: golden files.
+ */
+char *nft_router_ruleset(const struct doc_router *r);
+/* Replaces it unless loaded; to be run inside the router's namespace. */
+int nft_router_apply(const struct doc_router *r);
 /* Replaces the tables unless what is loaded has the same hash. */
 int nft_apply(struct netagent *a, const struct doc *d);
 /* 1 when the kernel has nf_conntrack_bridge (a dry-run probe), else 0. */

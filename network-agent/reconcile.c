@@ -16,6 +16,7 @@
 #include "netlink.h"
 #include "nft.h"
 #include "reconcile.h"
+#include "router.h"
 
 #define ZERO_MAC	"00:00:00:00:00:00"
 
@@ -253,7 +254,34 @@ wanted(const struct doc *d, const char *name)
 	for (int i = 0; i < d->nports; i++)
 		if (strcmp(d->ports[i].tap, name) == 0)
 			return 1;
+	for (int i = 0; i < d->nrouters; i++) {
+		const struct doc_router *r = &d->routers[i];
+
+		if (r->gateway && strcmp(r->gateway->tap, name) == 0)
+			return 1;
+		for (int k = 0; k < r->nlegs; k++)
+			if (strcmp(r->legs[k].tap, name) == 0)
+				return 1;
+	}
 	return 0;
+}
+
+/*
+ * Only names Gureum gives: brq or tap and 11 characters of a UUID,
+ * vxlan- and a VNI. Another program's tap0 on the node is not ours.
+ */
+static int
+gureum_name(const char *name)
+{
+	const char *id = NULL;
+
+	if (strncmp(name, "vxlan-", 6) == 0)
+		return name[6] && strspn(name + 6, "0123456789") ==
+		    strlen(name + 6);
+	if (strncmp(name, "brq", 3) == 0 || strncmp(name, "tap", 3) == 0)
+		id = name + 3;
+	return id && strlen(id) == 11 &&
+	    strspn(id, "0123456789abcdef-") == 11 && id[8] == '-';
 }
 
 /* Removes the links of Gureum's names the document no longer has. */
@@ -264,7 +292,7 @@ prune(struct netagent *a, const struct doc *d, struct first *f)
 	GR_AUTOFREE char (*names)[NETLINK_IFNAME] = NULL;
 	int n;
 
-	if (dhcp_prune(a, d) < 0)
+	if (dhcp_prune(a, d) < 0 || router_prune(a, d) < 0)
 		keep(f);
 	if (netlink_names(a->sk, ours, &names, &n) < 0) {
 		keep(f);
@@ -275,7 +303,8 @@ prune(struct netagent *a, const struct doc *d, struct first *f)
 		for (int i = 0; i < n; i++) {
 			int isbr = strncmp(names[i], "brq", 3) == 0;
 
-			if (isbr != pass || wanted(d, names[i]))
+			if (isbr != pass || !gureum_name(names[i]) ||
+			    wanted(d, names[i]))
 				continue;
 			gr_info("removing %s: no longer in the document",
 			    names[i]);
@@ -291,6 +320,9 @@ reconcile_apply(struct netagent *a, const struct doc *d)
 
 	for (int i = 0; i < d->nnets; i++)
 		network(a, d, &d->nets[i], &f);
+	for (int i = 0; i < d->nrouters; i++)
+		if (router_apply(a, &d->routers[i]) < 0)
+			keep(&f);
 	if (nft_apply(a, d) < 0)
 		keep(&f);
 	if (a->may_delete)

@@ -36,7 +36,7 @@ net_cleanup() {
 			[ -e "$f" ] && umount -l "$f" 2>/dev/null
 		done
 	done
-	for n in "$N1" "$N2" "$V1" "$V2"; do
+	for n in "$N1" "$N2" "$V1" "$V2" "gr90x-$S"; do
 		ip netns del "$n" 2>/dev/null
 	done
 }
@@ -193,6 +193,9 @@ BRIDX=$(ifindex "$BR") VXIDX=$(ifindex "$VX")
 HANDLES=$(in1 nft -a list table inet gureum_sg | md5sum)
 DPID=$(cat "$T/n1/state/dhcp/$NET/pid")
 FDB=$(bridge -n "$N1" fdb show dev "$VX" | sort | md5sum)
+ct_entry() { in1 conntrack -L -p icmp -s "$IP1" -d "$IP2" 2>/dev/null | grep -c icmp; }
+ping_ok "$V1" "$IP2"
+CT=$(ct_entry)
 check "applying the same document again succeeds" apply n1
 check "...the bridge is the same (ifindex $BRIDX)" test "$(ifindex "$BR")" = "$BRIDX"
 check "...the VXLAN device is the same" test "$(ifindex "$VX")" = "$VXIDX"
@@ -200,6 +203,8 @@ check "...the nftables tables were not replaced (same handles)" \
     test "$(in1 nft -a list table inet gureum_sg | md5sum)" = "$HANDLES"
 check "...dnsmasq was adopted, not restarted" \
     test "$(cat "$T/n1/state/dhcp/$NET/pid")" = "$DPID"
+check "...the ping's conntrack entry is still there ($CT before)" \
+    sh -c "[ $CT -ge 1 ] && [ \$(ip netns exec $N1 conntrack -L -p icmp -s $IP1 -d $IP2 2>/dev/null | grep -c icmp) -ge 1 ]"
 check "...the FDB is the same" \
     test "$(bridge -n "$N1" fdb show dev "$VX" | sort | md5sum)" = "$FDB"
 
@@ -242,6 +247,23 @@ check "...the tap and VXLAN device are on it again" \
 check "...and port 1 is ACTIVE" test "$(status_of n1 "$P1")" = ACTIVE
 check "VM 2 pings VM 1 again" ping_retry "$V2" "$IP1"
 
+# A host removed from the DHCP port's list: the hosts file loses it,
+# dnsmasq rereads it (the same process) and the lease is released.
+jq '.networks[0].dhcp.hosts = []' "$T/n1.json" >"$T/n1-nohost.json"
+cp "$T/n1.json" "$T/n1-withhost.json"
+cp "$T/n1-nohost.json" "$T/n1.json"
+DPID1=$(cat "$T/n1/state/dhcp/$NET/pid")
+check "a document without VM 1's DHCP host applies" apply n1
+check "...the hosts file is empty" test ! -s "$T/n1/state/dhcp/$NET/host"
+check "...dnsmasq is the same process" test "$(cat "$T/n1/state/dhcp/$NET/pid")" = "$DPID1"
+check "...VM 1's lease was released" \
+    sh -c "! grep -q '$MAC1' $T/n1/state/dhcp/$NET/leases"
+check "...and port 1 is DOWN, saying DHCP has no entry for it" \
+    test "$(jq -r --arg p "$P1" '.[] | select(.id == $p) | .reason' "$T/n1.obs")" = "dnsmasq of network $NET has no entry for $MAC1"
+cp "$T/n1-withhost.json" "$T/n1.json"
+check "the host back: the apply succeeds" apply n1
+check "...and port 1 is ACTIVE again" test "$(status_of n1 "$P1")" = ACTIVE
+
 # A port administratively down: its tap is set down, and it is DOWN
 # with the reason in words.
 jq '.ports[0].admin_state_up = false' "$T/n1.json" >"$T/n1-down.json"
@@ -276,11 +298,78 @@ check "without the flat network, the apply succeeds" apply n1
 check "...its tap is gone" sh -c "! ip -n $N1 link show tap${P3:0:11} 2>/dev/null"
 check "...and br-ex stays" quiet ip -n "$N1" link show br-ex
 
+# A router on node 1: a leg on the tenant bridge (10.0.0.254), one on
+# br-ex (172.24.4.10) where an "outside" host lives (172.24.4.100, no
+# route to the tenant subnet), a floating IP for VM 1 and a port forward.
+X=gr90x-$S R=6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d
+GWP=7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e RIP=8c9d0e1f-2a3b-4c4d-8e5f-6a7b8c9d0e1f
+FIP=172.24.4.20
+ip netns add "$X"
+ip link add extp netns "$N1" type veth peer name eth0 netns "$X"
+ip -n "$N1" link set extp master br-ex up
+ip -n "$X" addr add 172.24.4.100/24 dev eth0
+ip -n "$X" link set eth0 up
+ip -n "$X" link set lo up
+ICMP_ANY='{"id": "ac1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f", "direction": "ingress", "ethertype": "IPv4", "protocol": "icmp", "port_range_min": null, "port_range_max": null, "remote_ip_prefix": "0.0.0.0/0", "remote_group_id": null, "remote_ips": []}'
+jq --arg r "$R" --arg g "$GWP" --arg i "$RIP" --arg net "$NET" --arg br "$BR" \
+    --arg fip "$FIP" --arg ip1 "$IP1" --argjson icmp "$ICMP_ANY" --argjson tcp "$TCP_IN" \
+    '.security_groups[0].rules += [$icmp, $tcp] | .routers = [{"id": $r,
+    "namespace": ("qrouter-" + $r), "enable_snat": true,
+    "gateway": {"port_id": $g, "device": ("qg-" + $g[0:11]),
+      "mac": "fa:16:3e:00:00:21", "ip": "172.24.4.10", "prefixlen": 24,
+      "gateway_ip": "172.24.4.1", "bridge": "br-ex", "mtu": 1500},
+    "interfaces": [{"port_id": $i, "device": ("qr-" + $i[0:11]),
+      "mac": "fa:16:3e:00:00:22", "ip": "10.0.0.254", "prefixlen": 24,
+      "network_id": $net, "bridge": $br, "mtu": 1450}],
+    "floating_ips": [{"id": "9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a",
+      "ip": $fip, "fixed_ip": $ip1, "port_id": null}],
+    "port_forwards": [{"id": "0f1a2b3c-4d5e-4f6a-8b7c-8d9e0f1a2b3c",
+      "ip": "172.24.4.10", "protocol": "tcp", "external_port": 2222,
+      "internal_ip": $ip1, "internal_port": 22}]}]' \
+    "$T/n1-withhost.json" >"$T/n1.json"
+cp "$T/n1.json" "$T/n1-router.json"
+inr() { nsenter --net="$T/n1/netns/qrouter-$R" "$@"; }
+check "a document with a router applies" apply n1
+check "...its namespace has qr- with the tenant gateway address" \
+    sh -c "nsenter --net=$T/n1/netns/qrouter-$R ip addr show qr-${RIP:0:11} | grep -q 'inet 10.0.0.254/24'"
+check "...qg- with its address and the floating IP" \
+    sh -c "nsenter --net=$T/n1/netns/qrouter-$R ip addr show qg-${GWP:0:11} | grep -q 'inet 172.24.4.10/24' &&
+	nsenter --net=$T/n1/netns/qrouter-$R ip addr show qg-${GWP:0:11} | grep -q 'inet $FIP/32'"
+check "...the default route via the external gateway" \
+    sh -c "nsenter --net=$T/n1/netns/qrouter-$R ip route | grep -q '^default via 172.24.4.1 dev qg-'"
+check "...and its NAT table: DNAT of the floating IP, its SNAT before the router's" \
+    sh -c "nsenter --net=$T/n1/netns/qrouter-$R nft list table ip gureum_r | tr -s ' \t' ' ' | grep -A1 'ip saddr $IP1 oifname' | grep -q 'snat to 172.24.4.10' &&
+	nsenter --net=$T/n1/netns/qrouter-$R nft list table ip gureum_r | grep -q 'ip daddr $FIP dnat to $IP1'"
+ip -n "$V1" route add default via 10.0.0.254 2>/dev/null
+check "the outside host reaches VM 1 on its floating IP" ping_retry "$X" "$FIP"
+check "VM 1 reaches the outside host (SNAT to its floating IP)" ping_ok "$V1" 172.24.4.100
+ip netns exec "$V1" busybox nc -l -p 22 -e /bin/echo forwarded >/dev/null 2>&1 &
+NCPID=$!
+PIDS+=("$NCPID")
+sleep 0.3
+check "the port forward 172.24.4.10:2222 reaches VM 1's port 22" \
+    sh -c "ip netns exec $X busybox nc -w 3 172.24.4.10 2222 </dev/null | grep -q forwarded"
+kill "$NCPID" 2>/dev/null
+ROUTER_TAPS=$(ip -n "$N1" -o link show | grep -c "tap${RIP:0:11}\|tap${GWP:0:11}")
+check "applying it again changes nothing in the router (same NAT handles)" \
+    sh -c "A=\$(nsenter --net=$T/n1/netns/qrouter-$R nft -a list table ip gureum_r | md5sum);
+	nsenter --net=/run/netns/$N1 $GUREUM_BIN/gureum-network --config $T/n1.conf --apply-document $T/n1.json >/dev/null 2>&1 &&
+	[ \"\$(nsenter --net=$T/n1/netns/qrouter-$R nft -a list table ip gureum_r | md5sum)\" = \"\$A\" ]"
+cp "$T/n1-withhost.json" "$T/n1.json"
+check "without the router, the apply succeeds" apply n1
+check "...its namespace is gone" test ! -e "$T/n1/netns/qrouter-$R"
+check "...and its legs' bridge ends ($ROUTER_TAPS before)" \
+    sh -c "[ $ROUTER_TAPS = 2 ] && ! ip -n $N1 -o link show | grep -q 'tap${RIP:0:11}\|tap${GWP:0:11}'"
+ip netns del "$X"
+
 # A refused document changes nothing and says why.
 echo '{"generation": 1, "host": "n1", "underlay_ip": "'"${U}11"'", "networks": [], "ports": [], "colour": 1}' >"$T/n1.json"
 check "an unknown field refuses the document" sh -c "! nsenter --net=/run/netns/$N1 $GUREUM_BIN/gureum-network --config $T/n1.conf --apply-document $T/n1.json >/dev/null 2>$T/refused.log"
 check "...naming it" grep -q "unknown field 'colour'" "$T/refused.log"
 check "...and the bridge is still there" quiet ip -n "$N1" link show "$BR"
+
+# Links of other names are not Gureum's, even those starting with tap.
+ip -n "$N1" tuntap add tap0 mode tap
 
 # The last port goes: bridge, VXLAN device, tap, DHCP all go.
 doc n1 "" "" "" "" "" "" "" "" noport >"$T/n1.json"
@@ -292,6 +381,7 @@ check "...the port's tap is gone" sh -c "! ip -n $N1 link show $TAP1 2>/dev/null
 check "...dnsmasq stopped" sh -c "! grep -q dnsmasq /proc/$DPID/cmdline 2>/dev/null"
 check "...the DHCP namespace is gone" test ! -e "$T/n1/netns/qdhcp-$NET"
 check "...and its files" test ! -e "$T/n1/state/dhcp/$NET"
+check "...but another program's tap0 stays" quiet ip -n "$N1" link show tap0
 check "the underlay was not touched" \
     sh -c "ip -n $N1 addr show u1 | grep -q 'inet ${U}11/24'"
 
@@ -342,7 +432,7 @@ cat >>"$T/n1.conf" <<CONF
 listen = 127.0.0.1:$AGP
 heartbeat_interval = 1
 poll_interval = 1
-reconcile_interval = 2
+reconcile_interval = 12
 CONF
 : >"$T/agent.log"
 nsenter --net="/run/netns/$N1" "$GUREUM_BIN/gureum-network" --config "$T/n1.conf" \
@@ -355,8 +445,14 @@ reported() { grep -q "\"$P1\"" "$T/ctl/reports" 2>/dev/null && tail -1 "$T/ctl/r
 check "...and reports the port ACTIVE" wait_for 15 reported
 asked_since() { grep -q 'network?since=1$' "$T/ctl/gets"; }
 check "...then polls with ?since=1" wait_for 5 asked_since
+# Well within the first 12 s: only the link event can bring it back.
 ip -n "$N1" link del "$BR"
-check "a bridge deleted by hand comes back within the reconcile interval" wait_for 10 have_bridge
+check "a bridge deleted by hand comes back at once (a link event)" wait_for 4 have_bridge
+# A flood entry deleted by hand makes no link event: the next re-apply
+# of the unchanged document (reconcile_interval) restores it.
+bridge -n "$N1" fdb del 00:00:00:00:00:00 dev "$VX" dst "${U}12"
+have_flood() { bridge -n "$N1" fdb show dev "$VX" | grep -q "^00:00:00:00:00:00 dst ${U}12 "; }
+check "a flood entry deleted by hand comes back within the reconcile interval" wait_for 16 have_flood
 back_active() { tail -1 "$T/ctl/reports" | jq -e '.ports[0].status == "ACTIVE"' >/dev/null; }
 check "...and the port's last report is ACTIVE again" wait_for 5 back_active
 
@@ -374,6 +470,18 @@ expect_fault 400 "ensure with a timeout out of 1..300"
 SIGN_NODE=n1 signed_api GET "$A/v1/ports/$P1/diagnostics"
 check "diagnostics: host, checked_at, status and the hops" \
     ok200 '.host == "n1" and .status == "ACTIVE" and .checked_at != null and ([.hops[].hop] | index("flood") != null)'
+# A port that cannot become ACTIVE (administratively down): 504 once the
+# timeout passed, its reason in the body.
+jq '.ports[0].admin_state_up = false' "$T/n1.json" >"$T/ctl/doc.json"
+SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["'"$P1"'"], "timeout": 1}'
+check "ensure of a port that stays DOWN answers 504 after its timeout" \
+    sh -c "[ $STATUS = 504 ]"
+check "...naming the reason" \
+    jqt '.ports[0].status == "DOWN" and .ports[0].reason == "port '"$P1"' is administratively down"'
+cp "$T/n1.json" "$T/ctl/doc.json"
+SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["'"$P1"'"], "timeout": 5}'
+check "...and ACTIVE again (200) once the document says up" \
+    ok200 '.ports[0].status == "ACTIVE"'
 SIGN_NODE=n1 signed_api POST "$A/v1/wake"
 expect 204 "wake"
 TOKEN= api GET "$A/v1/ports/$P1/diagnostics"

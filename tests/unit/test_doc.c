@@ -60,6 +60,18 @@ summary(const struct doc *d)
 			    r->proto : "any", r->pmin, r->pmax, r->prefix[0] ?
 			    r->prefix : "-", r->remote_group, r->nremote_ips);
 		}
+	for (int i = 0; i < d->nrouters; i++) {
+		const struct doc_router *r = &d->routers[i];
+
+		gr_buf_printf(&b, "router %s ns %s snat %d gateway %s legs %d "
+		    "fips %d forwards %d\n", r->id, r->ns, r->enable_snat,
+		    r->gateway ? r->gateway->dev : "-", r->nlegs, r->nfips,
+		    r->nforwards);
+		for (int k = 0; k < r->nlegs; k++)
+			gr_buf_printf(&b, " leg %s %s/%d on %s via %s\n",
+			    r->legs[k].dev, r->legs[k].ip, r->legs[k].prefixlen,
+			    r->legs[k].bridge, r->legs[k].tap);
+	}
 	return gr_buf_steal(&b);
 }
 

@@ -2,7 +2,8 @@
  * Unit tests for network-agent/nft.c, golden files: each tests/nft/NAME.json
  * is a node document whose ruleset, as handed to libnftables, is
  * NAME.brnf without bridge conntrack (marks and an inet table) and
- * NAME.brct with it (bridge tables only). Run from the repository
+ * NAME.brct with it (bridge tables only); a document with routers also
+ * has their NAT tables in NAME.router. Run from the repository
  * root; GR_TEST_REGENERATE=1 rewrites the expected files.
  */
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "gr_buf.h"
 #include "gr_err.h"
 #include "gr_test.h"
 #include "gr_golden.h"
@@ -17,6 +19,8 @@
 #include "nft.h"
 
 #define GOLDEN	"tests/nft"
+
+static const struct doc_mapping maps[] = { { "public", "br-ex" } };
 
 static struct doc *
 load(const char *name)
@@ -30,7 +34,7 @@ load(const char *name)
 		printf("#   %s:%d: %s\n", path, je.line, je.text);
 		return NULL;
 	}
-	if ((d = doc_parse(j, NULL, NULL, 0)) == NULL)
+	if ((d = doc_parse(j, NULL, maps, 1)) == NULL)
 		printf("#   %s: %s\n", path, gr_err_msg());
 	json_decref(j);
 	return d;
@@ -52,6 +56,20 @@ golden(const char *name, int regen)
 		GR_AUTOFREE char *nl = gr_xasprintf("%s\n", got);
 
 		golden_check(desc, path, NULL, nl, regen);
+	}
+	if (d && d->nrouters) {
+		GR_AUTOFREE char *path = gr_xasprintf(GOLDEN "/%s.router", name);
+		GR_AUTOFREE char *desc = gr_xasprintf("%s: routers' NAT", name);
+		struct gr_buf b = GR_BUF_INIT(0);
+
+		for (int i = 0; i < d->nrouters; i++) {
+			char *r = nft_router_ruleset(&d->routers[i]);
+
+			gr_buf_printf(&b, "%s\n", r);
+			free(r);
+		}
+		golden_check(desc, path, NULL, b.data, regen);
+		gr_buf_free(&b);
 	}
 	doc_free(d);
 }
