@@ -108,4 +108,5 @@ cat <<OUT
 == control-plane memory after $RUNS boots (PostgreSQL not counted)
   ${MEM_LINE%, }
   controller + image + compute agent: $((PSS_SUM / 1024)) MiB PSS (goal < 32; peer: 2.8 GiB)
+  (with the network agent: bench/network.sh)
 OUT

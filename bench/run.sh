@@ -292,7 +292,8 @@ echo "Controller RSS (VmRSS): idle ${IDLE_RSS} MiB, after the load" \
     "${LOAD_RSS} MiB"
 echo "  goal: whole control plane < ${GOAL_RSS_MIB} MiB:" \
     "$(verdict "$LOAD_RSS" "<" "$GOAL_RSS_MIB") by the controller alone" \
-    "(the other daemons are not started here)"
+    "(the other daemons are not started here: bench/network.sh sums" \
+    "all four, the network agent included, in PSS)"
 echo "  PostgreSQL, not counted: ${PG_PSS} MiB PSS over its processes"
 if [ "$OTHER_BUSY" -ge 5 ]; then
 	echo "WARNING: other programs were using the CPUs: the latencies" \
