@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent_rpc.h"
 #include "ctl.h"
@@ -215,4 +216,14 @@ int
 agent_rpc_drain(long timeout_s)
 {
 	return gr_tasks_drain(&jobs, timeout_s);
+}
+
+void
+agent_rpc_end(void *arg)
+{
+	(void)arg;
+	if (agent_rpc_drain(35) > 0) {
+		gr_err_log("exiting with agent calls still under way");
+		_exit(1);
+	}
 }

@@ -75,6 +75,12 @@ int agent_rpc_network(const char *host, const char *method, const char *path,
 void agent_rpc_network_hint(const char *host, const char *path,
     long timeout_s);
 
+/* A teardown hook: drains the calls (an agent call and its undo: 35 s);
+ * calls still under way after that would use what the teardown frees, so
+ * the process then leaves without it (the convergence pass settles
+ * them). */
+void agent_rpc_end(void *arg);
+
 /* Refuses new dispatches and waits, up to timeout_s, for those under way;
  * returns how many are still running. */
 int agent_rpc_drain(long timeout_s);

@@ -7,7 +7,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "agent_rpc.h"
 #include "auth.h"
@@ -26,7 +25,6 @@
 #include "sched.h"
 
 #define BODY_LIMIT	(1u << 20)	/* API request bodies: 1 MiB */
-#define DRAIN_S		35		/* an agent call and its undo */
 
 struct ctl_conf ctl;
 
@@ -65,17 +63,6 @@ load_conf(const struct gr_conf *c, long *threads)
 	return 0;
 }
 
-/* Calls still under way after the bound would use what the teardown
- * frees: then leave without it (the convergence pass settles them). */
-static void
-rpc_end(void *arg)
-{
-	(void)arg;
-	if (agent_rpc_drain(DRAIN_S) > 0) {
-		gr_err_log("exiting with agent calls still under way");
-		_exit(1);
-	}
-}
 static void reconcile_end(void *arg) { (void)arg; reconcile_stop_wait(); }
 
 /* The four listeners: identity, compute and network for tenants, and the
@@ -140,7 +127,7 @@ setup(struct gr_daemon *d)
 	    gr_schema_built_version(), user, project);
 	/* Agent calls still under way finish before the secret they sign
 	 * with is freed, and after the listeners that start them stopped. */
-	gr_daemon_defer(d, rpc_end, NULL);
+	gr_daemon_defer(d, agent_rpc_end, NULL);
 	if (listen_all(d, threads) < 0 || reconcile_start() < 0)
 		return -1;
 	gr_daemon_defer(d, reconcile_end, NULL);

@@ -22,15 +22,11 @@
 #include "gr_agent.h"
 #include "gr_auth.h"
 #include "gr_daemon.h"
-#include "gr_err.h"
 #include "gr_httpc.h"
-#include "gr_json.h"
 #include "gr_log.h"
 #include "gr_util.h"
-#include "netlink.h"
+#include "netagent.h"
 #include "nft.h"
-#include "observe.h"
-#include "reconcile.h"
 
 static struct gr_agent agent;
 static struct netagent na;
@@ -47,13 +43,7 @@ static void events_end(void *p) { events_stop(p); }
 static void
 na_end(void *p)
 {
-	struct netagent *a = p;
-
-	/* A stopping agent leaves the node as it is: nothing is undone. */
-	netlink_close(a->sk);
-	doc_free(a->doc);
-	json_decref(a->sg_digests);
-	pthread_mutex_destroy(&a->lock);
+	netagent_free(p);
 	free(agent_url);
 }
 
@@ -68,26 +58,6 @@ static int
 authorize(struct gr_req *req, enum gr_policy policy)
 {
 	return gr_auth_check(req, policy, &trust);
-}
-
-static int
-na_conf(const struct gr_conf *c)
-{
-	const char *maps = gr_conf_get(c, "bridge_mappings", "");
-
-	na.host = agent.host;
-	na.netns_dir = gr_conf_get(c, "netns_dir", "/run/netns");
-	na.state_dir = gr_conf_get(c, "state_dir", "/var/lib/gureum/network");
-	if ((na.nmaps = doc_mappings(maps, na.maps, NETAGENT_MAPS)) < 0 ||
-	    gr_conf_int(c, "poll_interval", 1, 1, 3600, &fetcher.poll) < 0 ||
-	    gr_conf_int(c, "reconcile_interval", 10, 1, 86400,
-	    &fetcher.reconcile) < 0)
-		return -1;
-	pthread_mutex_init(&na.lock, NULL);
-	if ((na.sk = netlink_open()) == NULL)
-		return -1;
-	na.bridge_ct = nft_probe_bridge_ct();
-	return 0;
 }
 
 static int
@@ -106,7 +76,10 @@ setup(struct gr_daemon *d)
 		return -1;
 	gr_daemon_defer(d, agent_end, &agent);
 	gr_daemon_defer(d, na_end, &na);
-	if (na_conf(c) < 0)
+	if (netagent_conf(&na, c, agent.host) < 0 ||
+	    gr_conf_int(c, "poll_interval", 1, 1, 3600, &fetcher.poll) < 0 ||
+	    gr_conf_int(c, "reconcile_interval", 10, 1, 86400,
+	    &fetcher.reconcile) < 0)
 		return -1;
 	fetcher.na = &na;
 	fetcher.agent = &agent;
@@ -139,50 +112,13 @@ setup(struct gr_daemon *d)
 	return 0;
 }
 
-/* --apply-document: one apply of a file, observations on stdout. */
-static int
-apply_once(void)
-{
-	GR_AUTO_JSON json_t *j = NULL, *obs = NULL;
-	enum gr_err_code code = GR_ERR_NONE;
-	json_error_t je;
-	struct doc *doc;
-	char why[1024];
-	int r;
-
-	if ((j = json_load_file(apply_file, 0, &je)) == NULL) {
-		gr_error(GR_ERR_BAD_REQUEST, "%s:%d: %s", apply_file, je.line,
-		    je.text);
-		return -1;
-	}
-	if ((doc = doc_parse(j, agent.host, na.maps, na.nmaps)) == NULL)
-		return -1;
-	na.doc = doc;
-	na.may_delete = 1;
-	pthread_mutex_lock(&na.lock);
-	r = reconcile_apply(&na, doc);
-	if (r < 0) {
-		/* Observing clears errors: keep the apply's for the exit. */
-		code = gr_err_code();
-		snprintf(why, sizeof(why), "%s", gr_err_msg());
-	}
-	obs = observe_all(&na, doc);
-	pthread_mutex_unlock(&na.lock);
-	if (r < 0)
-		gr_error(code, "%s", why);
-	json_dumpf(obs, stdout, JSON_INDENT(1));
-	putchar('\n');
-	fflush(stdout);
-	return r;
-}
-
 /* Heartbeats until a stop signal. */
 static int
 run(struct gr_daemon *d)
 {
 	(void)d;
 	if (apply_file)
-		return apply_once();
+		return netagent_apply_file(&na, apply_file);
 	return gr_agent_run(&agent);
 }
 

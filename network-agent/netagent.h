@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "doc.h"
+#include "gr_conf.h"
 
 #define NETAGENT_MAPS	16
 
@@ -33,5 +34,19 @@ struct netagent {
 	json_t			*sg_digests;	/* port id -> digest of the
 						   rules loaded for it (nft.c) */
 };
+
+/* netagent.c */
+
+/* Fills a from the configuration (netns_dir, state_dir,
+ * bridge_mappings), opens its netlink socket and probes bridge
+ * conntrack. 0, or -1 with the error. */
+int netagent_conf(struct netagent *a, const struct gr_conf *c,
+    const char *host);
+/* Frees what netagent_conf made; the node stays as it is. */
+void netagent_free(struct netagent *a);
+/* Applies the document in the file at path once, as if the controller
+ * had served it, and prints the ports' observations on stdout. 0, or -1
+ * with the apply's first error. */
+int netagent_apply_file(struct netagent *a, const char *path);
 
 #endif
