@@ -539,7 +539,7 @@ subnet_update(struct gr_req *req, struct gr_resp *resp)
 	old_gw = sh.gateway;
 	if (net_json_bool(b, "enable_dhcp", &sh.dhcp) < 0 ||
 	    check_dhcp(&sh) < 0 ||
-	    (gw_given = read_gateway(b, &sh)) < 0 ||
+	    read_gateway(b, &sh) < 0 ||
 	    read_pools(b, &sh, &given) < 0 || read_dns(b, &sh) < 0 ||
 	    read_routes(b, &sh) < 0 || check_pools(&sh) < 0)
 		goto out;
