@@ -483,44 +483,59 @@ sg_parse(json_t *e, struct doc_sg *s)
 	return 0;
 }
 
+/*
+ * A router leg. Its bridge is its network's bridge in this document: a
+ * VXLAN network's brq..., a flat one's mapping (the controller sends null
+ * for a flat network, whose bridge only the node knows). A gateway leg
+ * may name no network, then its bridge must be one of the node's
+ * mappings (the host's external bridge).
+ */
 static int
 leg_parse(json_t *e, struct doc_leg *l, int gateway, const struct doc *d,
     const struct doc_mapping *maps, int nmaps)
 {
 	long long len, mtu;
 	char net[DOC_ID];
+	const struct doc_net *n;
+	int r;
 
 	if (uuid(e, "port_id", l->port_id) < 0 ||
 	    owned(e, "device", l->dev, sizeof(l->dev), gateway ? "qg-" : "qr-",
 	    l->port_id, 11) < 0 || mac(e, "mac", l->mac) < 0 ||
 	    ip(e, "ip", 1, l->ip) < 0 ||
 	    gr_json_int(e, "prefixlen", 1, 1, 32, &len) < 0 ||
-	    str(e, "bridge", 1, l->bridge, sizeof(l->bridge)) < 0 ||
-	    gr_json_int(e, "mtu", 1, 68, 9000, &mtu) < 0)
+	    str(e, "bridge", 0, l->bridge, sizeof(l->bridge)) < 0 ||
+	    gr_json_int(e, "mtu", 1, 68, 9000, &mtu) < 0 ||
+	    (gateway && ip(e, "gateway_ip", 0, l->gateway_ip) < 0))
 		return -1;
 	l->prefixlen = (int)len;
 	l->mtu = (int)mtu;
 	snprintf(l->tap, sizeof(l->tap), "tap%.11s", l->port_id);
-	if (gateway) {
-		if (ip(e, "gateway_ip", 0, l->gateway_ip) < 0)
-			return -1;
-		/* The external bridge is the host's: one of its mappings. */
+	if ((r = str(e, "network_id", !gateway, net, sizeof(net))) < 0)
+		return -1;
+	if (r == 0) {
 		for (int i = 0; i < nmaps; i++)
 			if (strcmp(maps[i].bridge, l->bridge) == 0)
 				return 0;
-		gr_error(GR_ERR_BAD_REQUEST, "The gateway's bridge '%s' is not "
-		    "in this node's bridge_mappings.", l->bridge);
-		return -1;
-	}
-	if (uuid(e, "network_id", net) < 0)
-		return -1;
-	if (doc_net(d, net) == NULL || strcmp(doc_net(d, net)->bridge,
-	    l->bridge) != 0) {
-		gr_error(GR_ERR_BAD_REQUEST, "The interface's network %s is not "
-		    "in the document, or its bridge is not '%s'.", net,
+		gr_error(GR_ERR_BAD_REQUEST, "The gateway names no network and "
+		    "its bridge '%s' is not in this node's bridge_mappings.",
 		    l->bridge);
 		return -1;
 	}
+	if (!doc_is_uuid(net))
+		return bad("network_id", net, "a lower-case UUID");
+	if ((n = doc_net(d, net)) == NULL) {
+		gr_error(GR_ERR_BAD_REQUEST, "The %s's network %s is not in the "
+		    "document.", gateway ? "gateway" : "interface", net);
+		return -1;
+	}
+	if (l->bridge[0] != '\0' && strcmp(n->bridge, l->bridge) != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "The %s's bridge is '%s'; its "
+		    "network %s is on '%s'.", gateway ? "gateway" : "interface",
+		    l->bridge, net, n->bridge);
+		return -1;
+	}
+	snprintf(l->bridge, sizeof(l->bridge), "%s", n->bridge);
 	return 0;
 }
 
@@ -529,7 +544,7 @@ router_parse(json_t *e, struct doc_router *r, const struct doc *d,
     const struct doc_mapping *maps, int nmaps)
 {
 	static const char *const gkeys[] = { "port_id", "device", "mac", "ip",
-	    "prefixlen", "gateway_ip", "bridge", "mtu", NULL };
+	    "prefixlen", "gateway_ip", "network_id", "bridge", "mtu", NULL };
 	static const char *const ikeys[] = { "port_id", "device", "mac", "ip",
 	    "prefixlen", "network_id", "bridge", "mtu", NULL };
 	static const char *const fkeys[] = { "id", "ip", "fixed_ip", "port_id",

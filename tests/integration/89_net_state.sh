@@ -129,6 +129,12 @@ jq_ok "...the floating IP bound to a port (not the one with forwards)" \
 jq_ok "...and the port forward" \
     "$RT.port_forwards == [{\"id\":\"f0f0f0f0-f0f0-4f0f-8f0f-f0f0f0f0f0f0\",\"ip\":\"172.24.4.21\",\"protocol\":\"tcp\",\"external_port\":2222,\"internal_ip\":\"10.0.0.11\",\"internal_port\":22}]"
 DOC1=$BODY
+# The same document is a golden file the agent's parser reads
+# (tests/unit/test_doc.c): what the controller sends, the agent takes.
+GOLD=$HARNESS_REPO/tests/netdoc/controller_node1.json
+[ -n "${GR_TEST_REGENERATE:-}" ] && jq '.generation = 1' <<<"$BODY" >"$GOLD"
+check "...and equals tests/netdoc/controller_node1.json but for the generation" \
+    test "$(jq -S '.generation = 1' <<<"$BODY")" = "$(jq -S . "$GOLD")"
 
 SIGN_NODE=node2 signed_api GET "$INT_URL/internal/v1/hosts/node2/network"
 expect 200 "node2 fetches its document"

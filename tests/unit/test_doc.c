@@ -67,6 +67,10 @@ summary(const struct doc *d)
 		    "fips %d forwards %d\n", r->id, r->ns, r->enable_snat,
 		    r->gateway ? r->gateway->dev : "-", r->nlegs, r->nfips,
 		    r->nforwards);
+		if (r->gateway)
+			gr_buf_printf(&b, " gateway %s/%d on %s via %s\n",
+			    r->gateway->ip, r->gateway->prefixlen,
+			    r->gateway->bridge, r->gateway->tap);
 		for (int k = 0; k < r->nlegs; k++)
 			gr_buf_printf(&b, " leg %s %s/%d on %s via %s\n",
 			    r->legs[k].dev, r->legs[k].ip, r->legs[k].prefixlen,
