@@ -438,7 +438,10 @@ conntrack_forget(const struct doc_port *p)
 		char *dst[] = { "conntrack", "-D", "-d", (char *)p->ips[i].ip,
 		    NULL };
 
-		if (gr_cmd_run(src, NULL) < 0 || gr_cmd_run(dst, NULL) < 0)
+		/* Both, whatever the first found: it fails when none. */
+		if (gr_cmd_run(src, NULL) < 0)
+			gr_err_clear();
+		if (gr_cmd_run(dst, NULL) < 0)
 			gr_err_clear();
 	}
 }
