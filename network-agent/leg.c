@@ -3,11 +3,14 @@
  * the namespace (netns_run), with a netlink socket of that namespace.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "gr_cmd.h"
 #include "gr_err.h"
 #include "gr_log.h"
+#include "gr_util.h"
 #include "leg.h"
 #include "netlink.h"
 #include "netns.h"
@@ -16,6 +19,44 @@ struct inside {
 	const struct leg	*leg;
 	int			 present;	/* out: the end is there */
 };
+
+static int
+wanted(const struct leg *g, const char *a)
+{
+	for (int i = 0; i < g->naddrs; i++)
+		if (strcmp(g->addrs[i], a) == 0)
+			return 1;
+	return 0;
+}
+
+/* In the namespace: the end's IPv4 addresses become g's. */
+static int
+addrs_sync(struct nl_sock *sk, int ifindex, const struct leg *g)
+{
+	GR_AUTOFREE char (*have)[NETLINK_CIDR] = NULL;
+	char ip[NETLINK_CIDR];
+	char *argv[] = { "conntrack", "-D", "-d", ip, NULL };
+	int n;
+
+	for (int i = 0; i < g->naddrs; i++)
+		if (netlink_addr_add(sk, ifindex, g->addrs[i]) < 0)
+			return -1;
+	if (netlink_addr_list(sk, ifindex, &have, &n) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (wanted(g, have[i]))
+			continue;
+		gr_info("removing %s from %s in %s", have[i], g->dev, g->ns);
+		if (netlink_addr_del(sk, ifindex, have[i]) < 0)
+			return -1;
+		snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(have[i], "/"),
+		    have[i]);
+		/* conntrack fails when there was none: nothing to forget. */
+		if (gr_cmd_run(argv, NULL) < 0)
+			gr_err_clear();
+	}
+	return 0;
+}
 
 static int
 configure_inside(void *arg)
@@ -40,9 +81,8 @@ configure_inside(void *arg)
 	    (netlink_get(sk, "lo", &lo) == 1 &&
 	    netlink_set(sk, "lo", &lo, 0, 0, 1) < 0))
 		goto out;
-	for (int i = 0; i < g->naddrs; i++)
-		if (netlink_addr_add(sk, l.ifindex, g->addrs[i]) < 0)
-			goto out;
+	if (addrs_sync(sk, l.ifindex, g) < 0)
+		goto out;
 	ret = 0;
 out:
 	netlink_close(sk);
@@ -52,13 +92,19 @@ out:
 void
 leg_addr(struct leg *l, const char *ip, int len)
 {
-	if (l->naddrs < LEG_ADDRS)
-		snprintf(l->addrs[l->naddrs++], sizeof(l->addrs[0]), "%s/%d",
-		    ip, len);
+	char a[72];
+
+	snprintf(a, sizeof(a), "%s/%d", ip, len);
+	for (int i = 0; i < l->naddrs; i++)
+		if (strcmp(l->addrs[i], a) == 0)
+			return;
+	l->addrs = gr_xrealloc(l->addrs, (size_t)(l->naddrs + 1) *
+	    sizeof(*l->addrs));
+	memcpy(l->addrs[l->naddrs++], a, sizeof(a));
 }
 
-int
-leg_apply(struct netagent *a, const struct leg *g, int br)
+static int
+plumb(struct netagent *a, const struct leg *g, int br)
 {
 	struct inside in = { g, 0 };
 	struct netlink_link l;
@@ -88,4 +134,15 @@ leg_apply(struct netagent *a, const struct leg *g, int br)
 		return -1;
 	}
 	return netlink_set(a->sk, g->tap, &l, g->mtu, br, 1);
+}
+
+int
+leg_apply(struct netagent *a, struct leg *g, int br)
+{
+	int r = plumb(a, g, br);
+
+	free(g->addrs);
+	g->addrs = NULL;
+	g->naddrs = 0;
+	return r;
 }

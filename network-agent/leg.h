@@ -11,21 +11,24 @@
 
 #include "netagent.h"
 
-#define LEG_ADDRS	16
-
 struct leg {
 	const char	*ns;		/* namespace under netns_dir */
 	const char	*dev;		/* the inside end */
 	const char	*tap;		/* the bridge end */
 	const char	*mac;
 	int		 mtu;
-	char		 addrs[LEG_ADDRS][72]; /* "IP/LEN" */
+	char		(*addrs)[72];	/* "IP/LEN", the inside end's */
 	int		 naddrs;
 };
 
-/* Plumbs l onto bridge ifindex br; the namespace must exist. */
-int leg_apply(struct netagent *a, const struct leg *l, int br);
-/* Adds "ip/len" to l (quietly ignored past LEG_ADDRS). */
+/*
+ * Plumbs l onto bridge ifindex br; the namespace must exist. The inside
+ * end's IPv4 addresses become exactly l's: one no longer there has its
+ * connections in the namespace forgotten (a floating IP's NAT would live
+ * on). Frees l's address list.
+ */
+int leg_apply(struct netagent *a, struct leg *l, int br);
+/* Adds "ip/len" to l, once. */
 void leg_addr(struct leg *l, const char *ip, int len);
 
 #endif

@@ -2,6 +2,7 @@
  * netlink.c - see netlink.h. libnl objects live only inside each call;
  * what callers keep is copied into the module's own small structs.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -334,6 +335,71 @@ netlink_addr_add(struct nl_sock *sk, int ifindex, const char *cidr)
 	if (err == -NLE_EXIST)
 		return 0;
 	return err < 0 ? fail(err, "add the address", cidr) : 0;
+}
+
+/* One IPv4 address of ifindex, with the list being built. */
+struct addr_walk {
+	int		  ifindex;
+	char		(*v)[NETLINK_CIDR];
+	int		  n;
+};
+
+static void
+addr_one(struct nl_object *o, void *arg)
+{
+	struct rtnl_addr *a = (struct rtnl_addr *)o;
+	struct addr_walk *w = arg;
+	struct nl_addr *local = rtnl_addr_get_local(a);
+	char ip[64];
+
+	if (rtnl_addr_get_ifindex(a) != w->ifindex ||
+	    rtnl_addr_get_family(a) != AF_INET || local == NULL ||
+	    inet_ntop(AF_INET, nl_addr_get_binary_addr(local), ip,
+	    sizeof(ip)) == NULL)
+		return;
+	w->v = gr_xrealloc(w->v, (size_t)(w->n + 1) * sizeof(*w->v));
+	snprintf(w->v[w->n++], NETLINK_CIDR, "%s/%d", ip,
+	    rtnl_addr_get_prefixlen(a));
+}
+
+int
+netlink_addr_list(struct nl_sock *sk, int ifindex, char (**out)[NETLINK_CIDR],
+    int *n)
+{
+	struct nl_cache *c = NULL;
+	struct addr_walk w = { .ifindex = ifindex };
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if ((err = rtnl_addr_alloc_cache(sk, &c)) < 0)
+		return fail(err, "list", "the addresses");
+	nl_cache_foreach(c, addr_one, &w);
+	nl_cache_free(c);
+	*out = w.v;
+	*n = w.n;
+	return 0;
+}
+
+int
+netlink_addr_del(struct nl_sock *sk, int ifindex, const char *cidr)
+{
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	struct nl_addr *local = NULL;
+	int err;
+
+	if ((err = nl_addr_parse(cidr, AF_INET, &local)) < 0) {
+		rtnl_addr_put(a);
+		return fail(err, "parse the address", cidr);
+	}
+	rtnl_addr_set_ifindex(a, ifindex);
+	rtnl_addr_set_local(a, local);
+	nl_addr_put(local);
+	err = rtnl_addr_delete(sk, a, 0);
+	rtnl_addr_put(a);
+	if (err == -NLE_NOADDR || err == -NLE_OBJ_NOTFOUND)
+		return 0;
+	return err < 0 ? fail(err, "remove the address", cidr) : 0;
 }
 
 int

@@ -13,6 +13,8 @@
 
 struct nl_sock;
 
+#define NETLINK_CIDR	72	/* "ADDR/LEN" */
+
 struct netlink_link {
 	int	ifindex;
 	int	master;		/* ifindex of its bridge, 0 if none */
@@ -62,6 +64,12 @@ int netlink_set_mac(struct nl_sock *sk, const char *name,
 int netlink_move(struct nl_sock *sk, const char *name, int fd);
 /* Adds "ADDR/LEN" to the link (present already: fine). */
 int netlink_addr_add(struct nl_sock *sk, int ifindex, const char *cidr);
+/* The IPv4 addresses of ifindex as "ADDR/LEN", a new array of *n
+ * (caller frees). */
+int netlink_addr_list(struct nl_sock *sk, int ifindex,
+    char (**out)[NETLINK_CIDR], int *n);
+/* Removes "ADDR/LEN" from the link (absent already: fine). */
+int netlink_addr_del(struct nl_sock *sk, int ifindex, const char *cidr);
 /* Sets the default route via gw on ifindex (replacing another). */
 int netlink_default_route(struct nl_sock *sk, const char *gw, int ifindex);
 /* The FDB entries of device ifindex, as a new array of *n (caller

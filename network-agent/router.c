@@ -38,8 +38,13 @@ leg(struct netagent *a, const struct doc_router *r, const struct doc_leg *l,
 	if (br < 0)
 		return -1;
 	leg_addr(&g, l->ip, l->prefixlen);
+	/* The floating IPs, and those only port forwards use, answer on
+	 * the gateway. */
 	for (int i = 0; gateway && i < r->nfips; i++)
 		leg_addr(&g, r->fips[i].ip, 32);
+	for (int i = 0; gateway && i < r->nforwards; i++)
+		if (strcmp(r->forwards[i].ip, l->ip) != 0)
+			leg_addr(&g, r->forwards[i].ip, 32);
 	return leg_apply(a, &g, br);
 }
 

@@ -358,6 +358,24 @@ check "applying it again changes nothing in the router (same NAT handles)" \
     sh -c "A=\$(nsenter --net=$T/n1/netns/qrouter-$R nft -a list table ip gureum_r | md5sum);
 	nsenter --net=/run/netns/$N1 $GUREUM_BIN/gureum-network --config $T/n1.conf --apply-document $T/n1.json >/dev/null 2>&1 &&
 	[ \"\$(nsenter --net=$T/n1/netns/qrouter-$R nft -a list table ip gureum_r | md5sum)\" = \"\$A\" ]"
+# The floating IP goes; the forward moves to an address of its own.
+ping_ok "$X" "$FIP"
+RNS=$T/n1/netns/qrouter-$R QG=qg-${GWP:0:11}
+jq '.routers[0].floating_ips = [] | .routers[0].port_forwards[0].ip = "172.24.4.21"' \
+    "$T/n1-router.json" >"$T/n1.json"
+check "without the floating IP, the forward on 172.24.4.21, the apply succeeds" apply n1
+check "...the floating IP is no longer on qg-, the forward's address is" \
+    sh -c "! nsenter --net=$RNS ip addr show $QG | grep -q 'inet $FIP/32' &&
+	nsenter --net=$RNS ip addr show $QG | grep -q 'inet 172.24.4.21/32'"
+check "...the floating IP's connections are forgotten" \
+    sh -c "! nsenter --net=$RNS conntrack -L -d $FIP 2>/dev/null | grep -q icmp"
+check "...and the outside host no longer reaches it" sh -c "! ip netns exec $X ping -c 1 -W 1 $FIP >/dev/null 2>&1"
+ip netns exec "$V1" busybox nc -l -p 22 -e /bin/echo forwarded >/dev/null 2>&1 &
+NCPID=$!
+PIDS+=("$NCPID")
+check "the port forward 172.24.4.21:2222 reaches VM 1's port 22" \
+    sh -c "for i in 1 2 3 4 5; do ip netns exec $X busybox nc -w 2 172.24.4.21 2222 </dev/null | grep -q forwarded && exit 0; sleep 0.2; done; exit 1"
+kill "$NCPID" 2>/dev/null
 cp "$T/n1-withhost.json" "$T/n1.json"
 check "without the router, the apply succeeds" apply n1
 check "...its namespace is gone" test ! -e "$T/n1/netns/qrouter-$R"
