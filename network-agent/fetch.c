@@ -77,10 +77,15 @@ fetch_apply(struct fetcher *f, int full, int reapply)
 			gr_info("network document generation %lld: %d "
 			    "network(s), %d port(s), %d router(s)",
 			    d->generation, d->nnets, d->nports, d->nrouters);
+		/* The same document again: what differs is drift. */
+		if (na->doc && na->doc->generation == d->generation)
+			observe_drift(na, na->doc);
 		doc_free(na->doc);
 		na->doc = d;
 		/* The controller answered: what it no longer lists may go. */
 		na->may_delete = 1;
+	} else {
+		observe_drift(na, na->doc);
 	}
 	/* A part that failed (logged by reconcile) shows in the ports'
 	 * observations; the rest was applied, and reports go on. */
@@ -96,8 +101,13 @@ reported_key(json_t *o, char *buf, size_t size)
 {
 	json_t *r = json_object_get(o, "reason");
 
-	snprintf(buf, size, "%s %s", json_string_value(json_object_get(o,
-	    "status")), json_is_string(r) ? json_string_value(r) : "");
+	json_t *down = json_object_get(json_object_get(o, "diagnostics"),
+	    "last_down");
+
+	/* A repair since the last report is news too. */
+	snprintf(buf, size, "%s %s %s", json_string_value(json_object_get(o,
+	    "status")), json_is_string(r) ? json_string_value(r) : "",
+	    down ? json_string_value(json_object_get(down, "at")) : "");
 }
 
 /* Drops what was reported of ports the node no longer has. */

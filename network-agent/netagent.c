@@ -39,6 +39,7 @@ netagent_free(struct netagent *a)
 	netlink_close(a->sk);
 	doc_free(a->doc);
 	json_decref(a->sg_digests);
+	json_decref(a->last_down);
 	pthread_mutex_destroy(&a->lock);
 }
 

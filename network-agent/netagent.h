@@ -33,6 +33,9 @@ struct netagent {
 						   the document lacks goes */
 	json_t			*sg_digests;	/* port id -> digest of the
 						   rules loaded for it (nft.c) */
+	json_t			*last_down;	/* port id -> {at, reason}: the
+						   last time it was found
+						   down and repaired */
 };
 
 /* netagent.c */

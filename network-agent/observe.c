@@ -11,6 +11,7 @@
 #include "dhcp.h"
 #include "gr_err.h"
 #include "gr_json.h"
+#include "gr_log.h"
 #include "gr_util.h"
 #include "netlink.h"
 #include "nft.h"
@@ -199,9 +200,11 @@ observe_one(struct netagent *a, const struct doc *d, const struct doc_port *p,
 	l2_hops(a, p, &h);
 	dhcp_hop(a, p, &h);
 	rules_hop(p, listing, &h);
-	return json_pack("{s:s,s:s,s:s,s:s?,s:o}", "host", d->host,
+	return json_pack("{s:s,s:s,s:s,s:s?,s:o,s:O?}", "host", d->host,
 	    "checked_at", now, "status", h.reason[0] ? "DOWN" : "ACTIVE",
-	    "reason", h.reason[0] ? h.reason : NULL, "hops", h.list);
+	    "reason", h.reason[0] ? h.reason : NULL, "hops", h.list,
+	    "last_down", a->last_down ? json_object_get(a->last_down, p->id) :
+	    NULL);
 }
 
 json_t *
@@ -228,4 +231,35 @@ observe_all(struct netagent *a, const struct doc *d)
 		    dg));
 	}
 	return all;
+}
+
+void
+observe_drift(struct netagent *a, const struct doc *d)
+{
+	GR_AUTOFREE char *listing = nft_listing(a->bridge_ct);
+	json_t *keep = json_object(), *was;
+	char now[32];
+
+	gr_time_iso((long long)time(NULL), now);
+	for (int i = 0; i < d->nports; i++) {
+		const struct doc_port *p = &d->ports[i];
+		json_t *dg;
+
+		if (a->last_down && (was = json_object_get(a->last_down,
+		    p->id)) != NULL)
+			json_object_set(keep, p->id, was);
+		if (!p->admin_up)
+			continue;
+		dg = observe_one(a, d, p, listing);
+		if (json_is_string(json_object_get(dg, "reason"))) {
+			gr_warn("port %s was down, repairing: %s", p->id,
+			    json_string_value(json_object_get(dg, "reason")));
+			json_object_set_new(keep, p->id, json_pack("{s:s,s:O}",
+			    "at", now, "reason", json_object_get(dg, "reason")));
+		}
+		json_decref(dg);
+	}
+	/* Ports the node no longer has are forgotten. */
+	json_decref(a->last_down);
+	a->last_down = keep;
 }

@@ -22,5 +22,12 @@ json_t *observe_port(struct netagent *a, const struct doc *d,
     const struct doc_port *p);
 /* [{"id", "status", "reason", "diagnostics"}] for every port of d. */
 json_t *observe_all(struct netagent *a, const struct doc *d);
+/*
+ * Before d is applied again unchanged: a port that is up in d but found
+ * down has drifted (a link deleted by hand, a rule flushed); records
+ * when and why in a->last_down, which its diagnostics then show as
+ * "last_down" once it is repaired.
+ */
+void observe_drift(struct netagent *a, const struct doc *d);
 
 #endif

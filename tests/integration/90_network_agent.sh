@@ -469,6 +469,15 @@ check "...then polls with ?since=1" wait_for 5 asked_since
 # Well within the first 12 s: only the link event can bring it back.
 ip -n "$N1" link del "$BR"
 check "a bridge deleted by hand comes back at once (a link event)" wait_for 4 have_bridge
+# diag PORT: the agent's diagnostics of PORT, asked inside node 1.
+diag() {
+	curl() { ip netns exec "$N1" /usr/bin/curl "$@"; }
+	SIGN_NODE=n1 signed_api GET "http://127.0.0.1:$AGP/v1/ports/$1/diagnostics"
+	unset -f curl
+	echo "$BODY"
+}
+check "...and the port's diagnostics say why it was down meanwhile" \
+    jqt ".status == \"ACTIVE\" and .last_down.at != null and (.last_down.reason == \"bridge $BR does not exist\")" "$(diag "$P1")"
 # A flood entry deleted by hand makes no link event: the next re-apply
 # of the unchanged document (reconcile_interval) restores it.
 bridge -n "$N1" fdb del 00:00:00:00:00:00 dev "$VX" dst "${U}12"
