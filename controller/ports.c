@@ -356,7 +356,7 @@ port_create(struct gr_req *req, struct gr_resp *resp)
 	if (net_begin() < 0)
 		goto out;
 	if (port_create_locked(id, network_id, project, &a, &s) < 0 ||
-	    net_commit() < 0) {
+	    ports_dhcp_sync_locked(a.host) < 0 || net_commit() < 0) {
 		gr_db_rollback();
 		goto out;
 	}
@@ -435,7 +435,8 @@ update_locked(const char *id, const char *network, const char *project,
 		    "= coalesce($10::boolean, port_security_enabled), "
 		    "revision_number = revision_number + 1, updated_at = now() "
 		    "WHERE id = $1 RETURNING port_security_enabled, (SELECT "
-		    "count(*) FROM port_security_groups g WHERE g.port_id = $1)",
+		    "count(*) FROM port_security_groups g WHERE g.port_id = $1), "
+		    "binding_host",
 		    10, p)) == NULL)
 			return -1;
 		if (mac[0] && gr_db_exec("UPDATE ports SET mac_address = "
@@ -458,7 +459,9 @@ update_locked(const char *id, const char *network, const char *project,
 	    a->device_owner ? strcmp(a->device_owner,
 	    "network:router_interface") == 0 : 0) < 0))
 		return -1;
-	return 0;
+	/* A bind, a move or an unbind: the nodes' DHCP ports follow. */
+	return ports_dhcp_sync_locked(PQgetisnull(r, 0, 2) ? NULL :
+	    PQgetvalue(r, 0, 2));
 }
 
 int
@@ -496,6 +499,60 @@ out:
 	return ret;
 }
 
+/* A DHCP port for host on each network of its VM ports with a DHCP
+ * subnet that has none there yet. */
+static int
+dhcp_ports_add(const char *host)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { host };
+	struct net_scope admin = { "", 1, "true" };
+	char device[300];
+
+	snprintf(device, sizeof(device), "dhcp-%s", host);
+	if ((r = gr_db_query("SELECT n.id, n.project_id, (SELECT json_agg("
+	    "json_build_object('subnet_id', s.id) ORDER BY s.cidr) FROM "
+	    "subnets s WHERE s.network_id = n.id AND s.enable_dhcp) FROM "
+	    "networks n WHERE EXISTS (SELECT 1 FROM ports c WHERE c.network_id "
+	    "= n.id AND c.binding_host = $1 AND c.device_owner LIKE "
+	    "'compute:%') AND EXISTS (SELECT 1 FROM subnets s WHERE "
+	    "s.network_id = n.id AND s.enable_dhcp) AND NOT EXISTS (SELECT 1 "
+	    "FROM ports d WHERE d.network_id = n.id AND d.device_owner = "
+	    "'network:dhcp' AND d.binding_host = $1) ORDER BY n.id", 1,
+	    p)) == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		json_t *ips = json_loads(PQgetvalue(r, i, 2), 0, NULL);
+		struct port_spec spec = { .device_id = device,
+		    .device_owner = "network:dhcp", .host = host,
+		    .admin_state_up = 1, .pse = 0, .fixed_ips = ips,
+		    .groups = json_array() };
+		char id[37];
+		int ret;
+
+		gr_uuid(id);
+		ret = port_create_locked(id, PQgetvalue(r, i, 0),
+		    PQgetvalue(r, i, 1), &spec, &admin);
+		json_decref(spec.groups);
+		json_decref(ips);
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+ports_dhcp_sync_locked(const char *host)
+{
+	if (host && host[0] && dhcp_ports_add(host) < 0)
+		return -1;
+	/* A node's DHCP port goes with the network's last VM port there. */
+	return gr_db_exec("DELETE FROM ports d WHERE d.device_owner = "
+	    "'network:dhcp' AND NOT EXISTS (SELECT 1 FROM ports p WHERE "
+	    "p.network_id = d.network_id AND p.binding_host = d.binding_host "
+	    "AND p.device_owner LIKE 'compute:%')", 0, NULL);
+}
+
 int
 ports_delete_locked(const char *id)
 {
@@ -528,7 +585,8 @@ port_delete(struct gr_req *req, struct gr_resp *resp)
 	}
 	if (net_begin() < 0)
 		return -1;
-	if (ports_delete_locked(id) < 0 || net_commit() < 0) {
+	if (ports_delete_locked(id) < 0 || ports_dhcp_sync_locked(NULL) < 0 ||
+	    net_commit() < 0) {
 		gr_db_rollback();
 		return -1;
 	}

@@ -39,6 +39,15 @@ json_t *port_get(const char *id, const struct net_scope *s);
 /* Deletes the port inside net_begin(): its floating IPs are
  * disassociated, its addresses, groups and forwards go with it. */
 int ports_delete_locked(const char *id);
+/*
+ * The nodes' DHCP ports follow their VM (compute:*) ports, inside
+ * net_begin(): host, unless NULL, gets one on each network where such a
+ * port is bound to it and a subnet serves DHCP (device_owner
+ * network:dhcp, device_id dhcp-<host>, an address on each DHCP subnet),
+ * and a node's DHCP port on a network where it has no such port left
+ * goes. Returns 0 or -1 (the caller rolls back).
+ */
+int ports_dhcp_sync_locked(const char *host);
 
 int port_list(struct gr_req *req, struct gr_resp *resp);
 int port_create(struct gr_req *req, struct gr_resp *resp);

@@ -400,11 +400,7 @@ release_locked(json_t *record, const char *instance_id)
 		    "$1 AND device_owner LIKE 'compute:%'", 1, p) < 0)
 			return -1;
 	}
-	/* A node's DHCP port goes with the network's last port there. */
-	return gr_db_exec("DELETE FROM ports d WHERE d.device_owner = "
-	    "'network:dhcp' AND NOT EXISTS (SELECT 1 FROM ports p WHERE "
-	    "p.network_id = d.network_id AND p.binding_host = d.binding_host "
-	    "AND p.device_owner LIKE 'compute:%')", 0, NULL);
+	return ports_dhcp_sync_locked(NULL);
 }
 
 void
@@ -459,46 +455,8 @@ server_nets_release(const char *instance_id)
 
 /* ---- plugging them on the node ---- */
 
-/* The node gets a DHCP port on each network of the instance with a
- * DHCP subnet, inside net_begin(). */
-static int
-dhcp_ports_locked(const char *instance_id, const char *host)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[2] = { instance_id, host };
-	struct net_scope admin = { "", 1, "true" };
-	char device[80];
-
-	snprintf(device, sizeof(device), "dhcp-%s", host);
-	if ((r = gr_db_query("SELECT n.id, n.project_id, (SELECT json_agg("
-	    "json_build_object('subnet_id', s.id)) FROM subnets s WHERE "
-	    "s.network_id = n.id AND s.enable_dhcp) FROM networks n WHERE n.id "
-	    "IN (SELECT network_id FROM ports WHERE device_id = $1) AND EXISTS "
-	    "(SELECT 1 FROM subnets s WHERE s.network_id = n.id AND "
-	    "s.enable_dhcp) AND NOT EXISTS (SELECT 1 FROM ports d WHERE "
-	    "d.network_id = n.id AND d.device_owner = 'network:dhcp' AND "
-	    "d.binding_host = $2)", 2, p)) == NULL)
-		return -1;
-	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *ips = json_loads(PQgetvalue(r, i, 2), 0, NULL);
-		struct port_spec spec = { .device_id = device,
-		    .device_owner = "network:dhcp", .host = host,
-		    .admin_state_up = 1, .pse = 0, .fixed_ips = ips,
-		    .groups = json_array() };
-		char id[37];
-		int ret;
-
-		gr_uuid(id);
-		ret = port_create_locked(id, PQgetvalue(r, i, 0),
-		    PQgetvalue(r, i, 1), &spec, &admin);
-		json_decref(spec.groups);
-		json_decref(ips);
-		if (ret < 0)
-			return -1;
-	}
-	return 0;
-}
-
+/* The instance's ports bound to host, with the node's DHCP ports, in one
+ * transaction. */
 static int
 bind_ports(const char *instance_id, const char *host)
 {
@@ -509,7 +467,7 @@ bind_ports(const char *instance_id, const char *host)
 	if (gr_db_exec("UPDATE ports SET binding_host = $2, status = 'DOWN', "
 	    "status_reason = NULL, updated_at = now() WHERE device_id = $1 AND "
 	    "device_owner LIKE 'compute:%'", 2, p) < 0 ||
-	    dhcp_ports_locked(instance_id, host) < 0 || net_commit() < 0) {
+	    ports_dhcp_sync_locked(host) < 0 || net_commit() < 0) {
 		gr_db_rollback();
 		return -1;
 	}

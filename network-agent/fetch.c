@@ -39,6 +39,7 @@ get(struct fetcher *f, int full, struct doc **doc)
 	if (gr_httpc_json("GET", url, NULL, &f->agent->signer,
 	    FETCH_TIMEOUT_MS, &r) < 0)
 		return -1;
+	gr_debug("GET %s: %ld", url, r.status);
 	if (r.status == 304) {
 		ret = 0;
 	} else if (r.status != 200) {
@@ -215,6 +216,9 @@ loop(void *arg)
 			if (!f->warned)
 				gr_warn("network document not applied, keeping "
 				    "the node as it is: %s", gr_err_msg());
+			else
+				gr_debug("network document still not applied: "
+				    "%s", gr_err_msg());
 			f->warned = 1;
 			continue;
 		}

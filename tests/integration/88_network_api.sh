@@ -203,6 +203,42 @@ neutron_fault 409 "deleting a network with ports names them" "ports still in use
 as_a api DELETE "$N/subnets/$SUB1"
 neutron_fault 409 "deleting a subnet with allocations" "IP allocation from this subnet"
 
+# ---- a bound port brings its node's DHCP port ----
+# (As Neutron's DHCP service serves every port of a network with DHCP
+# subnets: a node that has a VM port on net2 has net2's DHCP port.)
+dhcp_hosts() {	# the hosts of net2's DHCP ports, each checked
+	api GET "$N/ports?network_id=$NET2&device_owner=network:dhcp"
+	jq -r --arg s "$SUB2" '.ports[] | select(.device_id == "dhcp-" + ."binding:host_id" and
+	    (.fixed_ips | length) == 1 and .fixed_ips[0].subnet_id == $s) | ."binding:host_id"' <<<"$BODY" | sort | tr '\n' ' '
+}
+bound_port() {	# HOST [MEMBERS]: sets BP
+	api POST "$N/ports" "{\"port\":{\"network_id\":\"$NET2\",\"binding:host_id\":\"$1\"${2:+,$2}}}"
+	BP=$(jq -r .port.id <<<"$BODY")
+}
+bound_port nodea '"device_owner":"compute:nova"'
+BA=$BP
+check "a port bound to nodea (compute:nova) gives nodea a DHCP port on net2" \
+    test "$STATUS/$(dhcp_hosts)" = "201/nodea "
+bound_port nodea '"device_owner":"compute:az1"'
+BA2=$BP
+check "a second one there adds no second DHCP port" test "$(dhcp_hosts)" = "nodea "
+bound_port nodec
+check "a bound port that is no VM's (no device_owner) brings none" test "$(dhcp_hosts)" = "nodea "
+api DELETE "$N/ports/$BP"
+api PUT "$N/ports/$BA" '{"port":{"binding:host_id":"nodeb"}}'
+check "moving a port to nodeb (PUT) gives nodeb one too; nodea keeps its own" \
+    test "$STATUS/$(dhcp_hosts)" = "200/nodea nodeb "
+api DELETE "$N/ports/$BA2"
+check "deleting nodea's last VM port on net2 takes nodea's DHCP port" \
+    test "$STATUS/$(dhcp_hosts)" = "204/nodeb "
+api PUT "$N/ports/$BA" '{"port":{"binding:host_id":""}}'
+check "unbinding nodeb's last one takes nodeb's" test "$STATUS/$(dhcp_hosts)" = "200/"
+api PUT "$N/ports/$BA" '{"port":{"binding:host_id":"nodeb"}}'
+check "binding it again (PUT) brings it back" test "$STATUS/$(dhcp_hosts)" = "200/nodeb "
+api PUT "$N/ports/$BA" '{"port":{"device_owner":""}}'
+check "a port that is no longer a VM's takes it too" test "$STATUS/$(dhcp_hosts)" = "200/"
+api DELETE "$N/ports/$BA"
+
 # ---- security groups and rules ----
 as_a api POST "$N/security-groups" '{"security_group":{"name":"web","description":"web"}}'
 expect 201 "security group create as the CLI sends it"

@@ -7,8 +7,13 @@
 # entries appear; the VMs get their fixed IPs from the node's dnsmasq and
 # ping each other across VXLAN; security groups decide; a second apply
 # changes nothing; a bridge deleted by hand comes back; removing the last
-# port removes the bridge, VXLAN device and DHCP. Nothing outside the
-# test's namespaces is touched.
+# port removes the bridge, VXLAN device and DHCP. Then the daemon, fed by
+# the real controller (in node 1's netns) from what the Network API was
+# given: it registers, makes the node's dataplane, reports the port
+# ACTIVE to the controller, polls with ?since=, repairs what a link event
+# or its reconcile interval shows, answers its own API, and keeps the
+# node as it is while the controller is gone. Nothing outside the test's
+# namespaces is touched.
 . "$(dirname "$0")/../lib/harness.sh"
 
 S=$$
@@ -406,89 +411,106 @@ check "...but another program's tap0 stays" quiet ip -n "$N1" link show tap0
 check "the underlay was not touched" \
     sh -c "ip -n $N1 addr show u1 | grep -q 'inet ${U}11/24'"
 
-# The daemon: a stand-in for the controller's internal listener (in node
-# 1's netns, on its loopback) serves node 1's document, 304 while the
-# generation is the one asked for, and records the reports.
-cat >"$T/ctl.py" <<'PY'
-import http.server, json, sys, urllib.parse
-port, d = int(sys.argv[1]), sys.argv[2]
-class H(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *a): pass
-    def send(self, code, body=None):
-        self.send_response(code)
-        data = json.dumps(body).encode() if body is not None else b""
-        if body is not None:
-            self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-    def body(self):
-        return self.rfile.read(int(self.headers.get("Content-Length", 0)))
-    def do_GET(self):
-        u = urllib.parse.urlparse(self.path)
-        open(d + "/gets", "a").write(self.path + "\n")
-        doc = json.load(open(d + "/doc.json"))
-        since = urllib.parse.parse_qs(u.query).get("since")
-        if since and int(since[0]) == doc["generation"]:
-            return self.send(304)
-        self.send(200, doc)
-    def do_POST(self):
-        b = self.body()
-        if self.path.endswith("/heartbeat"):
-            return self.send(200, {"schema_version": int(sys.argv[3]), "heartbeat_interval": 1})
-        open(d + "/reports", "a").write(b.decode() + "\n")
-        self.send(204)
-http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
-SCHEMA=$(ls "$HARNESS_REPO"/sql/[0-9]*.sql | sed 's|.*/0*\([0-9]*\)_.*|\1|' | sort -n | tail -1)
-CTLP=$(free_port) AGP=$(free_port)
-mkdir -p "$T/ctl"
-write_docs "$EGRESS, $ICMP_IN"
-cp "$T/n1.json" "$T/ctl/doc.json"
-ip netns exec "$N1" /usr/bin/python3 "$T/ctl.py" "$CTLP" "$T/ctl" "$SCHEMA" &
-CTL_PID=$!
-PIDS+=("$CTL_PID")
-sed -i "s|^controller_url = .*|controller_url = http://127.0.0.1:$CTLP|" "$T/n1.conf"
+# The daemon, against the real controller and PostgreSQL. The controller
+# runs on node 1, in its netns (PostgreSQL answers on its unix socket):
+# the agent reaches its internal listener on node 1's loopback, the
+# controller calls the agent on node 1's underlay address, and the
+# test's calls go through that netns too. What node 1 must have comes
+# from the Network API: a VXLAN network (VNI 1001) with a DHCP subnet,
+# port 1 bound to n1 with VM 1's MAC and fixed IP, port 2 bound to n2
+# (the peer, registered by a signed heartbeat like the one its agent
+# sends), and the DHCP port each bind gives its node.
+curl() { nsenter --net="/run/netns/$N1" /usr/bin/curl "$@"; }
+start_pg
+DAEMON_NETNS=$N1 start_controller
+TOKEN=$(get_token admin "$ADMIN_PW" admin)
+[ -n "$TOKEN" ] || die "no admin token from the controller"
+NA=$NET_URL/v2.0
+SIGN_NODE=n2 signed_api POST "$INT_URL/internal/v1/agents/heartbeat" \
+    "{\"host\":\"n2\",\"kind\":\"network\",\"host_ip\":\"${U}12\",\"inventory\":{\"agent_url\":\"http://${U}12:9\"}}"
+expect 200 "node n2's network agent registers with its heartbeat"
+api POST "$NA/networks" '{"network":{"name":"net90","provider:network_type":"vxlan","provider:segmentation_id":1001}}'
+expect 201 "a VXLAN network with VNI 1001 through the Network API"
+NET=$(jq -r .network.id <<<"$BODY")
+api POST "$NA/subnets" "{\"subnet\":{\"network_id\":\"$NET\",\"cidr\":\"10.0.0.0/24\",\"ip_version\":4,\"gateway_ip\":null}}"
+expect 201 "...its subnet 10.0.0.0/24, DHCP on, no gateway"
+SUB=$(jq -r .subnet.id <<<"$BODY")
+vm_port() {	# HOST MAC IP
+	api POST "$NA/ports" "{\"port\":{\"network_id\":\"$NET\",\"mac_address\":\"$2\",\"fixed_ips\":[{\"subnet_id\":\"$SUB\",\"ip_address\":\"$3\"}],\"binding:host_id\":\"$1\",\"device_owner\":\"compute:nova\",\"device_id\":\"0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b\"}}"
+}
+vm_port n1 "$MAC1" "$IP1"
+expect 201 "port 1: bound to n1, compute:nova, VM 1's MAC and $IP1"
+P1=$(jq -r .port.id <<<"$BODY")
+vm_port n2 "$MAC2" "$IP2"
+expect 201 "port 2: bound to n2, VM 2's MAC and $IP2"
+api GET "$NA/ports?network_id=$NET&device_owner=network:dhcp"
+check "each bind gave its node a DHCP port on the network" \
+    jqt '[.ports[] | ."binding:host_id"] | sort == ["n1","n2"]'
+D1=$(jq -r '.ports[] | select(."binding:host_id" == "n1") | .id' <<<"$BODY")
+DIP1=$(jq -r '.ports[] | select(."binding:host_id" == "n1") | .fixed_ips[0].ip_address' <<<"$BODY")
+BR=brq${NET:0:11} TAP1=tap${P1:0:11}
+# VM 1 again, its NIC's node end named as port 1's tap.
+ip link add "$TAP1" netns "$N1" type veth peer name eth0 netns "$V1" ||
+    die "VM 1's NIC"
+ip -n "$V1" link set eth0 address "$MAC1" up
+
+AGP=$(free_port)
+A=http://${U}11:$AGP
+sed -i "s|^controller_url = .*|controller_url = $INT_URL|" "$T/n1.conf"
 cat >>"$T/n1.conf" <<CONF
-listen = 127.0.0.1:$AGP
+listen = ${U}11:$AGP
 heartbeat_interval = 1
 poll_interval = 1
 reconcile_interval = 12
 CONF
-: >"$T/agent.log"
-nsenter --net="/run/netns/$N1" "$GUREUM_BIN/gureum-network" --config "$T/n1.conf" \
-    >"$T/agent.log" 2>&1 &
-AGENT_PID=$!
-PIDS+=("$AGENT_PID")
-have_bridge() { ip -n "$N1" link show "$BR" >/dev/null 2>&1; }
-check "the agent fetches its document and makes the bridge" wait_for 15 have_bridge
-reported() { grep -q "\"$P1\"" "$T/ctl/reports" 2>/dev/null && tail -1 "$T/ctl/reports" | jq -e --arg p "$P1" '.generation == 1 and (.ports[] | select(.id == $p) | .status == "ACTIVE")' >/dev/null; }
-check "...and reports the port ACTIVE" wait_for 15 reported
-asked_since() { grep -q 'network?since=1$' "$T/ctl/gets"; }
-check "...then polls with ?since=1" wait_for 5 asked_since
-# Well within the first 12 s: only the link event can bring it back.
-ip -n "$N1" link del "$BR"
-check "a bridge deleted by hand comes back at once (a link event)" wait_for 4 have_bridge
-# diag PORT: the agent's diagnostics of PORT, asked inside node 1.
-diag() {
-	curl() { ip netns exec "$N1" /usr/bin/curl "$@"; }
-	SIGN_NODE=n1 signed_api GET "http://127.0.0.1:$AGP/v1/ports/$1/diagnostics"
-	unset -f curl
-	echo "$BODY"
+# Debug lines name each fetch and link event.
+GUREUM_DEBUG=1 DAEMON_NETNS=$N1 start_daemon agent gureum-network "$T/n1.conf"
+registered() {
+	test "$(psql_q "SELECT host_ip || ' ' || agent_url FROM agents WHERE host = 'n1' AND kind = 'network'")" = "${U}11 $A"
 }
+check "the agent registers n1 with its heartbeat: underlay address and API" \
+    wait_for 15 registered
+have_bridge() { ip -n "$N1" link show "$BR" >/dev/null 2>&1; }
+check "it fetches n1's document from the controller and makes the bridge" \
+    wait_for 15 have_bridge
+port_is() {	# STATUS: port 1's status, as the controller shows it
+	api GET "$NA/ports/$P1"
+	jqt ".port.status == \"$1\""
+}
+check "...and reports port 1 ACTIVE: the controller shows it" wait_for 15 port_is ACTIVE
+api GET "$NA/ports/$P1/diagnostics"
+check "...its diagnostics, through the controller, are the agent's, all hops" \
+    jqt '.port_diagnostics | .status == "ACTIVE" and .host == "n1" and .dataplane.source == "agent" and .dataplane.status == "ACTIVE" and ([.dataplane.hops[].hop] | index("flood") != null)'
+have_flood() { bridge -n "$N1" fdb show dev "$VX" | grep -q "^00:00:00:00:00:00 dst ${U}12 "; }
+check "...a flood entry towards n2, the peer the controller names" have_flood
+check "...a unicast entry for port 2's MAC" \
+    sh -c "bridge -n $N1 fdb show dev $VX | grep -q '^$MAC2 dst ${U}12 self permanent'"
+check "...n1's DHCP port in its namespace, with the address IPAM gave it ($DIP1)" \
+    sh -c "nsenter --net=$T/n1/netns/qdhcp-$NET ip addr show ns-${D1:0:11} | grep -q 'inet $DIP1/24'"
+check "VM 1 gets a DHCP lease from n1's dnsmasq" lease "$V1" "$T/lease-ctl"
+check "...of port 1's fixed address $IP1, MTU 1450, no router" \
+    grep -qx "ip=$IP1 mask=24 mtu=1450 router=none" "$T/lease-ctl"
+asked_since() {
+	grep -q "GET $INT_URL/internal/v1/hosts/n1/network?since=$(psql_q "SELECT generation FROM net_state"): 304$" "$T/agent.log"
+}
+check "...then polls with ?since=<the generation>, and the controller answers 304" \
+    wait_for 5 asked_since
+# Well within the first 12 s: only the link event can bring it back.
+link_events() { grep -c "link $BR changed: re-applying" "$T/agent.log"; }
+EVENTS=$(link_events)
+ip -n "$N1" link del "$BR"
+check "a bridge deleted by hand comes back at once" wait_for 4 have_bridge
+check "...on the link event" test "$(link_events)" -gt "$EVENTS"
+SIGN_NODE=n1 signed_api GET "$A/v1/ports/$P1/diagnostics"
 check "...and the port's diagnostics say why it was down meanwhile" \
-    jqt ".status == \"ACTIVE\" and .last_down.at != null and (.last_down.reason == \"bridge $BR does not exist\")" "$(diag "$P1")"
+    jqt ".status == \"ACTIVE\" and .last_down.at != null and (.last_down.reason == \"bridge $BR does not exist\")"
 # A flood entry deleted by hand makes no link event: the next re-apply
 # of the unchanged document (reconcile_interval) restores it.
 bridge -n "$N1" fdb del 00:00:00:00:00:00 dev "$VX" dst "${U}12"
-have_flood() { bridge -n "$N1" fdb show dev "$VX" | grep -q "^00:00:00:00:00:00 dst ${U}12 "; }
 check "a flood entry deleted by hand comes back within the reconcile interval" wait_for 16 have_flood
-back_active() { tail -1 "$T/ctl/reports" | jq -e '.ports[0].status == "ACTIVE"' >/dev/null; }
-check "...and the port's last report is ACTIVE again" wait_for 5 back_active
+check "...and port 1 is ACTIVE at the controller" wait_for 5 port_is ACTIVE
 
 # The agent's own API, signed as the node, from inside the node.
-curl() { ip netns exec "$N1" /usr/bin/curl "$@"; }
-A=http://127.0.0.1:$AGP
 SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["'"$P1"'"], "timeout": 5}'
 ok200() { [ "$STATUS" = 200 ] && jqt "$1"; }
 check "ensure answers 200 once the port is ACTIVE" \
@@ -500,18 +522,26 @@ expect_fault 400 "ensure with a timeout out of 1..300"
 SIGN_NODE=n1 signed_api GET "$A/v1/ports/$P1/diagnostics"
 check "diagnostics: host, checked_at, status and the hops" \
     ok200 '.host == "n1" and .status == "ACTIVE" and .checked_at != null and ([.hops[].hop] | index("flood") != null)'
-# A port that cannot become ACTIVE (administratively down): 504 once the
-# timeout passed, its reason in the body.
-jq '.ports[0].admin_state_up = false' "$T/n1.json" >"$T/ctl/doc.json"
+# A port that cannot become ACTIVE (administratively down, through the
+# Network API): 504 once the timeout passed, its reason in the body.
+api PUT "$NA/ports/$P1" '{"port":{"admin_state_up":false}}'
+expect 200 "port 1 set administratively down (PUT /v2.0/ports)"
 SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["'"$P1"'"], "timeout": 1}'
 check "ensure of a port that stays DOWN answers 504 after its timeout" \
-    sh -c "[ $STATUS = 504 ]"
+    test "$STATUS" = 504
 check "...naming the reason" \
     jqt '.ports[0].status == "DOWN" and .ports[0].reason == "port '"$P1"' is administratively down"'
-cp "$T/n1.json" "$T/ctl/doc.json"
+check "...its tap is down" sh -c "! ip -n $N1 link show $TAP1 | grep -q ',UP'"
+down_at_controller() {
+	api GET "$NA/ports/$P1/diagnostics"
+	jqt '.port_diagnostics | .status == "DOWN" and .reason == "port '"$P1"' is administratively down"'
+}
+check "...and the controller shows it DOWN with that reason" wait_for 5 down_at_controller
+api PUT "$NA/ports/$P1" '{"port":{"admin_state_up":true}}'
 SIGN_NODE=n1 signed_api POST "$A/v1/ports/ensure" '{"ports": ["'"$P1"'"], "timeout": 5}'
-check "...and ACTIVE again (200) once the document says up" \
+check "...and ACTIVE again (200) once it is up again" \
     ok200 '.ports[0].status == "ACTIVE"'
+check "...at the controller too" wait_for 5 port_is ACTIVE
 SIGN_NODE=n1 signed_api POST "$A/v1/wake"
 expect 204 "wake"
 TOKEN= api GET "$A/v1/ports/$P1/diagnostics"
@@ -521,23 +551,26 @@ expect_fault 403 "a call signed for another node"
 
 # Controller gone: the node stays as it is, even what differs from the
 # document (nothing is re-applied without a document fetched).
-kill "$CTL_PID"
-sleep 2
+kill "$controller_PID"
+check "the controller stops" wait_for 10 pid_gone "$controller_PID"
+away() { grep -q 'keeping the node as it is' "$T/agent.log"; }
+check "the agent finds it gone" wait_for 10 away
 ip -n "$N1" link set "$TAP1" nomaster
 SIGN_NODE=n1 signed_api GET "$A/v1/ports/$P1/diagnostics"
 check "diagnostics are checked afresh: the tap taken off its bridge is the reason" \
     test "$(jq -r .reason <<<"$BODY")" = "tap $TAP1 is not on bridge $BR"
-sleep 2
-check "...and the tap stays off while the controller is away" \
+tries() { grep -c 'network document still not applied' "$T/agent.log"; }
+TRIES=$(tries)
+tried_twice() { [ "$(tries)" -ge $((TRIES + 2)) ]; }
+check "the agent tries twice more without the controller" wait_for 10 tried_twice
+check "...and the tap stays off its bridge" \
     sh -c "! ip -n $N1 link show $TAP1 | grep -q 'master $BR'"
-unset -f curl
 check "with the controller gone, the bridge and dnsmasq stay" \
     sh -c "ip -n $N1 link show $BR >/dev/null && grep -q dnsmasq /proc/\$(cat $T/n1/state/dhcp/$NET/pid)/cmdline"
 check "...and the agent says so once" \
     test "$(grep -c 'keeping the node as it is' "$T/agent.log")" = 1
-kill "$AGENT_PID"
-agent_gone() { ! kill -0 "$AGENT_PID" 2>/dev/null; }
-check "the agent stops on SIGTERM" wait_for 10 agent_gone
+kill "$agent_PID"
+check "the agent stops on SIGTERM" wait_for 10 pid_gone "$agent_PID"
 check "...leaving the bridge in place" have_bridge
 
 finish

@@ -129,11 +129,14 @@ psql_q() {
 }
 
 # start_daemon NAME BINARY CONFIG: background, log in $T/NAME.log (made
-# anew); sets NAME_PID.
+# anew); sets NAME_PID. With DAEMON_NETNS set, it runs in that named
+# network namespace (one the test made).
 start_daemon() {
-	local name=$1 bin=$2 conf=$3
+	local name=$1 bin=$2 conf=$3 in=()
+	[ -z "${DAEMON_NETNS:-}" ] || in=(nsenter "--net=/run/netns/$DAEMON_NETNS")
 	: >"$T/$name.log"
-	proc_start "$T/$name.log" "${DAEMON_BIN:-$GUREUM_BIN}/$bin" --config "$conf"
+	proc_start "$T/$name.log" "${in[@]}" "${DAEMON_BIN:-$GUREUM_BIN}/$bin" \
+	    --config "$conf"
 	PIDS+=("$PROC_PID")
 	printf -v "${name}_PID" %s "$PROC_PID"
 }
