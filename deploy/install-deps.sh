@@ -23,8 +23,9 @@ runtime=(postgresql libvirt-daemon-system libvirt-clients qemu-system-x86
     syslinux-common mtools dosfstools busybox-static genisoimage
     linux-image-amd64 kmod xz-utils curl jq python3-openstackclient)
 # make check, make fuzz, make bench: sanitizers and libFuzzer (clang), the
-# signed agent calls (openssl), process tools, the load generator.
-test=(clang libclang-rt-14-dev openssl procps wrk)
+# signed agent calls (openssl), process tools, the load generator, packet
+# captures (tcpdump: a guest's DF ping on its tap).
+test=(clang libclang-rt-14-dev openssl procps wrk tcpdump)
 POLICY=/usr/sbin/policy-rc.d
 
 # installed PACKAGE: dpkg has PACKAGE installed.

@@ -847,6 +847,7 @@ Gureum lab is up.
   identity  $IDENTITY_URL
   compute   $COMPUTE_URL
   image     $IMAGE_URL
+  network   $NETWORK_URL
   admin     user admin, password $(cat "$STATE/admin-password"), project admin
   openrc    source $STATE/openrc
 EOF
