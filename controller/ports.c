@@ -355,8 +355,11 @@ port_create(struct gr_req *req, struct gr_resp *resp)
 	gr_uuid(id);
 	if (net_begin() < 0)
 		goto out;
+	/* Only a VM port brings its node's DHCP port: a port of another
+	 * owner (a DHCP port made by hand among them) changes none. */
 	if (port_create_locked(id, network_id, project, &a, &s) < 0 ||
-	    ports_dhcp_sync_locked(a.host) < 0 || net_commit() < 0) {
+	    (a.device_owner && strncmp(a.device_owner, "compute:", 8) == 0 &&
+	    ports_dhcp_sync_locked(a.host) < 0) || net_commit() < 0) {
 		gr_db_rollback();
 		goto out;
 	}

@@ -288,16 +288,19 @@ check "node1 stays up meanwhile" test "$(node_state node1)" = up
 
 # ---- DHCP on shared, served from node1 ------------------------------------
 
-# A DHCP port on node1, as the controller will bind one when a server of
-# shared lands there: node1's network agent starts a dnsmasq for it, with
-# its namespace and files in node1's dir (netns_dir, state_dir).
+# A VM's port of shared bound to node1, as a server landing there makes
+# one: the controller adds node1's DHCP port, and node1's network agent
+# starts a dnsmasq for it, with its namespace and files in node1's dir
+# (netns_dir, state_dir).
 ND1=$LABDIR/nodes/node1/
 NET_URL=http://$HOST_IP:9696
 SHARED_ID=$(os network show shared -f value -c id)
 api POST "$NET_URL/v2.0/ports" "$(jq -cn --arg n "$SHARED_ID" '{port: {
-    network_id: $n, device_owner: "network:dhcp", device_id: "dhcp-node1",
-    "binding:host_id": "node1"}}')"
-expect 201 "a DHCP port of shared bound to node1"
+    network_id: $n, device_owner: "compute:nova", "binding:host_id": "node1"}}')"
+expect 201 "a VM port of shared bound to node1"
+api GET "$NET_URL/v2.0/ports?network_id=$SHARED_ID&device_owner=network:dhcp"
+check "...brings node1's DHCP port" \
+    jqt '[.ports[] | select(."binding:host_id" == "node1" and .device_id == "dhcp-node1")] | length == 1'
 node1_dnsmasq() { [ -n "$(pids_referring "$ND1" dnsmasq)" ]; }
 check "node1's network agent runs a dnsmasq for shared from $ND1" \
     wait_for 20 node1_dnsmasq
