@@ -18,6 +18,7 @@
 #define MAX_NETS	512
 #define MAX_PORTS	4096
 #define MAX_LIST	4096	/* peers, remote ports, hosts, rules... */
+#define ZONE_MAX	65535	/* conntrack zones are 16 bits */
 
 /*
  * Prefixes the recorded error with where it happened, so that a refused
@@ -307,13 +308,14 @@ dhcp_parse(json_t *e, const char *net, struct doc_dhcp *dh)
 	return 0;
 }
 
-static const char *
+/* The place of physnet in the mappings, or -1. */
+static int
 mapped(const struct doc_mapping *maps, int nmaps, const char *physnet)
 {
 	for (int i = 0; i < nmaps; i++)
 		if (strcmp(maps[i].physnet, physnet) == 0)
-			return maps[i].bridge;
-	return NULL;
+			return i;
+	return -1;
 }
 
 static int
@@ -325,8 +327,8 @@ net_parse(json_t *e, struct doc_net *n, const struct doc_mapping *maps,
 	    "enable_dhcp", "dns_nameservers", "host_routes", NULL };
 	char type[8], br[DOC_IFNAME];
 	long long vni = 0, mtu;
-	const char *m;
 	json_t *a, *x;
+	int m;
 
 	if (uuid(e, "id", n->id) < 0 || str(e, "type", 1, type,
 	    sizeof(type)) < 0 || gr_json_int(e, "mtu", 1, 68, 9000, &mtu) < 0)
@@ -338,19 +340,21 @@ net_parse(json_t *e, struct doc_net *n, const struct doc_mapping *maps,
 		    sizeof(n->physnet)) < 0 || str(e, "bridge", 0, br,
 		    sizeof(br)) < 0)
 			return -1;
-		if ((m = mapped(maps, nmaps, n->physnet)) == NULL) {
+		if ((m = mapped(maps, nmaps, n->physnet)) < 0) {
 			gr_error(GR_ERR_BAD_REQUEST, "The physical network '%s' "
 			    "has no bridge in this node's bridge_mappings.",
 			    n->physnet);
 			return -1;
 		}
-		snprintf(n->bridge, sizeof(n->bridge), "%s", m);
+		snprintf(n->bridge, sizeof(n->bridge), "%s", maps[m].bridge);
+		n->zone = ZONE_MAX - m;
 	} else if (strcmp(type, "vxlan") == 0) {
 		if (gr_json_int(e, "vni", 1, 1, (1 << 24) - 1, &vni) < 0 ||
 		    owned(e, "bridge", n->bridge, sizeof(n->bridge), "brq",
 		    n->id, 11) < 0)
 			return -1;
 		n->vni = (long)vni;
+		n->zone = (int)vni;
 		snprintf(br, sizeof(br), "%lld", vni);
 		if (owned(e, "vxlan", n->vxlan, sizeof(n->vxlan), "vxlan-", br,
 		    8) < 0)
@@ -628,6 +632,49 @@ unique(const char *what, const char *base, int n, size_t size,
 	return 0;
 }
 
+/*
+ * Makes the networks' conntrack zones (doc.h) distinct. Flat networks
+ * keep theirs (one per mapping, so never the same); a VXLAN network
+ * keeps its VNI unless it is above 65535 or a flat network's zone.
+ * Those that do not, in the order of their VNIs, take the lowest zones
+ * no network of the document has.
+ */
+static void
+zones(struct doc *d)
+{
+	GR_AUTOFREE unsigned char *taken = gr_xcalloc(ZONE_MAX + 1, 1);
+	long last = 0;
+	int lowest = 1;
+
+	taken[0] = 1;		/* the default zone: the node's own traffic */
+	for (int flat = 1; flat >= 0; flat--)
+		for (int i = 0; i < d->nnets; i++) {
+			struct doc_net *n = &d->nets[i];
+
+			if (n->flat != flat)
+				continue;
+			if (n->zone < 1 || n->zone > ZONE_MAX || taken[n->zone])
+				n->zone = 0;
+			else
+				taken[n->zone] = 1;
+		}
+	for (;;) {
+		struct doc_net *next = NULL;
+
+		for (int i = 0; i < d->nnets; i++)
+			if (d->nets[i].zone == 0 && d->nets[i].vni > last &&
+			    (next == NULL || d->nets[i].vni < next->vni))
+				next = &d->nets[i];
+		if (next == NULL)
+			return;
+		while (taken[lowest])
+			lowest++;
+		taken[lowest] = 1;
+		next->zone = lowest;
+		last = next->vni;
+	}
+}
+
 static int
 doc_fill(struct doc *d, json_t *j, const char *host,
     const struct doc_mapping *maps, int nmaps)
@@ -680,6 +727,7 @@ doc_fill(struct doc *d, json_t *j, const char *host,
 				    "by two networks.", d->nets[i].vni);
 				return -1;
 			}
+	zones(d);
 	if (list(j, "ports", 1, MAX_PORTS, &a, &d->nports) < 0)
 		return -1;
 	d->ports = gr_xcalloc((size_t)d->nports + 1, sizeof(*d->ports));

@@ -82,6 +82,10 @@ struct doc_net {
 	struct doc_subnet *subnets;
 	int		 nsubnets;
 	struct doc_dhcp	*dhcp;		/* NULL when the node serves none */
+	int		 zone;		/* its conntrack zone on the node,
+					   1..65535: the VNI, for a flat
+					   network 65535 - its mapping's
+					   place; distinct in a document */
 };
 
 struct doc_port {

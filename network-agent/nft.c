@@ -22,6 +22,7 @@
 #include "nft.h"
 
 #define BRIDGE_FILTER_PRIO	(-200)	/* "priority filter" in bridge */
+#define RAW_PRIO		(-300)	/* "priority raw": before conntrack */
 #define REGULAR			INT_MIN	/* a chain without a hook */
 
 /* The family and table the stateful filter lives in. */
@@ -355,6 +356,47 @@ dispatch(struct gen *g, const struct doc_port *p, int idx)
 	    meta("mark"), 0xffff), "==", json_integer(idx)), jump(in), NULL);
 }
 
+/* ct zone set KEY map { bridge : zone, ... }, each network's. */
+static json_t *
+zone_set(const struct doc *d, const char *key)
+{
+	json_t *m = json_array();
+
+	for (int i = 0; i < d->nnets; i++)
+		json_array_append_new(m, json_pack("[s,i]", d->nets[i].bridge,
+		    d->nets[i].zone));
+	return json_pack("{s:{s:{s:{s:s}},s:{s:{s:o,s:{s:o}}}}}", "mangle",
+	    "key", "ct", "key", "zone", "value", "map", "key", meta(key),
+	    "data", "set", m);
+}
+
+/*
+ * Each network's connections in its own conntrack zone (doc.h), chosen
+ * before conntrack by the bridge a packet is on, so that two networks'
+ * identical addresses never share an entry. Through
+ * bridge-nf-call-iptables the inet hooks see the bridge as the input
+ * interface of every packet bridged on it, both ways; the node's own
+ * packets out through a bridge (an address on a flat network's bridge)
+ * get its zone too, so that their replies match. With bridge conntrack,
+ * the bridge a port belongs to (ibrname), on bridged frames.
+ */
+static void
+zone_chains(struct gen *g, const struct doc *d)
+{
+	chain_on(g, g->sgfam, NFT_SG, "zone-pre", "filter", "prerouting",
+	    RAW_PRIO);
+	if (!g->bridge_ct)
+		chain_on(g, g->sgfam, NFT_SG, "zone-out", "filter", "output",
+		    RAW_PRIO);
+	if (d->nnets == 0)
+		return;
+	rule(g, g->sgfam, NFT_SG, "zone-pre", zone_set(d, g->bridge_ct ?
+	    "ibrname" : "iifname"), NULL);
+	if (!g->bridge_ct)
+		rule(g, g->sgfam, NFT_SG, "zone-out", zone_set(d, "oifname"),
+		    NULL);
+}
+
 /* meta mark set meta mark | value */
 static json_t *
 mark_or(json_int_t value)
@@ -374,6 +416,7 @@ build(const struct doc *d, int bridge_ct)
 	chain(&g, "bridge", NFT_L2, "sgfwd", BRIDGE_FILTER_PRIO);
 	table(&g, g.sgfam, NFT_SG);
 	chain(&g, g.sgfam, NFT_SG, "sgfwd", bridge_ct ? BRIDGE_FILTER_PRIO : 0);
+	zone_chains(&g, d);
 	for (int i = 0; i < d->nports; i++) {
 		const struct doc_port *p = &d->ports[i];
 
@@ -424,19 +467,23 @@ port_digest(const struct doc *d, const struct doc_port *p,
 
 /*
  * Connections a rule no longer allows would live on as "established":
- * forget those of p's addresses. conntrack exits 1 when there were none.
- * (Connections of bridged traffic are in the default zone.)
+ * forget those of p's addresses in its network's zone (another network's
+ * identical addresses are not p's). conntrack exits 1 when there were
+ * none.
  */
 static void
 conntrack_forget(const struct doc_port *p)
 {
-	gr_info("forgetting the connections of port %s: its rules changed",
-	    p->id);
+	char zone[16];
+
+	snprintf(zone, sizeof(zone), "%d", p->net->zone);
+	gr_info("forgetting the connections of port %s in zone %s: its rules "
+	    "changed", p->id, zone);
 	for (int i = 0; i < p->nips; i++) {
-		char *src[] = { "conntrack", "-D", "-s", (char *)p->ips[i].ip,
-		    NULL };
-		char *dst[] = { "conntrack", "-D", "-d", (char *)p->ips[i].ip,
-		    NULL };
+		char *src[] = { "conntrack", "-D", "-w", zone, "-s",
+		    (char *)p->ips[i].ip, NULL };
+		char *dst[] = { "conntrack", "-D", "-w", zone, "-d",
+		    (char *)p->ips[i].ip, NULL };
 
 		/* Both, whatever the first found: it fails when none. */
 		if (gr_cmd_run(src, NULL) < 0)
@@ -631,16 +678,24 @@ nft_probe_bridge_ct(void)
 	    "{\"add\":{\"rule\":{\"family\":\"bridge\",\"table\":\"gureum_probe\","
 	    "\"chain\":\"c\",\"expr\":[{\"match\":{\"op\":\"in\",\"left\":"
 	    "{\"ct\":{\"key\":\"state\"}},\"right\":\"established\"}},"
-	    "{\"accept\":null}]}}}]}";
+	    "{\"accept\":null}]}}},"
+	    /* and zones by the bridge, as zone_chains() sets them */
+	    "{\"add\":{\"chain\":{\"family\":\"bridge\",\"table\":\"gureum_probe\","
+	    "\"name\":\"z\",\"type\":\"filter\",\"hook\":\"prerouting\","
+	    "\"prio\":-300,\"policy\":\"accept\"}}},"
+	    "{\"add\":{\"rule\":{\"family\":\"bridge\",\"table\":\"gureum_probe\","
+	    "\"chain\":\"z\",\"expr\":[{\"mangle\":{\"key\":{\"ct\":{\"key\":"
+	    "\"zone\"}},\"value\":{\"map\":{\"key\":{\"meta\":{\"key\":"
+	    "\"ibrname\"}},\"data\":{\"set\":[[\"brq\",1]]}}}}}]}}}]}";
 	char *argv[] = { "modprobe", "-q", "nf_conntrack_bridge", NULL };
 
 	/* Absent as a module on some kernels: the probe decides. */
 	if (gr_cmd_run(argv, NULL) < 0)
 		gr_err_clear();
 	if (run(probe, 1, NULL) < 0) {
-		gr_info("no conntrack in the bridge family (%s): bridged "
-		    "packets are filtered statefully through "
-		    "bridge-nf-call-iptables", gr_err_msg());
+		gr_info("no conntrack (or no zones by bridge) in the bridge "
+		    "family (%s): bridged packets are filtered statefully "
+		    "through bridge-nf-call-iptables", gr_err_msg());
 		gr_err_clear();
 		return 0;
 	}

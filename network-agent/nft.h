@@ -15,7 +15,11 @@
  *                     inet table seeing bridged packets through
  *                     bridge-nf-call-iptables, which knows the ports by the
  *                     mark gureum_l2 set: source port's number in the high
- *                     16 bits, destination port's in the low 16.
+ *                     16 bits, destination port's in the low 16. Its
+ *                     zone-pre chain (priority raw, before conntrack) puts
+ *                     each network's connections in the network's
+ *                     conntrack zone (doc.h) by the bridge a packet is on,
+ *                     zone-out the node's own packets out through one.
  *
  * Each table holds an empty chain "gen-<hash of the ruleset>": an apply
  * whose ruleset matches what is loaded changes nothing (same handles).

@@ -6,8 +6,11 @@
 # `gureum-network --apply-document`: the bridge, VXLAN device and flood
 # entries appear; the VMs get their fixed IPs from the node's dnsmasq and
 # ping each other across VXLAN; security groups decide; a second apply
-# changes nothing; a bridge deleted by hand comes back; removing the last
-# port removes the bridge, VXLAN device and DHCP. Then the daemon, fed by
+# changes nothing; a bridge deleted by hand comes back; a second network
+# with the same subnet and addresses has its own conntrack zone (a flow
+# allowed on one lets nothing through on the other, and a port's
+# connections are forgotten in its zone only); removing the last port
+# removes the bridge, VXLAN device and DHCP. Then the daemon, fed by
 # the real controller (in node 1's netns) from what the Network API was
 # given: it registers, makes the node's dataplane, reports the port
 # ACTIVE to the controller, polls with ?since=, repairs what a link event
@@ -18,6 +21,7 @@
 
 S=$$
 N1=gr90n1-$S N2=gr90n2-$S V1=gr90v1-$S V2=gr90v2-$S
+W1=gr90w1-$S W2=gr90w2-$S	# VMs on a second network, same addresses
 # A /24 of its own per run, so concurrent runs never meet.
 U=10.250.$((S % 250)).
 NET=9f8e7d6c-5b4a-4c3d-8e2f-1a2b3c4d5e6f
@@ -41,7 +45,7 @@ net_cleanup() {
 			[ -e "$f" ] && umount -l "$f" 2>/dev/null
 		done
 	done
-	for n in "$N1" "$N2" "$V1" "$V2" "gr90x-$S"; do
+	for n in "$N1" "$N2" "$V1" "$V2" "$W1" "$W2" "gr90x-$S"; do
 		ip netns del "$n" 2>/dev/null
 	done
 }
@@ -387,6 +391,109 @@ check "...its namespace is gone" test ! -e "$T/n1/netns/qrouter-$R"
 check "...and its legs' bridge ends ($ROUTER_TAPS before)" \
     sh -c "[ $ROUTER_TAPS = 2 ] && ! ip -n $N1 -o link show | grep -q 'tap${RIP:0:11}\|tap${GWP:0:11}'"
 ip netns del "$X"
+
+# Two tenants, one CIDR: a second VXLAN network (VNI 1002, a bridge of
+# its own) with the same subnet and the same VM addresses on the same
+# nodes, whose group admits nothing in. Each network's connections are
+# tracked in its own conntrack zone (its VNI), so a flow network 1
+# allows does not make the identical tuple "established" on network 2,
+# and forgetting a port's connections leaves the other network's.
+NET2=1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e SUB2=2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f
+Q1=3d4e5f6a-7b8c-4d9e-8f0a-1b2c3d4e5f6a Q2=4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b
+SG2=5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8d BR2=brq${NET2:0:11}
+MAC3=fa:16:3e:00:02:05 MAC4=fa:16:3e:00:02:06
+vm() {	# VM NODE PORT MAC IP: a VM netns, its eth0 the port's tap's peer
+	ip netns add "$1" || die "ip netns add $1"
+	ip -n "$1" link set lo up
+	ip link add "tap${3:0:11}" netns "$2" type veth peer name eth0 netns "$1"
+	ip -n "$1" link set eth0 address "$4" up
+	ip -n "$1" addr add "$5/24" dev eth0
+}
+vm "$W1" "$N1" "$Q1" "$MAC3" "$IP1"
+vm "$W2" "$N2" "$Q2" "$MAC4" "$IP2"
+EGRESS2='{"id": "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9e", "direction": "egress", "ethertype": "IPv4", "protocol": null, "port_range_min": null, "port_range_max": null, "remote_ip_prefix": null, "remote_group_id": null, "remote_ips": []}'
+net2() {	# NODE PORT MAC IP PEER REMOTEMAC REMOTEIP: network 2 into its document
+	jq --arg net "$NET2" --arg sub "$SUB2" --arg sg "$SG2" --arg p "$2" \
+	    --arg mac "$3" --arg ip "$4" --arg peer "$5" --arg rmac "$6" \
+	    --arg rip "$7" --argjson egress "$EGRESS2" '.networks += [{"id": $net,
+	    "type": "vxlan", "vni": 1002, "physical_network": null, "mtu": 1450,
+	    "bridge": ("brq" + $net[0:11]), "vxlan": "vxlan-1002",
+	    "peers": [$peer], "remote_ports": [{"mac": $rmac, "ip": $rip,
+	      "peer": $peer}],
+	    "subnets": [{"id": $sub, "cidr": "10.0.0.0/24", "gateway_ip": null,
+	      "enable_dhcp": false, "dns_nameservers": [], "host_routes": []}],
+	    "dhcp": null}] | .ports += [{"id": $p, "network_id": $net,
+	    "tap": ("tap" + $p[0:11]), "mac": $mac,
+	    "fixed_ips": [{"subnet_id": $sub, "ip_address": $ip}],
+	    "admin_state_up": true, "port_security_enabled": true,
+	    "security_groups": [$sg], "device_owner": "compute:nova",
+	    "device_id": "0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b"}] |
+	    .security_groups += [{"id": $sg, "rules": [$egress]}]' \
+	    "$T/$1.json" >"$T/$1-two.json" && mv "$T/$1-two.json" "$T/$1.json"
+}
+write_docs "$EGRESS, $ICMP_IN"
+net2 n1 "$Q1" "$MAC3" "$IP1" "${U}12" "$MAC4" "$IP2"
+net2 n2 "$Q2" "$MAC4" "$IP2" "${U}11" "$MAC3" "$IP1"
+check "node 1 applies a second network with the same subnet and addresses" apply n1
+check "node 2 applies it too" apply n2
+check "...each bridge's packets are in their network's zone (its VNI)" \
+    sh -c "ip netns exec $N1 nft list chain inet gureum_sg zone-pre | grep -q '\"$BR\" : 1001' &&
+	ip netns exec $N1 nft list chain inet gureum_sg zone-pre | grep -q '\"$BR2\" : 1002' &&
+	ip netns exec $N1 nft list chain inet gureum_sg zone-out | grep -q '\"$BR2\" : 1002'"
+check "...and port ${Q1:0:8} is ACTIVE" test "$(status_of n1 "$Q1")" = ACTIVE
+# ct NODE ZONE ARGS: conntrack's ICMP entries of echo id 4242 in ZONE.
+ct() { ip netns exec "gr90$1-$S" conntrack -L -w "$2" -p icmp "${@:3}" 2>/dev/null | grep 'id=4242'; }
+answered() { ct "$@" | grep -v -q UNREPLIED; }	# NODE ZONE SRC DST
+# One ICMP tuple on both networks: echo id 4242 between 10.0.0.5 and .6.
+ping_id() { ip netns exec "$1" ping -c 1 -W 1 -e 4242 "$2" >/dev/null 2>&1; }
+net1_flow() { ping_id "$V1" "$IP2"; }
+check "VM 1 pings VM 2 on network 1 with echo id 4242" wait_for 10 net1_flow
+check "...node 2 tracks it in zone 1001, answered" answered n2 1001 -s "$IP1" -d "$IP2"
+net2_sent() { ping_id "$W1" "$IP2"; ct n1 1002 -s "$IP1" -d "$IP2" | grep -q UNREPLIED; }
+check "the same tuple from network 2's 10.0.0.5 leaves node 1 in zone 1002" \
+    wait_for 10 net2_sent
+check "...node 2 does not let it through (its group admits nothing in): no reply" \
+    sh -c "! ip netns exec $W1 ping -c 1 -W 2 -e 4242 $IP2 >/dev/null 2>&1"
+check "...though network 1's identical flow is answered meanwhile" net1_flow
+check "...and node 1 tracks that one in zone 1001" answered n1 1001 -s "$IP1" -d "$IP2"
+
+# Network 2's group admits ICMP: the same pings pass there too, and each
+# node holds identical answered tuples, both ways, in both zones.
+jq --argjson icmp "$ICMP_ANY" '(.security_groups[] | select(.id == "'"$SG2"'") | .rules) += [$icmp]' \
+    "$T/n1.json" >"$T/n1-icmp.json"
+jq --argjson icmp "$ICMP_ANY" '(.security_groups[] | select(.id == "'"$SG2"'") | .rules) += [$icmp]' \
+    "$T/n2.json" >"$T/n2-icmp.json"
+cp "$T/n1.json" "$T/n1-noicmp.json"
+cp "$T/n1-icmp.json" "$T/n1.json"
+cp "$T/n2-icmp.json" "$T/n2.json"
+check "network 2's group admitting ICMP applies on node 1" apply n1
+check "...and on node 2" apply n2
+net2_flow() { ping_id "$W1" "$IP2" && ping_id "$W2" "$IP1"; }
+check "network 2's 10.0.0.5 and .6 ping each other with echo id 4242" wait_for 10 net2_flow
+both_ways() {	# NODE ZONE
+	answered "$1" "$2" -s "$IP1" -d "$IP2" && answered "$1" "$2" -s "$IP2" -d "$IP1"
+}
+net1_both() { ping_id "$V1" "$IP2" && ping_id "$V2" "$IP1"; }
+check "network 1's VMs ping each other with the same id" net1_both
+check "node 1 holds both tuples answered in zone 1002" both_ways n1 1002
+check "...and the identical ones in zone 1001" both_ways n1 1001
+both_zones() { both_ways "$1" 1002 && both_ways "$1" 1001; }
+check "node 2 too, in both zones" both_zones n2
+
+# ICMP taken from network 2's group on node 1: port Q1's connections
+# are forgotten, in its zone only (from and to 10.0.0.5: both calls run).
+forgot() { grep -c "forgetting the connections of port $1" "$T/apply-n1.log"; }
+FORGOT_P1=$(forgot "$P1") FORGOT_Q1=$(forgot "$Q1 in zone 1002")
+cp "$T/n1-noicmp.json" "$T/n1.json"
+check "network 2's group without ICMP again applies on node 1" apply n1
+check "...forgetting port ${Q1:0:8}'s connections in zone 1002" \
+    test "$(forgot "$Q1 in zone 1002")" -gt "$FORGOT_Q1"
+check "...and not port ${P1:0:8}'s (its rules are the same)" \
+    test "$(forgot "$P1")" = "$FORGOT_P1"
+net2_gone() { ! ct n1 1002 -s "$IP1" | grep -q . && ! ct n1 1002 -d "$IP1" | grep -q .; }
+check "...zone 1002 keeps nothing from or to 10.0.0.5" net2_gone
+check "...zone 1001 keeps network 1's identical connections" both_ways n1 1001
+check "network 2's .6 no longer pings .5" sh -c "! ip netns exec $W2 ping -c 1 -W 1 -e 4242 $IP1 >/dev/null 2>&1"
 
 # A refused document changes nothing and says why.
 echo '{"generation": 1, "host": "n1", "underlay_ip": "'"${U}11"'", "networks": [], "ports": [], "colour": 1}' >"$T/n1.json"

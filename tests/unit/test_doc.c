@@ -18,7 +18,9 @@
 
 #define GOLDEN	"tests/netdoc"
 
-static const struct doc_mapping maps[] = { { "public", "br-ex" } };
+/* A second mapping: a flat network's zone follows its mapping's place. */
+static const struct doc_mapping maps[] = { { "public", "br-ex" },
+    { "provider", "br-prov" } };
 
 /* What the agent will act on, one line per object. */
 static char *
@@ -32,10 +34,10 @@ summary(const struct doc *d)
 		const struct doc_net *n = &d->nets[i];
 
 		gr_buf_printf(&b, "network %s %s vni %ld mtu %d bridge %s "
-		    "vxlan %s peers %d remotes %d subnets %d dhcp %s\n", n->id,
-		    n->flat ? "flat" : "vxlan", n->vni, n->mtu, n->bridge,
-		    n->vxlan, n->npeers, n->nremotes, n->nsubnets,
-		    n->dhcp ? n->dhcp->dev : "-");
+		    "vxlan %s peers %d remotes %d subnets %d dhcp %s zone %d\n",
+		    n->id, n->flat ? "flat" : "vxlan", n->vni, n->mtu,
+		    n->bridge, n->vxlan, n->npeers, n->nremotes, n->nsubnets,
+		    n->dhcp ? n->dhcp->dev : "-", n->zone);
 		for (int k = 0; k < n->nsubnets; k++)
 			gr_buf_printf(&b, " subnet %s %s gateway %s dhcp %d "
 			    "dns %d routes %d\n", n->subnets[k].id,
@@ -95,7 +97,7 @@ golden(const char *name, int regen)
 		printf("#   %s:%d: %s\n", jpath, je.line, je.text);
 		return;
 	}
-	d = doc_parse(j, "node1", maps, 1);
+	d = doc_parse(j, "node1", maps, 2);
 	json_decref(j);
 	if (d == NULL) {
 		got = gr_xasprintf("%s\n", gr_err_msg());
