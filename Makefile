@@ -7,7 +7,7 @@ BUILD	?= build
 SAN	?= 0
 CC	?= cc
 PKGS	:= libmicrohttpd jansson libpq libcurl libvirt openssl libnl-3.0 \
-	   libnl-route-3.0 libnftables
+	   libnl-route-3.0 libnftables libnetfilter_conntrack
 Q	:= $(if $(filter 1,$(V)),,@)
 
 CFLAGS	?= -O2 -g
@@ -30,7 +30,7 @@ LIBS_gureum-controller	:= libmicrohttpd jansson libpq libcurl openssl
 LIBS_gureum-image	:= libmicrohttpd jansson libpq openssl
 LIBS_gureum-compute	:= libmicrohttpd jansson libcurl libvirt openssl
 LIBS_gureum-network	:= libmicrohttpd jansson libcurl openssl libnl-3.0 \
-			   libnl-route-3.0 libnftables
+			   libnl-route-3.0 libnftables libnetfilter_conntrack
 LIB	:= $(BUILD)/libgureum.a
 LIB_SRC	:= $(wildcard common/*.c)
 LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
@@ -83,8 +83,8 @@ $(BUILD)/tests/test_ipnet: CFLAGS += -iquote controller
 # The network agent's pure parts: its document, rulesets, dnsmasq files.
 NA_OBJ	= $(BUILD)/obj/network-agent/$(1).o
 TEST_OBJS_test_doc = $(call NA_OBJ,doc)
-TEST_OBJS_test_nft = $(call NA_OBJ,doc) $(call NA_OBJ,nft)
-TEST_OBJS_test_dhcp = $(call NA_OBJ,doc) $(call NA_OBJ,dhcp) $(call NA_OBJ,leg) \
+TEST_OBJS_test_nft = $(call NA_OBJ,doc) $(call NA_OBJ,nft) $(call NA_OBJ,ct)
+TEST_OBJS_test_dhcp = $(call NA_OBJ,doc) $(call NA_OBJ,dhcp) $(call NA_OBJ,leg) $(call NA_OBJ,ct) \
 	$(call NA_OBJ,netlink) $(call NA_OBJ,netns)
 $(BUILD)/tests/test_doc $(BUILD)/tests/test_nft $(BUILD)/tests/test_dhcp: \
 	CFLAGS += -iquote network-agent

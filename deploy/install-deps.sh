@@ -5,17 +5,17 @@
 # `apt-get update` only when something is.
 set -euo pipefail
 
-# make: the daemons (pkg-config names them in the Makefile); libnl and
-# libnftables are the network agent's (bridges, VXLAN, FDB; security
-# groups).
+# make: the daemons (pkg-config names them in the Makefile); libnl,
+# libnftables and libnetfilter-conntrack are the network agent's (bridges,
+# VXLAN, FDB; security groups; forgetting a changed port's connections).
 build=(make gcc pkg-config libmicrohttpd-dev libjansson-dev libpq-dev
     libcurl4-openssl-dev libvirt-dev libssl-dev
-    libnl-3-dev libnl-route-3-dev libnftables-dev)
+    libnl-3-dev libnl-route-3-dev libnftables-dev libnetfilter-conntrack-dev)
 # make lab: PostgreSQL, the nodes' libvirtd and QEMU, the guest image
 # (deploy/guest: kernel, busybox, syslinux on FAT, modules via kmod and
 # xz, config drives via genisoimage), namespaces and bridges (iproute2), the
 # lab's HTTP calls (curl, jq) and the openstack CLI its users run; for
-# tenant networks: dhcp_release (dnsmasq-utils), conntrack flushes, ping
+# tenant networks: dhcp_release (dnsmasq-utils), conntrack (to look), ping
 # and arping.
 runtime=(postgresql libvirt-daemon-system libvirt-clients qemu-system-x86
     qemu-utils dnsmasq-base dnsmasq-utils nftables conntrack bridge-utils

@@ -13,7 +13,7 @@
 #include "observe.h"
 
 #define ENSURE_MAX_PORTS	64
-#define ENSURE_POLL_NS		(100 * 1000 * 1000)
+#define ENSURE_POLL_NS		(20 * 1000 * 1000)
 
 static struct fetcher *fetcher;
 
@@ -100,9 +100,12 @@ ensure(struct gr_req *req, struct gr_resp *resp)
 			return -1;
 		}
 	until = gr_now() + (double)timeout;
-	if (fetch_apply(fetcher, 1, 1) < 0)
+	/* The newest document, applied unless the fetch loop (woken by the
+	 * same change) has applied it already; once more if the ports are
+	 * not up after that, then the loop's reconciles are waited for. */
+	if (fetch_apply(fetcher, 0, 0) < 0)
 		return -1;
-	for (;;) {
+	for (int round = 0;; round++) {
 		struct timespec ts = { 0, ENSURE_POLL_NS };
 
 		if ((out = observe_listed(ids, &active)) == NULL)
@@ -110,6 +113,8 @@ ensure(struct gr_req *req, struct gr_resp *resp)
 		if (active || gr_now() >= until)
 			break;
 		json_decref(out);
+		if (round == 0 && fetch_apply(fetcher, 0, 1) < 0)
+			return -1;
 		nanosleep(&ts, NULL);
 	}
 	gr_resp_json(resp, active ? 200 : 504, json_pack("{s:o}", "ports", out));

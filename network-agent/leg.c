@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gr_cmd.h"
+#include "ct.h"
 #include "gr_err.h"
 #include "gr_log.h"
 #include "gr_util.h"
@@ -35,7 +35,6 @@ addrs_sync(struct nl_sock *sk, int ifindex, const struct leg *g)
 {
 	GR_AUTOFREE char (*have)[NETLINK_CIDR] = NULL;
 	char ip[NETLINK_CIDR];
-	char *argv[] = { "conntrack", "-D", "-d", ip, NULL };
 	int n;
 
 	for (int i = 0; i < g->naddrs; i++)
@@ -51,9 +50,9 @@ addrs_sync(struct nl_sock *sk, int ifindex, const struct leg *g)
 			return -1;
 		snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(have[i], "/"),
 		    have[i]);
-		/* conntrack fails when there was none: nothing to forget. */
-		if (gr_cmd_run(argv, NULL) < 0)
-			gr_err_clear();
+		/* Connections to or from it (a floating IP's DNAT) end. */
+		if (ct_forget(&(struct ct_match){ -1, ip }, 1) < 0)
+			gr_err_log("cannot forget the connections of %s", ip);
 	}
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "gr_json.h"
 #include "gr_log.h"
 #include "gr_util.h"
+#include "ct.h"
 #include "nft.h"
 
 #define BRIDGE_FILTER_PRIO	(-200)	/* "priority filter" in bridge */
@@ -30,6 +31,8 @@ struct gen {
 	json_t		*cmds;		/* the "nftables" array */
 	const char	*sgfam;		/* "bridge" or "inet" */
 	int		 bridge_ct;
+	json_t		*members;	/* set: remote groups' addresses are
+					 * listed here, not in the rules */
 };
 
 static json_t *
@@ -235,7 +238,7 @@ ports(const struct doc_rule *r)
  * here (a remote group without addresses of its family).
  */
 static json_t *
-sg_rule(const struct doc_rule *r)
+sg_rule(struct gen *g, const struct doc_rule *r, int k, int n)
 {
 	const char *fam = r->ipv6 ? "ip6" : "ip";
 	const char *addr = r->egress ? "daddr" : "saddr";
@@ -256,8 +259,21 @@ sg_rule(const struct doc_rule *r)
 			json_decref(e);
 			return NULL;
 		}
-		json_array_append_new(e, match(payload(fam, addr), "==",
-		    json_pack("{s:o}", "set", s)));
+		if (g->members) {
+			/* Rule k.n's addresses, for a digest of the shape. */
+			size_t i;
+			json_t *v;
+
+			json_array_foreach(s, i, v)
+				json_array_append_new(g->members,
+				    json_sprintf("%d.%d %s", k, n,
+				    json_string_value(v)));
+			json_decref(s);
+			s = json_string("remote group");
+		} else {
+			s = json_pack("{s:o}", "set", s);
+		}
+		json_array_append_new(e, match(payload(fam, addr), "==", s));
 	} else if (r->prefix[0] && (x = prefix(r->prefix)) != NULL) {
 		json_array_append_new(e, match(payload(fam, addr), "==", x));
 	}
@@ -306,7 +322,7 @@ port_chains(struct gen *g, const struct doc *d, const struct doc_port *p)
 		const struct doc_sg *sg = doc_sg(d, p->sgs[k]);
 
 		for (int i = 0; sg && i < sg->nrules; i++) {
-			json_t *e = sg_rule(&sg->rules[i]);
+			json_t *e = sg_rule(g, &sg->rules[i], k, i);
 
 			if (e)
 				rule_expr(g, g->sgfam, NFT_SG,
@@ -448,56 +464,86 @@ build(const struct doc *d, int bridge_ct)
 	return g.cmds;
 }
 
-/* A digest of port p's own rules (its chains and its anti-spoofing), to
- * tell which ports a new ruleset changes. */
-static void
-port_digest(const struct doc *d, const struct doc_port *p,
-    char out[GR_SHA256_HEX])
+/*
+ * What is recorded of a filtered port: the digest of its rules with the
+ * remote groups' addresses left out ("rules"), those addresses
+ * ("members"), its zone and its addresses (to forget its connections
+ * once it is gone).
+ */
+static json_t *
+port_record(const struct doc *d, const struct doc_port *p)
 {
-	struct gen g = { json_array(), "inet", 0 };
+	struct gen g = { json_array(), "inet", 0, json_array() };
+	json_t *ips = json_array();
+	char dg[GR_SHA256_HEX];
 	char *text;
 
 	port_chains(&g, d, p);
 	antispoof(&g, p);
 	text = json_dumps(g.cmds, JSON_COMPACT);
-	gr_sha256_hex(text, strlen(text), out);
+	gr_sha256_hex(text, strlen(text), dg);
 	free(text);
 	json_decref(g.cmds);
+	for (int i = 0; i < p->nips; i++)
+		json_array_append_new(ips, json_string(p->ips[i].ip));
+	return json_pack("{s:s,s:o,s:i,s:o}", "rules", dg, "members",
+	    g.members, "zone", p->net->zone, "ips", ips);
 }
 
-/*
- * Connections a rule no longer allows would live on as "established":
- * forget those of p's addresses in its network's zone (another network's
- * identical addresses are not p's). conntrack exits 1 when there were
- * none.
- */
-static void
-conntrack_forget(const struct doc_port *p)
+static int
+in_array(json_t *a, const char *s)
 {
-	char zone[16];
+	size_t i;
+	json_t *v;
 
-	snprintf(zone, sizeof(zone), "%d", p->net->zone);
-	gr_info("forgetting the connections of port %s in zone %s: its rules "
-	    "changed", p->id, zone);
-	for (int i = 0; i < p->nips; i++) {
-		char *src[] = { "conntrack", "-D", "-w", zone, "-s",
-		    (char *)p->ips[i].ip, NULL };
-		char *dst[] = { "conntrack", "-D", "-w", zone, "-d",
-		    (char *)p->ips[i].ip, NULL };
+	json_array_foreach(a, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return 1;
+	return 0;
+}
 
-		/* Both, whatever the first found: it fails when none. */
-		if (gr_cmd_run(src, NULL) < 0)
-			gr_err_clear();
-		if (gr_cmd_run(dst, NULL) < 0)
-			gr_err_clear();
+/* 1 when the rules of was allow something that those of now do not: a
+ * rule changed or went, or a remote group lost an address. A record of
+ * another form (an older agent's) counts as narrowed. */
+static int
+narrowed(json_t *was, json_t *now)
+{
+	json_t *rules = json_object_get(was, "rules"), *v;
+	size_t i;
+
+	if (!json_is_string(rules) || strcmp(json_string_value(rules),
+	    json_string_value(json_object_get(now, "rules"))) != 0)
+		return 1;
+	json_array_foreach(json_object_get(was, "members"), i, v)
+		if (!json_is_string(v) || !in_array(json_object_get(now,
+		    "members"), json_string_value(v)))
+			return 1;
+	return 0;
+}
+
+/* rec's addresses in its zone join the list m of n forgotten. */
+static void
+forget_add(json_t *rec, struct ct_match **m, int *n)
+{
+	json_t *zone = json_object_get(rec, "zone"), *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(rec, "ips"), i, v) {
+		if (!json_is_string(v) || !json_is_integer(zone))
+			continue;
+		*m = gr_xrealloc(*m, (size_t)(*n + 1) * sizeof(**m));
+		(*m)[(*n)++] = (struct ct_match){ (int)json_integer_value(zone),
+		    json_string_value(v) };
 	}
 }
 
 /*
- * Records each filtered port's digest; with flush, forgets the
- * connections of the ports whose rules changed, and of new ports once
- * the agent has a history (an address may be reused). After a restart
- * the first apply only records: nothing is known to have changed.
+ * Records each filtered port (port_record); with flush, forgets the
+ * connections that the new rules may no longer allow: a port's whose
+ * rules narrowed (a rule changed or went, a remote group lost an
+ * address; a group that only gained one keeps them), and those of a port
+ * gone (its address may come back on another port). A new port has none
+ * to forget. After a restart the records in state_dir still count.
  */
 static void
 track(struct netagent *a, const struct doc *d, int flush)
@@ -505,30 +551,35 @@ track(struct netagent *a, const struct doc *d, int flush)
 	GR_AUTOFREE char *path = gr_xasprintf("%s/nft-ports.json",
 	    a->state_dir);
 	GR_AUTOFREE char *tmp = gr_xasprintf("%s.tmp", path);
-	json_t *now = json_object();
-	char dg[GR_SHA256_HEX];
-	int history;
+	GR_AUTOFREE struct ct_match *forget = NULL;
+	json_t *now = json_object(), *was, *rec;
+	const char *id;
+	int nforget = 0;
 
-	/* What an earlier run loaded: kept in state_dir, so that a restart
-	 * (or each --apply-document) still knows. */
 	if (a->sg_digests == NULL)
 		a->sg_digests = json_load_file(path, 0, NULL);
-	history = a->sg_digests && json_object_size(a->sg_digests) > 0;
-
 	for (int i = 0; i < d->nports; i++) {
 		const struct doc_port *p = &d->ports[i];
-		json_t *was;
 
 		if (!enforced(p))
 			continue;
-		port_digest(d, p, dg);
-		json_object_set_new(now, p->id, json_string(dg));
+		rec = port_record(d, p);
+		json_object_set_new(now, p->id, rec);
 		was = a->sg_digests ? json_object_get(a->sg_digests, p->id) :
 		    NULL;
-		if (flush && (was ? strcmp(json_string_value(was), dg) != 0 :
-		    history))
-			conntrack_forget(p);
+		if (flush && was && narrowed(was, rec)) {
+			gr_info("forgetting the connections of port %s in zone "
+			    "%d: its rules changed", p->id, p->net->zone);
+			forget_add(rec, &forget, &nforget);
+		}
 	}
+	json_object_foreach(a->sg_digests, id, was)
+		if (flush && json_object_get(now, id) == NULL)
+			forget_add(was, &forget, &nforget);
+	/* One pass over the table for all of them; a failure only leaves
+	 * connections that the rules no longer allow to time out. */
+	if (ct_forget(forget, nforget) < 0)
+		gr_err_log("cannot forget the connections of changed ports");
 	json_decref(a->sg_digests);
 	a->sg_digests = now;
 	mkdir(a->state_dir, 0755);
