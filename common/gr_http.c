@@ -291,8 +291,16 @@ gr_resp_file(struct gr_resp *resp, int status, int fd,
 	if (resp->fd >= 0)
 		close(resp->fd);
 	resp->fd = fd;
+	resp->stream = 0;
 	resp->offset = offset;
 	resp->length = length;
+}
+
+void
+gr_resp_stream(struct gr_resp *resp, int status, int fd)
+{
+	gr_resp_file(resp, status, fd, 0, 0);
+	resp->stream = 1;
 }
 
 static void
@@ -345,7 +353,8 @@ send_resp(struct gr_http *h, struct gr_req *req, struct gr_resp *resp)
 	size_t len = 0;
 
 	if (resp->fd >= 0) {
-		r = MHD_create_response_from_fd_at_offset64(resp->length,
+		r = resp->stream ? MHD_create_response_from_pipe(resp->fd) :
+		    MHD_create_response_from_fd_at_offset64(resp->length,
 		    resp->fd, resp->offset);
 		resp->fd = -1;	/* MHD closes it */
 		if (r == NULL)

@@ -102,6 +102,8 @@ struct gr_resp {
 	int			 fd;		/* >= 0: send this file... */
 	unsigned long long	 offset;	/* ...from here */
 	unsigned long long	 length;	/* ...this many bytes */
+	int			 stream;	/* or all that fd (a pipe or
+						   socket) gives until its end */
 };
 
 struct gr_http_conf;
@@ -204,5 +206,11 @@ void gr_resp_header(struct gr_resp *resp, const char *name, const char *value);
 /* Sends length bytes of the open file fd from offset (fd is taken). */
 void gr_resp_file(struct gr_resp *resp, int status, int fd,
     unsigned long long offset, unsigned long long length);
+/*
+ * Sends what can be read from fd, a pipe or socket, until its end, of a
+ * length not known before (chunked); fd is taken. The worker thread waits
+ * in read() while fd has nothing yet: for a local, fast writer.
+ */
+void gr_resp_stream(struct gr_resp *resp, int status, int fd);
 
 #endif

@@ -11,6 +11,7 @@
 #include "gr_err.h"
 #include "gr_http.h"
 #include "gr_log.h"
+#include "image_proxy.h"
 #include "web.h"
 #include "web_priv.h"
 
@@ -22,7 +23,7 @@
 	"img-src 'self' data:; connect-src 'self'; object-src 'none'; " \
 	"base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
-enum { MOUNT_IDENTITY, MOUNT_COMPUTE, MOUNT_NETWORK, NMOUNTS };
+enum { MOUNT_IDENTITY, MOUNT_COMPUTE, MOUNT_NETWORK, MOUNT_IMAGE, NMOUNTS };
 
 /* The listener's state: set at start, read-only while it serves. */
 static struct {
@@ -216,10 +217,16 @@ web_start(struct gr_daemon *d, const struct web_conf *wc,
 	    &web.apis[MOUNT_COMPUTE] };
 	web.mounts[MOUNT_NETWORK] = (struct gr_http_mount){ "/api/network",
 	    &web.apis[MOUNT_NETWORK] };
+	/* The image service is another daemon: passed on by HTTP. */
+	web.apis[MOUNT_IMAGE] = (struct gr_http_conf){ .name = "image",
+	    .fault_style = GR_FAULT_IMAGE, .fallback = &image_proxy_route };
+	web.mounts[MOUNT_IMAGE] = (struct gr_http_mount){ "/api/image",
+	    &web.apis[MOUNT_IMAGE] };
 	web.root_fd = open(wc->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (web.root_fd < 0)
 		gr_warn("web_root '%s' cannot be opened; the page answers 404 "
 		    "(the APIs under /api/ are served)", wc->root);
 	gr_daemon_defer(d, web_end, NULL);
+	image_proxy_daemon(d);
 	return gr_http_daemon(d, &conf) ? 0 : -1;
 }

@@ -1,7 +1,8 @@
 /*
  * web.h - the web portal's listener (web.c): the static page in web_root
  * and, under /api/<type>, the controller's own identity, compute and
- * network route tables, answered as their own listeners answer them.
+ * network route tables, answered as their own listeners answer them, and
+ * the image API passed on to the image service (image_proxy.h).
  * Every response carries the page's security headers (a strict CSP,
  * nosniff, no referrer) and never a CORS header; a POST, PUT or PATCH
  * under /api/ whose body is not JSON is refused with 415 before any

@@ -6,6 +6,7 @@
 //   GUREUM_ADMIN_TOKEN  an admin token
 //   GUREUM_PROJECT, GUREUM_USER, GUREUM_PASSWORD  a member's login
 //   GUREUM_SERVER_NAME  a server of that project, made through the API
+//   GUREUM_IMAGE_NAME   its image's name
 //   GUREUM_ARTIFACTS    where screenshots go
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -22,6 +23,7 @@ const PROJECT = env('GUREUM_PROJECT');
 const USER = env('GUREUM_USER');
 const PASSWORD = env('GUREUM_PASSWORD');
 const SERVER = env('GUREUM_SERVER_NAME');
+const IMAGE = env('GUREUM_IMAGE_NAME');
 const ART = process.env.GUREUM_ARTIFACTS || 'tests/artifacts';
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; " +
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; " +
@@ -125,6 +127,8 @@ test('the instances page shows a server\'s name as text only', async () => {
 	assert.equal(await page.locator('table img').count(), 0);
 	const row = page.locator('tr', { has: cell });
 	assert.match(await row.textContent(), /ERROR|BUILD|ACTIVE/);
+	// Its image by name: the image API through /api/image.
+	await row.getByRole('cell', { name: IMAGE, exact: true }).waitFor(WAIT);
 	await shot('instances');
 	assert.deepEqual(dialogs, [], 'no dialog opened');
 	assert.deepEqual(problems, []);

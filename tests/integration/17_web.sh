@@ -4,8 +4,9 @@
 # static files with their types and security headers, no way out of
 # web_root, the 415 rule, the identity, compute and network route tables
 # answering under /api/ as on their own ports, changes-since on the
-# servers list; then login, logout, the instances list and an expired
-# session in the browser.
+# servers list, the image API passed on to gureum-image (streamed both
+# ways, cut-off transfers, the service down); then login, logout, the
+# instances list and an expired session in the browser.
 . "$(dirname "$0")/../lib/harness.sh"
 
 CSP="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -155,6 +156,63 @@ TOKEN=$MTOKEN api GET "$CP_URL/v2.1/servers/detail"
 check "without changes-since the deleted server is not listed" jqt \
     '[.servers[].id] == ["'"$SRV"'"]'
 
+# ---- the image API, passed on to gureum-image ----
+TOKEN=$MTOKEN api GET "$WEB_URL/api/image/v2/images"
+direct=$(curl -s -H "X-Auth-Token: $MTOKEN" "$IMG_URL/v2/images")
+check "GET /api/image/v2/images answers as the image service does" eval \
+    '[ "$STATUS" = 200 ] && [ "$(jq -S .images <<<"$BODY")" = "$(jq -S .images <<<"$direct")" ]'
+web_headers "a passed-on image answer"
+TOKEN= api GET "$WEB_URL/api/image/v2/images"
+check "no token: the image service's own 401" [ "$STATUS" = 401 ]
+TOKEN=$MTOKEN api POST "$WEB_URL/api/image/v2/images" \
+    '{"name":"big","disk_format":"raw","container_format":"bare"}'
+expect 201 "an image made through /api/image"
+BIG=$(jq -r .id <<<"$BODY")
+check "its Content-Type is passed back" eval \
+    '[[ $(header Content-Type) == application/json* ]]'
+TOKEN=$MTOKEN api PATCH "$WEB_URL/api/image/v2/images/$BIG" \
+    '[{"op":"add","path":"/description","value":"x"}]' \
+    -H 'Content-Type: application/openstack-images-v2.1-json-patch'
+check "a JSON patch through /api/image" eval \
+    '[ "$STATUS" = 200 ] && jqt ".description == \"x\""'
+TOKEN=$MTOKEN api PUT "$WEB_URL/api/image/v2/images/$BIG/file" 'x' \
+    -H 'Content-Type: text/plain'
+check "a text/plain upload is the image API's 415 fault" eval \
+    '[ "$STATUS" = 415 ] && jqt ".error.code == 415"'
+# 48 MiB, past the web listener's 1 MiB body limit: it is streamed.
+head -c $((48 << 20)) /dev/urandom >"$T/big.raw"
+hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$controller_PID/status"; }
+hwm0=$(hwm)
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -X PUT \
+    -H "X-Auth-Token: $MTOKEN" -H 'Content-Type: application/octet-stream' \
+    --data-binary @"$T/big.raw" "$WEB_URL/api/image/v2/images/$BIG/file")
+check "a 48 MiB upload through /api/image (204)" [ "$STATUS" = 204 ]
+STATUS=$(curl -s -o "$T/big.down" -w '%{http_code}' \
+    -H "X-Auth-Token: $MTOKEN" "$WEB_URL/api/image/v2/images/$BIG/file")
+check "its download through /api/image is the same bytes" eval \
+    '[ "$STATUS" = 200 ] && cmp -s "$T/big.raw" "$T/big.down"'
+hwm1=$(hwm)
+check "the controller's peak memory grew by less than 16 MiB ($(( (hwm1 - hwm0) / 1024 )) MiB)" \
+    [ $((hwm1 - hwm0)) -lt $((16 << 10)) ]
+curl -s -o /dev/null --limit-rate 1M --max-time 1 -H "X-Auth-Token: $MTOKEN" \
+    "$WEB_URL/api/image/v2/images/$BIG/file"
+check "a download the client cut off (curl exit 28)" [ $? = 28 ]
+TOKEN=$MTOKEN api POST "$WEB_URL/api/image/v2/images" \
+    '{"name":"cut","disk_format":"raw","container_format":"bare"}'
+CUT=$(jq -r .id <<<"$BODY")
+curl -s -o /dev/null --limit-rate 1M --max-time 1 -X PUT \
+    -H "X-Auth-Token: $MTOKEN" -H 'Content-Type: application/octet-stream' \
+    -H 'Transfer-Encoding: chunked' \
+    --data-binary @"$T/big.raw" "$WEB_URL/api/image/v2/images/$CUT/file"
+cut_queued() {
+	TOKEN=$MTOKEN api GET "$WEB_URL/api/image/v2/images/$CUT"
+	[ "$STATUS" = 200 ] && jqt '.status == "queued"'
+}
+sleep 0.5	# the image service's own abort, before the check can pass
+check "an upload cut off (chunked) is not taken as whole: queued again" \
+    wait_for 10 cut_queued
+rm -f "$T/big.raw" "$T/big.down"
+
 # ---- the page in Chromium ----
 BROWSER=$HARNESS_REPO/tests/browser
 if [ ! -x /usr/bin/chromium ]; then
@@ -170,6 +228,7 @@ fi
 GUREUM_WEB_URL=$WEB_URL GUREUM_ID_URL=$ID_URL \
     GUREUM_ADMIN_TOKEN=$ADMIN_TOKEN GUREUM_PROJECT=webproj \
     GUREUM_USER=webuser GUREUM_PASSWORD=pw GUREUM_SERVER_NAME=$XSS \
+    GUREUM_IMAGE_NAME=web-tiny \
     GUREUM_ARTIFACTS=$ART \
     timeout 300 node --test --test-reporter=tap \
     "$BROWSER/web.test.mjs" >"$T/browser.tap" 2>&1
@@ -186,4 +245,9 @@ done <"$T/browser.tap"
 check "node --test ran the browser tests and passed (exit $rc)" \
     eval '[ "$rc" = 0 ] && [ "$n" -ge 7 ]'
 say "screenshots in $ART"
+
+pid_stop "$image_PID" image 10
+TOKEN=$MTOKEN api GET "$WEB_URL/api/image/v2/images"
+check "the image service stopped: /api/image is the image API's 503" eval \
+    '[ "$STATUS" = 503 ] && jqt ".error.message | test(\"image service\")"'
 finish

@@ -2,10 +2,13 @@
  * may have, the 415 rule, and the configuration's defaults. */
 #include <stdlib.h>
 
+#include "ctl.h"
 #include "gr_conf.h"
 #include "gr_test.h"
 #include "web.h"
 #include "web_priv.h"
+
+struct ctl_conf ctl;	/* image_proxy.c's, which web.c mounts */
 
 static void
 test_mime(void)

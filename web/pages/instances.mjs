@@ -69,10 +69,11 @@ export function InstancesPage() {
 	const [loaded, setLoaded] = useState(false);
 	const [error, setError] = useState(null);
 	const [flavors, setFlavors] = useState(new Map());
-	const [images] = useState(new Map());
+	const [images, setImages] = useState(new Map());
 
 	useEffect(() => {
 		names('compute', '/flavors', 'flavors').then(setFlavors);
+		names('image', '/v2/images', 'images').then(setImages);
 		let since = null, ticks = 0, current = new Map();
 		return startPolling(async () => {
 			const full = since === null || ticks++ % FULL_EVERY === 0;
