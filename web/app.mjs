@@ -17,9 +17,33 @@ function useFragment() {
 	return path;
 }
 
+const WARN_MS = 5 * 60 * 1000;	// before the token's expiry
+
+// A sentence once the session has less than WARN_MS left, else null.
+function useExpiryWarning(expiresAt) {
+	const [warn, setWarn] = useState(null);
+	useEffect(() => {
+		const end = Date.parse(expiresAt);
+		if (Number.isNaN(end))
+			return undefined;
+		const say = () => setWarn('Your session ends at ' +
+		    new Date(end).toLocaleTimeString() +
+		    '; log out and in again to keep working.');
+		const left = end - Date.now() - WARN_MS;
+		if (left <= 0) {
+			say();
+			return undefined;
+		}
+		const t = setTimeout(say, Math.min(left, 2 ** 31 - 1));
+		return () => clearTimeout(t);
+	}, [expiresAt]);
+	return warn;
+}
+
 function Shell({ session, path }) {
 	const page = pages.find((p) => p.path === path) || pages[0];
 	const Page = page.component;
+	const warn = useExpiryWarning(session.expiresAt);
 	return html`
 <header class="bar">
 	<span class="brand">Gureum</span>
@@ -30,6 +54,7 @@ function Shell({ session, path }) {
 	<span class="who">${session.user} · ${session.project}</span>
 	<button type="button" onClick=${() => logout()}>Log out</button>
 </header>
+${warn && html`<p class="notice expiry" role="status">${warn}</p>`}
 <main><${Page} key=${page.path}/></main>`;
 }
 

@@ -134,6 +134,21 @@ test('the instances page shows a server\'s name as text only', async () => {
 	assert.deepEqual(problems, []);
 });
 
+test('a session near its expiry says when it ends', async () => {
+	// As if the token had two minutes left: the page reads expires_at
+	// from what it stored at login.
+	await page.evaluate(() => {
+		const s = JSON.parse(sessionStorage.getItem('gureum.session'));
+		s.expiresAt = new Date(Date.now() + 120000).toISOString();
+		sessionStorage.setItem('gureum.session', JSON.stringify(s));
+	});
+	await page.reload();
+	const warn = page.getByText(/^Your session ends at /);
+	await warn.waitFor(WAIT);
+	await page.getByRole('cell', { name: SERVER, exact: true }).waitFor(WAIT);
+	await shot('expiry-warning');
+});
+
 test('logout revokes the token and returns to login', async () => {
 	const token = await storedToken();
 	await page.getByRole('button', { name: 'Log out' }).click();

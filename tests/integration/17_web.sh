@@ -243,7 +243,7 @@ while IFS= read -r line; do
 	esac
 done <"$T/browser.tap"
 check "node --test ran the browser tests and passed (exit $rc)" \
-    eval '[ "$rc" = 0 ] && [ "$n" -ge 7 ]'
+    eval '[ "$rc" = 0 ] && [ "$n" -ge 8 ]'
 say "screenshots in $ART"
 
 pid_stop "$image_PID" image 10
