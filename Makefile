@@ -80,6 +80,9 @@ TEST_OBJS_test_vm_xml := $(BUILD)/obj/compute-agent/vm_xml.o \
 	$(BUILD)/obj/compute-agent/boot_spec.o
 TEST_OBJS_test_ipnet := $(BUILD)/obj/controller/ipnet.o
 $(BUILD)/tests/test_ipnet: CFLAGS += -iquote controller
+TEST_OBJS_test_web := $(BUILD)/obj/controller/web.o \
+	$(BUILD)/obj/controller/image_proxy.o
+$(BUILD)/tests/test_web: CFLAGS += -iquote controller
 # The network agent's pure parts: its document, rulesets, dnsmasq files.
 NA_OBJ	= $(BUILD)/obj/network-agent/$(1).o
 TEST_OBJS_test_doc = $(call NA_OBJ,doc)

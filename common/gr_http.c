@@ -27,6 +27,7 @@ struct gr_http {
 /* What we keep for a request while its body arrives. */
 struct pending {
 	struct gr_req	req;
+	const struct gr_http_conf *api;	/* the server's own, or a mount's */
 	struct gr_buf	body;		/* non-streamed bodies, bounded */
 	int		too_large;
 	int		authorized;	/* done before the body (uploads) */
@@ -109,6 +110,22 @@ gr_route_match(const struct gr_route *routes, size_t n, const char *method,
 	else
 		gr_error(GR_ERR_NOT_FOUND, "The resource could not be found.");
 	return -1;
+}
+
+const struct gr_http_mount *
+gr_mount_find(const struct gr_http_mount *mounts, size_t n, const char *path,
+    const char **rest)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(mounts[i].prefix);
+
+		if (strncmp(path, mounts[i].prefix, len) != 0 ||
+		    (path[len] != '\0' && path[len] != '/'))
+			continue;
+		*rest = path[len] ? path + len : "/";
+		return &mounts[i];
+	}
+	return NULL;
 }
 
 /* ---- request accessors ---- */
@@ -274,8 +291,16 @@ gr_resp_file(struct gr_resp *resp, int status, int fd,
 	if (resp->fd >= 0)
 		close(resp->fd);
 	resp->fd = fd;
+	resp->stream = 0;
 	resp->offset = offset;
 	resp->length = length;
+}
+
+void
+gr_resp_stream(struct gr_resp *resp, int status, int fd)
+{
+	gr_resp_file(resp, status, fd, 0, 0);
+	resp->stream = 1;
 }
 
 static void
@@ -293,7 +318,8 @@ resp_clear(struct gr_resp *resp)
 
 /* Replaces whatever the handler left with the fault for the recorded error. */
 static void
-resp_fault(struct gr_http *h, struct gr_resp *resp)
+resp_fault(struct gr_http *h, const struct gr_http_conf *api,
+    struct gr_resp *resp)
 {
 	int status = gr_err_http_status(gr_err_code());
 	const char *msg = gr_err_msg();
@@ -314,7 +340,7 @@ resp_fault(struct gr_http *h, struct gr_resp *resp)
 	if (resp->fd >= 0)
 		close(resp->fd);
 	resp->fd = -1;
-	gr_resp_json(resp, status, gr_fault_json(h->conf.fault_style, status,
+	gr_resp_json(resp, status, gr_fault_json(api->fault_style, status,
 	    msg));
 }
 
@@ -327,7 +353,8 @@ send_resp(struct gr_http *h, struct gr_req *req, struct gr_resp *resp)
 	size_t len = 0;
 
 	if (resp->fd >= 0) {
-		r = MHD_create_response_from_fd_at_offset64(resp->length,
+		r = resp->stream ? MHD_create_response_from_pipe(resp->fd) :
+		    MHD_create_response_from_fd_at_offset64(resp->length,
 		    resp->fd, resp->offset);
 		resp->fd = -1;	/* MHD closes it */
 		if (r == NULL)
@@ -383,9 +410,12 @@ req_begin(struct gr_http *h, struct MHD_Connection *conn, const char *url,
     const char *method, struct pending *pend)
 {
 	struct gr_req *req = &pend->req;
+	const struct gr_http_mount *mount;
+	const char *rest;
 	struct gr_match m;
 	char uuid[37];
 
+	pend->api = &h->conf;
 	req->server = h;
 	req->conn = conn;
 	req->method = method;
@@ -407,15 +437,28 @@ req_begin(struct gr_http *h, struct MHD_Connection *conn, const char *url,
 		    "UTF-8.");
 		return -1;
 	}
-	if (gr_route_match(h->conf.routes, h->conf.nroutes, method, req->path,
-	    &m) < 0)
+	mount = gr_mount_find(h->conf.mounts, h->conf.nmounts, req->path,
+	    &rest);
+	pend->api = mount ? mount->api : &h->conf;
+	if (h->conf.screen && h->conf.screen(req) < 0)
 		return -1;
+	if (mount)
+		memmove(req->path, rest, strlen(rest) + 1);
+	if (gr_route_match(pend->api->routes, pend->api->nroutes, method,
+	    req->path, &m) < 0) {
+		if (pend->api->fallback == NULL ||
+		    gr_err_code() != GR_ERR_NOT_FOUND)
+			return -1;
+		gr_err_clear();
+		m.route = pend->api->fallback;
+	}
 	req->route = m.route;
 	req->nparams = m.nparams;
 	memcpy(req->params, m.params, sizeof(req->params));
 	if (m.route->upload == NULL)
 		return 0;
-	if (h->conf.authorize && h->conf.authorize(req, m.route->policy) < 0)
+	if (pend->api->authorize &&
+	    pend->api->authorize(req, m.route->policy) < 0)
 		return -1;
 	pend->authorized = 1;
 	if (m.route->upload->begin(req, &pend->state) < 0)
@@ -430,6 +473,7 @@ static enum MHD_Result
 answer(struct gr_http *h, struct pending *pend, int failed)
 {
 	struct gr_req *req = &pend->req;
+	const struct gr_http_conf *api = pend->api;
 	struct gr_resp resp = { .status = 200, .fd = -1 };
 	enum MHD_Result ret;
 
@@ -448,13 +492,15 @@ answer(struct gr_http *h, struct pending *pend, int failed)
 		failed = req->route->upload->end(req, pend->state, &resp) < 0;
 		pend->state = NULL;
 	} else if (!failed) {
-		failed = (!pend->authorized && h->conf.authorize &&
-		    h->conf.authorize(req, req->route->policy) < 0) ||
+		failed = (!pend->authorized && api->authorize &&
+		    api->authorize(req, req->route->policy) < 0) ||
 		    req->route->handler(req, &resp) < 0;
 	}
 	if (failed)
-		resp_fault(h, &resp);
-	if (h->conf.decorate)
+		resp_fault(h, api, &resp);
+	if (api->decorate)
+		api->decorate(req, &resp);
+	if (api != &h->conf && h->conf.decorate)
 		h->conf.decorate(req, &resp);
 	ret = send_resp(h, req, &resp);
 	gr_log(resp.status >= 500 ? GR_LOG_ERROR : GR_LOG_DEBUG,
@@ -540,9 +586,9 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct gr_http *h = cls;
 	struct pending *pend = *con_cls;
 
+	(void)cls;
 	(void)conn;
 	(void)toe;
 	if (pend == NULL)
@@ -551,8 +597,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	for (int i = 0; i < pend->req.nparams; i++)
 		free(pend->req.params[i]);
 	json_decref(pend->req.json);
-	if (h->conf.free_auth && pend->req.auth)
-		h->conf.free_auth(pend->req.auth);
+	if (pend->api && pend->api->free_auth && pend->req.auth)
+		pend->api->free_auth(pend->req.auth);
 	free(pend->req.path);
 	gr_buf_free(&pend->body);
 	free(pend);

@@ -8,6 +8,11 @@
  * returns 0, or returns -1 after gr_error(); the server turns the recorded
  * error into the status and fault body of the server's fault style. All
  * memory of a request lives until its response is sent.
+ *
+ * A server may also mount other APIs' configurations under path prefixes
+ * (the web listener serves identity's table under /api/identity): a request
+ * below a prefix is matched, authorized, answered and decorated as that
+ * API's own listener would, with the prefix stripped from its path.
  */
 #ifndef GR_HTTP_H
 #define GR_HTTP_H
@@ -19,7 +24,7 @@
 #include "gr_fault.h"
 
 #define GR_MAX_PARAMS	4	/* {placeholders} in one route pattern */
-#define GR_MAX_HEADERS	8	/* extra response headers */
+#define GR_MAX_HEADERS	12	/* extra response headers */
 
 enum gr_policy {
 	GR_POLICY_PUBLIC,	/* anyone; no token needed */
@@ -97,6 +102,17 @@ struct gr_resp {
 	int			 fd;		/* >= 0: send this file... */
 	unsigned long long	 offset;	/* ...from here */
 	unsigned long long	 length;	/* ...this many bytes */
+	int			 stream;	/* or all that fd (a pipe or
+						   socket) gives until its end */
+};
+
+struct gr_http_conf;
+
+/* An API served below a path prefix of another server. */
+struct gr_http_mount {
+	const char			*prefix; /* "/api/identity", no trailing '/' */
+	const struct gr_http_conf	*api;	/* routes, style and hooks used;
+						   must outlive the server */
 };
 
 struct gr_http_conf {
@@ -114,9 +130,22 @@ struct gr_http_conf {
 	int			(*authorize)(struct gr_req *req,
 				    enum gr_policy policy);
 	void			(*free_auth)(void *auth);
-	/* Adds headers every response of this API carries (may be NULL). */
+	/* Adds headers every response of this API carries (may be NULL);
+	 * a server's own runs after a mounted API's. */
 	void			(*decorate)(struct gr_req *req,
 				    struct gr_resp *resp);
+	/* What a path no route has goes to instead of a 404 (may be NULL):
+	 * its method is not compared, its policy and handler (or upload)
+	 * are used. */
+	const struct gr_route	*fallback;
+	const struct gr_http_mount *mounts;	/* may be NULL */
+	size_t			 nmounts;
+	/*
+	 * Sees every request of this server, mounted or not, before its
+	 * route is looked up, with its whole path (may be NULL). Returns 0,
+	 * or -1 with the error to answer with.
+	 */
+	int			(*screen)(struct gr_req *req);
 };
 
 /* Starts serving in background threads; returns NULL with the error. */
@@ -138,6 +167,14 @@ struct gr_http *gr_http_daemon(struct gr_daemon *d,
 int gr_route_match(const struct gr_route *routes, size_t n, const char *method,
     const char *path, struct gr_match *m);
 void gr_match_free(struct gr_match *m);
+
+/*
+ * The mount of mounts[0..n) whose prefix path is, or is a parent of: NULL
+ * if none. *rest is then the path below the prefix ("/" for the prefix
+ * itself), a pointer into path (pure function, unit-tested).
+ */
+const struct gr_http_mount *gr_mount_find(const struct gr_http_mount *mounts,
+    size_t n, const char *path, const char **rest);
 
 /* Request accessors. Strings belong to the request. */
 const char *gr_req_header(struct gr_req *req, const char *name);
@@ -169,5 +206,11 @@ void gr_resp_header(struct gr_resp *resp, const char *name, const char *value);
 /* Sends length bytes of the open file fd from offset (fd is taken). */
 void gr_resp_file(struct gr_resp *resp, int status, int fd,
     unsigned long long offset, unsigned long long length);
+/*
+ * Sends what can be read from fd, a pipe or socket, until its end, of a
+ * length not known before (chunked); fd is taken. The worker thread waits
+ * in read() while fd has nothing yet: for a local, fast writer.
+ */
+void gr_resp_stream(struct gr_resp *resp, int status, int fd);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * gureum-controller: identity v3, compute v2.1 and network v2.0 for
- * tenants, the
- * agents' internal listener on the management address, the scheduler and
- * the convergence pass; the schema's owner.
+ * tenants, the web portal's listener, the agents' internal listener on
+ * the management address, the scheduler and the convergence pass; the
+ * schema's owner.
  * Usage: gureum-controller --config FILE
  */
 #include <stdlib.h>
@@ -23,6 +23,7 @@
 #include "network_api.h"
 #include "reconcile.h"
 #include "sched.h"
+#include "web.h"
 
 #define BODY_LIMIT	(1u << 20)	/* API request bodies: 1 MiB */
 
@@ -65,8 +66,9 @@ load_conf(const struct gr_conf *c, long *threads)
 
 static void reconcile_end(void *arg) { (void)arg; reconcile_stop_wait(); }
 
-/* The four listeners: identity, compute and network for tenants, and the
- * agents' side door on the management address. */
+/* The five listeners: identity, compute and network for tenants, the
+ * agents' side door on the management address, and the web portal, which
+ * serves the page and the first three's route tables under /api/. */
 static int
 listen_all(struct gr_daemon *d, long threads)
 {
@@ -90,6 +92,7 @@ listen_all(struct gr_daemon *d, long threads)
 	    .routes = internal_routes, .nroutes = internal_nroutes,
 	    .fault_style = GR_FAULT_COMPUTE, .authorize = auth_authorize };
 	struct gr_http_conf *all[4] = { &id, &cp, &nw, &in };
+	struct web_conf web;
 
 	ctl.identity_port = gr_listen_port(id.listen);
 	ctl.compute_port = gr_listen_port(cp.listen);
@@ -101,7 +104,10 @@ listen_all(struct gr_daemon *d, long threads)
 		if (gr_http_daemon(d, all[i]) == NULL)
 			return -1;
 	}
-	return 0;
+	web_conf_read(c, &web);
+	web.threads = (unsigned)threads;
+	web.body_limit = BODY_LIMIT;
+	return web_start(d, &web, &id, &cp, &nw);
 }
 
 static int

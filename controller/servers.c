@@ -5,6 +5,7 @@
  * and delete. Actions are in server_actions.c, the agents' reports in
  * internal_api.c; see servers.h.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,6 +538,44 @@ out:
 
 /* ---- read ---- */
 
+/*
+ * 1 if t is an ISO 8601 time changes-since takes: YYYY-MM-DDTHH:MM[:SS
+ * [.ffffff]] (or a space for the T), then Z, +HH:MM, -HH:MM or nothing
+ * (UTC). PostgreSQL reads it; this keeps anything else from reaching it.
+ */
+static int
+iso_time_ok(const char *t)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd";
+	size_t i;
+
+	for (i = 0; form[i]; i++)
+		if (form[i] == 'd' ? !isdigit((unsigned char)t[i]) :
+		    form[i] == 'T' ? t[i] != 'T' && t[i] != ' ' : t[i] != form[i])
+			return 0;
+	t += i;
+	if (t[0] == ':' && isdigit((unsigned char)t[1]) &&
+	    isdigit((unsigned char)t[2])) {
+		t += 3;
+		if (t[0] == '.' && (i = strspn(t + 1, "0123456789")) >= 1 &&
+		    i <= 6)
+			t += 1 + i;
+	}
+	if (t[0] == 'Z')
+		t++;
+	else if ((t[0] == '+' || t[0] == '-') && strspn(t + 1, "0123456789") ==
+	    2 && t[3] == ':' && strspn(t + 4, "0123456789") == 2)
+		t += 6;
+	return t[0] == '\0';
+}
+
+/*
+ * The servers of the caller's project (all of them: an admin's
+ * all_tenants), filtered by name (a regular expression, as Nova) and
+ * status. With changes-since, only those updated at or after it, deleted
+ * ones included (status DELETED), as Nova: one poll tells a page what
+ * changed.
+ */
 static int
 server_list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 {
@@ -545,21 +584,28 @@ server_list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 	const char *all = gr_req_query(req, "all_tenants");
 	int everyone = a->is_admin && all && strcmp(all, "0") != 0 &&
 	    strcasecmp(all, "false") != 0;
+	const char *status = gr_req_query(req, "status");
 	const char *p[4] = { a->project_id, everyone ? "t" : "f",
-	    gr_req_query(req, "name"), gr_req_query(req, "status") };
+	    gr_req_query(req, "name"), gr_req_query(req, "changes-since") };
 	json_t *list;
 
-	r = gr_db_query("SELECT " SERVER_COLS " FROM instances i WHERE NOT "
-	    "i.deleted AND ($2 OR i.project_id = $1) AND ($3::text IS NULL OR "
-	    "i.name ~ $3) ORDER BY i.created_at DESC, i.id", 3, p);
+	if (p[3] && !iso_time_ok(p[3])) {
+		gr_error(GR_ERR_BAD_REQUEST, "Invalid filter: changes-since "
+		    "'%.64s' is not an ISO 8601 time.", p[3]);
+		return -1;
+	}
+	r = gr_db_query("SELECT " SERVER_COLS " FROM instances i WHERE "
+	    "($4::timestamptz IS NULL AND NOT i.deleted OR i.updated_at >= "
+	    "$4::timestamptz) AND ($2 OR i.project_id = $1) AND ($3::text IS "
+	    "NULL OR i.name ~ $3) ORDER BY i.created_at DESC, i.id", 4, p);
 	if (r == NULL)
 		return -1;
 	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++) {
 		json_t *s = server_json(r, i, a->is_admin);
 
-		if (p[3] && strcasecmp(json_string_value(json_object_get(s,
-		    "status")), p[3]) != 0) {
+		if (status && strcasecmp(json_string_value(json_object_get(s,
+		    "status")), status) != 0) {
 			json_decref(s);
 			continue;
 		}

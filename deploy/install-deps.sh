@@ -2,8 +2,11 @@
 # deploy/install-deps.sh - installs the Debian 12 packages Gureum needs to
 # build, test and run its lab (`make deps`, `make lab` and CI call it).
 # Idempotent: it asks apt only for what is missing, and runs
-# `apt-get update` only when something is.
+# `apt-get update` only when something is; then the browser tests' one npm
+# package (tests/browser/package-lock.json: playwright-core, which drives
+# Debian's chromium and never downloads a browser) when it is not there.
 set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
 
 # make: the daemons (pkg-config names them in the Makefile); libnl,
 # libnftables and libnetfilter-conntrack are the network agent's (bridges,
@@ -26,6 +29,12 @@ runtime=(postgresql libvirt-daemon-system libvirt-clients qemu-system-x86
 # signed agent calls (openssl), process tools, the load generator, packet
 # captures (tcpdump: a guest's DF ping on its tap).
 test=(clang libclang-rt-14-dev openssl procps wrk tcpdump)
+# The web portal's browser test (tests/integration/17_web.sh): Debian's
+# Chromium, Node.js to run the test (playwright-core needs Node >= 20: on
+# Debian 12, from a newer nodejs package than bookworm's 18) and npm, which
+# such a nodejs package carries itself (Debian's own npm then conflicts).
+test+=(chromium nodejs)
+command -v npm >/dev/null 2>&1 || test+=(npm)
 POLICY=/usr/sbin/policy-rc.d
 
 # installed PACKAGE: dpkg has PACKAGE installed.
@@ -35,11 +44,20 @@ installed() {
 	[ "$status" = "install ok installed" ]
 }
 
+# browser_packages: tests/browser's node_modules from its lock, once.
+browser_packages() {
+	local dir=$REPO/tests/browser
+	[ ! -d "$dir/node_modules/playwright-core" ] || return 0
+	echo "install-deps: npm ci in $dir"
+	(cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --silent)
+}
+
 missing=()
 for p in "${build[@]}" "${runtime[@]}" "${test[@]}"; do
 	installed "$p" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
+	browser_packages
 	exit 0
 fi
 
@@ -69,3 +87,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
+browser_packages

@@ -56,6 +56,7 @@ set_addresses() {
 	COMPUTE_URL=http://$HOST_IP:8774/v2.1
 	IMAGE_URL=http://$HOST_IP:9292
 	NETWORK_URL=http://$HOST_IP:9696
+	WEB_URL=http://$HOST_IP:8080/
 }
 set_addresses
 
@@ -490,6 +491,8 @@ identity_listen = $HOST_IP:5000
 compute_listen = $HOST_IP:8774
 network_listen = $HOST_IP:9696
 internal_listen = $HOST_IP:8779
+web_listen = $HOST_IP:8080
+web_root = $REPO/web
 public_host = $HOST_IP
 cluster_secret_file = $STATE/secret
 admin_user = admin
@@ -555,6 +558,7 @@ export OS_USER_DOMAIN_NAME=Default
 export OS_PROJECT_DOMAIN_NAME=Default
 export OS_IDENTITY_API_VERSION=3
 export OS_REGION_NAME=RegionOne
+export GUREUM_WEB_URL=$WEB_URL
 EOF
 	chmod 600 "$STATE/openrc"
 }
@@ -848,6 +852,7 @@ Gureum lab is up.
   compute   $COMPUTE_URL
   image     $IMAGE_URL
   network   $NETWORK_URL
+  web       $WEB_URL
   admin     user admin, password $(cat "$STATE/admin-password"), project admin
   openrc    source $STATE/openrc
 EOF

@@ -143,11 +143,12 @@ start_daemon() {
 
 # start_controller: writes $T/controller.conf, starts it, waits for /v3.
 # Sets ID_URL, CP_URL, NET_URL, INT_URL (the agents' internal listener),
-# ADMIN_PW,
+# WEB_URL (the web portal, serving the repository's web/), ADMIN_PW,
 # SECRET and SECRET_FILE (the file it is in).
 start_controller() {
-	local idp cpp intp netp
+	local idp cpp intp netp webp
 	idp=$(free_port); cpp=$(free_port); intp=$(free_port); netp=$(free_port)
+	webp=$(free_port)
 	IMG_PORT=$(free_port)
 	ADMIN_PW=adminpw-$RANDOM
 	SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -159,6 +160,8 @@ identity_listen = 127.0.0.1:$idp
 compute_listen = 127.0.0.1:$cpp
 internal_listen = 127.0.0.1:$intp
 network_listen = 127.0.0.1:$netp
+web_listen = 127.0.0.1:$webp
+web_root = $HARNESS_REPO/web
 public_host = 127.0.0.1
 cluster_secret_file = $T/secret
 admin_password = $ADMIN_PW
@@ -171,6 +174,7 @@ CONF
 	CP_URL=http://127.0.0.1:$cpp
 	INT_URL=http://127.0.0.1:$intp
 	NET_URL=http://127.0.0.1:$netp
+	WEB_URL=http://127.0.0.1:$webp
 	api_wait 20 "$ID_URL/v3" "$controller_PID" || {
 		cat "$T/controller.log"; die "controller did not come up"; }
 }

@@ -14,6 +14,33 @@ static const struct gr_route routes[] = {
 };
 #define N (sizeof(routes) / sizeof(routes[0]))
 
+static const struct gr_http_conf api_a, api_b;
+static const struct gr_http_mount mounts[] = {
+	{ "/api/identity", &api_a },
+	{ "/api/compute", &api_b },
+};
+
+static void
+test_mounts(void)
+{
+	const char *rest = NULL;
+
+	CHECK(gr_mount_find(mounts, 2, "/api/compute/v2.1/servers", &rest) ==
+	    &mounts[1], "a path below a prefix finds its mount");
+	CHECK_STR(rest, "/v2.1/servers", "the rest is the API's own path");
+	CHECK(gr_mount_find(mounts, 2, "/api/identity", &rest) == &mounts[0],
+	    "the prefix itself finds its mount");
+	CHECK_STR(rest, "/", "and its rest is /");
+	CHECK(gr_mount_find(mounts, 2, "/api/identityx/v3", &rest) == NULL,
+	    "a prefix matches whole segments only");
+	CHECK(gr_mount_find(mounts, 2, "/api", &rest) == NULL,
+	    "a parent of the prefix is not below it");
+	CHECK(gr_mount_find(mounts, 2, "/index.html", &rest) == NULL,
+	    "a path outside every prefix");
+	CHECK(gr_mount_find(NULL, 0, "/api/compute", &rest) == NULL,
+	    "no mounts");
+}
+
 int
 main(void)
 {
@@ -47,5 +74,6 @@ main(void)
 	CHECK(gr_route_match(routes, N, "GET", "v3", &m) < 0,
 	    "a path without a leading slash");
 	gr_match_free(&m);
+	test_mounts();
 	GR_TEST_END();
 }

@@ -1,0 +1,167 @@
+// The session and the page's only way to the cloud: fetch() to this origin
+// under /api/<catalog type>, with the token in X-Auth-Token. The token is
+// kept in sessionStorage (this tab only; never a cookie, never a URL) and
+// dropped on logout, at its expiry, or on any 401.
+const KEY = 'gureum.session';
+export const EXPIRED = 'Your session expired; log in again.';
+export const BAD_LOGIN =
+    'The project, user name or password is not right; check them and try again.';
+
+const listeners = new Set();
+let session = restore();
+let expiryTimer = null;
+armExpiry();
+
+function restore() {
+	try {
+		const s = JSON.parse(sessionStorage.getItem(KEY));
+		return s && typeof s.token === 'string' ? s : null;
+	} catch {
+		return null;
+	}
+}
+
+function armExpiry() {
+	clearTimeout(expiryTimer);
+	if (!session || !session.expiresAt)
+		return;
+	const left = Date.parse(session.expiresAt) - Date.now();
+	if (left <= 0)
+		session = (sessionStorage.removeItem(KEY), null);
+	else
+		expiryTimer = setTimeout(() => setSession(null, 'expired'),
+		    Math.min(left, 2 ** 31 - 1));
+}
+
+// reason: 'login', 'logout' or 'expired'.
+function setSession(s, reason) {
+	session = s;
+	if (s)
+		sessionStorage.setItem(KEY, JSON.stringify(s));
+	else
+		sessionStorage.removeItem(KEY);
+	armExpiry();
+	for (const fn of listeners)
+		fn(s, reason);
+}
+
+export function currentSession() {
+	return session;
+}
+
+// Calls fn(session, reason) on every change; returns the unsubscribe.
+export function onSessionChange(fn) {
+	listeners.add(fn);
+	return () => listeners.delete(fn);
+}
+
+export class ApiError extends Error {
+	constructor(status, message) {
+		super(message);
+		this.status = status;
+	}
+}
+
+// The path the page calls a service by: /api/<type> and the path of the
+// catalog's public URL (the catalog's hosts and ports are for the stock
+// clients; the page stays on its own origin).
+export function serviceBase(catalog, type) {
+	const svc = catalog.find((s) => s.type === type);
+	const ep = svc && (svc.endpoints.find((e) => e.interface === 'public') ||
+	    svc.endpoints[0]);
+	if (!ep)
+		return null;
+	return `/api/${type}` + new URL(ep.url).pathname.replace(/\/+$/, '');
+}
+
+// The sentence of an OpenStack fault ({"itemNotFound": {"message": ...}},
+// {"error": {...}}, {"NeutronError": {...}}), or a plain one.
+async function faultMessage(resp) {
+	try {
+		const body = await resp.json();
+		for (const v of Object.values(body))
+			if (v && typeof v.message === 'string')
+				return v.message;
+	} catch {
+		// not JSON: fall through
+	}
+	return `The cloud answered ${resp.status} ${resp.statusText}.`;
+}
+
+async function send(url, init) {
+	try {
+		return await fetch(url, init);
+	} catch {
+		throw new ApiError(0, 'The cloud cannot be reached; try again.');
+	}
+}
+
+// Password login scoped to the project by name, both in domain Default.
+export async function login(project, user, password) {
+	const body = { auth: {
+		identity: { methods: ['password'], password: { user: {
+			name: user, domain: { name: 'Default' }, password } } },
+		scope: { project: { name: project, domain: { name: 'Default' } } },
+	} };
+	const resp = await send('/api/identity/v3/auth/tokens', {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json',
+		    Accept: 'application/json' },
+		body: JSON.stringify(body),
+	});
+	if (resp.status === 401)
+		throw new ApiError(401, BAD_LOGIN);
+	if (!resp.ok)
+		throw new ApiError(resp.status, await faultMessage(resp));
+	const tok = (await resp.json()).token;
+	const services = {};
+	for (const type of ['identity', 'compute', 'image', 'network'])
+		services[type] = serviceBase(tok.catalog || [], type);
+	setSession({
+		token: resp.headers.get('X-Subject-Token'),
+		expiresAt: tok.expires_at,
+		user: tok.user.name,
+		project: tok.project.name,
+		roles: (tok.roles || []).map((r) => r.name),
+		services,
+	}, 'login');
+}
+
+// Revokes the token, then forgets it (even if the cloud is unreachable).
+export async function logout() {
+	const s = session;
+	if (!s)
+		return;
+	try {
+		await send('/api/identity/v3/auth/tokens', { method: 'DELETE',
+		    headers: { 'X-Auth-Token': s.token,
+		    'X-Subject-Token': s.token } });
+	} finally {
+		setSession(null, 'logout');
+	}
+}
+
+// Calls a service of the catalog: api('compute', 'GET', '/servers/detail').
+// Returns the JSON answer (null for 204); throws ApiError with the
+// fault's sentence. A 401 ends the session.
+export async function api(type, method, path, body) {
+	const s = session;
+	if (!s)
+		throw new ApiError(401, EXPIRED);
+	const base = s.services[type];
+	if (!base)
+		throw new ApiError(0, `This cloud has no ${type} service.`);
+	const headers = { 'X-Auth-Token': s.token, Accept: 'application/json' };
+	if (body !== undefined)
+		headers['Content-Type'] = 'application/json';
+	const resp = await send(base + path, { method, headers,
+	    body: body === undefined ? undefined : JSON.stringify(body) });
+	if (resp.status === 401) {
+		if (session === s)
+			setSession(null, 'expired');
+		throw new ApiError(401, EXPIRED);
+	}
+	if (!resp.ok)
+		throw new ApiError(resp.status, await faultMessage(resp));
+	return resp.status === 204 ? null : resp.json();
+}

@@ -1,0 +1,34 @@
+// A poller that calls tick() again after the delay it returns (ms), not
+// while the tab is hidden, and at once when it is shown again. One call
+// at a time: the next tick is scheduled only after the last one settled.
+export function startPolling(tick) {
+	let timer = null, stopped = false, running = false;
+
+	async function run() {
+		timer = null;
+		if (stopped || running)
+			return;
+		if (document.hidden)
+			return;		// visibilitychange restarts it
+		running = true;
+		let delay = 5000;
+		try {
+			delay = await tick();
+		} finally {
+			running = false;
+		}
+		if (!stopped && timer === null)
+			timer = setTimeout(run, delay);
+	}
+	function shown() {
+		if (!document.hidden && timer === null && !running)
+			run();
+	}
+	document.addEventListener('visibilitychange', shown);
+	run();
+	return () => {
+		stopped = true;
+		clearTimeout(timer);
+		document.removeEventListener('visibilitychange', shown);
+	};
+}

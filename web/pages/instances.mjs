@@ -1,0 +1,126 @@
+// The instances list: one GET /servers/detail per tick. After the first,
+// ?changes-since=<newest "updated" seen> returns only what changed,
+// deleted servers included (status DELETED), so a refresh costs one call
+// however many servers are building. Every 30th tick lists them all again
+// (a change that moved no "updated" stamp, such as a port's address).
+import { api } from '../lib/api.mjs';
+import { startPolling } from '../lib/poll.mjs';
+import { html, useEffect, useState } from '../lib/ui.mjs';
+
+const BUSY_MS = 1000;		// while anything is in transition
+const IDLE_MS = 5000;
+const FULL_EVERY = 30;
+const STEADY = new Set(['ACTIVE', 'SHUTOFF', 'ERROR', 'DELETED', 'PAUSED',
+    'SUSPENDED', 'SHELVED_OFFLOADED']);
+
+function transitional(s) {
+	return !STEADY.has(s.status) || !!s['OS-EXT-STS:task_state'];
+}
+
+// Applies one answer to the map of servers by id; returns a new map.
+export function mergeServers(old, list, full) {
+	const next = full ? new Map() : new Map(old);
+	for (const s of list) {
+		if (s.status === 'DELETED')
+			next.delete(s.id);
+		else
+			next.set(s.id, s);
+	}
+	return next;
+}
+
+function newest(list, since) {
+	for (const s of list)
+		if (s.updated && (!since || s.updated > since))
+			since = s.updated;
+	return since;
+}
+
+// Names by id from a list call; an empty map when the service refuses.
+async function names(type, path, key) {
+	try {
+		const doc = await api(type, 'GET', path);
+		return new Map(doc[key].map((x) => [x.id, x.name]));
+	} catch {
+		return new Map();
+	}
+}
+
+function Addresses({ addresses }) {
+	const nets = Object.entries(addresses || {});
+	if (nets.length === 0)
+		return html`<span class="none">none</span>`;
+	return html`<ul class="addresses">${nets.map(([net, ips]) => html`
+		<li key=${net}><span class="net">${net}</span>${' '}
+		${ips.map((ip) => ip.addr).join(', ')}</li>`)}</ul>`;
+}
+
+function Status({ server }) {
+	const task = server['OS-EXT-STS:task_state'];
+	return html`<span class=${'status status-' +
+	    server.status.toLowerCase()}>${server.status}</span>
+	${task && html` <span class="task">(${task})</span>`}
+	${server.fault && server.fault.message && html`
+		<p class="fault">${server.fault.message}</p>`}`;
+}
+
+export function InstancesPage() {
+	const [servers, setServers] = useState(new Map());
+	const [loaded, setLoaded] = useState(false);
+	const [error, setError] = useState(null);
+	const [flavors, setFlavors] = useState(new Map());
+	const [images, setImages] = useState(new Map());
+
+	useEffect(() => {
+		names('compute', '/flavors', 'flavors').then(setFlavors);
+		names('image', '/v2/images', 'images').then(setImages);
+		let since = null, ticks = 0, current = new Map();
+		return startPolling(async () => {
+			const full = since === null || ticks++ % FULL_EVERY === 0;
+			const q = full ? '' : '?changes-since=' +
+			    encodeURIComponent(since);
+			try {
+				const doc = await api('compute', 'GET',
+				    '/servers/detail' + q);
+				current = mergeServers(current, doc.servers, full);
+				since = newest(doc.servers, since);
+				setServers(current);
+				setLoaded(true);
+				setError(null);
+			} catch (err) {
+				if (err.status === 401)
+					return IDLE_MS;	// the session ended
+				setError(err.message);
+			}
+			return [...current.values()].some(transitional) ? BUSY_MS :
+			    IDLE_MS;
+		});
+	}, []);
+
+	const rows = [...servers.values()].sort((a, b) =>
+	    a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+	return html`
+<section aria-labelledby="instances-title">
+	<h1 id="instances-title">Instances</h1>
+	${error && html`<p class="error" role="alert">${error}</p>`}
+	${!loaded && !error && html`<p class="loading">Loading…</p>`}
+	${loaded && rows.length === 0 && html`
+		<p class="empty">This project has no instances.</p>`}
+	${rows.length > 0 && html`
+	<table class="instances">
+	<thead><tr><th scope="col">Name</th><th scope="col">Status</th>
+	<th scope="col">Addresses</th><th scope="col">Flavor</th>
+	<th scope="col">Image</th></tr></thead>
+	<tbody>${rows.map((s) => html`
+	<tr key=${s.id} data-id=${s.id}>
+		<td class="name">${s.name}</td>
+		<td><${Status} server=${s}/></td>
+		<td><${Addresses} addresses=${s.addresses}/></td>
+		<td>${flavors.get(s.flavor && s.flavor.id) ||
+		    (s.flavor && s.flavor.id) || ''}</td>
+		<td>${s.image ? images.get(s.image.id) || s.image.id :
+		    html`<span class="none">none (volume)</span>`}</td>
+	</tr>`)}</tbody>
+	</table>`}
+</section>`;
+}
