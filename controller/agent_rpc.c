@@ -147,6 +147,10 @@ agent_rpc_dispatch_prepared(const char *instance_id, const char *host,
 	return -1;
 }
 
+/* The network agent's address on a node. */
+static const char NETWORK_AGENT_SQL[] = "SELECT agent_url FROM agents "
+    "WHERE host = $1 AND kind = 'network' AND agent_url IS NOT NULL";
+
 int
 agent_rpc_network(const char *host, const char *method, const char *path,
     json_t *body, long timeout_s, int *status, json_t **answer)
@@ -157,8 +161,7 @@ agent_rpc_network(const char *host, const char *method, const char *path,
 
 	*status = 0;
 	*answer = NULL;
-	if (agent_target(host, "network", "SELECT agent_url FROM agents WHERE "
-	    "host = $1 AND kind = 'network' AND agent_url IS NOT NULL", path,
+	if (agent_target(host, "network", NETWORK_AGENT_SQL, path,
 	    &url, &key) < 0)
 		return -1;
 	if (gr_httpc_json(method, url, body, &key, timeout_s * 1000, &resp) < 0)
@@ -170,28 +173,30 @@ agent_rpc_network(const char *host, const char *method, const char *path,
 	return 0;
 }
 
+/* A hint's target is looked up on the caller's thread, which has a
+ * database connection: the job's own thread would open one for it. */
 struct hint_job {
-	char	 host[65];
-	char	*path;
-	long	 timeout_s;
+	char			 host[65];
+	char			*url;
+	struct gr_signer	 key;
+	long			 timeout_s;
 };
 
 static void
 hint_run(void *arg)
 {
 	struct hint_job *j = arg;
-	json_t *answer = NULL;
-	int status;
+	struct gr_httpc_resp resp = { 0 };
 
-	if (agent_rpc_network(j->host, "POST", j->path, NULL, j->timeout_s,
-	    &status, &answer) < 0)
-		gr_info("network agent on %s: POST %s: %s", j->host, j->path,
+	if (gr_httpc_json("POST", j->url, NULL, &j->key, j->timeout_s * 1000,
+	    &resp) < 0)
+		gr_info("network agent on %s: POST %s: %s", j->host, j->url,
 		    gr_err_msg());
-	else if (status / 100 != 2)
-		gr_info("network agent on %s: POST %s answered %d", j->host,
-		    j->path, status);
-	json_decref(answer);
-	free(j->path);
+	else if (resp.status / 100 != 2)
+		gr_info("network agent on %s: POST %s answered %ld", j->host,
+		    j->url, resp.status);
+	gr_httpc_resp_free(&resp);
+	free(j->url);
 	free(j);
 }
 
@@ -201,14 +206,15 @@ agent_rpc_network_hint(const char *host, const char *path, long timeout_s)
 	struct hint_job *j = gr_xcalloc(1, sizeof(*j));
 
 	snprintf(j->host, sizeof(j->host), "%s", host);
-	j->path = gr_xstrdup(path);
 	j->timeout_s = timeout_s;
-	if (gr_task_run(&jobs, hint_run, j) == 0)
+	if (agent_target(host, "network", NETWORK_AGENT_SQL, path,
+	    &j->url, &j->key) == 0 && gr_task_run(&jobs, hint_run, j) == 0)
 		return;
-	/* Stopping, or no thread: the agent's next poll brings it. */
+	/* Stopping, no thread, no agent: its next poll brings it. */
 	gr_debug("network agent on %s: POST %s not sent: %s", host, path,
 	    gr_err_msg());
-	free(j->path);
+	gr_err_clear();
+	free(j->url);
 	free(j);
 }
 
