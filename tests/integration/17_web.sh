@@ -7,7 +7,8 @@
 # servers list, the image API passed on to gureum-image (streamed both
 # ways, cut-off transfers, the service down); then login, logout, the
 # instances list, the Launch form (choices from the APIs, a key pair made
-# in place, a launch seen at once, a quota fault), a row's delete and an
+# in place, a launch seen at once, a quota fault), a row's delete, a
+# server's fault and an action's in its row, and an
 # expired session in the browser.
 . "$(dirname "$0")/../lib/harness.sh"
 
@@ -245,7 +246,7 @@ while IFS= read -r line; do
 	esac
 done <"$T/browser.tap"
 check "node --test ran the browser tests and passed (exit $rc)" \
-    eval '[ "$rc" = 0 ] && [ "$n" -ge 13 ]'
+    eval '[ "$rc" = 0 ] && [ "$n" -ge 14 ]'
 say "screenshots in $ART"
 
 pid_stop "$image_PID" image 10

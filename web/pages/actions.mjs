@@ -17,7 +17,8 @@ export function cleanConsole(text) {
 	    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
-// The console log, refreshed every CONSOLE_MS while the server is live.
+// The console log, refreshed every CONSOLE_MS while the server is live
+// (BUILD or ACTIVE), else read once.
 function ConsoleLog({ server }) {
 	const [text, setText] = useState(null);
 	const [error, setError] = useState(null);
@@ -55,8 +56,9 @@ function ConsoleLog({ server }) {
 	return html`
 <div class="console">
 	${error && html`<p class="error" role="alert">${error}</p>`}
+	${(text !== null || !error) && html`
 	<pre aria-label=${'Console log of ' + server.name}>${text === null ?
-	    'Loading…' : text || '(empty)'}</pre>
+	    'Loading…' : text || '(empty)'}</pre>`}
 </div>`;
 }
 
@@ -129,7 +131,7 @@ export function RowActions({ server, onChanged }) {
 	${btn('Snapshot', () => setAsk('snapshot'),
 	    st === 'ACTIVE' || st === 'SHUTOFF')}
 	${btn(consoleOpen ? 'Hide console' : 'Console',
-	    () => setConsoleOpen(!consoleOpen), st !== 'ERROR')}
+	    () => setConsoleOpen(!consoleOpen), true)}
 	${btn('Delete', () => setAsk('delete'), !deleting)}`}
 	${done && html`<p class="done" role="status">${done}</p>`}
 	${error && html`<p class="error" role="alert">${error}</p>`}
