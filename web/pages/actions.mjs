@@ -118,7 +118,7 @@ export function RowActions({ server, onChanged }) {
 	<form class="snapshot" onSubmit=${snapshot}>
 		<label for=${'snap-' + server.id}>Snapshot name</label>
 		<input id=${'snap-' + server.id} name="name" required
-		    value=${server.name + '-snapshot'} spellcheck="false"/>
+		    defaultValue=${server.name + '-snapshot'} spellcheck="false"/>
 		<button type="submit" disabled=${busy}>Create snapshot</button>
 		<button type="button" class="plain"
 		    onClick=${() => setAsk(null)}>Cancel</button>
