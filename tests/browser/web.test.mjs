@@ -170,7 +170,7 @@ test('the Launch form is filled from the APIs', async () => {
 
 	await page.getByRole('button', { name: 'Launch instance' }).click();
 	await launchForm().waitFor(WAIT);
-	assert.equal(await activeId(), 'launch-name', 'Name has focus');
+	await page.locator('#launch-name:focus').waitFor(WAIT);
 	const imageSel = page.getByLabel('Image', { exact: true });
 	await imageSel.locator('option', { hasText: IMAGE }).waitFor(
 	    { ...WAIT, state: 'attached' });
@@ -193,13 +193,24 @@ test('the Launch form is filled from the APIs', async () => {
 	    { ...WAIT, state: 'attached' });
 	assert.equal((await optionTexts('Network'))[0], 'default / auto');
 	assert.deepEqual(await optionTexts('Key pair'), ['none']);
+	// Every field in order from the keyboard.
+	await page.getByLabel('Name', { exact: true }).focus();
+	const order = [];
+	for (let i = 0; i < 9; i++) {
+		await page.keyboard.press('Tab');
+		order.push(await page.evaluate(() => document.activeElement.id ||
+		    document.activeElement.textContent));
+	}
+	assert.deepEqual(order, ['launch-image', 'launch-flavor',
+	    'launch-network', 'launch-key', 'Create key pair',
+	    'Import key pair', 'launch-userdata', 'launch-count', 'Launch']);
 	await shot('launch-form');
 });
 
 test('a key pair is created in place and its private key shown once',
     async () => {
 	await page.getByRole('button', { name: 'Create key pair' }).click();
-	assert.equal(await activeId(), 'kp-name');
+	await page.locator('#kp-name:focus').waitFor(WAIT);
 	await page.keyboard.type('webkey');
 	await page.keyboard.press('Enter');
 	const pre = page.locator('.private-key pre');
@@ -207,6 +218,25 @@ test('a key pair is created in place and its private key shown once',
 	assert.match(await pre.textContent(), /PRIVATE KEY-----/);
 	assert.equal(await page.getByLabel('Key pair').inputValue(), 'webkey');
 	await shot('launch-keypair');
+});
+
+test('a public key is imported in place', async () => {
+	const kp = await memberCall('/api/compute/v2.1/os-keypairs/webkey');
+	await page.getByRole('button', { name: 'Import key pair' }).click();
+	await page.locator('#kp-name:focus').waitFor(WAIT);
+	await page.keyboard.type('webkey-imported');
+	await page.getByLabel('Public key').fill(kp.keypair.public_key);
+	await page.getByRole('button', { name: 'Import key pair' }).last()
+	    .click();
+	await page.locator('form.keypair').waitFor({ ...WAIT,
+	    state: 'detached' });
+	assert.equal(await page.getByLabel('Key pair').inputValue(),
+	    'webkey-imported');
+	assert.deepEqual(await optionTexts('Key pair'),
+	    ['none', 'webkey', 'webkey-imported']);
+	assert.equal(await page.locator('.private-key').count(), 0,
+	    'no private key for an imported one');
+	await page.getByLabel('Key pair').selectOption('webkey');
 });
 
 test('a launch appears in the list at once, without a reload', async () => {
