@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The web portal's listener (controller/web.c) with curl, then the page in
-# Debian's Chromium (tests/browser/web.test.mjs through node --test): the
+# Debian's Chromium (tests/browser/web.test.mjs through node --test, with
+# fit.test.mjs for the Launch form's helpers): the
 # static files with their types and security headers, no way out of
 # web_root, the 415 rule, the identity, compute and network route tables
 # answering under /api/ as on their own ports, changes-since on the
@@ -234,7 +235,7 @@ GUREUM_WEB_URL=$WEB_URL GUREUM_ID_URL=$ID_URL \
     GUREUM_IMAGE_NAME=web-tiny \
     GUREUM_ARTIFACTS=$ART \
     timeout 300 node --test --test-reporter=tap \
-    "$BROWSER/web.test.mjs" >"$T/browser.tap" 2>&1
+    "$BROWSER/web.test.mjs" "$BROWSER/fit.test.mjs" >"$T/browser.tap" 2>&1
 rc=$?
 sed 's/^/# /' "$T/browser.tap"
 # node's top-level results, one line each, become the harness's.
@@ -246,7 +247,7 @@ while IFS= read -r line; do
 	esac
 done <"$T/browser.tap"
 check "node --test ran the browser tests and passed (exit $rc)" \
-    eval '[ "$rc" = 0 ] && [ "$n" -ge 15 ]'
+    eval '[ "$rc" = 0 ] && [ "$n" -ge 20 ]'
 say "screenshots in $ART"
 
 pid_stop "$image_PID" image 10

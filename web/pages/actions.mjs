@@ -3,19 +3,13 @@
 // its fault is shown in the row, and onChanged() asks the list for a
 // poll at once.
 import { api } from '../lib/api.mjs';
+import { cleanConsole } from '../lib/fit.mjs';
 import { startPolling } from '../lib/poll.mjs';
 import { html, useEffect, useRef, useState } from '../lib/ui.mjs';
 
 const CONSOLE_MS = 2000;
 const CONSOLE_LINES = 200;
 const LIVE = new Set(['BUILD', 'ACTIVE']);
-
-// Console text safe to show: no control characters but newline and tab
-// (escape sequences lose their ESC and so print as plain text).
-export function cleanConsole(text) {
-	return String(text).replace(/\r\n?/g, '\n')
-	    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
-}
 
 // The console log, refreshed every CONSOLE_MS while the server is live
 // (BUILD or ACTIVE), else read once.
