@@ -274,6 +274,25 @@ test('a row\'s delete is confirmed in the page and the row goes',
 	assert.deepEqual(dialogs, [], 'no window.confirm');
 });
 
+test('a count of 2 makes NAME-1 and NAME-2, both listed at once',
+    async () => {
+	await page.getByLabel('Count').fill('2');
+	await page.getByLabel('Name', { exact: true }).fill('pair');
+	await page.getByLabel('Name', { exact: true }).press('Enter');
+	for (const n of ['pair-1', 'pair-2'])
+		await page.getByRole('cell', { name: n, exact: true })
+		    .waitFor(WAIT);
+	await shot('launched-pair');
+	for (const n of ['pair-1', 'pair-2']) {
+		await page.getByRole('button', { name: `Delete ${n}` }).click();
+		await page.getByRole('button', { name: `Yes, delete ${n}` })
+		    .click();
+		await page.getByRole('cell', { name: n, exact: true })
+		    .waitFor({ ...WAIT, state: 'detached' });
+	}
+	assert.equal(await page.getByLabel('Count').inputValue(), '1');
+});
+
 test('a launch past the quota shows the fault\'s sentence at the form',
     async () => {
 	// No room for one more: the limit is what the project uses.

@@ -247,7 +247,7 @@ while IFS= read -r line; do
 	esac
 done <"$T/browser.tap"
 check "node --test ran the browser tests and passed (exit $rc)" \
-    eval '[ "$rc" = 0 ] && [ "$n" -ge 20 ]'
+    eval '[ "$rc" = 0 ] && [ "$n" -ge 21 ]'
 say "screenshots in $ART"
 
 pid_stop "$image_PID" image 10

@@ -122,6 +122,7 @@ export async function login(project, user, password) {
 		expiresAt: tok.expires_at,
 		user: tok.user.name,
 		project: tok.project.name,
+		projectId: tok.project.id,
 		roles: (tok.roles || []).map((r) => r.name),
 		services,
 	}, 'login');

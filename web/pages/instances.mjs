@@ -108,11 +108,12 @@ export function InstancesPage() {
 	}, []);
 
 	// A launch's answer is a row at once, BUILD until the next poll (now)
-	// brings the server itself.
+	// brings the server itself (and, for a count, its siblings: the
+	// answer is the last one made, NAME-COUNT).
 	function launched(server, name, count) {
 		if (server && server.id && !state.current.has(server.id)) {
 			state.current = new Map(state.current).set(server.id, {
-			    id: server.id, name: count > 1 ? `${name}-1` : name,
+			    id: server.id, name: count > 1 ? `${name}-${count}` : name,
 			    status: 'BUILD', addresses: {} });
 			setServers(state.current);
 			setLoaded(true);

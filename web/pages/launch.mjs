@@ -85,6 +85,7 @@ export function LaunchPanel({ onLaunched, onClose }) {
 
 	useEffect(() => {
 		nameRef.current.focus();
+		const s = currentSession();
 		const fail = (m) => setLoadErr(m);
 		list('image', '/v2/images', 'images', fail).then((all) => {
 			// Only an active image can boot.
@@ -97,12 +98,15 @@ export function LaunchPanel({ onLaunched, onClose }) {
 		});
 		list('compute', '/flavors/detail', 'flavors', fail)
 		    .then(setFlavors);
+		// The project's and shared ones (an admin is shown every
+		// project's otherwise).
+		const mine = (n) => n.shared || !s || !s.projectId ||
+		    n.project_id === s.projectId || n.tenant_id === s.projectId;
 		list('network', '/v2.0/networks', 'networks', fail)
-		    .then(setNetworks);
+		    .then((l) => setNetworks(l.filter(mine)));
 		list('compute', '/os-keypairs', 'keypairs', fail)
 		    .then((l) => setKeypairs(l.map((k) => k.keypair)));
 		// Members may not list hypervisors: only an admin asks.
-		const s = currentSession();
 		if (s && s.roles.includes('admin'))
 			list('compute', '/os-hypervisors/detail', 'hypervisors',
 			    () => {}).then(setHvs);
