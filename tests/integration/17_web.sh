@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The web portal's listener (controller/web.c) with curl, then the page in
-# Debian's Chromium (tests/browser/web.test.mjs through node --test): the
+# Debian's Chromium (tests/browser/web.test.mjs through node --test, with
+# fit.test.mjs for the Launch form's helpers): the
 # static files with their types and security headers, no way out of
 # web_root, the 415 rule, the identity, compute and network route tables
 # answering under /api/ as on their own ports, changes-since on the
 # servers list, the image API passed on to gureum-image (streamed both
 # ways, cut-off transfers, the service down); then login, logout, the
-# instances list and an expired session in the browser.
+# instances list, the Launch form (choices from the APIs, a key pair made
+# in place, a launch seen at once, a quota fault), a row's delete, a
+# server's fault and an action's in its row, and an
+# expired session in the browser.
 . "$(dirname "$0")/../lib/harness.sh"
 
 CSP="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -231,7 +235,7 @@ GUREUM_WEB_URL=$WEB_URL GUREUM_ID_URL=$ID_URL \
     GUREUM_IMAGE_NAME=web-tiny \
     GUREUM_ARTIFACTS=$ART \
     timeout 300 node --test --test-reporter=tap \
-    "$BROWSER/web.test.mjs" >"$T/browser.tap" 2>&1
+    "$BROWSER/web.test.mjs" "$BROWSER/fit.test.mjs" >"$T/browser.tap" 2>&1
 rc=$?
 sed 's/^/# /' "$T/browser.tap"
 # node's top-level results, one line each, become the harness's.
@@ -243,7 +247,7 @@ while IFS= read -r line; do
 	esac
 done <"$T/browser.tap"
 check "node --test ran the browser tests and passed (exit $rc)" \
-    eval '[ "$rc" = 0 ] && [ "$n" -ge 8 ]'
+    eval '[ "$rc" = 0 ] && [ "$n" -ge 21 ]'
 say "screenshots in $ART"
 
 pid_stop "$image_PID" image 10

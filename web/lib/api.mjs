@@ -122,6 +122,7 @@ export async function login(project, user, password) {
 		expiresAt: tok.expires_at,
 		user: tok.user.name,
 		project: tok.project.name,
+		projectId: tok.project.id,
 		roles: (tok.roles || []).map((r) => r.name),
 		services,
 	}, 'login');
@@ -142,8 +143,9 @@ export async function logout() {
 }
 
 // Calls a service of the catalog: api('compute', 'GET', '/servers/detail').
-// Returns the JSON answer (null for 204); throws ApiError with the
-// fault's sentence. A 401 ends the session.
+// Returns the JSON answer (null for an empty one: 204, or the 202 of a
+// server action); throws ApiError with the fault's sentence. A 401 ends
+// the session.
 export async function api(type, method, path, body) {
 	const s = session;
 	if (!s)
@@ -163,5 +165,6 @@ export async function api(type, method, path, body) {
 	}
 	if (!resp.ok)
 		throw new ApiError(resp.status, await faultMessage(resp));
-	return resp.status === 204 ? null : resp.json();
+	const text = await resp.text();
+	return text === '' ? null : JSON.parse(text);
 }

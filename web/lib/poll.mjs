@@ -1,8 +1,10 @@
 // A poller that calls tick() again after the delay it returns (ms), not
 // while the tab is hidden, and at once when it is shown again. One call
 // at a time: the next tick is scheduled only after the last one settled.
+// Returns stop(); stop.now() asks for a tick at once (after the running
+// one, if any), as after the page changed something.
 export function startPolling(tick) {
-	let timer = null, stopped = false, running = false;
+	let timer = null, stopped = false, running = false, again = false;
 
 	async function run() {
 		timer = null;
@@ -11,6 +13,7 @@ export function startPolling(tick) {
 		if (document.hidden)
 			return;		// visibilitychange restarts it
 		running = true;
+		again = false;
 		let delay = 5000;
 		try {
 			delay = await tick();
@@ -18,7 +21,7 @@ export function startPolling(tick) {
 			running = false;
 		}
 		if (!stopped && timer === null)
-			timer = setTimeout(run, delay);
+			timer = setTimeout(run, again ? 0 : delay);
 	}
 	function shown() {
 		if (!document.hidden && timer === null && !running)
@@ -26,9 +29,21 @@ export function startPolling(tick) {
 	}
 	document.addEventListener('visibilitychange', shown);
 	run();
-	return () => {
+	const stop = () => {
 		stopped = true;
 		clearTimeout(timer);
 		document.removeEventListener('visibilitychange', shown);
 	};
+	stop.now = () => {
+		if (stopped)
+			return;
+		if (running) {
+			again = true;
+			return;
+		}
+		clearTimeout(timer);
+		timer = null;
+		run();
+	};
+	return stop;
 }

@@ -5,7 +5,9 @@
 // (a change that moved no "updated" stamp, such as a port's address).
 import { api } from '../lib/api.mjs';
 import { startPolling } from '../lib/poll.mjs';
-import { html, useEffect, useState } from '../lib/ui.mjs';
+import { html, useEffect, useRef, useState } from '../lib/ui.mjs';
+import { LaunchPanel } from './launch.mjs';
+import { RowActions } from './actions.mjs';
 
 const BUSY_MS = 1000;		// while anything is in transition
 const IDLE_MS = 5000;
@@ -70,12 +72,17 @@ export function InstancesPage() {
 	const [error, setError] = useState(null);
 	const [flavors, setFlavors] = useState(new Map());
 	const [images, setImages] = useState(new Map());
+	const [launching, setLaunching] = useState(false);
+	const poller = useRef(null);
+	const state = useRef(null);	// the poll's map, for launched rows
 
 	useEffect(() => {
 		names('compute', '/flavors', 'flavors').then(setFlavors);
 		names('image', '/v2/images', 'images').then(setImages);
-		let since = null, ticks = 0, current = new Map();
-		return startPolling(async () => {
+		let since = null, ticks = 0;
+		state.current = new Map();
+		const stop = startPolling(async () => {
+			let current = state.current;
 			const full = since === null || ticks++ % FULL_EVERY === 0;
 			const q = full ? '' : '?changes-since=' +
 			    encodeURIComponent(since);
@@ -84,6 +91,7 @@ export function InstancesPage() {
 				    '/servers/detail' + q);
 				current = mergeServers(current, doc.servers, full);
 				since = newest(doc.servers, since);
+				state.current = current;
 				setServers(current);
 				setLoaded(true);
 				setError(null);
@@ -95,13 +103,34 @@ export function InstancesPage() {
 			return [...current.values()].some(transitional) ? BUSY_MS :
 			    IDLE_MS;
 		});
+		poller.current = stop;
+		return stop;
 	}, []);
+
+	// A launch's answer is a row at once, BUILD until the next poll (now)
+	// brings the server itself (and, for a count, its siblings: the
+	// answer is the last one made, NAME-COUNT).
+	function launched(server, name, count) {
+		if (server && server.id && !state.current.has(server.id)) {
+			state.current = new Map(state.current).set(server.id, {
+			    id: server.id, name: count > 1 ? `${name}-${count}` : name,
+			    status: 'BUILD', addresses: {} });
+			setServers(state.current);
+			setLoaded(true);
+		}
+		poller.current.now();
+	}
+	const changed = () => poller.current.now();
 
 	const rows = [...servers.values()].sort((a, b) =>
 	    a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 	return html`
 <section aria-labelledby="instances-title">
 	<h1 id="instances-title">Instances</h1>
+	${launching ? html`<${LaunchPanel} onLaunched=${launched}
+	    onClose=${() => setLaunching(false)}/>` : html`
+	<p><button type="button" onClick=${() => setLaunching(true)}>
+	Launch instance</button></p>`}
 	${error && html`<p class="error" role="alert">${error}</p>`}
 	${!loaded && !error && html`<p class="loading">Loading…</p>`}
 	${loaded && rows.length === 0 && html`
@@ -110,7 +139,7 @@ export function InstancesPage() {
 	<table class="instances">
 	<thead><tr><th scope="col">Name</th><th scope="col">Status</th>
 	<th scope="col">Addresses</th><th scope="col">Flavor</th>
-	<th scope="col">Image</th></tr></thead>
+	<th scope="col">Image</th><th scope="col">Actions</th></tr></thead>
 	<tbody>${rows.map((s) => html`
 	<tr key=${s.id} data-id=${s.id}>
 		<td class="name">${s.name}</td>
@@ -120,6 +149,7 @@ export function InstancesPage() {
 		    (s.flavor && s.flavor.id) || ''}</td>
 		<td>${s.image ? images.get(s.image.id) || s.image.id :
 		    html`<span class="none">none (volume)</span>`}</td>
+		<td><${RowActions} server=${s} onChanged=${changed}/></td>
 	</tr>`)}</tbody>
 	</table>`}
 </section>`;

@@ -1,0 +1,62 @@
+// The Launch form's and the rows' pure helpers, with no DOM and no
+// session, so node --test can check them (tests/browser/fit.test.mjs):
+// which flavors fit an image and a node, the labels of the dropdowns,
+// user data as base64 and console text made safe to show.
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+
+function mib(bytes) {
+	return (bytes / MIB).toFixed(bytes < 10 * MIB ? 1 : 0);
+}
+
+export function imageLabel(img) {
+	const os = img.os_distro || img.os;
+	return [img.name || img.id, os,
+	    typeof img.size === 'number' ? mib(img.size) + ' MiB' : null]
+	    .filter(Boolean).join(' · ');
+}
+
+// Why flavor f cannot boot image img or be placed on any of hvs (the
+// hypervisors, null when unknown), or null if it can.
+export function flavorProblem(f, img, hvs) {
+	if (img) {
+		if (img.min_ram && f.ram < img.min_ram)
+			return `needs ${img.min_ram} MiB RAM for this image`;
+		if (f.disk > 0 && img.min_disk && f.disk < img.min_disk)
+			return `needs ${img.min_disk} GiB disk for this image`;
+		if (f.disk > 0 && typeof img.virtual_size === 'number' &&
+		    f.disk * GIB < img.virtual_size)
+			return `disk smaller than the image (${mib(
+			    img.virtual_size)} MiB)`;
+	}
+	if (hvs && hvs.length > 0) {
+		if (!hvs.some((h) => h.vcpus >= f.vcpus))
+			return `no node has ${f.vcpus} vCPUs`;
+		if (!hvs.some((h) => h.memory_mb >= f.ram))
+			return `no node has ${f.ram} MiB RAM`;
+	}
+	return null;
+}
+
+export function flavorLabel(f, why) {
+	const s = `${f.name}: ${f.vcpus} vCPU, ${f.ram} MiB RAM, ${f.disk} ` +
+	    'GiB disk';
+	return why ? `${s} (unavailable: ${why})` : s;
+}
+
+// base64 of the UTF-8 bytes of text (btoa alone takes only Latin-1).
+export function base64Utf8(text) {
+	const bytes = new TextEncoder().encode(text);
+	let bin = '';
+	for (let i = 0; i < bytes.length; i += 0x8000)
+		bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+	return btoa(bin);
+}
+
+// Console text safe to show: no control characters but newline and tab
+// (escape sequences lose their ESC and so print as plain text).
+export function cleanConsole(text) {
+	return String(text).replace(/\r\n?/g, '\n')
+	    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
