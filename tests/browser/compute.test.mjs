@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const env = (k) => {
 	if (!process.env[k])
@@ -29,10 +29,7 @@ const problems = [];
 
 before(async () => {
 	mkdirSync(ART, { recursive: true });
-	browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-	    headless: true, args: ['--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'] });
+	browser = await launchChromium();
 	page = await browser.newPage();
 	page.on('console', (m) => {
 		if (m.type() === 'error')

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const env = (k) => {
 	if (!process.env[k])
@@ -37,10 +37,7 @@ const dialogs = [];
 
 before(async () => {
 	mkdirSync(ART, { recursive: true });
-	browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-	    headless: true, args: ['--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'] });
+	browser = await launchChromium();
 	page = await browser.newPage();
 	// Chromium logs every 4xx as a console error; a 401 is what a wrong
 	// password and a revoked token are meant to get, a 403 what a launch
