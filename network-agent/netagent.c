@@ -38,7 +38,7 @@ netagent_free(struct netagent *a)
 	/* A stopping agent leaves the node as it is: nothing is undone. */
 	netlink_close(a->sk);
 	doc_free(a->doc);
-	json_decref(a->sg_digests);
+	json_decref(a->sg_records);
 	json_decref(a->last_down);
 	pthread_mutex_destroy(&a->lock);
 }

@@ -31,7 +31,7 @@ struct netagent {
 	struct doc		*doc;		/* last applied, or NULL */
 	int			 may_delete;	/* one fetch succeeded: what
 						   the document lacks goes */
-	json_t			*sg_digests;	/* port id -> record of the
+	json_t			*sg_records;	/* port id -> record of the
 						   rules loaded for it (nft.c) */
 	json_t			*last_down;	/* port id -> {at, reason}: the
 						   last time it was found

@@ -32,7 +32,8 @@ struct gen {
 	const char	*sgfam;		/* "bridge" or "inet" */
 	int		 bridge_ct;
 	json_t		*members;	/* set: remote groups' addresses are
-					 * listed here, not in the rules */
+					 * keys here ("K.N IP"), not in the
+					 * rules */
 };
 
 static json_t *
@@ -263,11 +264,14 @@ sg_rule(struct gen *g, const struct doc_rule *r, int k, int n)
 			/* Rule k.n's addresses, for a digest of the shape. */
 			size_t i;
 			json_t *v;
+			char key[64];
 
-			json_array_foreach(s, i, v)
-				json_array_append_new(g->members,
-				    json_sprintf("%d.%d %s", k, n,
-				    json_string_value(v)));
+			json_array_foreach(s, i, v) {
+				snprintf(key, sizeof(key), "%d.%d %s", k, n,
+				    json_string_value(v));
+				json_object_set_new(g->members, key,
+				    json_true());
+			}
 			json_decref(s);
 			s = json_string("remote group");
 		} else {
@@ -473,7 +477,7 @@ build(const struct doc *d, int bridge_ct)
 static json_t *
 port_record(const struct doc *d, const struct doc_port *p)
 {
-	struct gen g = { json_array(), "inet", 0, json_array() };
+	struct gen g = { json_array(), "inet", 0, json_object() };
 	json_t *ips = json_array();
 	char dg[GR_SHA256_HEX];
 	char *text;
@@ -490,18 +494,6 @@ port_record(const struct doc *d, const struct doc_port *p)
 	    g.members, "zone", p->net->zone, "ips", ips);
 }
 
-static int
-in_array(json_t *a, const char *s)
-{
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(a, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-			return 1;
-	return 0;
-}
-
 /* 1 when the rules of was allow something that those of now do not: a
  * rule changed or went, or a remote group lost an address. A record of
  * another form (an older agent's) counts as narrowed. */
@@ -509,14 +501,14 @@ static int
 narrowed(json_t *was, json_t *now)
 {
 	json_t *rules = json_object_get(was, "rules"), *v;
-	size_t i;
+	json_t *members = json_object_get(now, "members");
+	const char *key;
 
 	if (!json_is_string(rules) || strcmp(json_string_value(rules),
 	    json_string_value(json_object_get(now, "rules"))) != 0)
 		return 1;
-	json_array_foreach(json_object_get(was, "members"), i, v)
-		if (!json_is_string(v) || !in_array(json_object_get(now,
-		    "members"), json_string_value(v)))
+	json_object_foreach(json_object_get(was, "members"), key, v)
+		if (json_object_get(members, key) == NULL)
 			return 1;
 	return 0;
 }
@@ -556,8 +548,8 @@ track(struct netagent *a, const struct doc *d, int flush)
 	const char *id;
 	int nforget = 0;
 
-	if (a->sg_digests == NULL)
-		a->sg_digests = json_load_file(path, 0, NULL);
+	if (a->sg_records == NULL)
+		a->sg_records = json_load_file(path, 0, NULL);
 	for (int i = 0; i < d->nports; i++) {
 		const struct doc_port *p = &d->ports[i];
 
@@ -565,7 +557,7 @@ track(struct netagent *a, const struct doc *d, int flush)
 			continue;
 		rec = port_record(d, p);
 		json_object_set_new(now, p->id, rec);
-		was = a->sg_digests ? json_object_get(a->sg_digests, p->id) :
+		was = a->sg_records ? json_object_get(a->sg_records, p->id) :
 		    NULL;
 		if (flush && was && narrowed(was, rec)) {
 			gr_info("forgetting the connections of port %s in zone "
@@ -573,15 +565,16 @@ track(struct netagent *a, const struct doc *d, int flush)
 			forget_add(rec, &forget, &nforget);
 		}
 	}
-	json_object_foreach(a->sg_digests, id, was)
-		if (flush && json_object_get(now, id) == NULL)
-			forget_add(was, &forget, &nforget);
+	if (flush)
+		json_object_foreach(a->sg_records, id, was)
+			if (json_object_get(now, id) == NULL)
+				forget_add(was, &forget, &nforget);
 	/* One pass over the table for all of them; a failure only leaves
 	 * connections that the rules no longer allow to time out. */
 	if (ct_forget(forget, nforget) < 0)
 		gr_err_log("cannot forget the connections of changed ports");
-	json_decref(a->sg_digests);
-	a->sg_digests = now;
+	json_decref(a->sg_records);
+	a->sg_records = now;
 	mkdir(a->state_dir, 0755);
 	if (json_dump_file(now, tmp, JSON_COMPACT) < 0 ||
 	    rename(tmp, path) < 0)
