@@ -2,16 +2,15 @@
  * net_state.c - see net_state.h.
  *
  * The document is built in SQL (json_build_object, json_agg), one
- * statement per top-level section: each section is a set of rows with
+ * subquery per top-level section: each section is a set of rows with
  * lists nested inside (a network's subnets and peers, a port's fixed IPs,
- * a group's rules), which SQL aggregates where the rows are, in a fixed
- * number of statements whatever the number of ports, and ordered, so the
- * same state always gives the same document. json (not jsonb) keeps the
+ * a group's rules), which SQL aggregates where the rows are, in one
+ * statement whatever the number of ports, and ordered, so the same state
+ * always gives the same document. json (not jsonb) keeps the
  * keys in the contract's order. C only checks the caller, reads the
- * generation and puts the sections together. All statements run in one
- * REPEATABLE READ READ ONLY transaction: one snapshot, in which the
- * generation is read first, so an agent that applied generation G has
- * seen every change committed before G was.
+ * generation and puts the sections together. The generation and the
+ * sections are one statement, so one snapshot: an agent that applied
+ * generation G has seen every change committed before G was.
  *
  * Names the agent gives its devices come from here, so that the
  * controller, the boot spec and the agent agree: "brq" + network[:11]
@@ -77,69 +76,72 @@
 
 /* Every network a port of the node is on: its VM ports, its DHCP port,
  * the legs of its routers. Peers and remote ports only on VXLAN ones. */
-static const char networks_sql[] = "WITH " PLACED ", "
-    "mine AS (SELECT DISTINCT network_id AS id FROM placed WHERE at = "
-    "$1::text) "
-    "SELECT coalesce(json_agg(json_build_object("
-    "'id', n.id, 'type', n.network_type, 'vni', n.segmentation_id, "
-    "'physical_network', n.physical_network, 'mtu', n.mtu, "
-    "'bridge', " BRIDGE("n") ", "
-    "'vxlan', CASE WHEN n.network_type = 'vxlan' THEN 'vxlan-' || "
-    "n.segmentation_id END, "
-    "'peers', CASE WHEN n.network_type <> 'vxlan' THEN '[]'::json ELSE "
-    "(SELECT coalesce(json_agg(DISTINCT a.host_ip ORDER BY a.host_ip), "
-    "'[]') FROM placed o JOIN agents a ON a.host = o.at AND a.kind = "
-    "'network' WHERE o.network_id = n.id AND o.at <> $1::text) END, "
-    "'remote_ports', CASE WHEN n.network_type <> 'vxlan' THEN '[]'::json "
-    "ELSE (SELECT coalesce(json_agg(json_build_object('mac', "
-    "o.mac_address::text, 'ip', " FIRST_IP("o") ", 'peer', a.host_ip) "
-    "ORDER BY o.mac_address), '[]') FROM placed o JOIN agents a ON "
-    "a.host = o.at AND a.kind = 'network' WHERE o.network_id = n.id AND "
-    "o.at <> $1::text) END, "
-    "'subnets', (SELECT coalesce(json_agg(json_build_object('id', s.id, "
-    "'cidr', s.cidr::text, 'gateway_ip', host(s.gateway_ip), "
-    "'enable_dhcp', s.enable_dhcp, 'dns_nameservers', s.dns_nameservers, "
-    "'host_routes', s.host_routes) ORDER BY s.cidr), '[]') FROM subnets s "
-    "WHERE s.network_id = n.id), "
-    "'dhcp', (SELECT json_build_object('port_id', d.id, 'mac', "
-    "d.mac_address::text, 'ips', " FIXED_IPS("d") ", 'namespace', "
-    "'qdhcp-' || n.id, 'device', 'ns-' || left(d.id::text, 11), 'hosts', "
-    DHCP_HOSTS ") FROM ports d WHERE d.network_id = n.id AND "
-    "d.binding_host = $1::text AND d.device_owner = 'network:dhcp' AND "
-    "d.device_id = 'dhcp-' || $1::text ORDER BY d.id LIMIT 1)"
-    ") ORDER BY n.id), '[]') FROM networks n JOIN mine USING (id)";
+#define NETWORKS_SQL \
+    "WITH " PLACED ", " \
+    "mine AS (SELECT DISTINCT network_id AS id FROM placed WHERE at = " \
+    "$1::text) " \
+    "SELECT coalesce(json_agg(json_build_object(" \
+    "'id', n.id, 'type', n.network_type, 'vni', n.segmentation_id, " \
+    "'physical_network', n.physical_network, 'mtu', n.mtu, " \
+    "'bridge', " BRIDGE("n") ", " \
+    "'vxlan', CASE WHEN n.network_type = 'vxlan' THEN 'vxlan-' || " \
+    "n.segmentation_id END, " \
+    "'peers', CASE WHEN n.network_type <> 'vxlan' THEN '[]'::json ELSE " \
+    "(SELECT coalesce(json_agg(DISTINCT a.host_ip ORDER BY a.host_ip), " \
+    "'[]') FROM placed o JOIN agents a ON a.host = o.at AND a.kind = " \
+    "'network' WHERE o.network_id = n.id AND o.at <> $1::text) END, " \
+    "'remote_ports', CASE WHEN n.network_type <> 'vxlan' THEN '[]'::json " \
+    "ELSE (SELECT coalesce(json_agg(json_build_object('mac', " \
+    "o.mac_address::text, 'ip', " FIRST_IP("o") ", 'peer', a.host_ip) " \
+    "ORDER BY o.mac_address), '[]') FROM placed o JOIN agents a ON " \
+    "a.host = o.at AND a.kind = 'network' WHERE o.network_id = n.id AND " \
+    "o.at <> $1::text) END, " \
+    "'subnets', (SELECT coalesce(json_agg(json_build_object('id', s.id, " \
+    "'cidr', s.cidr::text, 'gateway_ip', host(s.gateway_ip), " \
+    "'enable_dhcp', s.enable_dhcp, 'dns_nameservers', s.dns_nameservers, " \
+    "'host_routes', s.host_routes) ORDER BY s.cidr), '[]') FROM subnets s " \
+    "WHERE s.network_id = n.id), " \
+    "'dhcp', (SELECT json_build_object('port_id', d.id, 'mac', " \
+    "d.mac_address::text, 'ips', " FIXED_IPS("d") ", 'namespace', " \
+    "'qdhcp-' || n.id, 'device', 'ns-' || left(d.id::text, 11), 'hosts', " \
+    DHCP_HOSTS ") FROM ports d WHERE d.network_id = n.id AND " \
+    "d.binding_host = $1::text AND d.device_owner = 'network:dhcp' AND " \
+    "d.device_id = 'dhcp-' || $1::text ORDER BY d.id LIMIT 1)" \
+    ") ORDER BY n.id), '[]') FROM networks n JOIN mine USING (id)"
 
 /* The node's VM ports, whose taps the agent makes. */
-static const char ports_sql[] = "SELECT coalesce(json_agg(json_build_object("
-    "'id', p.id, 'network_id', p.network_id, 'tap', 'tap' || "
-    "left(p.id::text, 11), 'mac', p.mac_address::text, 'fixed_ips', "
-    FIXED_IPS("p") ", 'admin_state_up', p.admin_state_up, "
-    "'port_security_enabled', p.port_security_enabled, 'security_groups', "
-    "(SELECT coalesce(json_agg(g.security_group_id ORDER BY "
-    "g.security_group_id), '[]') FROM port_security_groups g WHERE "
-    "g.port_id = p.id), 'device_owner', p.device_owner, 'device_id', "
-    "p.device_id) ORDER BY p.id), '[]') FROM ports p WHERE p.binding_host "
-    "= $1::text AND p.device_owner LIKE 'compute:%'";
+#define PORTS_SQL \
+    "SELECT coalesce(json_agg(json_build_object(" \
+    "'id', p.id, 'network_id', p.network_id, 'tap', 'tap' || " \
+    "left(p.id::text, 11), 'mac', p.mac_address::text, 'fixed_ips', " \
+    FIXED_IPS("p") ", 'admin_state_up', p.admin_state_up, " \
+    "'port_security_enabled', p.port_security_enabled, 'security_groups', " \
+    "(SELECT coalesce(json_agg(g.security_group_id ORDER BY " \
+    "g.security_group_id), '[]') FROM port_security_groups g WHERE " \
+    "g.port_id = p.id), 'device_owner', p.device_owner, 'device_id', " \
+    "p.device_id) ORDER BY p.id), '[]') FROM ports p WHERE p.binding_host " \
+    "= $1::text AND p.device_owner LIKE 'compute:%'"
 
 /* Every group a VM port of the node is in, with its rules; a rule with a
  * remote group matches the fixed IPs of that group's ports, wherever
  * they are. */
-static const char groups_sql[] = "WITH used AS (SELECT DISTINCT "
-    "g.security_group_id AS id FROM port_security_groups g JOIN ports p ON "
-    "p.id = g.port_id WHERE p.binding_host = $1::text AND p.device_owner "
-    "LIKE 'compute:%') "
-    "SELECT coalesce(json_agg(json_build_object('id', u.id, 'rules', "
-    "(SELECT coalesce(json_agg(json_build_object('id', r.id, 'direction', "
-    "r.direction, 'ethertype', r.ethertype, 'protocol', r.protocol, "
-    "'port_range_min', r.port_range_min, 'port_range_max', "
-    "r.port_range_max, 'remote_ip_prefix', r.remote_ip_prefix::text, "
-    "'remote_group_id', r.remote_group_id, 'remote_ips', CASE WHEN "
-    "r.remote_group_id IS NULL THEN '[]'::json ELSE (SELECT "
-    "coalesce(json_agg(DISTINCT host(ia.ip) ORDER BY host(ia.ip)), '[]') "
-    "FROM port_security_groups m JOIN ip_allocations ia ON ia.port_id = "
-    "m.port_id WHERE m.security_group_id = r.remote_group_id) END) "
-    "ORDER BY r.id), '[]') FROM security_group_rules r WHERE "
-    "r.security_group_id = u.id)) ORDER BY u.id), '[]') FROM used u";
+#define GROUPS_SQL \
+    "WITH used AS (SELECT DISTINCT " \
+    "g.security_group_id AS id FROM port_security_groups g JOIN ports p ON " \
+    "p.id = g.port_id WHERE p.binding_host = $1::text AND p.device_owner " \
+    "LIKE 'compute:%') " \
+    "SELECT coalesce(json_agg(json_build_object('id', u.id, 'rules', " \
+    "(SELECT coalesce(json_agg(json_build_object('id', r.id, 'direction', " \
+    "r.direction, 'ethertype', r.ethertype, 'protocol', r.protocol, " \
+    "'port_range_min', r.port_range_min, 'port_range_max', " \
+    "r.port_range_max, 'remote_ip_prefix', r.remote_ip_prefix::text, " \
+    "'remote_group_id', r.remote_group_id, 'remote_ips', CASE WHEN " \
+    "r.remote_group_id IS NULL THEN '[]'::json ELSE (SELECT " \
+    "coalesce(json_agg(DISTINCT host(ia.ip) ORDER BY host(ia.ip)), '[]') " \
+    "FROM port_security_groups m JOIN ip_allocations ia ON ia.port_id = " \
+    "m.port_id WHERE m.security_group_id = r.remote_group_id) END) " \
+    "ORDER BY r.id), '[]') FROM security_group_rules r WHERE " \
+    "r.security_group_id = u.id)) ORDER BY u.id), '[]') FROM used u"
 
 /* A router leg's address: its port's lowest fixed IP and that subnet. */
 #define LEG_JOIN(p) \
@@ -149,66 +151,52 @@ static const char groups_sql[] = "WITH used AS (SELECT DISTINCT "
 
 /* The routers the node runs. The gateway carries its network_id too: a
  * flat external network's bridge is the agent's mapping of it. */
-static const char routers_sql[] = "SELECT coalesce(json_agg("
-    "json_build_object('id', r.id, 'namespace', 'qrouter-' || r.id, "
-    "'enable_snat', r.enable_snat, "
-    "'gateway', (SELECT json_build_object('port_id', g.id, 'network_id', "
-    "g.network_id, 'device', 'qg-' || left(g.id::text, 11), 'mac', "
-    "g.mac_address::text, 'ip', host(fi.ip), 'prefixlen', masklen(s.cidr), "
-    "'gateway_ip', host(s.gateway_ip), 'bridge', " BRIDGE("gn") ", 'mtu', "
-    "gn.mtu) FROM ports g JOIN networks gn ON gn.id = g.network_id "
-    LEG_JOIN("g") " WHERE g.id = r.gw_port_id), "
-    "'interfaces', (SELECT coalesce(json_agg(json_build_object('port_id', "
-    "i.id, 'device', 'qr-' || left(i.id::text, 11), 'mac', "
-    "i.mac_address::text, 'ip', host(fi.ip), 'prefixlen', masklen(s.cidr), "
-    "'network_id', i.network_id, 'bridge', " BRIDGE("ln") ", 'mtu', "
-    "ln.mtu) ORDER BY i.id), '[]') FROM ports i JOIN networks ln ON "
-    "ln.id = i.network_id " LEG_JOIN("i") " WHERE i.device_id = "
-    "r.id::text AND i.device_owner = 'network:router_interface'), "
-    "'floating_ips', (SELECT coalesce(json_agg(json_build_object('id', "
-    "f.id, 'ip', host(f.floating_ip_address), 'fixed_ip', "
-    "host(f.fixed_ip_address), 'port_id', f.port_id) ORDER BY f.id), '[]') "
-    "FROM floatingips f WHERE f.router_id = r.id AND f.port_id IS NOT "
-    "NULL), "
-    "'port_forwards', (SELECT coalesce(json_agg(json_build_object('id', "
-    "pf.id, 'ip', host(f.floating_ip_address), 'protocol', pf.protocol, "
-    "'external_port', pf.external_port, 'internal_ip', "
-    "host(pf.internal_ip_address), 'internal_port', pf.internal_port) "
-    "ORDER BY pf.id), '[]') FROM port_forwardings pf JOIN floatingips f ON "
-    "f.id = pf.floatingip_id WHERE f.router_id = r.id)"
-    ") ORDER BY r.id), '[]') FROM routers r WHERE r.host = $1::text";
+#define ROUTERS_SQL \
+    "SELECT coalesce(json_agg(" \
+    "json_build_object('id', r.id, 'namespace', 'qrouter-' || r.id, " \
+    "'enable_snat', r.enable_snat, " \
+    "'gateway', (SELECT json_build_object('port_id', g.id, 'network_id', " \
+    "g.network_id, 'device', 'qg-' || left(g.id::text, 11), 'mac', " \
+    "g.mac_address::text, 'ip', host(fi.ip), 'prefixlen', masklen(s.cidr), " \
+    "'gateway_ip', host(s.gateway_ip), 'bridge', " BRIDGE("gn") ", 'mtu', " \
+    "gn.mtu) FROM ports g JOIN networks gn ON gn.id = g.network_id " \
+    LEG_JOIN("g") " WHERE g.id = r.gw_port_id), " \
+    "'interfaces', (SELECT coalesce(json_agg(json_build_object('port_id', " \
+    "i.id, 'device', 'qr-' || left(i.id::text, 11), 'mac', " \
+    "i.mac_address::text, 'ip', host(fi.ip), 'prefixlen', masklen(s.cidr), " \
+    "'network_id', i.network_id, 'bridge', " BRIDGE("ln") ", 'mtu', " \
+    "ln.mtu) ORDER BY i.id), '[]') FROM ports i JOIN networks ln ON " \
+    "ln.id = i.network_id " LEG_JOIN("i") " WHERE i.device_id = " \
+    "r.id::text AND i.device_owner = 'network:router_interface'), " \
+    "'floating_ips', (SELECT coalesce(json_agg(json_build_object('id', " \
+    "f.id, 'ip', host(f.floating_ip_address), 'fixed_ip', " \
+    "host(f.fixed_ip_address), 'port_id', f.port_id) ORDER BY f.id), '[]') " \
+    "FROM floatingips f WHERE f.router_id = r.id AND f.port_id IS NOT " \
+    "NULL), " \
+    "'port_forwards', (SELECT coalesce(json_agg(json_build_object('id', " \
+    "pf.id, 'ip', host(f.floating_ip_address), 'protocol', pf.protocol, " \
+    "'external_port', pf.external_port, 'internal_ip', " \
+    "host(pf.internal_ip_address), 'internal_port', pf.internal_port) " \
+    "ORDER BY pf.id), '[]') FROM port_forwardings pf JOIN floatingips f ON " \
+    "f.id = pf.floatingip_id WHERE f.router_id = r.id)" \
+    ") ORDER BY r.id), '[]') FROM routers r WHERE r.host = $1::text"
 
-static const struct {
-	const char	*key;
-	const char	*sql;
-} sections[] = {
-	{ "networks", networks_sql },
-	{ "ports", ports_sql },
-	{ "security_groups", groups_sql },
-	{ "routers", routers_sql },
+/*
+ * The whole answer in one statement, so in one snapshot: the generation,
+ * the node's underlay address and, unless the generation is still the
+ * caller's ($2; -1 for none), the four sections (CASE evaluates only the
+ * branch it takes, so a 304 costs one short query).
+ */
+#define SECTION(sql) "CASE WHEN s.generation = $2::bigint THEN NULL ELSE (" \
+	sql ") END"
+static const char document_sql[] = "SELECT s.generation, (SELECT host_ip "
+    "FROM agents WHERE host = $1::text AND kind = 'network'), "
+    SECTION(NETWORKS_SQL) ", " SECTION(PORTS_SQL) ", "
+    SECTION(GROUPS_SQL) ", " SECTION(ROUTERS_SQL) " FROM net_state s";
+
+static const char *const section_keys[] = {
+	"networks", "ports", "security_groups", "routers",
 };
-
-/* Sets doc[key] to the JSON that sql (one row, one column) builds for
- * host. */
-static int
-section(json_t *doc, const char *key, const char *sql, const char *host)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { host };
-	json_error_t jerr;
-	json_t *v;
-
-	if ((r = gr_db_query(sql, 1, p)) == NULL)
-		return -1;
-	v = json_loads(PQgetvalue(r, 0, 0), JSON_DECODE_ANY, &jerr);
-	if (v == NULL) {
-		gr_error(GR_ERR_INTERNAL, "The node document's %s are not JSON: "
-		    "%s.", key, jerr.text);
-		return -1;
-	}
-	json_object_set_new(doc, key, v);
-	return 0;
-}
 
 /* The optional since=G: -1 when absent, else G (0..10^18). */
 static int
@@ -230,37 +218,43 @@ since_param(struct gr_req *req, long long *since)
 	return 0;
 }
 
-/* The generation and, unless it is still `since`, the document, in the
- * transaction the caller opened. *doc stays NULL for a 304. */
+/* The generation and, unless it is still `since`, the document. *doc
+ * stays NULL for a 304. */
 static int
 build(const char *host, long long since, json_t **doc)
 {
-	GR_AUTO_PGRES PGresult *g = NULL, *u = NULL;
-	const char *p[1] = { host };
+	GR_AUTO_PGRES PGresult *r = NULL;
+	char sbuf[24];
+	const char *p[2] = { host, sbuf };
+	json_error_t jerr;
 	long long gen;
 
 	*doc = NULL;
-	if ((g = gr_db_query("SELECT generation FROM net_state", 0, NULL)) ==
-	    NULL)
+	snprintf(sbuf, sizeof(sbuf), "%lld", since);
+	if ((r = gr_db_query(document_sql, 2, p)) == NULL)
 		return -1;
-	if (PQntuples(g) != 1) {
+	if (PQntuples(r) != 1) {
 		gr_error(GR_ERR_INTERNAL, "The table net_state has no row.");
 		return -1;
 	}
-	if ((gen = strtoll(PQgetvalue(g, 0, 0), NULL, 10)) == since)
+	if ((gen = strtoll(PQgetvalue(r, 0, 0), NULL, 10)) == since)
 		return 0;
-	if ((u = gr_db_query("SELECT host_ip FROM agents WHERE host = $1 AND "
-	    "kind = 'network'", 1, p)) == NULL)
-		return -1;
 	*doc = json_pack("{s:I,s:s,s:o}", "generation", (json_int_t)gen,
-	    "host", host, "underlay_ip", PQntuples(u) ? json_string(
-	    PQgetvalue(u, 0, 0)) : json_null());
-	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-		if (section(*doc, sections[i].key, sections[i].sql, host) < 0) {
+	    "host", host, "underlay_ip", PQgetisnull(r, 0, 1) ? json_null() :
+	    json_string(PQgetvalue(r, 0, 1)));
+	for (size_t i = 0; i < sizeof(section_keys) / sizeof(*section_keys);
+	    i++) {
+		json_t *v = json_loads(PQgetvalue(r, 0, 2 + (int)i),
+		    JSON_DECODE_ANY, &jerr);
+
+		if (v == NULL) {
+			gr_error(GR_ERR_INTERNAL, "The node document's %s are "
+			    "not JSON: %s.", section_keys[i], jerr.text);
 			json_decref(*doc);
 			*doc = NULL;
 			return -1;
 		}
+		json_object_set_new(*doc, section_keys[i], v);
 	}
 	return 0;
 }
@@ -272,17 +266,9 @@ net_state_document(struct gr_req *req, struct gr_resp *resp)
 	long long since;
 	json_t *doc;
 
-	if (auth_node_speaks(req, host) < 0 || since_param(req, &since) < 0)
+	if (auth_node_speaks(req, host) < 0 || since_param(req, &since) < 0 ||
+	    build(host, since, &doc) < 0)
 		return -1;
-	if (gr_db_begin() < 0)
-		return -1;
-	if (gr_db_exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ "
-	    "ONLY", 0, NULL) < 0 || build(host, since, &doc) < 0) {
-		gr_db_rollback();
-		return -1;
-	}
-	/* Read only: nothing to keep, and the snapshot is let go at once. */
-	gr_db_rollback();
 	if (doc == NULL)
 		gr_resp_empty(resp, 304);
 	else
