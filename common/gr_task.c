@@ -8,20 +8,60 @@
 #include "gr_task.h"
 #include "gr_util.h"
 
-struct job {
-	struct gr_tasks	*tasks;
-	void		(*fn)(void *arg);
-	void		*arg;
+struct gr_task_job {
+	void			(*fn)(void *arg);
+	void			*arg;
+	struct gr_task_job	*next;
 };
 
-static void *
-job_main(void *p)
+static struct timespec
+after_s(long s)
 {
-	struct job j = *(struct job *)p;
-	struct gr_tasks *t = j.tasks;
+	struct timespec ts;
 
-	free(p);
-	j.fn(j.arg);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += s;
+	return ts;
+}
+
+/* The next queued job, or NULL once the worker has waited GR_TASK_IDLE_S
+ * for one, or the runner drains with nothing queued. Called locked. */
+static struct gr_task_job *
+next_job(struct gr_tasks *t)
+{
+	struct timespec until = after_s(GR_TASK_IDLE_S);
+	struct gr_task_job *j;
+
+	while (t->head == NULL && !t->draining) {
+		int rc;
+
+		t->waiting++;
+		rc = pthread_cond_timedwait(&t->work, &t->lock, &until);
+		t->waiting--;
+		if (rc == ETIMEDOUT)
+			break;
+	}
+	if ((j = t->head) != NULL && (t->head = j->next) == NULL)
+		t->tail = NULL;
+	return j;
+}
+
+static void *
+worker_main(void *p)
+{
+	struct gr_tasks *t = p;
+	struct gr_task_job *j;
+
+	pthread_mutex_lock(&t->lock);
+	while ((j = next_job(t)) != NULL) {
+		pthread_mutex_unlock(&t->lock);
+		j->fn(j->arg);
+		free(j);
+		pthread_mutex_lock(&t->lock);
+		if (--t->running == 0)
+			pthread_cond_broadcast(&t->idle);
+	}
+	pthread_mutex_unlock(&t->lock);
 	if (t->thread_end)
 		t->thread_end();
 	pthread_mutex_lock(&t->lock);
@@ -30,14 +70,14 @@ job_main(void *p)
 		t->ended = gr_xrealloc(t->ended, t->cap * sizeof(*t->ended));
 	}
 	t->ended[t->nended++] = pthread_self();
-	if (--t->running == 0)
-		pthread_cond_broadcast(&t->idle);
+	t->workers--;
+	pthread_cond_broadcast(&t->idle);
 	pthread_mutex_unlock(&t->lock);
 	return NULL;
 }
 
-/* Joins the threads whose jobs have returned (each is gone or about to
- * be: joining waits for its thread-local state to be freed). */
+/* Joins the workers that have ended (each is gone or about to be:
+ * joining waits for its thread-local state to be freed). */
 static void
 join_ended(struct gr_tasks *t)
 {
@@ -55,33 +95,64 @@ join_ended(struct gr_tasks *t)
 	free(ended);
 }
 
+/* Takes j out of the queue if no worker has; 1 when it did. Locked. */
+static int
+unqueue(struct gr_tasks *t, struct gr_task_job *j)
+{
+	struct gr_task_job **pp, *prev = NULL;
+
+	for (pp = &t->head; *pp; prev = *pp, pp = &(*pp)->next) {
+		if (*pp != j)
+			continue;
+		*pp = j->next;
+		if (t->tail == j)
+			t->tail = prev;
+		return 1;
+	}
+	return 0;
+}
+
 int
 gr_task_run(struct gr_tasks *t, void (*fn)(void *arg), void *arg)
 {
-	struct job *j;
+	struct gr_task_job *j;
 	pthread_t th;
-	int err;
+	int err = 0;
 
 	join_ended(t);
+	j = gr_xcalloc(1, sizeof(*j));
+	j->fn = fn;
+	j->arg = arg;
 	pthread_mutex_lock(&t->lock);
 	if (t->draining) {
 		pthread_mutex_unlock(&t->lock);
+		free(j);
 		gr_error(GR_ERR_UNAVAILABLE, "The service is stopping; no new "
 		    "%s are started.", t->name);
 		return -1;
 	}
 	t->running++;
-	pthread_mutex_unlock(&t->lock);
-	j = gr_xmalloc(sizeof(*j));
-	*j = (struct job){ t, fn, arg };
-	err = pthread_create(&th, NULL, job_main, j);
-	if (err == 0)
-		return 0;
-	free(j);
-	pthread_mutex_lock(&t->lock);
+	if (t->tail)
+		t->tail->next = j;
+	else
+		t->head = j;
+	t->tail = j;
+	/* Each waiting worker takes one queued job: more queued than
+	 * waiting means this one needs a new worker. */
+	if (t->running - (t->workers - t->waiting) > t->waiting) {
+		if ((err = pthread_create(&th, NULL, worker_main, t)) == 0)
+			t->workers++;
+	} else {
+		pthread_cond_signal(&t->work);
+	}
+	if (err == 0 || !unqueue(t, j)) {
+		pthread_mutex_unlock(&t->lock);
+		return 0;	/* started, or a worker took it meanwhile */
+	}
 	if (--t->running == 0)
 		pthread_cond_broadcast(&t->idle);
 	pthread_mutex_unlock(&t->lock);
+	free(j);
 	gr_error(GR_ERR_SYSTEM, "Cannot start a thread for %s: %s.", t->name,
 	    strerror(err));
 	return -1;
@@ -90,17 +161,23 @@ gr_task_run(struct gr_tasks *t, void (*fn)(void *arg), void *arg)
 int
 gr_tasks_drain(struct gr_tasks *t, long timeout_s)
 {
-	struct timespec until;
+	struct timespec until = after_s(timeout_s);
 	int left;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_s;
 	pthread_mutex_lock(&t->lock);
 	t->draining = 1;
+	pthread_cond_broadcast(&t->work);
 	if (t->running > 0)
 		gr_info("waiting for %d %s under way", t->running, t->name);
 	while (t->running > 0 && pthread_cond_timedwait(&t->idle, &t->lock,
 	    &until) != ETIMEDOUT)
+		;
+	/* The idle workers end now (at once: a short bound of their own);
+	 * the busy ones, still running a job past the bound, are left to end
+	 * on their own. */
+	until = after_s(2);
+	while (t->workers > t->running && pthread_cond_timedwait(&t->idle,
+	    &t->lock, &until) != ETIMEDOUT)
 		;
 	left = t->running;
 	pthread_mutex_unlock(&t->lock);
@@ -117,6 +194,17 @@ gr_tasks_running(struct gr_tasks *t)
 
 	pthread_mutex_lock(&t->lock);
 	n = t->running;
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
+
+int
+gr_tasks_workers(struct gr_tasks *t)
+{
+	int n;
+
+	pthread_mutex_lock(&t->lock);
+	n = t->workers;
 	pthread_mutex_unlock(&t->lock);
 	return n;
 }

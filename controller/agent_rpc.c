@@ -14,7 +14,8 @@
 
 #define AGENT_TIMEOUT_MS	15000
 
-/* Each job's thread has its own database connection: closed at its end. */
+/* Each worker has its own database connection, kept from job to job
+ * (each job leaves it outside a transaction) and closed when it ends. */
 static void
 job_end(void)
 {
@@ -101,6 +102,7 @@ job_run(void *arg)
 		gr_warn("%s", gr_err_msg());
 		j->undo(j->id, j->body, gr_err_msg());
 		job_free(j);
+		gr_db_rollback();
 		return;
 	}
 	if (agent_rpc_call(j->host, j->method, j->path, j->body, &r) < 0)
@@ -109,6 +111,7 @@ job_run(void *arg)
 		job_failed(j, r.body ? r.body : "");
 	gr_httpc_resp_free(&r);
 	job_free(j);
+	gr_db_rollback();	/* the worker's next job starts outside one */
 }
 
 int
