@@ -7,6 +7,8 @@
 // environment:
 //   GUREUM_WEB_URL      the web listener
 //   GUREUM_PROJECT, GUREUM_USER, GUREUM_PASSWORD  a member's login
+//   GUREUM_IMAGE_ID, GUREUM_FLAVOR_ID  for a server (on no node: it
+//                       goes to ERROR, its port made and kept)
 //   GUREUM_ARTIFACTS    where screenshots go
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -57,11 +59,11 @@ after(async () => {
 const shot = (name) => page.screenshot({ path: `${ART}/${name}.png`,
     fullPage: true });
 
-// The Network API as the page's member, from the test.
-async function net(method, path, body) {
+// An API as the page's member, from the test: api('network/v2.0', ...).
+async function api(base, method, path, body) {
 	const token = await page.evaluate(() =>
 	    JSON.parse(sessionStorage.getItem('gureum.session')).token);
-	const resp = await fetch(`${URL}/api/network/v2.0${path}`, { method,
+	const resp = await fetch(`${URL}/api/${base}${path}`, { method,
 	    headers: { 'X-Auth-Token': token,
 	    'Content-Type': 'application/json' },
 	    body: body === undefined ? undefined : JSON.stringify(body) });
@@ -69,6 +71,7 @@ async function net(method, path, body) {
 	assert.ok(resp.ok, `${method} ${path}: ${resp.status} ${text}`);
 	return text ? JSON.parse(text) : null;
 }
+const net = (...a) => api('network/v2.0', ...a);
 
 const SECTIONS = { Networks: 'networks-title', Routers: 'routers-title',
     'Floating IPs': 'fips-title' };
@@ -77,7 +80,7 @@ const section = (title) =>
 const rowOf = (title, name) => section(title).locator('tbody tr', { has:
     page.getByRole('cell', { name, exact: true }) });
 const fipRows = () => section('Floating IPs').locator('tbody tr');
-let netId, portA, portX, fipA, fipB;
+let netId, portA, portX, vm, fipA, fipB, fipC;
 
 test('a member creates a network and its subnet in one form', async () => {
 	await page.goto(URL + '/');
@@ -138,8 +141,15 @@ test('a router to public (preselected) gets an interface on the subnet',
 	assert.equal(await row.getByRole('alert').count(), 0);
 });
 
-test('floating IPs: allocate, associate with a port, forward, release',
-    async () => {
+test('floating IPs: allocate, associate with an instance and a port, ' +
+    'forward', async () => {
+	vm = (await api('compute/v2.1', 'POST', '/servers', { server: {
+	    name: 'vm-web', imageRef: env('GUREUM_IMAGE_ID'),
+	    flavorRef: env('GUREUM_FLAVOR_ID'), networks: [{ uuid: netId }] } }))
+	    .server;
+	const vmPorts = (await net('GET', `/ports?device_id=${vm.id}`)).ports;
+	assert.equal(vmPorts.length, 1);
+	const ipV = vmPorts[0].fixed_ips[0].ip_address;
 	portA = (await net('POST', '/ports', { port: { name: 'port-a',
 	    network_id: netId } })).port;
 	portX = (await net('POST', '/ports', { port: { name: XSS,
@@ -155,22 +165,32 @@ test('floating IPs: allocate, associate with a port, forward, release',
 	await fipRows().nth(0).waitFor(WAIT);
 	await allocate.click();
 	await fipRows().nth(1).waitFor(WAIT);
-	fipA = await fipRows().nth(0).getAttribute('data-address');
-	fipB = await fipRows().nth(1).getAttribute('data-address');
+	await allocate.click();
+	await fipRows().nth(2).waitFor(WAIT);
+	[fipA, fipB, fipC] = await Promise.all([0, 1, 2].map((i) =>
+	    fipRows().nth(i).getAttribute('data-address')));
 	assert.match(fipA, /^172\.24\.4\.\d+$/);
-	const rowA = section('Floating IPs').locator(
-	    `tr[data-address="${fipA}"]`);
-	const rowB = section('Floating IPs').locator(
-	    `tr[data-address="${fipB}"]`);
-
-	// Associated with port-a (a port of no instance, picked as a port).
-	await rowA.getByLabel('Map to').selectOption({ label:
-	    `port-a · ${ipA}` });
-	await rowA.getByRole('button', { name: `Associate ${fipA}` }).click();
-	await rowA.getByRole('button', { name: `Disassociate ${fipA}` })
-	    .waitFor(WAIT);
-	await rowA.getByText(`port-a · ${ipA}`).waitFor(WAIT);
-	await rowA.getByText('ACTIVE', { exact: true }).waitFor(WAIT);
+	const fipRow = (a) => section('Floating IPs').locator(
+	    `tr[data-address="${a}"]`);
+	const rowA = fipRow(fipA), rowB = fipRow(fipB), rowC = fipRow(fipC);
+	const associate = async (row, addr, label, shown) => {
+		await row.getByLabel('Map to').selectOption({ label });
+		await row.getByRole('button', { name: `Associate ${addr}` })
+		    .click();
+		await row.getByRole('button', { name: `Disassociate ${addr}` })
+		    .waitFor(WAIT);
+		await row.getByText(shown).waitFor(WAIT);
+		await row.getByText('ACTIVE', { exact: true }).waitFor(WAIT);
+	};
+	// With vm-web, picked by name (its port found by device_id), and
+	// with port-a, a port of no instance.
+	await associate(rowA, fipA, 'vm-web', `vm-web · ${ipV}`);
+	await associate(rowC, fipC, `port-a · ${ipA}`, `port-a · ${ipA}`);
+	const fips = (await net('GET', '/floatingips')).floatingips;
+	const portOf = (a) => fips.find((f) => f.floating_ip_address === a)
+	    .port_id;
+	assert.equal(portOf(fipA), vmPorts[0].id);
+	assert.equal(portOf(fipC), portA.id);
 
 	// Two forwards on the other, to the port named like markup.
 	const forward = async (inner, outer, proto) => {
@@ -213,7 +233,8 @@ test('floating IPs: allocate, associate with a port, forward, release',
 	await shot('networks');
 });
 
-test('the topology draws the network, router, ports and floating IPs',
+test('the topology draws the network, router, instance, ports and ' +
+    'floating IPs',
     async () => {
 	await page.getByRole('link', { name: 'Topology' }).click();
 	const svg = page.locator('svg.topology');
@@ -241,10 +262,18 @@ test('the topology draws the network, router, ports and floating IPs',
 	assert.equal(await page.locator('img').count(), 0);
 	assert.equal(await svg.locator(`g[data-kind="join"][data-id=` +
 	    `"${portA.id}"][data-network="${netId}"]`).count(), 1);
+	// The instance, on no node: ERROR, joined to net-web.
+	const vmG = svg.locator(`g[data-kind="instance"][data-id="${vm.id}"]`);
+	assert.deepEqual(await vmG.locator('text').allTextContents(),
+	    ['vm-web', 'ERROR']);
+	assert.equal(await svg.locator(`g[data-kind="join"][data-id=` +
+	    `"${vm.id}"][data-network="${netId}"]`).count(), 1);
 	// The floating IPs beside what they map to.
 	const fa = svg.locator(`g[data-kind="floatingip"][data-address="${fipA}"]`);
 	assert.equal(await fa.locator('text').textContent(), fipA);
 	assert.equal(await fa.locator('line').count(), 1);
+	const fc = svg.locator(`g[data-kind="floatingip"][data-address="${fipC}"]`);
+	assert.equal(await fc.locator('text').textContent(), fipC);
 	const fb = svg.locator(`g[data-kind="floatingip"][data-address="${fipB}"]`);
 	assert.equal(await fb.locator('text').textContent(), `${fipB}:2222/tcp`);
 	const centre = async (loc) => {
@@ -253,6 +282,9 @@ test('the topology draws the network, router, ports and floating IPs',
 	};
 	const pa = svg.locator(`g[data-kind="port"][data-id="${portA.id}"] rect`);
 	assert.ok(Math.abs(await centre(fa.locator('rect')) -
+	    await centre(vmG.locator('rect'))) < 2,
+	    'the floating IP is beside vm-web');
+	assert.ok(Math.abs(await centre(fc.locator('rect')) -
 	    await centre(pa)) < 2, 'the floating IP is beside port-a');
 	assert.ok(Math.abs(await centre(fb.locator('rect')) -
 	    await centre(px.locator('rect'))) < 2,
@@ -272,8 +304,8 @@ test('disassociate and release from the rows', async () => {
 	    .click();
 	await rowA.waitFor({ ...WAIT, state: 'detached' });
 	const doc = await net('GET', '/floatingips');
-	assert.deepEqual(doc.floatingips.map((f) => f.floating_ip_address),
-	    [fipB]);
+	assert.deepEqual(doc.floatingips.map((f) => f.floating_ip_address)
+	    .sort(), [fipB, fipC]);
 });
 
 test('no console error, page error, dialog or CSP violation', async () => {

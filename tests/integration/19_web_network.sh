@@ -4,9 +4,10 @@
 # member makes a network and its subnet in one form, a refused CIDR shows
 # Neutron's sentence at the form and leaves no network, a router to the
 # admin's external network `public` gets an interface, floating IPs are
-# allocated, associated with a port, given port forwards and released;
-# the topology draws the network, the router, the ports and the floating
-# IPs with their labels, a port named like markup as text.
+# allocated, associated with an instance (by name) and a port, given port
+# forwards and released; the topology draws the network, the router, the
+# instance, the ports and the floating IPs with their labels, a port
+# named like markup as text.
 . "$(dirname "$0")/../lib/harness.sh"
 
 ART=${GUREUM_ARTIFACTS:-$T/artifacts}
@@ -28,9 +29,15 @@ PUB=$(jq -r .network.id <<<"$BODY")
 api POST "$N/subnets" "{\"subnet\":{\"network_id\":\"$PUB\",\"cidr\":\"172.24.4.0/24\",\"ip_version\":4,\"enable_dhcp\":false,\"allocation_pools\":[{\"start\":\"172.24.4.100\",\"end\":\"172.24.4.200\"}]}}"
 expect 201 "and its subnet"
 make_member netuser netproj
+# A server of the project's has no node to go to: it turns ERROR with its
+# port made and kept, as an instance on the network without a dataplane.
+make_flavor net.tiny 1 64 1
+qemu-img create -q -f qcow2 "$T/tiny.qcow2" 16M
+make_image net-tiny '"visibility":"public"' "$T/tiny.qcow2"
 
 GUREUM_WEB_URL=$WEB_URL GUREUM_PROJECT=netproj GUREUM_USER=netuser \
-    GUREUM_PASSWORD=pw GUREUM_ARTIFACTS=$ART \
+    GUREUM_PASSWORD=pw GUREUM_IMAGE_ID=$IMG GUREUM_FLAVOR_ID=$FLV \
+    GUREUM_ARTIFACTS=$ART \
     browser_run 300 10 "$BROWSER/network.test.mjs" "$BROWSER/topo.test.mjs"
 
 # What the page left, seen by the admin.
