@@ -34,8 +34,9 @@ before(async () => {
 	browser = await launchChromium();
 	page = await browser.newPage();
 	// Chromium logs every 4xx as a console error; the refused subnet's
-	// 400 is what this test asks for.
-	const expected = /^Failed to load resource: .* status of 400 /;
+	// and forward's 400s and the refused deletions' 409s are what this
+	// test asks for.
+	const expected = /^Failed to load resource: .* status of 40[09] /;
 	page.on('console', (m) => {
 		if (m.type() === 'error' && !expected.test(m.text()))
 			problems.push(`console: ${m.text()}`);
@@ -306,6 +307,51 @@ test('disassociate and release from the rows', async () => {
 	const doc = await net('GET', '/floatingips');
 	assert.deepEqual(doc.floatingips.map((f) => f.floating_ip_address)
 	    .sort(), [fipB, fipC]);
+});
+
+test('refusals are shown in the row; then everything is taken down',
+    async () => {
+	const rowB = section('Floating IPs').locator(
+	    `tr[data-address="${fipB}"]`);
+	const rowC = section('Floating IPs').locator(
+	    `tr[data-address="${fipC}"]`);
+	const router = rowOf('Routers', 'r-web');
+	const network = rowOf('Networks', NET);
+	const iface = `interface ${NET}-subnet (${CIDR}) from r-web`;
+	const confirm = async (row, verb, what) => {
+		await row.getByRole('button', { name: `${verb} ${what}` }).click();
+		await row.getByRole('button', { name:
+		    `Yes, ${verb.toLowerCase()} ${what}` }).click();
+	};
+	const refused = async (row, re) => {
+		const alert = row.getByRole('alert').filter({ hasText: re });
+		await alert.waitFor(WAIT);
+		assert.doesNotMatch(await alert.textContent(), /[{}]/);
+	};
+	await confirm(rowB, 'Release', fipB);
+	await refused(rowB, /port forwarding/);
+	await confirm(router, 'Remove', iface);
+	await refused(router, /required by one or more floating IPs/);
+	await confirm(router, 'Delete', 'router r-web');
+	await refused(router, /still has ports/);
+	await confirm(network, 'Delete', `network ${NET}`);
+	await refused(network, /one or more ports still in use/);
+
+	const tcp = `forward tcp 2222 → ${portX.fixed_ips[0].ip_address}:22`;
+	await confirm(rowB, 'Delete', tcp);
+	await rowB.getByText(tcp.slice('forward '.length))
+	    .waitFor({ ...WAIT, state: 'detached' });
+	await confirm(rowB, 'Release', fipB);
+	await rowB.waitFor({ ...WAIT, state: 'detached' });
+	await confirm(rowC, 'Release', fipC);
+	await rowC.waitFor({ ...WAIT, state: 'detached' });
+	await confirm(router, 'Remove', iface);
+	await router.locator('ul.subnets li', { hasText: CIDR })
+	    .waitFor({ ...WAIT, state: 'detached' });
+	await confirm(router, 'Delete', 'router r-web');
+	await router.waitFor({ ...WAIT, state: 'detached' });
+	assert.deepEqual((await net('GET', '/routers')).routers, []);
+	assert.deepEqual((await net('GET', '/floatingips')).floatingips, []);
 });
 
 test('no console error, page error, dialog or CSP violation', async () => {

@@ -5,7 +5,9 @@
 # Neutron's sentence at the form and leaves no network, a router to the
 # admin's external network `public` gets an interface, floating IPs are
 # allocated, associated with an instance (by name) and a port, given port
-# forwards and released; the topology draws the network, the router, the
+# forwards and released, refusals (a floating IP with forwards, an
+# interface a floating IP needs, a router with interfaces, a network with
+# ports) shown in their rows; the topology draws the network, the router, the
 # instance, the ports and the floating IPs with their labels, a port
 # named like markup as text.
 . "$(dirname "$0")/../lib/harness.sh"
@@ -44,7 +46,10 @@ GUREUM_WEB_URL=$WEB_URL GUREUM_PROJECT=netproj GUREUM_USER=netuser \
 api GET "$N/networks?name=net-bad"
 check "the refused subnet's network is gone" jqt '.networks == []'
 api GET "$N/routers?name=r-web"
-check "the router has its gateway on public" jqt \
-    ".routers[0].external_gateway_info.network_id == \"$PUB\""
+check "the router deleted from its row is gone" jqt '.routers == []'
+check "and no router port is left (its gateway's went with it)" test \
+    "$(psql_q "SELECT count(*) FROM ports WHERE device_owner LIKE 'network:router%'")" = 0
+check "no floating IP is left" test \
+    "$(psql_q "SELECT count(*) FROM floatingips")" = 0
 say "screenshots in $ART"
 finish

@@ -49,7 +49,10 @@ function ConfirmButton({ verb, what, busy, onYes }) {
 	${verb} ${what}?${' '}
 	<button type="button" class="danger" disabled=${busy}
 	    aria-label=${`Yes, ${verb.toLowerCase()} ${what}`}
-	    onClick=${async () => (await onYes()) || setAsking(false)}
+	    onClick=${async () => {
+		await onYes();
+		setAsking(false);
+	    }}
 	    >Yes, ${verb.toLowerCase()}</button>
 	<button type="button" class="plain"
 	    onClick=${() => setAsking(false)}>Cancel</button>
