@@ -6,11 +6,20 @@ import { buildModel, LISTS } from './netmodel.mjs';
 import { startPolling } from './poll.mjs';
 import { useEffect, useRef, useState } from './ui.mjs';
 
-async function fetchLists() {
+// The lists by key; a refused servers list is [] with its sentence in
+// warn(msg) (the networks are still worth showing), any other refusal
+// throws.
+async function fetchLists(warn) {
 	const keys = Object.keys(LISTS);
 	const docs = await Promise.all(keys.map((k) => {
 		const [type, path, key] = LISTS[k];
-		return api(type, 'GET', path).then((d) => d[key] || []);
+		const got = api(type, 'GET', path).then((d) => d[key] || []);
+		return k !== 'servers' ? got : got.catch((err) => {
+			if (err.status === 401)
+				throw err;
+			warn(`Instances could not be listed: ${err.message}`);
+			return [];
+		});
 	}));
 	return Object.fromEntries(keys.map((k, i) => [k, docs[i]]));
 }
@@ -25,12 +34,15 @@ export function useNetworking(every) {
 	useEffect(() => {
 		let alive = true;
 		const stop = startPolling(async () => {
+			let warning = null;
 			try {
-				const lists = await fetchLists();
+				const lists = await fetchLists((w) => {
+					warning = w;
+				});
 				const s = currentSession();
 				if (alive) {
 					setModel(buildModel(lists, s && s.projectId));
-					setError(null);
+					setError(warning);
 				}
 			} catch (err) {
 				if (alive && err.status !== 401)
