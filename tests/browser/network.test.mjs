@@ -98,8 +98,8 @@ test('a member creates a network and its subnet in one form', async () => {
 	await page.getByRole('button', { name: 'Create network' }).click();
 	const row = rowOf('Networks', NET);
 	await row.getByText(CIDR).waitFor(WAIT);
-	await row.getByText(/gateway 10\.20\.0\.1 · pool 10\.20\.0\.2–10\.20\.0\.254 · DHCP/)
-	    .waitFor(WAIT);
+	await row.getByText('gateway 10.20.0.1 · pool 10.20.0.2–10.20.0.254 ' +
+	    '· DHCP').waitFor(WAIT);
 	netId = await row.getAttribute('data-id');
 	assert.match(netId, /^[0-9a-f-]{36}$/);
 });
@@ -114,7 +114,8 @@ test('a refused CIDR shows Neutron\'s sentence and leaves no network',
 	const alert = form.getByRole('alert');
 	await alert.waitFor(WAIT);
 	const text = await alert.textContent();
-	assert.match(text, /^The subnet was refused: Invalid input for cidr\. .*is not a valid IP subnet\./);
+	assert.match(text, new RegExp('^The subnet was refused: Invalid ' +
+	    'input for cidr\\. .*is not a valid IP subnet\\.'));
 	assert.match(text, /The network net-bad was not kept\.$/);
 	assert.doesNotMatch(text, /[{}]/);
 	assert.deepEqual((await net('GET', '/networks?name=net-bad')).networks,
@@ -309,8 +310,62 @@ test('disassociate and release from the rows', async () => {
 	    .sort(), [fipB, fipC]);
 });
 
+test('twenty instances on five networks stay readable', async () => {
+	const nets = [netId];
+	for (const i of [1, 2, 3]) {
+		const n = (await net('POST', '/networks', { network: {
+		    name: `net-${i}` } })).network;
+		await net('POST', '/subnets', { subnet: { network_id: n.id,
+		    cidr: `10.3${i}.0.0/24`, ip_version: 4 } });
+		nets.push(n.id);
+	}
+	for (let i = 1; i < 20; i++) {
+		const on = [nets[i % 4]];
+		if (i % 5 === 0)
+			on.push(nets[(i + 1) % 4]);
+		await api('compute/v2.1', 'POST', '/servers', { server: {
+		    name: `vm-${String(i).padStart(2, '0')}`,
+		    imageRef: env('GUREUM_IMAGE_ID'),
+		    flavorRef: env('GUREUM_FLAVOR_ID'),
+		    networks: on.map((uuid) => ({ uuid })) } });
+	}
+	await page.getByRole('link', { name: 'Networks' }).click();
+	await page.getByRole('link', { name: 'Topology' }).click();
+	const svg = page.locator('svg.topology');
+	await svg.locator('g[data-kind="instance"]').nth(19).waitFor(WAIT);
+	assert.equal(await svg.locator('g[data-kind="instance"]').count(), 20);
+	assert.equal(await svg.locator('g[data-kind="network"]').count(), 5);
+	// Boxes and tags apart; each label inside its box.
+	const boxes = [];
+	for (const g of await svg.locator('g[data-kind="instance"], ' +
+	    'g[data-kind="port"], g[data-kind="router"], ' +
+	    'g[data-kind="floatingip"]').all()) {
+		const box = await g.locator('rect').boundingBox();
+		for (const t of await g.locator('text').all()) {
+			const tb = await t.boundingBox();
+			assert.ok(tb.x >= box.x && tb.x + tb.width <= box.x + box.width +
+			    1, `"${await t.textContent()}" fits its box`);
+		}
+		boxes.push(box);
+	}
+	const apart = (a, b) => a.x + a.width <= b.x || b.x + b.width <= a.x ||
+	    a.y + a.height <= b.y || b.y + b.height <= a.y;
+	for (let i = 0; i < boxes.length; i++)
+		for (let j = i + 1; j < boxes.length; j++)
+			assert.ok(apart(boxes[i], boxes[j]), `boxes ${i} and ${j} apart`);
+	const size = await svg.boundingBox();
+	// Within a 1280 px window (Playwright's default), no scrolling.
+	assert.ok(size.width <= 1200, `${size.width} px wide`);
+	// vm-05 is on net-1 and net-2: two joins.
+	const vm5 = svg.locator('g[data-kind="instance"]', { hasText: 'vm-05' });
+	assert.equal(await svg.locator(`g[data-kind="join"][data-id=` +
+	    `"${await vm5.getAttribute('data-id')}"]`).count(), 2);
+	await shot('topology-20');
+});
+
 test('refusals are shown in the row; then everything is taken down',
     async () => {
+	await page.getByRole('link', { name: 'Networks' }).click();
 	const rowB = section('Floating IPs').locator(
 	    `tr[data-address="${fipB}"]`);
 	const rowC = section('Floating IPs').locator(

@@ -96,7 +96,7 @@ test('20 instances on 5 networks: no box overlaps, every port joined',
 		const d = l.devices.find((x) => x.id === f.to);
 		assert.ok(Math.abs(f.y + f.h / 2 - (d.y + d.h / 2)) < 1);
 	}
-	assert.ok(l.height < 20 * 60 + 200 && l.width < 1400,
+	assert.ok(l.height < 20 * 60 + 200 && l.width <= 1200,
 	    `${l.width} x ${l.height} stays readable`);
 	assert.deepEqual(layout(buildModel(lists(), P), true), l,
 	    'the same lists give the same drawing');

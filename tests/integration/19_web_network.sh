@@ -33,6 +33,10 @@ expect 201 "and its subnet"
 make_member netuser netproj
 # A server of the project's has no node to go to: it turns ERROR with its
 # port made and kept, as an instance on the network without a dataplane.
+# Twenty of them, for the topology's readability.
+api PUT "$CP_URL/v2.1/os-quota-sets/$MEMBER_PROJECT" \
+    '{"quota_set":{"instances":30,"cores":30}}'
+expect 200 "the admin lets the project have 30 instances"
 make_flavor net.tiny 1 64 1
 qemu-img create -q -f qcow2 "$T/tiny.qcow2" 16M
 make_image net-tiny '"visibility":"public"' "$T/tiny.qcow2"

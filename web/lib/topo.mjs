@@ -6,22 +6,22 @@
 // horizontal line to the bars it has a port on, with a dot and the
 // address at each bar it joins; floating IPs are tags left of the device
 // they map to (by association or by a port forward). 20 instances on 5
-// networks are 20 rows by 5 columns.
+// networks are 20 rows by 5 columns, 1194 px wide: a 1280 px window.
 import { netLabel, portIps, tenantPort } from './netmodel.mjs';
 
 export const G = {
 	PAD: 10,
-	FIP_W: 170,		// the floating IP tags' column
+	FIP_W: 150,		// the floating IP tags' column
 	DEV_W: 220,
-	GAP: 30,		// between the tags and the boxes
-	NET_W: 170,		// a network's column
+	GAP: 24,		// between the tags and the boxes
+	NET_W: 150,		// a network's column
 	HEAD: 64,		// the networks' labels
 	ROW: 56,		// a row's least height
 	TAG_H: 20,
 	BOX_H: 40,
 };
 const DEV_X = G.PAD + G.FIP_W + G.GAP;
-const NET_X = DEV_X + G.DEV_W + 40;
+const NET_X = DEV_X + G.DEV_W + 30;
 
 // text cut to n characters, with an ellipsis when cut.
 export function cut(text, n) {
@@ -90,7 +90,7 @@ function fipTags(m, devs) {
 			    title: `floating IP ${addr} → ${f.fixed_ip_address || ''}` });
 		for (const pf of pfs)
 			add(owner.get(pf.internal_port_id) || '', { id: f.id, addr,
-			    label: `${addr}:${pf.external_port}/${pf.protocol}`,
+			    label: cut(`${addr}:${pf.external_port}/${pf.protocol}`, 22),
 			    title: `floating IP ${addr} ${pf.protocol} ` +
 			    `${pf.external_port} → ${pf.internal_ip_address}:` +
 			    `${pf.internal_port}` });
@@ -105,7 +105,7 @@ function fipTags(m, devs) {
 // fips }, every shape with its coordinates and its text.
 export function layout(m, admin) {
 	const nets = m.nets.map((n, i) => ({ id: n.id, name: cut(netLabel(n),
-	    22), sub: cidrLine(n), external: !!n['router:external'],
+	    20), sub: cidrLine(n), external: !!n['router:external'],
 	    x: NET_X + i * G.NET_W + G.NET_W / 2,
 	    title: `network ${netLabel(n)} ${n.subnetList.map((s) =>
 	    s.cidr).join(' ')}`.trim() }));

@@ -44,16 +44,17 @@ function ConfirmButton({ verb, what, busy, onYes }) {
 		return html`<button type="button" class="plain" disabled=${busy}
 		    aria-label=${`${verb} ${what}`}
 		    onClick=${() => setAsking(true)}>${verb}</button>`;
+	const v = verb.toLowerCase();
 	return html`
-<span class="confirm" role="group" aria-label=${`Confirm ${verb.toLowerCase()} ${what}`}>
+<span class="confirm" role="group" aria-label=${`Confirm ${v} ${what}`}>
 	${verb} ${what}?${' '}
 	<button type="button" class="danger" disabled=${busy}
-	    aria-label=${`Yes, ${verb.toLowerCase()} ${what}`}
+	    aria-label=${`Yes, ${v} ${what}`}
 	    onClick=${async () => {
 		await onYes();
 		setAsking(false);
 	    }}
-	    >Yes, ${verb.toLowerCase()}</button>
+	    >Yes, ${v}</button>
 	<button type="button" class="plain"
 	    onClick=${() => setAsking(false)}>Cancel</button>
 </span>`;
