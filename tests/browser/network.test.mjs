@@ -100,6 +100,9 @@ test('a member creates a network and its subnet in one form', async () => {
 	await row.getByText(CIDR).waitFor(WAIT);
 	await row.getByText('gateway 10.20.0.1 · pool 10.20.0.2–10.20.0.254 ' +
 	    '· DHCP').waitFor(WAIT);
+	// The form is empty again, DHCP still on.
+	assert.equal(await page.getByLabel('Subnet CIDR').inputValue(), '');
+	assert.equal(await page.getByLabel('DHCP').isChecked(), true);
 	netId = await row.getAttribute('data-id');
 	assert.match(netId, /^[0-9a-f-]{36}$/);
 });

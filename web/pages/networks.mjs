@@ -13,7 +13,9 @@ import { html, useState } from '../lib/ui.mjs';
 const REFRESH_MS = 30000;
 
 // One form's or row's calls: busy while fn runs, its fault's sentence
-// kept in error; refresh() after a success.
+// kept in error; refresh() after it either way (a refusal may come after
+// a change, as a network whose subnet was refused and that could not be
+// deleted). Returns whether fn succeeded.
 function useAction(refresh) {
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState(null);
@@ -22,13 +24,13 @@ function useAction(refresh) {
 		setError(null);
 		try {
 			await fn();
-			refresh();
 			return true;
 		} catch (err) {
 			setError(err.message);
 			return false;
 		} finally {
 			setBusy(false);
+			refresh();
 		}
 	}
 	return { busy, error, setError, run };
@@ -115,7 +117,8 @@ function NetworkForm({ refresh }) {
 	    autocomplete="off" placeholder="10.0.0.0/24"/>
 	<label for="net-gw">Gateway (optional; the first address if empty)</label>
 	<input id="net-gw" name="gateway" spellcheck="false" autocomplete="off"/>
-	<label class="check"><input type="checkbox" name="dhcp" checked/>
+	<label class="check"><input type="checkbox" name="dhcp"
+	    defaultChecked=${true}/>
 	DHCP</label>
 	<${Fault} error=${act.error}/>
 	<div class="buttons"><button type="submit" disabled=${act.busy}>
