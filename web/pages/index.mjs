@@ -1,7 +1,9 @@
 // The pages behind the login, in the order of the navigation bar. A page
 // is a module exporting a component; add it here to add it to the portal.
 import { InstancesPage } from './instances.mjs';
+import { ImagesPage } from './images.mjs';
 
 export const pages = [
 	{ path: '/instances', title: 'Instances', component: InstancesPage },
+	{ path: '/images', title: 'Images', component: ImagesPage },
 ];
