@@ -40,6 +40,27 @@ make_image other-private '' "$F/small.qcow2"
 TOKEN=$ADMIN_TOKEN
 make_member webuser webproj
 
+# The image service refuses an upload past the quota before its body;
+# through /api/image that answer must reach the client every time (no
+# Expect from the client, as a browser sends none), never a 503.
+MTOKEN=$(get_token webuser pw webproj)
+TOKEN=$MTOKEN api POST "$WEB_URL/api/image/v2/images" \
+    '{"name":"over","disk_format":"raw","container_format":"bare"}'
+OVER=$(jq -r .id <<<"$BODY")
+got=()
+for i in $(seq 20); do
+	TOKEN=$MTOKEN api PUT "$WEB_URL/api/image/v2/images/$OVER/file" \
+	    "@$F/toolarge.raw" -H 'Content-Type: application/octet-stream' \
+	    -H 'Expect:'
+	jqt '.error.message | test("would pass the project.s image storage quota")' ||
+	    got+=("$STATUS")
+done
+check "20 uploads past the quota through /api/image are each its 413 sentence (others: ${got[*]:-none})" \
+    [ ${#got[@]} = 0 ]
+[ ${#got[@]} = 0 ] || say "the last: $BODY"
+TOKEN=$MTOKEN api DELETE "$WEB_URL/api/image/v2/images/$OVER"
+TOKEN=$ADMIN_TOKEN
+
 GUREUM_WEB_URL=$WEB_URL GUREUM_ADMIN_TOKEN=$ADMIN_TOKEN \
     GUREUM_ADMIN_PASSWORD=$ADMIN_PW GUREUM_PROJECT=webproj \
     GUREUM_USER=webuser GUREUM_PASSWORD=pw GUREUM_PUBLIC_IMAGE=$PUBLIC \
