@@ -1,12 +1,13 @@
 // web/lib/images.mjs in node: sizes and upload progress for people, the
 // disk format and name a file suggests, which images are still changing,
-// whose an image is, and the upload form's fields checked. Run by
+// whose an image is, the upload form's fields checked and the edit
+// form's turned into a JSON patch. Run by
 // tests/integration/19_web_images.sh beside images.test.mjs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareImages, createBody, formatSize, guessDiskFormat,
-    imageChanging, imageOwner, nameFromFile, progressText } from
-    '../../web/lib/images.mjs';
+import { compareImages, createBody, editPatch, formatSize,
+    guessDiskFormat, imageChanging, imageOwner, nameFromFile, progressText }
+    from '../../web/lib/images.mjs';
 
 const MIB = 1024 * 1024;
 
@@ -82,4 +83,21 @@ test('images: the form\'s fields become the create body or a sentence',
 	    .error, 'The minimum RAM is a whole number, 0 or more.');
 	assert.equal(createBody({ name: 'a', diskFormat: 'raw', minDisk: '-1' })
 	    .error, 'The minimum disk is a whole number, 0 or more.');
+});
+
+test('images: the edit form\'s fields become a patch of what changed', () => {
+	const img = { name: 'deb', min_disk: 2, min_ram: 0,
+	    visibility: 'private' };
+	assert.deepEqual(editPatch(img, { name: 'deb', minDisk: '2',
+	    minRam: '' }), { ops: [] }, 'nothing changed');
+	assert.deepEqual(editPatch(img, { name: ' deb-12 ', minDisk: '',
+	    minRam: '512', visibility: 'public' }), { ops: [
+	    { op: 'replace', path: '/name', value: 'deb-12' },
+	    { op: 'replace', path: '/min_disk', value: 0 },
+	    { op: 'replace', path: '/min_ram', value: 512 },
+	    { op: 'replace', path: '/visibility', value: 'public' }] });
+	assert.equal(editPatch(img, { name: '' }).error,
+	    'Give the image a name.');
+	assert.equal(editPatch(img, { name: 'a', minDisk: 'two' }).error,
+	    'The minimum disk is a whole number, 0 or more.');
 });

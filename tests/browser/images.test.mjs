@@ -231,9 +231,49 @@ test('a slow upload shows its progress and can be cancelled', async () => {
 	}
 });
 
-test('a protected image refuses its delete in its row; unprotected it goes',
+test('a row\'s edit changes only what changed, as one JSON patch',
     async () => {
 	await page.getByRole('button', { name: 'Close' }).click();
+	await page.getByRole('button', { name: 'Edit small' }).click();
+	const edit = page.getByRole('form', { name: 'Edit small' });
+	await edit.waitFor(WAIT);
+	await edit.locator('input[name=name]:focus').waitFor(WAIT);
+	assert.equal(await edit.getByLabel('Minimum disk (GiB)').inputValue(),
+	    '1');
+	assert.equal(await edit.getByLabel('Visibility').inputValue(),
+	    'private');
+	assert.deepEqual(await edit.getByLabel('Visibility').locator('option')
+	    .allTextContents(), ['private', 'shared', 'community']);
+	await edit.getByLabel('Minimum RAM (MiB)').fill('-1');
+	await edit.getByRole('button', { name: 'Save' }).click();
+	assert.equal(await edit.getByRole('alert').textContent(),
+	    'The minimum RAM is a whole number, 0 or more.');
+	await edit.getByLabel('Name').fill('renamed');
+	await edit.getByLabel('Minimum RAM (MiB)').fill('64');
+	await edit.getByLabel('Visibility').selectOption('community');
+	await shot('edit');
+	await edit.getByLabel('Name').press('Enter');
+	await row('renamed').getByText('community').waitFor(WAIT);
+	assert.match(await row('renamed').textContent(),
+	    /1 GiB disk, 64 MiB RAM/);
+	const [img] = await byName('renamed');
+	assert.deepEqual([img.min_disk, img.min_ram, img.visibility],
+	    [1, 64, 'community']);
+	// Back, with RAM left empty: 0.
+	await page.getByRole('button', { name: 'Edit renamed' }).click();
+	const back = page.getByRole('form', { name: 'Edit renamed' });
+	await back.getByLabel('Name').fill('small');
+	await back.getByLabel('Minimum RAM (MiB)').fill('');
+	await back.getByLabel('Visibility').selectOption('private');
+	await back.getByRole('button', { name: 'Save' }).click();
+	await row('small').getByText('private').waitFor(WAIT);
+	assert.equal((await byName('small'))[0].min_ram, 0);
+	assert.equal(await page.getByRole('form', { name: /^Edit / }).count(),
+	    0, 'the edit closed');
+});
+
+test('a protected image refuses its delete in its row; unprotected it goes',
+    async () => {
 	await page.getByRole('button', { name: 'Protect small' }).click();
 	await row('small').getByText('protected', { exact: true }).waitFor(WAIT);
 	assert.equal((await byName('small'))[0].protected, true);
@@ -274,7 +314,12 @@ test('an admin may publish, and sees other projects\' images', async () => {
 		assert.match(await row(HIDDEN, p).textContent(),
 		    /shared \(another project\)/, 'Glance\'s default visibility');
 		await row(HIDDEN, p).getByRole('button', { name:
-		    `Protect ${HIDDEN}` }).waitFor(WAIT);
+		    `Edit ${HIDDEN}` }).click();
+		assert.deepEqual(await row(HIDDEN, p).getByLabel('Visibility')
+		    .locator('option').allTextContents(),
+		    ['private', 'shared', 'community', 'public']);
+		await row(HIDDEN, p).getByRole('button', { name: 'Cancel' })
+		    .click();
 		await p.getByRole('button', { name: 'Upload image' }).click();
 		assert.deepEqual(await p.getByLabel('Visibility').locator('option')
 		    .allTextContents(), ['private (this project)',

@@ -1,7 +1,8 @@
 // The images page's pure helpers, with no DOM and no session, so node
 // --test can check them (tests/browser/images-lib.test.mjs): sizes for
 // people, the disk format a file's name suggests, which images are still
-// changing, who an image belongs to, and the form's numbers checked.
+// changing, who an image belongs to, the upload form's fields checked
+// and the edit form's turned into a JSON patch.
 const KIB = 1024;
 const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -80,30 +81,72 @@ export function compareImages(a, b) {
 	    a.id.localeCompare(b.id);
 }
 
+// A name as typed, trimmed: { value } or { error }.
+function checkName(name) {
+	const value = String(name || '').trim();
+	if (!value)
+		return { error: 'Give the image a name.' };
+	if (value.length > 255)
+		return { error: 'The name is at most 255 characters.' };
+	return { value };
+}
+
+// A minimum as typed: { value } (null when left empty) or { error }.
+function checkMinimum(v, what) {
+	const s = String(v ?? '').trim();
+	if (s === '')
+		return { value: null };
+	const n = Number(s);
+	if (!Number.isInteger(n) || n < 0)
+		return { error: `The ${what} is a whole number, 0 or more.` };
+	return { value: n };
+}
+
+const MINIMUMS = [['min_disk', 'minDisk', 'minimum disk'],
+    ['min_ram', 'minRam', 'minimum RAM']];
+
 // The upload form's fields as the image's create body, or a sentence
 // saying what to fix: { body } or { error }.
-export function createBody({ name, diskFormat, minDisk, minRam,
-    visibility, protect }) {
-	name = String(name || '').trim();
-	if (!name)
-		return { error: 'Give the image a name.' };
-	if (name.length > 255)
-		return { error: 'The name is at most 255 characters.' };
-	if (!FORMATS.includes(diskFormat))
+export function createBody(fields) {
+	const name = checkName(fields.name);
+	if (name.error)
+		return name;
+	if (!FORMATS.includes(fields.diskFormat))
 		return { error: 'Choose the disk format: qcow2, raw or iso.' };
-	const body = { name, disk_format: diskFormat, container_format: 'bare',
-	    visibility: visibility || 'private' };
-	for (const [key, v, what] of [['min_disk', minDisk, 'minimum disk'],
-	    ['min_ram', minRam, 'minimum RAM']]) {
-		const s = String(v ?? '').trim();
-		if (s === '')
-			continue;
-		const n = Number(s);
-		if (!Number.isInteger(n) || n < 0)
-			return { error: `The ${what} is a whole number, 0 or more.` };
-		body[key] = n;
+	const body = { name: name.value, disk_format: fields.diskFormat,
+	    container_format: 'bare', visibility: fields.visibility || 'private' };
+	for (const [key, field, what] of MINIMUMS) {
+		const m = checkMinimum(fields[field], what);
+		if (m.error)
+			return m;
+		if (m.value !== null)
+			body[key] = m.value;
 	}
-	if (protect)
+	if (fields.protect)
 		body.protected = true;
 	return { body };
+}
+
+// The edit form's fields as a JSON patch of what changed on img (an
+// empty minimum is 0; a visibility only if one was offered): { ops } or
+// { error }.
+export function editPatch(img, fields) {
+	const name = checkName(fields.name);
+	if (name.error)
+		return name;
+	const ops = [];
+	const replace = (key, value) => {
+		if (img[key] !== value)
+			ops.push({ op: 'replace', path: '/' + key, value });
+	};
+	replace('name', name.value);
+	for (const [key, field, what] of MINIMUMS) {
+		const m = checkMinimum(fields[field], what);
+		if (m.error)
+			return m;
+		replace(key, m.value ?? 0);
+	}
+	if (fields.visibility)
+		replace('visibility', fields.visibility);
+	return { ops };
 }

@@ -2,12 +2,12 @@
 // ones, and for an admin every project's), one GET /v2/images?limit=1000
 // per tick (a further call per 1000 more, by the answer's "next"), every
 // 2 s while one is being saved (an upload, an instance's snapshot), else
-// every 10 s. The project's own rows can be protected, unprotected and
-// deleted (confirmed in the row); uploads are the panel's
-// (pages/image_upload.mjs).
+// every 10 s. The project's own rows (an admin's: every row) can be
+// edited (name, minimums, visibility), protected, unprotected and deleted
+// (confirmed in the row); uploads are the panel's (pages/image_upload.mjs).
 import { api, currentSession } from '../lib/api.mjs';
-import { compareImages, formatSize, imageChanging, imageOwner } from
-    '../lib/images.mjs';
+import { compareImages, editPatch, formatSize, imageChanging, imageOwner }
+    from '../lib/images.mjs';
 import { startPolling } from '../lib/poll.mjs';
 import { html, useEffect, useRef, useState } from '../lib/ui.mjs';
 import { UploadPanel } from './image_upload.mjs';
@@ -49,12 +49,61 @@ function Minimums({ img }) {
 const OWNERS = { mine: 'this project', public: 'another project',
     other: 'another project' };
 
-// A row's actions: protect or unprotect (a JSON patch), delete (asked
-// in the row). Each fault is shown in the row.
-function ImageActions({ img, onChanged }) {
+// Visibilities a row's edit offers; public to an admin only (the image
+// service refuses it to members).
+const VISIBILITIES = ['private', 'shared', 'community'];
+
+// The row's edit: name, minimums, visibility, as one JSON patch.
+function EditForm({ img, admin, busy, onSave, onCancel }) {
+	const [error, setError] = useState(null);
+	const first = useRef(null);
+	useEffect(() => first.current.focus(), []);
+	const id = (f) => `edit-${f}-${img.id}`;
+	const choices = admin ? [...VISIBILITIES, 'public'] : VISIBILITIES;
+
+	function submit(e) {
+		e.preventDefault();
+		const f = new FormData(e.currentTarget);
+		const { ops, error: bad } = editPatch(img, { name: f.get('name'),
+		    minDisk: f.get('min_disk'), minRam: f.get('min_ram'),
+		    visibility: f.get('visibility') });
+		setError(bad || null);
+		if (!bad)
+			onSave(ops);
+	}
+	return html`
+<form class="edit" onSubmit=${submit} novalidate
+    aria-label=${`Edit ${img.name || img.id}`}>
+	<label for=${id('name')}>Name</label>
+	<input id=${id('name')} name="name" ref=${first} required
+	    defaultValue=${img.name || ''} spellcheck="false" autocomplete="off"/>
+	<label for=${id('min-disk')}>Minimum disk (GiB)</label>
+	<input id=${id('min-disk')} name="min_disk" type="number" min="0"
+	    step="1" defaultValue=${img.min_disk || ''}/>
+	<label for=${id('min-ram')}>Minimum RAM (MiB)</label>
+	<input id=${id('min-ram')} name="min_ram" type="number" min="0"
+	    step="1" defaultValue=${img.min_ram || ''}/>
+	<label for=${id('visibility')}>Visibility</label>
+	<select id=${id('visibility')} name="visibility">
+		${(choices.includes(img.visibility) ? choices :
+		    [img.visibility, ...choices]).map((v) => html`
+		<option key=${v} value=${v} selected=${v === img.visibility}>${
+		    v}</option>`)}
+	</select>
+	${error && html`<p class="error" role="alert">${error}</p>`}
+	<div class="buttons">
+	<button type="submit" disabled=${busy}>Save</button>
+	<button type="button" class="plain" onClick=${onCancel}>Cancel</button>
+	</div>
+</form>`;
+}
+
+// A row's actions: edit (a JSON patch of what changed), protect or
+// unprotect, delete (asked in the row). Each fault is shown in the row.
+function ImageActions({ img, admin, onChanged }) {
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
-	const [ask, setAsk] = useState(false);
+	const [ask, setAsk] = useState(null);	// 'delete', 'edit' or null
 	const name = img.name || img.id;
 
 	async function run(fn) {
@@ -62,7 +111,7 @@ function ImageActions({ img, onChanged }) {
 		setError(null);
 		try {
 			await fn();
-			setAsk(false);
+			setAsk(null);
 			onChanged();
 		} catch (err) {
 			setError(err.message);
@@ -70,9 +119,10 @@ function ImageActions({ img, onChanged }) {
 			setBusy(false);
 		}
 	}
-	const protect = (on) => run(() => api('image', 'PATCH',
-	    `/v2/images/${img.id}`, [{ op: 'replace', path: '/protected',
-	    value: on }], PATCH_TYPE));
+	const patch = (ops) => run(() => ops.length === 0 ? null :
+	    api('image', 'PATCH', `/v2/images/${img.id}`, ops, PATCH_TYPE));
+	const protect = (on) => patch([{ op: 'replace', path: '/protected',
+	    value: on }]);
 	const remove = () => run(() => api('image', 'DELETE',
 	    `/v2/images/${img.id}`));
 	const btn = (verb, onClick, cls = 'plain') => html`
@@ -80,16 +130,19 @@ function ImageActions({ img, onChanged }) {
 		    aria-label=${`${verb} ${name}`} onClick=${onClick}>${verb}</button>`;
 	return html`
 <div class="actions">
-	${ask ? html`
+	${ask === 'delete' ? html`
 	<span class="confirm" role="group" aria-label=${`Confirm delete ${name}`}>
 		Delete ${name}?${' '}
 		${btn('Yes, delete', remove, 'danger')}
 		<button type="button" class="plain"
-		    onClick=${() => setAsk(false)}>Cancel</button>
-	</span>` : html`
+		    onClick=${() => setAsk(null)}>Cancel</button>
+	</span>` : ask === 'edit' ? html`
+	<${EditForm} img=${img} admin=${admin} busy=${busy} onSave=${patch}
+	    onCancel=${() => setAsk(null)}/>` : html`
+	${btn('Edit', () => setAsk('edit'))}
 	${img.protected ? btn('Unprotect', () => protect(false)) :
 	    btn('Protect', () => protect(true))}
-	${btn('Delete', () => setAsk(true))}`}
+	${btn('Delete', () => setAsk('delete'))}`}
 	${error && html`<p class="error" role="alert">${error}</p>`}
 </div>`;
 }
@@ -108,7 +161,7 @@ function ImageRow({ img, projectId, admin, onChanged }) {
 	<td>${img.created_at ? new Date(img.created_at).toLocaleString() :
 	    ''}</td>
 	<td>${owner === 'mine' || admin ? html`<${ImageActions} img=${img}
-	    onChanged=${onChanged}/>` : html`<span class="none">
+	    admin=${admin} onChanged=${onChanged}/>` : html`<span class="none">
 	    not this project's</span>`}</td>
 </tr>`;
 }
