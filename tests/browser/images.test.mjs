@@ -312,7 +312,8 @@ test('an admin may publish, and sees other projects\' images', async () => {
 		await login(p, 'admin', 'admin', env('GUREUM_ADMIN_PASSWORD'));
 		await cell(HIDDEN, p).waitFor(WAIT);
 		assert.match(await row(HIDDEN, p).textContent(),
-		    /shared \(another project\)/, 'Glance\'s default visibility');
+		    /shared \(another project\)/,
+		    'Glance\'s default visibility');
 		await row(HIDDEN, p).getByRole('button', { name:
 		    `Edit ${HIDDEN}` }).click();
 		assert.deepEqual(await row(HIDDEN, p).getByLabel('Visibility')

@@ -48,14 +48,15 @@ TOKEN=$MTOKEN api POST "$WEB_URL/api/image/v2/images" \
     '{"name":"over","disk_format":"raw","container_format":"bare"}'
 OVER=$(jq -r .id <<<"$BODY")
 got=()
-for i in $(seq 20); do
+for _ in $(seq 20); do
 	TOKEN=$MTOKEN api PUT "$WEB_URL/api/image/v2/images/$OVER/file" \
 	    "@$F/toolarge.raw" -H 'Content-Type: application/octet-stream' \
 	    -H 'Expect:'
-	jqt '.error.message | test("would pass the project.s image storage quota")' ||
+	jqt '.error.message | test("would pass the project.s image storage")' ||
 	    got+=("$STATUS")
 done
-check "20 uploads past the quota through /api/image are each its 413 sentence (others: ${got[*]:-none})" \
+check "20 uploads past the quota through /api/image: each its 413's \
+sentence (others: ${got[*]:-none})" \
     [ ${#got[@]} = 0 ]
 [ ${#got[@]} = 0 ] || say "the last: $BODY"
 TOKEN=$MTOKEN api DELETE "$WEB_URL/api/image/v2/images/$OVER"

@@ -114,7 +114,8 @@ export function createBody(fields) {
 	if (!FORMATS.includes(fields.diskFormat))
 		return { error: 'Choose the disk format: qcow2, raw or iso.' };
 	const body = { name: name.value, disk_format: fields.diskFormat,
-	    container_format: 'bare', visibility: fields.visibility || 'private' };
+	    container_format: 'bare',
+	    visibility: fields.visibility || 'private' };
 	for (const [key, field, what] of MINIMUMS) {
 		const m = checkMinimum(fields[field], what);
 		if (m.error)

@@ -8,13 +8,15 @@ import { createBody, DISK_FORMATS, guessDiskFormat, nameFromFile,
     progressText } from '../lib/images.mjs';
 import { html, useEffect, useRef, useState } from '../lib/ui.mjs';
 
-// Deletes the image an upload could not fill; '' or why it stayed.
+// Deletes the image an upload could not fill; '' or why it stayed (one
+// already gone, deleted from its row meanwhile, is no failure).
 async function removeEmpty(id) {
 	try {
 		await api('image', 'DELETE', `/v2/images/${id}`);
 		return '';
 	} catch (err) {
-		return ` The empty image could not be removed: ${err.message}`;
+		return err.status === 404 ? '' :
+		    ` The empty image could not be removed: ${err.message}`;
 	}
 }
 
@@ -138,7 +140,8 @@ export function UploadPanel({ onChanged, onClose }) {
 	<label for="upload-visibility">Visibility</label>
 	<select id="upload-visibility" name="visibility" disabled=${busy}>
 		<option value="private">private (this project)</option>
-		${admin && html`<option value="public">public (every project)</option>`}
+		${admin && html`
+		<option value="public">public (every project)</option>`}
 	</select>
 	<label class="check" for="upload-protected"><input
 	    id="upload-protected" name="protected" type="checkbox"
@@ -146,7 +149,8 @@ export function UploadPanel({ onChanged, onClose }) {
 	${progress && html`
 	<div class="progress" role="status">
 		<progress max=${progress.total || 1}
-		    value=${progress.sent} aria-label="Upload progress"></progress>
+		    value=${progress.sent}
+		    aria-label="Upload progress"></progress>
 		<span>${progressText(progress.sent, progress.total)}</span>
 	</div>`}
 	${error && html`<p class="error" role="alert">${error}</p>`}

@@ -127,7 +127,8 @@ function ImageActions({ img, admin, onChanged }) {
 	    `/v2/images/${img.id}`));
 	const btn = (verb, onClick, cls = 'plain') => html`
 		<button type="button" class=${cls} disabled=${busy}
-		    aria-label=${`${verb} ${name}`} onClick=${onClick}>${verb}</button>`;
+		    aria-label=${`${verb} ${name}`}
+		    onClick=${onClick}>${verb}</button>`;
 	return html`
 <div class="actions">
 	${ask === 'delete' ? html`
@@ -151,7 +152,8 @@ function ImageRow({ img, projectId, admin, onChanged }) {
 	const owner = imageOwner(img, projectId);
 	return html`
 <tr data-id=${img.id}>
-	<td class="name">${img.name || html`<span class="none">${img.id}</span>`}</td>
+	<td class="name">${img.name ||
+	    html`<span class="none">${img.id}</span>`}</td>
 	<td><${Status} img=${img}/></td>
 	<td>${img.visibility}${owner !== 'mine' && html`
 	    <span class="owner"> (${OWNERS[owner]})</span>`}</td>
