@@ -254,10 +254,31 @@ upstream_url(struct gr_req *req)
 	return gr_buf_steal(&b);
 }
 
+/*
+ * An image upload (a PUT with a body) is sent with "Expect: 100-continue":
+ * the image service may refuse it before its body (the quota, an image
+ * that is not queued, a caller it refuses) and then answers at once, no
+ * body sent. Without it the body would be on its way when the service closes
+ * the connection, and the reset that unread data causes can destroy the
+ * answer before curl reads it: a 503 instead of the 413. libmicrohttpd
+ * sends its 100 at once, so nothing waits. Other requests send no Expect
+ * (a body-less PUT would wait for a 100 that never comes).
+ */
+static const char *
+expect_header(struct gr_req *req)
+{
+	const char *cl = gr_req_header(req, "Content-Length");
+
+	if (strcmp(req->method, "PUT") == 0 &&
+	    (cl == NULL || strtoll(cl, NULL, 10) > 0))
+		return "Expect: 100-continue";
+	return "Expect:";
+}
+
 static struct curl_slist *
 pass_headers(struct gr_req *req)
 {
-	struct curl_slist *h = curl_slist_append(NULL, "Expect:");
+	struct curl_slist *h = curl_slist_append(NULL, expect_header(req));
 
 	for (size_t i = 0; i < sizeof(req_pass) / sizeof(req_pass[0]); i++) {
 		const char *v = gr_req_header(req, req_pass[i]);

@@ -74,18 +74,29 @@ export function serviceBase(catalog, type) {
 	return `/api/${type}` + new URL(ep.url).pathname.replace(/\/+$/, '');
 }
 
-// The sentence of an OpenStack fault ({"itemNotFound": {"message": ...}},
-// {"error": {...}}, {"NeutronError": {...}}), or a plain one.
-async function faultMessage(resp) {
+// The sentence of an OpenStack fault's body text ({"itemNotFound":
+// {"message": ...}}, {"error": {...}}, {"NeutronError": {...}}), or a
+// plain one naming the status.
+function faultSentence(text, status, statusText) {
 	try {
-		const body = await resp.json();
+		const body = JSON.parse(text);
 		for (const v of Object.values(body))
 			if (v && typeof v.message === 'string')
 				return v.message;
 	} catch {
 		// not JSON: fall through
 	}
-	return `The cloud answered ${resp.status} ${resp.statusText}.`;
+	return `The cloud answered ${status} ${statusText}.`;
+}
+
+async function faultMessage(resp) {
+	let text = '';
+	try {
+		text = await resp.text();
+	} catch {
+		// cut off: the plain sentence
+	}
+	return faultSentence(text, resp.status, resp.statusText);
 }
 
 async function send(url, init) {
@@ -145,8 +156,9 @@ export async function logout() {
 // Calls a service of the catalog: api('compute', 'GET', '/servers/detail').
 // Returns the JSON answer (null for an empty one: 204, or the 202 of a
 // server action); throws ApiError with the fault's sentence. A 401 ends
-// the session.
-export async function api(type, method, path, body) {
+// the session. The body is sent as JSON, with ctype as its Content-Type
+// if given (the image API's JSON patch type), else application/json.
+export async function api(type, method, path, body, ctype) {
 	const s = session;
 	if (!s)
 		throw new ApiError(401, EXPIRED);
@@ -155,7 +167,7 @@ export async function api(type, method, path, body) {
 		throw new ApiError(0, `This cloud has no ${type} service.`);
 	const headers = { 'X-Auth-Token': s.token, Accept: 'application/json' };
 	if (body !== undefined)
-		headers['Content-Type'] = 'application/json';
+		headers['Content-Type'] = ctype || 'application/json';
 	const resp = await send(base + path, { method, headers,
 	    body: body === undefined ? undefined : JSON.stringify(body) });
 	if (resp.status === 401) {
@@ -167,4 +179,47 @@ export async function api(type, method, path, body) {
 		throw new ApiError(resp.status, await faultMessage(resp));
 	const text = await resp.text();
 	return text === '' ? null : JSON.parse(text);
+}
+
+export const ABORTED = 'The upload was cancelled.';
+
+// PUTs a File or Blob as application/octet-stream to a service of the
+// catalog with XMLHttpRequest, which, unlike fetch(), reports the
+// upload's progress: onProgress(sent, total) as bytes go out. Returns
+// { done, abort }: done resolves when the service has taken it all and
+// rejects with an ApiError (the fault's sentence; status 0 and ABORTED
+// after abort()). A 401 ends the session, as in api().
+export function upload(type, path, blob, onProgress) {
+	const s = session;
+	const xhr = new XMLHttpRequest();
+	const done = new Promise((resolve, reject) => {
+		if (!s)
+			return reject(new ApiError(401, EXPIRED));
+		const base = s.services[type];
+		if (!base)
+			return reject(new ApiError(0,
+			    `This cloud has no ${type} service.`));
+		xhr.open('PUT', base + path);
+		xhr.setRequestHeader('X-Auth-Token', s.token);
+		xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+		xhr.setRequestHeader('Accept', 'application/json');
+		xhr.upload.onprogress = (e) => onProgress(e.loaded,
+		    e.lengthComputable ? e.total : blob.size);
+		xhr.onload = () => {
+			if (xhr.status >= 200 && xhr.status < 300)
+				return resolve();
+			if (xhr.status === 401) {
+				if (session === s)
+					setSession(null, 'expired');
+				return reject(new ApiError(401, EXPIRED));
+			}
+			reject(new ApiError(xhr.status, faultSentence(
+			    xhr.responseText, xhr.status, xhr.statusText)));
+		};
+		xhr.onerror = () => reject(new ApiError(0,
+		    'The cloud cannot be reached; try again.'));
+		xhr.onabort = () => reject(new ApiError(0, ABORTED));
+		xhr.send(blob);
+	});
+	return { done, abort: () => xhr.abort() };
 }

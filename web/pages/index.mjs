@@ -1,11 +1,13 @@
 // The pages behind the login, in the order of the navigation bar. A page
 // is a module exporting a component; add it here to add it to the portal.
 import { InstancesPage } from './instances.mjs';
+import { ImagesPage } from './images.mjs';
 import { NetworksPage } from './networks.mjs';
 import { TopologyPage } from './topology.mjs';
 
 export const pages = [
 	{ path: '/instances', title: 'Instances', component: InstancesPage },
+	{ path: '/images', title: 'Images', component: ImagesPage },
 	{ path: '/networks', title: 'Networks', component: NetworksPage },
 	{ path: '/topology', title: 'Topology', component: TopologyPage },
 ];
