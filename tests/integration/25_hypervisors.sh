@@ -83,6 +83,14 @@ check "removed, it is no longer counted" wait_for 5 none
 api GET "$CP_URL/v2.1/os-hypervisors"
 check "the list (not detail) has no capacity" jqt '[.hypervisors[] | has("gureum:capacity")] == [false]'
 
+use_openstack_cli
+export OS_AUTH_URL=$ID_URL/v3 OS_PASSWORD=$ADMIN_PW
+OUT=$(timeout 60 openstack hypervisor show nodeX -f json 2>"$T/osc.err")
+check "the stock client's hypervisor show takes the extension member" \
+    jqt '.hypervisor_hostname == "nodeX"' "$OUT"
+[ -s "$T/osc.err" ] && sed 's/^/# osc: /' "$T/osc.err"
+say "openstack hypervisor show: $(jq -c 'del(.cpu_info)' <<<"$OUT" | head -c 600)"
+
 ID=$(jq .id <<<"$H")
 api GET "$CP_URL/v2.1/os-hypervisors/$ID/uptime"
 check "uptime of the hypervisor" jqt '.hypervisor.uptime | test("up")'
