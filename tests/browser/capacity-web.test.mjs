@@ -74,6 +74,7 @@ after(async () => {
 let page;
 const card = () => page.locator(`article.node[data-host="${NODE}"]`);
 const vcpu = () => card().locator('.gauge-vcpu');
+const thin = () => card().locator('.gauge-thin .gauge-text, .thin-none');
 const used = async () => Number(await vcpu().getAttribute('data-used'));
 const slots = (n) => `${n} of ${PCPUS * 4} vCPU slots used (${PCPUS} ` +
     `pCPU${PCPUS === 1 ? '' : 's'} × 4.0)`;
@@ -134,8 +135,8 @@ test('an admin opens Capacity from the navigation and sees the node',
 	    .textContent(), /^0 of \d+ MiB used by instances \(\d+ MiB − \d+ MiB kept for the host, × 1\.0\)$/);
 	assert.match(await card().locator('.gauge-disk .gauge-text')
 	    .textContent(), /^0 of \d+ GiB of thin virtual size claimed \(\d+ GiB × 2\.0\), 0 of \d+ GiB thick \(× 1\.0\); \d+ of \d+ GiB really used$/);
-	assert.equal(await card().locator('.thin').textContent(),
-	    'No thin disk on this node.');
+	assert.equal(await thin().textContent(), 'No thin disk on this node.');
+	assert.equal(await card().locator('.gauge-thin').count(), 0);
 	assert.equal(await vcpu().locator('rect.part.used')
 	    .getAttribute('width'), '0%');
 	await shot('capacity-empty');
@@ -163,10 +164,15 @@ test('a launch grows the vCPU bar without a reload', async () => {
 test('its thin disk shows its real bytes against its virtual size',
     async () => {
 	assert.equal(await serverUntil(server, (s) => s !== 'BUILD'), 'ACTIVE');
-	await card().locator('.thin', { hasText: /^1 thin disk: / })
-	    .waitFor(WAIT);
-	assert.match(await card().locator('.thin').textContent(),
+	await card().locator('.gauge-thin').waitFor(WAIT);
+	const text = await thin().textContent();
+	assert.match(text,
 	    /^1 thin disk: \d+(\.\d)? (KiB|MiB) really written of 1\.0 GiB virtual$/);
+	await card().getByRole('img', { name: text, exact: true }).waitFor(WAIT);
+	const g = card().locator('.gauge-thin');
+	assert.equal(await g.getAttribute('data-limit'), String(1 << 30));
+	const written = Number(await g.getAttribute('data-used'));
+	assert.ok(written > 0 && written < 1 << 30, `written ${written}`);
 	assert.match(await card().locator('.vms').textContent(), /^1 instance$/);
 	await shot('capacity-active');
 });
@@ -179,8 +185,7 @@ test('a delete shrinks it again', async () => {
 	assert.equal(await vcpu().locator('.gauge-text').textContent(),
 	    slots(before0));
 	await serverUntil(server, (s) => s === 'GONE');
-	await card().locator('.thin', { hasText: 'No thin disk on this node.' })
-	    .waitFor(WAIT);
+	await card().locator('.thin-none').waitFor(WAIT);
 	assert.equal(await page.evaluate(() => window.notReloaded), true);
 	await shot('capacity-deleted');
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { accelerator, bytesText, diskGauge, memoryGauge, ratioText,
-    thinText, vcpuGauge } from '../../web/lib/capacity.mjs';
+    thinGauge, thinText, vcpuGauge } from '../../web/lib/capacity.mjs';
 
 const MIB = 1024 * 1024;
 const cap = (o = {}) => ({
@@ -76,6 +76,12 @@ test('capacity: the thin disks\' real bytes against their virtual size',
 	    '1 thin disk: 196 KiB really written of 1.0 GiB virtual');
 	assert.equal(thinText(cap({ thin: { disks: 0 } })),
 	    'No thin disk on this node.');
+	const g = thinGauge(cap());
+	assert.deepEqual([g.kind, g.used, g.limit, g.physical],
+	    ['thin', 210 * MIB, 20 * 1024 * MIB, 20 * 1024 * MIB]);
+	assert.equal(g.text, thinText(cap()));
+	assert.deepEqual(g.parts, [{ cls: 'used', x: 0, width: 210 / 20480 * 100 }]);
+	assert.equal(thinGauge(cap({ thin: { disks: 0 } })), null);
 });
 
 test('capacity: an empty node draws nothing past its ends', () => {

@@ -1,7 +1,7 @@
 // The Capacity page's pure part, with no DOM and no session, so node
 // --test can check it (tests/browser/capacity.test.mjs): a hypervisor's
 // "gureum:capacity" (controller/hypervisors.c) as three gauges, vCPU,
-// memory and disk. A gauge is its figures, a sentence saying them, and
+// memory and disk, and one for the thin disks' real bytes. A gauge is its figures, a sentence saying them, and
 // the geometry of its bar in percent of the bar: a track as long as the
 // overcommitted limit, a mark at the physical size, the used parts
 // filled one after the other and, for disk, the real use beneath.
@@ -89,6 +89,18 @@ export function thinText(cap) {
 	return `${plural(t.disks, 'thin disk', 'thin disks')}: ${bytesText(
 	    t.real_bytes)} really written of ${bytesText(t.virtual_bytes)
 	    } virtual`;
+}
+
+// The thin disks' bytes really written on a track as long as their
+// virtual size (the mark at its end), or null when there is none.
+export function thinGauge(cap) {
+	const t = cap.disk_gb.thin;
+	if (!t.disks)
+		return null;
+	return geometry({ kind: 'thin', label: 'Thin disks, written',
+	    used: t.real_bytes, physical: t.virtual_bytes,
+	    limit: t.virtual_bytes, parts: [{ cls: 'used', value: t.real_bytes }],
+	    text: thinText(cap) });
 }
 
 export function gauges(cap) {

@@ -1,10 +1,11 @@
 // The Capacity page, for admins: per compute node a card with its state
 // and three bars (vCPU, memory, disk), each drawing what is used, the
-// physical size and the overcommitted limit the scheduler fills, from
+// physical size and the overcommitted limit the scheduler fills, and a
+// fourth for what the thin disks really hold of their virtual size, from
 // one GET /os-hypervisors/detail per tick (its "gureum:capacity"). A
 // member is told the page is not for them; nothing is asked.
 import { api, currentSession } from '../lib/api.mjs';
-import { accelerator, gauges, thinText } from '../lib/capacity.mjs';
+import { accelerator, gauges, thinGauge } from '../lib/capacity.mjs';
 import { startPolling } from '../lib/poll.mjs';
 import { html, useEffect, useState } from '../lib/ui.mjs';
 
@@ -56,9 +57,10 @@ function NodeCard({ hv }) {
 		    1 ? '' : 's'}</span>
 	</p>
 	${cap ? html`
-	${gauges(cap).map((g) => html`<${Gauge} key=${g.kind} g=${g}
-	    id=${`gauge-${hv.id}-${g.kind}`}/>`)}
-	<p class="thin">${thinText(cap)}</p>` : html`
+	${[...gauges(cap), thinGauge(cap)].map((g) => g && html`<${Gauge}
+	    key=${g.kind} g=${g} id=${`gauge-${hv.id}-${g.kind}`}/>`)}
+	${!thinGauge(cap) && html`
+	<p class="gauge-text thin-none">No thin disk on this node.</p>`}` : html`
 	<p class="none">This node reports no capacity figures.</p>`}
 </article>`;
 }
@@ -69,7 +71,8 @@ function Legend() {
 (physical × allocation ratio), the black mark the physical size and the
 filled part what instances claim (grey: kept for the host; dark blue:
 thick disks); the orange line along the disk bar's foot is what the file
-system really uses.</p>`;
+system really uses. The thin disks' bar is what they really hold of
+their virtual size.</p>`;
 }
 
 function AdminCapacity() {
