@@ -1,10 +1,11 @@
 // The Capacity page's pure part, with no DOM and no session, so node
 // --test can check it (tests/browser/capacity.test.mjs): a hypervisor's
 // "gureum:capacity" (controller/hypervisors.c) as three gauges, vCPU,
-// memory and disk, and one for the thin disks' real bytes. A gauge is its figures, a sentence saying them, and
-// the geometry of its bar in percent of the bar: a track as long as the
-// overcommitted limit, a mark at the physical size, the used parts
-// filled one after the other and, for disk, the real use beneath.
+// memory and disk, and one for the thin disks' real bytes. A gauge is its
+// figures, a sentence saying them, and the geometry of its bar in percent
+// of the bar: a track as long as the overcommitted limit, a mark at the
+// physical size, the used parts filled one after the other and, for disk,
+// the real use beneath.
 const KIB = 1024;
 const MIB = 1024 * KIB;
 const GIB = 1024 * MIB;
@@ -48,7 +49,8 @@ export function vcpuGauge(cap) {
 	    physical: v.physical, limit: v.limit,
 	    parts: [{ cls: 'used', value: v.used }],
 	    text: `${v.used} of ${v.limit} vCPU slots used (${plural(v.physical,
-	    'pCPU', 'pCPUs')} × ${ratioText(v.allocation_ratio)}${reserved})` });
+	    'pCPU', 'pCPUs')} × ${ratioText(v.allocation_ratio)}${reserved})`,
+	});
 }
 
 // Memory: the host's reserve first, then the instances' claims; the
@@ -99,7 +101,8 @@ export function thinGauge(cap) {
 		return null;
 	return geometry({ kind: 'thin', label: 'Thin disks, written',
 	    used: t.real_bytes, physical: t.virtual_bytes,
-	    limit: t.virtual_bytes, parts: [{ cls: 'used', value: t.real_bytes }],
+	    limit: t.virtual_bytes,
+	    parts: [{ cls: 'used', value: t.real_bytes }],
 	    text: thinText(cap) });
 }
 

@@ -39,6 +39,16 @@ function Gauge({ g, id }) {
 </div>`;
 }
 
+// A node's bars: vCPU, memory, disk, and its thin disks' if it has any.
+function Bars({ cap, id }) {
+	const thin = thinGauge(cap);
+	return html`
+	${[...gauges(cap), thin].map((g) => g && html`<${Gauge} key=${g.kind}
+	    g=${g} id=${`gauge-${id}-${g.kind}`}/>`)}
+	${!thin && html`
+	<p class="gauge-text thin-none">No thin disk on this node.</p>`}`;
+}
+
 function NodeCard({ hv }) {
 	const cap = hv['gureum:capacity'];
 	const accel = accelerator(hv);
@@ -56,11 +66,7 @@ function NodeCard({ hv }) {
 		<span class="vms">${hv.running_vms} instance${hv.running_vms ===
 		    1 ? '' : 's'}</span>
 	</p>
-	${cap ? html`
-	${[...gauges(cap), thinGauge(cap)].map((g) => g && html`<${Gauge}
-	    key=${g.kind} g=${g} id=${`gauge-${hv.id}-${g.kind}`}/>`)}
-	${!thinGauge(cap) && html`
-	<p class="gauge-text thin-none">No thin disk on this node.</p>`}` : html`
+	${cap ? html`<${Bars} cap=${cap} id=${hv.id}/>` : html`
 	<p class="none">This node reports no capacity figures.</p>`}
 </article>`;
 }
