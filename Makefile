@@ -78,6 +78,7 @@ $(LIB): $(LIB_OBJ)
 # scheduler's filters need the controller's modules that sched.c calls.
 TEST_OBJS_test_vm_xml := $(BUILD)/obj/compute-agent/vm_xml.o \
 	$(BUILD)/obj/compute-agent/boot_spec.o
+TEST_OBJS_test_disk := $(BUILD)/obj/compute-agent/disk.o
 TEST_OBJS_test_ipnet := $(BUILD)/obj/controller/ipnet.o
 $(BUILD)/tests/test_ipnet: CFLAGS += -iquote controller
 TEST_OBJS_test_web := $(BUILD)/obj/controller/web.o \

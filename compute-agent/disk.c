@@ -1,6 +1,8 @@
 /* disk.c - see disk.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -87,4 +89,52 @@ disk_find(const char *dir, char **path, const char **format)
 		*path = gr_xasprintf("%s/disk.raw", dir);
 		*format = "raw";
 	}
+}
+
+/* The virtual size in a qcow2 header (big-endian at byte 24, after the
+ * magic "QFI\xfb"), or -1 if fd does not start with one. */
+static long long
+qcow2_size(int fd)
+{
+	unsigned char h[32];
+	uint64_t size = 0;
+
+	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    memcmp(h, "QFI\xfb", 4) != 0)
+		return -1;
+	for (int i = 24; i < 32; i++)
+		size = size << 8 | h[i];
+	return size > INT64_MAX ? -1 : (long long)size;
+}
+
+void
+disk_thin_usage(const char *dir, struct disk_usage *u)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	memset(u, 0, sizeof(*u));
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		GR_AUTOFREE char *p = NULL;
+		struct stat sb;
+		long long size;
+		int fd;
+
+		if (e->d_name[0] == '.')
+			continue;
+		p = gr_xasprintf("%s/%s/disk.qcow2", dir, e->d_name);
+		fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (size = qcow2_size(fd)) >= 0) {
+			u->count++;
+			u->virtual_bytes += (unsigned long long)size;
+			u->real_bytes += (unsigned long long)sb.st_blocks * 512;
+		}
+		close(fd);
+	}
+	closedir(d);
 }

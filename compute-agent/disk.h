@@ -22,4 +22,20 @@ int disk_make(const char *dir, const char *base, enum boot_prov prov,
  * (thin) when it exists, else disk.raw. The caller frees *path. */
 void disk_find(const char *dir, char **path, const char **format);
 
+/* What the thin disks of a node use: what its heartbeat reports. */
+struct disk_usage {
+	long			count;		/* thin disks found */
+	unsigned long long	virtual_bytes;	/* sum of their qcow2 sizes */
+	unsigned long long	real_bytes;	/* bytes allocated to them */
+};
+
+/*
+ * Sums the thin disks (ID/disk.qcow2 with a qcow2 header) of the instance
+ * directories under dir into *u: the virtual size each header states and
+ * the blocks the file system has allocated to each file (st_blocks), not
+ * counting the shared base. An entry that cannot be read (made or removed
+ * meanwhile) is skipped; a missing dir is no disks. Cannot fail.
+ */
+void disk_thin_usage(const char *dir, struct disk_usage *u);
+
 #endif

@@ -8,8 +8,10 @@
 
 #include <libvirt/virterror.h>
 
+#include "disk.h"
 #include "gr_err.h"
 #include "gr_log.h"
+#include "gr_util.h"
 #include "inventory.h"
 
 const char *
@@ -107,6 +109,8 @@ inv_collect(void *p)
 	const char *type;
 	struct statvfs sv;
 	unsigned long long total, avail;
+	struct disk_usage thin;
+	GR_AUTOFREE char *idir = NULL;
 
 	if (inv_connect(ctx) < 0)
 		return NULL;
@@ -124,6 +128,8 @@ inv_collect(void *p)
 	}
 	total = (unsigned long long)sv.f_blocks * sv.f_frsize;
 	avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
+	idir = gr_xasprintf("%s/instances", ctx->state_dir);
+	disk_thin_usage(idir, &thin);
 	json_t *o = json_pack("{s:i,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:{s:s,s:s,s:s,"
 	    "s:{s:i,s:i,s:i},s:[]}}",
 	    "pcpus", (int)ni.cpus,
@@ -139,12 +145,16 @@ inv_collect(void *p)
 	    "topology", "sockets", (int)(ni.sockets * ni.nodes),
 	    "cores", (int)ni.cores, "threads", (int)ni.threads,
 	    "features");
-	json_object_update_new(o, json_pack("{s:f,s:f,s:f,s:f,s:I,s:s}",
+	json_object_update_new(o, json_pack("{s:f,s:f,s:f,s:f,s:I,s:s,"
+	    "s:{s:I,s:I,s:I}}",
 	    "cpu_allocation_ratio", ctx->ratios[0],
 	    "ram_allocation_ratio", ctx->ratios[1],
 	    "disk_allocation_ratio", ctx->ratios[2],
 	    "thin_disk_allocation_ratio", ctx->ratios[3],
 	    "reserved_vcpus", (json_int_t)ctx->reserved_vcpus,
-	    "agent_url", ctx->agent_url));
+	    "agent_url", ctx->agent_url,
+	    "thin_disks", "count", (json_int_t)thin.count,
+	    "virtual_bytes", (json_int_t)thin.virtual_bytes,
+	    "real_bytes", (json_int_t)thin.real_bytes));
 	return o;
 }

@@ -1,8 +1,8 @@
 /*
  * inventory.h - what this node offers, read from libvirt and the disk that
  * holds instance files: pCPUs, memory, disk, hypervisor type and version,
- * and the accelerator (TCG or KVM). The compute agent is the only process
- * that talks to libvirt.
+ * the accelerator (TCG or KVM), and what the thin disks really use. The
+ * compute agent is the only process that talks to libvirt.
  */
 #ifndef INVENTORY_H
 #define INVENTORY_H

@@ -3,6 +3,10 @@
  * from what the compute agents report with their heartbeats, and the
  * (empty) os-aggregates. Used figures are the claims (allocations) plus
  * the host's reserved memory; a node is up while its agent heartbeats.
+ * Detail and show add the Gureum extension "gureum:capacity": per
+ * resource the physical size, the overcommit ratio, the limit the
+ * scheduler applies and what is claimed, and for disk what the thin
+ * disks really use beside their virtual size.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,7 @@
 #include "gr_json.h"
 #include "gr_util.h"
 #include "hypervisors.h"
+#include "sched.h"
 
 #define HV_COLS \
 	"n.id, n.host, n.host_ip, n.hypervisor_type, n.hypervisor_version, " \
@@ -22,18 +27,64 @@
 	"coalesce(a.last_seen > now() - make_interval(secs => $1), false), " \
 	"coalesce(extract(epoch FROM now() - n.booted_at)::bigint, 0), " \
 	"coalesce(u.vcpus, 0), coalesce(u.mem, 0), coalesce(u.disk, 0), " \
-	"coalesce(u.n, 0)"
+	"coalesce(u.n, 0), " \
+	"n.cpu_allocation_ratio, n.ram_allocation_ratio, " \
+	"n.disk_allocation_ratio, n.thin_disk_allocation_ratio, " \
+	"n.reserved_vcpus, coalesce(u.thick, 0), coalesce(u.thin, 0), " \
+	"n.thin_disks, n.thin_virtual_bytes, n.thin_real_bytes"
 
 #define HV_FROM \
 	" FROM compute_nodes n LEFT JOIN agents a ON a.host = n.host AND " \
 	"a.kind = 'compute' LEFT JOIN (SELECT host, sum(vcpus) AS vcpus, " \
-	"sum(memory_mb) AS mem, sum(disk_gb) AS disk, count(*) AS n FROM " \
+	"sum(memory_mb) AS mem, sum(disk_gb) AS disk, count(*) AS n, " \
+	"sum(disk_gb) FILTER (WHERE NOT thin) AS thick, " \
+	"sum(disk_gb) FILTER (WHERE thin) AS thin FROM " \
 	"allocations GROUP BY host) u ON u.host = n.host"
 
 static long
 col_l(PGresult *r, int i, int c)
 {
 	return atol(PQgetvalue(r, i, c));
+}
+
+static double
+col_f(PGresult *r, int i, int c)
+{
+	return atof(PQgetvalue(r, i, c));
+}
+
+/* The "gureum:capacity" object of row i: the overcommit rules made
+ * visible (DESIGN.md section 1), with the scheduler's own limits. */
+static json_t *
+capacity_json(PGresult *r, int i)
+{
+	int pcpus = (int)col_l(r, i, 5), rv = (int)col_l(r, i, 22);
+	long mem = col_l(r, i, 6), res = col_l(r, i, 9), disk = col_l(r, i, 7);
+	double cr = col_f(r, i, 18), mr = col_f(r, i, 19);
+	double dr = col_f(r, i, 20), tr = col_f(r, i, 21);
+
+	return json_pack("{s:{s:i,s:i,s:f,s:I,s:I,s:i},"
+	    "s:{s:I,s:I,s:f,s:I,s:I},"
+	    "s:{s:I,s:I,s:{s:f,s:I,s:I},s:{s:f,s:I,s:I,s:I,s:I,s:I}}}",
+	    "vcpus", "physical", pcpus, "reserved", rv, "allocation_ratio", cr,
+	    "limit", (json_int_t)sched_vcpu_limit(pcpus, cr, rv),
+	    "used", (json_int_t)col_l(r, i, 14), "max_unit", pcpus,
+	    "memory_mb", "physical", (json_int_t)mem,
+	    "reserved", (json_int_t)res,
+	    "allocation_ratio", mr,
+	    "limit", (json_int_t)sched_mem_limit(mem, res, mr),
+	    "used", (json_int_t)col_l(r, i, 15),
+	    "disk_gb", "physical", (json_int_t)disk,
+	    "real_used", (json_int_t)col_l(r, i, 8),
+	    "thick", "allocation_ratio", dr,
+	    "limit", (json_int_t)sched_disk_limit(disk, dr),
+	    "used", (json_int_t)col_l(r, i, 23),
+	    "thin", "allocation_ratio", tr,
+	    "limit", (json_int_t)sched_disk_limit(disk, tr),
+	    "used", (json_int_t)col_l(r, i, 24),
+	    "disks", (json_int_t)col_l(r, i, 25),
+	    "virtual_bytes", (json_int_t)atoll(PQgetvalue(r, i, 26)),
+	    "real_bytes", (json_int_t)atoll(PQgetvalue(r, i, 27)));
 }
 
 static json_t *
@@ -72,6 +123,7 @@ hypervisor_json(PGresult *r, int i, int detail)
 	    "disabled_reason",
 	    /* Below microversion 2.28 cpu_info is a JSON-encoded string. */
 	    "cpu_info", PQgetvalue(r, i, 10)));
+	json_object_set_new(h, "gureum:capacity", capacity_json(r, i));
 	return h;
 }
 
@@ -86,7 +138,7 @@ hv_query(const char *where, const char *arg, PGresult **out)
 {
 	char ivl[24];
 	const char *p[2] = { ivl, arg };
-	char sql[1024];
+	char sql[2048];
 
 	hv_alive_secs(ivl);
 	snprintf(sql, sizeof(sql), "SELECT " HV_COLS HV_FROM " %s ORDER BY n.id",

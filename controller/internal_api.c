@@ -130,6 +130,32 @@ store_ratios(const char *host, json_t *inv)
 	    "reserved_vcpus = $7::integer WHERE host = $1", 7, p);
 }
 
+/* What the node's thin disks really use, optional in a report (an agent
+ * from before it was reported leaves the last figures). */
+static int
+store_thin(const char *host, json_t *inv)
+{
+	json_t *t = NULL;
+	long long n, vb, rb;
+	char s[3][24];
+
+	if (gr_json_object(inv, "thin_disks", 0, &t) < 0)
+		return -1;
+	if (t == NULL)
+		return 0;
+	if (gr_json_int(t, "count", 1, 0, 1 << 30, &n) < 0 ||
+	    gr_json_int(t, "virtual_bytes", 1, 0, 1LL << 60, &vb) < 0 ||
+	    gr_json_int(t, "real_bytes", 1, 0, 1LL << 60, &rb) < 0)
+		return -1;
+	snprintf(s[0], 24, "%lld", n);
+	snprintf(s[1], 24, "%lld", vb);
+	snprintf(s[2], 24, "%lld", rb);
+	const char *p[4] = { host, s[0], s[1], s[2] };
+	return gr_db_exec("UPDATE compute_nodes SET thin_disks = $2, "
+	    "thin_virtual_bytes = $3, thin_real_bytes = $4 WHERE host = $1",
+	    4, p);
+}
+
 /* Inventory a compute agent reports with its heartbeat. */
 static int
 store_inventory(const char *host, const char *ip, json_t *inv)
@@ -168,7 +194,8 @@ store_inventory(const char *host, const char *ip, json_t *inv)
 	    "hypervisor_type = $3, hypervisor_version = $4, virt_type = $5, "
 	    "pcpus = $6, memory_mb = $7, disk_gb = $8, disk_used_gb = $9, "
 	    "reserved_host_memory_mb = $10, cpu_info = $11, updated_at = now()",
-	    11, p) < 0 ? -1 : store_ratios(host, inv);
+	    11, p) < 0 || store_ratios(host, inv) < 0 ? -1 :
+	    store_thin(host, inv);
 }
 
 static int

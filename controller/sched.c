@@ -83,13 +83,34 @@ node_from(PGresult *r, int i, struct sched_node *n)
 	n->thin_used = atol(PQgetvalue(r, i, 16));
 }
 
+long
+sched_vcpu_limit(int pcpus, double cpu_ratio, int reserved_vcpus)
+{
+	return (long)(pcpus * cpu_ratio) - reserved_vcpus;
+}
+
+long
+sched_mem_limit(long mem_mb, long reserved_mb, double ram_ratio)
+{
+	return (long)((mem_mb - reserved_mb) * ram_ratio);
+}
+
+long
+sched_disk_limit(long disk_gb, double ratio)
+{
+	return (long)(disk_gb * ratio);
+}
+
 /* The filters: see sched_priv.h. */
 int
 sched_node_fits(const struct sched_node *n, const struct sched_req *r,
     struct gr_buf *why)
 {
-	long vcpu_cap = (long)(n->pcpus * n->cpu_ratio) - n->reserved_vcpus;
-	long mem_cap = (long)((n->mem_mb - n->reserved_mb) * n->ram_ratio);
+	long vcpu_cap = sched_vcpu_limit(n->pcpus, n->cpu_ratio,
+	    n->reserved_vcpus);
+	long mem_cap = sched_mem_limit(n->mem_mb, n->reserved_mb, n->ram_ratio);
+	long thick_cap = sched_disk_limit(n->disk_gb, n->disk_ratio);
+	long thin_cap = sched_disk_limit(n->disk_gb, n->thin_ratio);
 	long free_real = n->disk_gb - n->disk_used_gb;
 
 	if (!n->enabled)
@@ -112,17 +133,15 @@ sched_node_fits(const struct sched_node *n, const struct sched_req *r,
 		    n->host, r->memory_mb, mem_cap - n->mem_used > 0 ?
 		    mem_cap - n->mem_used : 0, mem_cap, n->reserved_mb,
 		    n->ram_ratio);
-	else if (!r->thin && n->thick_used + r->disk_gb >
-	    (long)(n->disk_gb * n->disk_ratio))
+	else if (!r->thin && n->thick_used + r->disk_gb > thick_cap)
 		gr_buf_printf(why, "%s: a thick %d GB disk does not fit: %ld of "
 		    "%ld GB are claimed by thick disks; ", n->host, r->disk_gb,
-		    n->thick_used, (long)(n->disk_gb * n->disk_ratio));
-	else if (r->thin && n->thin_used + r->disk_gb >
-	    (long)(n->disk_gb * n->thin_ratio))
+		    n->thick_used, thick_cap);
+	else if (r->thin && n->thin_used + r->disk_gb > thin_cap)
 		gr_buf_printf(why, "%s: a thin %d GB disk does not fit: %ld of "
 		    "%ld GB of virtual size are claimed (%ld GB disk x %.1f thin "
 		    "overcommit); ", n->host, r->disk_gb, n->thin_used,
-		    (long)(n->disk_gb * n->thin_ratio), n->disk_gb, n->thin_ratio);
+		    thin_cap, n->disk_gb, n->thin_ratio);
 	else if (free_real < (r->thin ? MIN_FREE_GB : r->disk_gb))
 		gr_buf_printf(why, "%s: only %ld GB of the disk are really free; "
 		    "a %s disk needs %d GB now; ", n->host, free_real,

@@ -47,4 +47,15 @@ int sched_place(const struct sched_req *r, char host[65], char *why,
 /* Frees an instance's claim. */
 int sched_release(const char *instance_id);
 
+/*
+ * The overcommitted limits of DESIGN.md section 1, as the filters apply
+ * them: vCPU slots pcpus * cpu_ratio - reserved_vcpus; memory (mem_mb -
+ * reserved_mb) * ram_ratio; a disk kind's GB disk_gb * its ratio (thick:
+ * disk_allocation_ratio, thin: thin_disk_allocation_ratio, virtual size).
+ * Fractions are dropped. The hypervisors API shows the same figures.
+ */
+long sched_vcpu_limit(int pcpus, double cpu_ratio, int reserved_vcpus);
+long sched_mem_limit(long mem_mb, long reserved_mb, double ram_ratio);
+long sched_disk_limit(long disk_gb, double ratio);
+
 #endif

@@ -44,10 +44,14 @@ function Shell({ session, path }) {
 	const page = pages.find((p) => p.path === path) || pages[0];
 	const Page = page.component;
 	const warn = useExpiryWarning(session.expiresAt);
+	// A page with a role is linked only for sessions that hold it (its
+	// fragment still opens it: the page says it is not for them).
+	const linked = pages.filter((p) => !p.role ||
+	    (session.roles || []).includes(p.role));
 	return html`
 <header class="bar">
 	<span class="brand">Gureum</span>
-	<nav aria-label="Pages">${pages.map((p) => html`
+	<nav aria-label="Pages">${linked.map((p) => html`
 		<a key=${p.path} href=${'#' + p.path}
 		    aria-current=${p === page ? 'page' : undefined}>${p.title}</a>`)}
 	</nav>

@@ -3,8 +3,8 @@
 // Run by tests/integration/17_web.sh beside web.test.mjs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { base64Utf8, cleanConsole, flavorLabel, flavorProblem, imageLabel }
-    from '../../web/lib/fit.mjs';
+import { base64Utf8, cleanConsole, flavorLabel, flavorProblem, imageLabel,
+    smallestFlavor } from '../../web/lib/fit.mjs';
 
 const MIB = 1024 * 1024;
 const f = (vcpus, ram, disk) => ({ name: 'f', vcpus, ram, disk });
@@ -32,6 +32,20 @@ test('fit: a flavor no node can hold says so, unknown nodes do not', () => {
 	    'no node has 2048 MiB RAM');
 	assert.equal(flavorProblem(f(64, 1 << 20, 1), null, null), null);
 	assert.equal(flavorProblem(f(64, 1 << 20, 1), null, []), null);
+});
+
+test('fit: the smallest flavor: RAM, then vCPUs, then disk, then name',
+    () => {
+	const n = (name, vcpus, ram, disk) => ({ name, vcpus, ram, disk });
+	const big = n('a.big', 4, 1024, 10), mid = n('b.mid', 2, 256, 5);
+	const cpu = n('c.cpu', 1, 256, 5), disk = n('d.disk', 1, 256, 1);
+	const twin = n('a.twin', 1, 256, 1);
+	assert.equal(smallestFlavor([big, mid]), mid);
+	assert.equal(smallestFlavor([big, mid, cpu]), cpu);
+	assert.equal(smallestFlavor([cpu, big, disk, mid]), disk);
+	assert.equal(smallestFlavor([disk, twin]), twin);
+	assert.equal(smallestFlavor([twin, disk]), twin);
+	assert.equal(smallestFlavor([]), undefined);
 });
 
 test('fit: labels', () => {

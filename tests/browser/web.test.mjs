@@ -154,6 +154,10 @@ test('the Launch form is filled from the APIs', async () => {
 	// and a shared network the member may use.
 	await adminCall('POST', '/api/compute/v2.1/flavors', { flavor: {
 	    name: 'web.small', ram: 32, vcpus: 1, disk: 1 } });
+	// A big one listed first (flavors come in the order of their ids):
+	// the form still picks the smallest that fits.
+	await adminCall('POST', '/api/compute/v2.1/flavors', { flavor: {
+	    id: '0-web-big', name: 'web.big', ram: 256, vcpus: 2, disk: 2 } });
 	const imgs = await adminCall('GET', '/api/image/v2/images');
 	const img = imgs.images.find((i) => i.name === IMAGE);
 	await adminCall('PATCH', `/api/image/v2/images/${img.id}`,
@@ -185,6 +189,11 @@ test('the Launch form is filled from the APIs', async () => {
 	assert.equal(await small.isDisabled(), true);
 	const tiny = flavor.locator('option', { hasText: 'web.tiny' });
 	assert.equal(await tiny.isDisabled(), false);
+	const picked = await flavor.locator('option:checked').textContent();
+	assert.match(picked, /^(w1|web\.tiny): 1 vCPU, 64 MiB RAM, 1 GiB disk$/,
+	    'the smallest flavor that fits is chosen');
+	assert.equal((await optionTexts('Flavor'))[0],
+	    'web.big: 2 vCPU, 256 MiB RAM, 2 GiB disk');
 	await page.getByLabel('Network').locator('option',
 	    { hasText: 'web-shared (shared)' }).waitFor(
 	    { ...WAIT, state: 'attached' });

@@ -2,6 +2,8 @@
 # A compute agent on a real (private) libvirtd registers its node; the
 # hypervisors API shows it with libvirt's own figures; a stopped agent
 # shows `down` within three heartbeat intervals, and `up` again on restart.
+# Detail's "gureum:capacity" shows the node's ratios and the scheduler's
+# limits, and what a thin disk in its state directory really uses.
 . "$(dirname "$0")/../lib/harness.sh"
 
 HEARTBEAT=1
@@ -20,6 +22,9 @@ state_dir = $T/compute
 virt_type = qemu
 heartbeat_interval = 1
 reserved_host_memory_mb = 256
+cpu_allocation_ratio = 3.0
+thin_disk_allocation_ratio = 1.5
+orphan_action = report
 listen = 127.0.0.1:$(free_port)
 CONF
 start_daemon compute gureum-compute "$T/compute.conf"
@@ -44,6 +49,48 @@ check "hypervisor type QEMU, host_ip, service host" \
 check "cpu_info (a string below 2.28) names the TCG accelerator" \
     jqt '(.cpu_info | fromjson | .accelerator) == "tcg"' "$H"
 check "response echoes the microversion" test "$(header X-OpenStack-Nova-API-Version)" = 2.1
+C=$(jq '."gureum:capacity"' <<<"$H")
+check "capacity: vCPU slots are $PCPUS pCPUs x 3.0, none used, max_unit the pCPUs" \
+    jqt ".vcpus == {physical: $PCPUS, reserved: 0, allocation_ratio: 3.0, limit: $((PCPUS * 3)), used: 0, max_unit: $PCPUS}" "$C"
+check "capacity: memory's limit is what is left after the 256 MB reserved, ratio 1.0" \
+    jqt ".memory_mb == {physical: $((MEMKB / 1024)), reserved: 256, allocation_ratio: 1.0, limit: $((MEMKB / 1024 - 256)), used: 0}" "$C"
+check "capacity: disk's physical and real use are local_gb and local_gb_used" \
+    jqt ".disk_gb.physical == $(jq .local_gb <<<"$H") and .disk_gb.real_used == $(jq .local_gb_used <<<"$H")" "$C"
+check "capacity: thick limit = disk x 1.0, thin limit = disk x 1.5, no thin disk yet" \
+    jqt '.disk_gb as $d | $d.thick == {allocation_ratio: 1.0, limit: $d.physical, used: 0} and $d.thin == {allocation_ratio: 1.5, limit: ($d.physical * 1.5 | floor), used: 0, disks: 0, virtual_bytes: 0, real_bytes: 0}' "$C"
+
+# A thin disk in the node's state directory, 3 GiB virtual, 2 MiB written:
+# the next heartbeat reports its qcow2 size and the blocks it really has.
+mkdir -p "$T/compute/instances/thin1"
+DISK=$T/compute/instances/thin1/disk.qcow2
+qemu-img create -q -f qcow2 "$DISK" 3G &&
+    qemu-io -f qcow2 -c 'write -P 7 0 2M' "$DISK" >/dev/null
+check "a 3 GiB qcow2 overlay with 2 MiB written is made" [ $? = 0 ]
+thin() {
+	api GET "$CP_URL/v2.1/os-hypervisors/$(jq .id <<<"$H")"
+	jq -c '.hypervisor."gureum:capacity".disk_gb.thin' <<<"$BODY"
+}
+REAL=$(( $(stat -c '%b * %B' "$DISK") ))
+reported() { jqt ".disks == 1 and .virtual_bytes == $((3 << 30)) and .real_bytes == $REAL" "$(thin)"; }
+check "show: the thin disk's virtual size (3 GiB) and its real bytes ($REAL)" \
+    wait_for 5 reported
+check "its real bytes are more than the 2 MiB written, far less than 3 GiB" \
+    eval '[ "$REAL" -ge $((2 << 20)) ] && [ "$REAL" -lt $((64 << 20)) ]'
+say "thin: $(thin)"
+rm -r "$T/compute/instances/thin1"
+none() { jqt '.disks == 0 and .virtual_bytes == 0 and .real_bytes == 0' "$(thin)"; }
+check "removed, it is no longer counted" wait_for 5 none
+api GET "$CP_URL/v2.1/os-hypervisors"
+check "the list (not detail) has no capacity" jqt '[.hypervisors[] | has("gureum:capacity")] == [false]'
+
+use_openstack_cli
+export OS_AUTH_URL=$ID_URL/v3 OS_PASSWORD=$ADMIN_PW
+OUT=$(timeout 60 openstack hypervisor show nodeX -f json 2>"$T/osc.err")
+check "the stock client's hypervisor show takes the extension member" \
+    jqt '.hypervisor_hostname == "nodeX"' "$OUT"
+[ -s "$T/osc.err" ] && sed 's/^/# osc: /' "$T/osc.err"
+say "openstack hypervisor show: $(jq -c 'del(.cpu_info)' <<<"$OUT" | head -c 600)"
+
 ID=$(jq .id <<<"$H")
 api GET "$CP_URL/v2.1/os-hypervisors/$ID/uptime"
 check "uptime of the hypervisor" jqt '.hypervisor.uptime | test("up")'

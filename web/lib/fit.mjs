@@ -1,7 +1,8 @@
 // The Launch form's and the rows' pure helpers, with no DOM and no
 // session, so node --test can check them (tests/browser/fit.test.mjs):
-// which flavors fit an image and a node, the labels of the dropdowns,
-// user data as base64 and console text made safe to show.
+// which flavors fit an image and a node and the smallest of them, the
+// labels of the dropdowns, user data as base64 and console text made safe
+// to show.
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 
@@ -36,6 +37,21 @@ export function flavorProblem(f, img, hvs) {
 			return `no node has ${f.ram} MiB RAM`;
 	}
 	return null;
+}
+
+// The smallest of flavors: the least RAM, then vCPUs, then disk, then
+// the name; undefined for none.
+export function smallestFlavor(flavors) {
+	const size = (f) => [f.ram, f.vcpus, f.disk];
+	const less = (a, b) => {
+		const x = size(a), y = size(b);
+		for (let i = 0; i < x.length; i++)
+			if (x[i] !== y[i])
+				return x[i] < y[i];
+		return a.name.localeCompare(b.name) < 0;
+	};
+	return flavors.reduce((best, f) => !best || less(f, best) ? f : best,
+	    undefined);
 }
 
 export function flavorLabel(f, why) {

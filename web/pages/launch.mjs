@@ -2,10 +2,11 @@
 // the choices read from the APIs (images, flavors, networks, key pairs;
 // the hypervisors for an admin), and in place the creation or import of a
 // key pair. A flavor that cannot take the chosen image, or that no node
-// can hold, is a disabled option that says why.
+// can hold, is a disabled option that says why; the smallest that fits is
+// chosen until the user chooses another.
 import { api, currentSession } from '../lib/api.mjs';
-import { base64Utf8, flavorLabel, flavorProblem, imageLabel } from
-    '../lib/fit.mjs';
+import { base64Utf8, flavorLabel, flavorProblem, imageLabel,
+    smallestFlavor } from '../lib/fit.mjs';
 import { html, useEffect, useRef, useState } from '../lib/ui.mjs';
 
 const MAX_COUNT = 10;
@@ -115,9 +116,10 @@ export function LaunchPanel({ onLaunched, onClose }) {
 	const image = images.find((i) => i.id === imageId);
 	const choices = flavors.map((f) => ({ f, why: flavorProblem(f, image,
 	    hvs) }));
-	const usable = choices.filter((c) => !c.why);
-	// The chosen flavor, or the first usable one once the choice is gone.
-	const flavor = usable.find((c) => c.f.id === flavorId) || usable[0];
+	const usable = choices.filter((c) => !c.why).map((c) => c.f);
+	// The chosen flavor while it fits, else the smallest that does.
+	const flavor = usable.find((f) => f.id === flavorId) ||
+	    smallestFlavor(usable);
 
 	async function submit(e) {
 		e.preventDefault();
@@ -134,7 +136,7 @@ export function LaunchPanel({ onLaunched, onClose }) {
 			return setError(`The count is a whole number from 1 to ${
 			    MAX_COUNT}.`);
 		const server = { name, imageRef: image.id,
-		    flavorRef: flavor.f.id, min_count: count, max_count: count };
+		    flavorRef: flavor.id, min_count: count, max_count: count };
 		const net = f.get('network');
 		if (net)
 			server.networks = [{ uuid: net }];
@@ -184,7 +186,7 @@ export function LaunchPanel({ onLaunched, onClose }) {
 	</select>
 	<label for="launch-flavor">Flavor</label>
 	<select id="launch-flavor" name="flavor" value=${flavor ?
-	    flavor.f.id : ''}
+	    flavor.id : ''}
 	    onChange=${(e) => setFlavorId(e.currentTarget.value)}>
 		${flavors.length === 0 && html`<option value="">no flavor</option>`}
 		${choices.map(({ f, why }) => html`
