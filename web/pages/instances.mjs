@@ -19,16 +19,26 @@ function transitional(s) {
 	return !STEADY.has(s.status) || !!s['OS-EXT-STS:task_state'];
 }
 
-// Applies one answer to the map of servers by id; returns a new map.
+// Applies one answer to the map of servers by id. Returns a new map, or
+// the old one when the answer changes nothing: changes-since is inclusive
+// and "updated" counts whole seconds, so an idle tick brings back the
+// servers of the newest second every time, and must not render them again.
 export function mergeServers(old, list, full) {
 	const next = full ? new Map() : new Map(old);
+	let changed = false;
 	for (const s of list) {
-		if (s.status === 'DELETED')
+		const was = old.get(s.id);
+		if (s.status === 'DELETED') {
+			changed ||= !!was;
 			next.delete(s.id);
-		else
+		} else if (was && JSON.stringify(was) === JSON.stringify(s)) {
+			next.set(s.id, was);
+		} else {
+			changed = true;
 			next.set(s.id, s);
+		}
 	}
-	return next;
+	return changed || next.size !== old.size ? next : old;
 }
 
 function newest(list, since) {
@@ -83,7 +93,8 @@ export function InstancesPage() {
 		state.current = new Map();
 		const stop = startPolling(async () => {
 			let current = state.current;
-			const full = since === null || ticks++ % FULL_EVERY === 0;
+			// The first list, then every FULL_EVERY-th tick after it.
+			const full = since === null || ++ticks % FULL_EVERY === 0;
 			const q = full ? '' : '?changes-since=' +
 			    encodeURIComponent(since);
 			try {
