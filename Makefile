@@ -128,6 +128,7 @@ bench: all $(BUILD)/bench/sched_bench
 	$(Q)bash bench/boot.sh $(CURDIR)/$(BUILD)
 	$(Q)bash bench/sched.sh $(CURDIR)/$(BUILD)
 	$(Q)bash bench/network.sh $(CURDIR)/$(BUILD)
+	$(Q)bash bench/web.sh $(CURDIR)/$(BUILD)
 
 fuzz:
 	$(Q)$(MAKE) --no-print-directory -f fuzz/Makefile

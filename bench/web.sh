@@ -131,7 +131,7 @@ verdict() { [ "$1" = 1 ] && echo met || echo MISSED; }
 PAGE=$(j .page.median_ms) RAW=$(j .raw.median_ms) DOC=$(j .document.median_ms)
 # One call per tick: every call after the opening is the list with
 # changes-since, never two at once (a tick waits for the last to settle).
-bounded=$(jq -r '.idle.calls >= 2 and .busy.calls >= 3 and
+bounded=$(jq -r '.idle.calls >= 1 and .busy.calls >= 3 and
     ([.idle, .busy, .after] | all(.other == [] and
     (.gaps_s | all(. >= 0.9)))) | if . then 1 else 0 end' "$OUT")
 CHROMIUM=$(j .chromium)

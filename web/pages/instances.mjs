@@ -5,7 +5,8 @@
 // (a change that moved no "updated" stamp, such as a port's address).
 import { api } from '../lib/api.mjs';
 import { startPolling } from '../lib/poll.mjs';
-import { html, useEffect, useRef, useState } from '../lib/ui.mjs';
+import { html, useCallback, useEffect, useMemo, useRef, useState } from
+    '../lib/ui.mjs';
 import { LaunchPanel } from './launch.mjs';
 import { RowActions } from './actions.mjs';
 
@@ -76,6 +77,21 @@ function Status({ server }) {
 		<p class="fault">${server.fault.message}</p>`}`;
 }
 
+// One row; flavor and image are their names (or ids), image null for a
+// server booted from a volume.
+function Row({ server: s, flavor, image, onChanged }) {
+	return html`
+	<tr data-id=${s.id}>
+		<td class="name">${s.name}</td>
+		<td><${Status} server=${s}/></td>
+		<td><${Addresses} addresses=${s.addresses}/></td>
+		<td>${flavor}</td>
+		<td>${image !== null ? image :
+		    html`<span class="none">none (volume)</span>`}</td>
+		<td><${RowActions} server=${s} onChanged=${onChanged}/></td>
+	</tr>`;
+}
+
 export function InstancesPage() {
 	const [servers, setServers] = useState(new Map());
 	const [loaded, setLoaded] = useState(false);
@@ -85,6 +101,10 @@ export function InstancesPage() {
 	const [launching, setLaunching] = useState(false);
 	const poller = useRef(null);
 	const state = useRef(null);	// the poll's map, for launched rows
+	// id -> { server, flavor, image, vnode }: a row's element is the same
+	// object while those are, and Preact skips it; a tick that changes
+	// one server renders one row, not all of them.
+	const rowCache = useRef(new Map());
 
 	useEffect(() => {
 		names('compute', '/flavors', 'flavors').then(setFlavors);
@@ -131,10 +151,27 @@ export function InstancesPage() {
 		}
 		poller.current.now();
 	}
-	const changed = () => poller.current.now();
+	const changed = useCallback(() => poller.current.now(), []);
 
-	const rows = [...servers.values()].sort((a, b) =>
-	    a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+	const rows = useMemo(() => [...servers.values()].sort((a, b) =>
+	    a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
+	    [servers]);
+	const cache = new Map();
+	const trs = rows.map((s) => {
+		const flavor = flavors.get(s.flavor && s.flavor.id) ||
+		    (s.flavor && s.flavor.id) || '';
+		const image = s.image ? images.get(s.image.id) || s.image.id :
+		    null;
+		let c = rowCache.current.get(s.id);
+		if (!c || c.server !== s || c.flavor !== flavor ||
+		    c.image !== image)
+			c = { server: s, flavor, image, vnode: html`<${Row}
+			    key=${s.id} server=${s} flavor=${flavor}
+			    image=${image} onChanged=${changed}/>` };
+		cache.set(s.id, c);
+		return c.vnode;
+	});
+	rowCache.current = cache;
 	return html`
 <section aria-labelledby="instances-title">
 	<h1 id="instances-title">Instances</h1>
@@ -151,17 +188,7 @@ export function InstancesPage() {
 	<thead><tr><th scope="col">Name</th><th scope="col">Status</th>
 	<th scope="col">Addresses</th><th scope="col">Flavor</th>
 	<th scope="col">Image</th><th scope="col">Actions</th></tr></thead>
-	<tbody>${rows.map((s) => html`
-	<tr key=${s.id} data-id=${s.id}>
-		<td class="name">${s.name}</td>
-		<td><${Status} server=${s}/></td>
-		<td><${Addresses} addresses=${s.addresses}/></td>
-		<td>${flavors.get(s.flavor && s.flavor.id) ||
-		    (s.flavor && s.flavor.id) || ''}</td>
-		<td>${s.image ? images.get(s.image.id) || s.image.id :
-		    html`<span class="none">none (volume)</span>`}</td>
-		<td><${RowActions} server=${s} onChanged=${changed}/></td>
-	</tr>`)}</tbody>
+	<tbody>${trs}</tbody>
 	</table>`}
 </section>`;
 }
