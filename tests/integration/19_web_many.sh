@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The instances page with 200 servers in Debian's Chromium
+# (tests/browser/many.test.mjs through node --test): the project of
+# tests/lib/many.sh (servers made through the compute API on a cloud with
+# no compute agent, then set ACTIVE, SHUTOFF or left in ERROR by a
+# fixture), every row shown with its address, flavor and image names;
+# the opening's calls (the list and the names, once each), a tick that is
+# one call with changes-since, and a server deleted through the API gone
+# from the table in one tick. No timing is checked: bench/web.sh times it.
+. "$(dirname "$0")/../lib/harness.sh"
+. "$(dirname "$0")/../lib/many.sh"
+ROWS=200
+
+start_pg
+start_controller
+start_image
+TOKEN=$(get_token admin "$ADMIN_PW" admin)
+[ -n "$TOKEN" ] || die "no admin token"
+many_servers "$ROWS"
+api GET "$CP_URL/v2.1/servers/detail"
+check "the project lists its $ROWS servers" \
+    jqt "(.servers | length) == $ROWS"
+check "each has an address, a flavor and an image" jqt \
+    'all(.servers[]; (.addresses.private | length) == 1 and .flavor.id and .image.id)'
+check "the fixture's states: ACTIVE, SHUTOFF, and ERROR with its fault" jqt \
+    '([.servers[].status] | unique) == ["ACTIVE", "ERROR", "SHUTOFF"] and
+    all(.servers[] | select(.status == "ERROR"); .fault.message | test("No valid host"))'
+GONE=$(psql_q "SELECT id FROM instances WHERE name = 'test-1'")
+
+. "$(dirname "$0")/../lib/browser.sh"
+if ! browser_deps; then
+	finish
+	exit
+fi
+GUREUM_WEB_URL=$WEB_URL GUREUM_PROJECT=$MANY_PROJECT_NAME \
+    GUREUM_USER=$MANY_USER GUREUM_PASSWORD=pw GUREUM_TOKEN=$MANY_TOKEN \
+    GUREUM_ROWS=$ROWS GUREUM_DELETE_ID=$GONE \
+    browser_run 300 5 "$BROWSER/many.test.mjs"
+finish
