@@ -28,7 +28,9 @@
 // Results: one JSON document on WEB_OUT. Environment: GUREUM_WEB_URL,
 // GUREUM_PROJECT, GUREUM_USER, GUREUM_PASSWORD, GUREUM_TOKEN (the
 // member's), GUREUM_WEB_ROOT (web/, for the baselines' stylesheet),
-// GUREUM_PG_SOCKET (PostgreSQL's socket directory), WEB_ROWS.
+// GUREUM_PG_SOCKET (PostgreSQL's socket directory), GUREUM_OUR_PIDS (the
+// daemons, whose CPU is not "other programs'"), WEB_ROWS, and WEB_RUNS,
+// WEB_IDLE_S, WEB_BUSY_S, WEB_MOVING and WEB_DELETED (the servers' names).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -197,7 +199,7 @@ try {
 		});
 	}
 
-	// The baseline: this page's rendered DOM as a static document.
+	// The baselines' document: this page's rendered DOM, no script.
 	await pageRun();
 	const root = env('GUREUM_WEB_ROOT');
 	const css = readFileSync(join(root, 'style.css'), 'utf8');
@@ -212,21 +214,16 @@ try {
 	}, css);
 	const server = createServer((req, res) => {
 		const p = req.url.split('?')[0];
-		const types = { '.css': 'text/css', '.svg': 'image/svg+xml' };
-		try {
-			if (p === '/static.html') {
-				res.writeHead(200, { 'Content-Type':
-				    'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
-				return res.end(staticHtml);
-			}
-			if (p === '/style.css' || p === '/favicon.svg') {
-				const body = readFileSync(join(root, p));
-				res.writeHead(200, { 'Content-Type':
-				    types[p.slice(p.lastIndexOf('.'))],
-				    'Cache-Control': 'no-cache' });
-				return res.end(body);
-			}
-		} catch { /* a 404 below */ }
+		if (p === '/static.html') {
+			res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8',
+			    'Cache-Control': 'no-cache' });
+			return res.end(staticHtml);
+		}
+		if (p === '/favicon.svg') {
+			res.writeHead(200, { 'Content-Type': 'image/svg+xml',
+			    'Cache-Control': 'no-cache' });
+			return res.end(readFileSync(join(root, p)));
+		}
 		res.writeHead(404);
 		return res.end();
 	});
