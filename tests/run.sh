@@ -5,6 +5,9 @@
 # TESTS="pattern" runs only scripts whose name matches; whenever an
 # integration script ran, 99_no_leftovers.sh runs last, to check that no
 # test left a process behind (GUREUM_TEST_DIRS lists their temp dirs).
+# What a test keeps for people to look at afterwards (the browser tests'
+# screenshots) goes to GUREUM_ARTIFACTS/<test> (default tests/artifacts,
+# ignored by git), emptied for each test that runs.
 set -u
 cd "$(dirname "$0")/.."
 unit=${GUREUM_UNIT:-build-san/tests}
@@ -49,9 +52,12 @@ for t in "$unit"/test_*; do
 	[ -x "$t" ] && selected "$t" || continue
 	run_one "$(basename "$t")" "$t"
 done
+artifacts=${GUREUM_ARTIFACTS:-$PWD/tests/artifacts}
 for t in tests/integration/*.sh; do
 	[ "$t" != "$last" ] && selected "$t" || continue
-	run_one "$(basename "$t")" bash "$t"
+	art=$artifacts/$(basename "$t" .sh)
+	rm -rf "$art"
+	GUREUM_ARTIFACTS=$art run_one "$(basename "$t")" bash "$t"
 	ran=1
 done
 if [ $ran = 1 ] || selected "$last"; then
