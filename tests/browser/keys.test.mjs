@@ -138,6 +138,7 @@ test('the create form is reached and sent by the keyboard only',
 	assert.match(text, /^-----BEGIN [A-Z ]*PRIVATE KEY-----\n/);
 	assert.match(text, /-----END [A-Z ]*PRIVATE KEY-----\n?$/);
 	assert.equal(await box.evaluate((e) => e.readOnly), true);
+	assert.equal(await activeText(), 'pk-text', 'the box has the focus');
 	assert.match(await page.locator('.private-key').textContent(),
 	    /will not be shown again/);
 	await cell('web-made').waitFor(WAIT);

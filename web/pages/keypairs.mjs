@@ -6,7 +6,7 @@
 // pasted in) by the form the Launch panel uses too; a row shows its
 // details (created, the public key) and deletes it, confirmed in the row.
 import { api } from '../lib/api.mjs';
-import { html, useEffect, useMemo, useState } from '../lib/ui.mjs';
+import { html, useEffect, useMemo, useRef, useState } from '../lib/ui.mjs';
 import { KeypairForm } from './keypair_form.mjs';
 
 const KEY_TYPES = { 'ssh-rsa': 'RSA', 'ssh-ed25519': 'Ed25519',
@@ -24,18 +24,21 @@ const keyPath = (name) => `/os-keypairs/${encodeURIComponent(name)}`;
 
 // The private key of a key pair just created: shown once, with a
 // download of it as NAME.pem from a Blob URL (revoked when it closes).
+// The box takes the focus (the form that had it is gone).
 function PrivateKey({ name, text, onClose }) {
+	const box = useRef(null);
 	const url = useMemo(() => URL.createObjectURL(new Blob([text],
 	    { type: 'application/x-pem-file' })), [text]);
 	useEffect(() => () => URL.revokeObjectURL(url), [url]);
+	useEffect(() => box.current.focus(), [text]);
 	return html`
 <div class="private-key" role="status">
 	<p>Key pair <strong>${name}</strong> is made. Its private key is
 	below and <strong>will not be shown again</strong>: download or copy
 	it now, and keep it readable only by you (mode 0600).</p>
 	<label for="pk-text">Private key of ${name}</label>
-	<textarea id="pk-text" readonly rows="10" spellcheck="false"
-	    value=${text}></textarea>
+	<textarea id="pk-text" ref=${box} readonly rows="10"
+	    spellcheck="false" value=${text}></textarea>
 	<div class="buttons">
 	<a class="button" href=${url} download=${`${name}.pem`}>Download ${
 	    name}.pem</a>
