@@ -185,7 +185,8 @@ test('a real ed25519 public key is imported with its fingerprint',
 	const kp = await apiKeypair('web-imported');
 	assert.equal(kp.fingerprint, PUBLIC_FP, 'the API\'s is ssh-keygen\'s');
 	const r = row('web-imported');
-	assert.equal(await r.locator('td.fingerprint').textContent(), PUBLIC_FP);
+	assert.equal(await r.locator('td.fingerprint').textContent(),
+	    PUBLIC_FP);
 	assert.equal(await r.locator('td').nth(1).textContent(), 'Ed25519');
 	assert.deepEqual(problems, []);
 });
@@ -213,7 +214,7 @@ test('a bad public key is refused at the form, making nothing',
 	await submitForm('import', 'web-bad', 'ssh-ed25519 AAAAnotakey');
 	await formAlert().waitFor(WAIT);
 	assert.match(await formAlert().textContent(),
-	    /^Keypair data is invalid: .* The public key must be one OpenSSH line/);
+	    /^Keypair data is invalid: .* The public key must be one OpenSSH /);
 	assert.equal(await page.getByLabel('Key pair name').inputValue(),
 	    'web-bad', 'the form keeps what was typed');
 	assert.equal((await memberCall('GET', '/os-keypairs/web-bad'))[0], 404);

@@ -96,7 +96,8 @@ function KeypairActions({ kp, onChanged }) {
 	return html`
 <div class="actions">
 	${ask ? html`
-	<span class="confirm" role="group" aria-label=${label('Confirm delete')}>
+	<span class="confirm" role="group"
+	    aria-label=${label('Confirm delete')}>
 		Delete ${kp.name}?${' '}
 		<button type="button" class="danger" disabled=${busy}
 		    aria-label=${label('Yes, delete')}
@@ -129,7 +130,7 @@ export function KeypairsPage() {
 	const [keypairs, setKeypairs] = useState([]);
 	const [loaded, setLoaded] = useState(false);
 	const [error, setError] = useState(null);
-	const [mode, setMode] = useState(null);	// 'create', 'import' or null
+	const [mode, setMode] = useState(null);	// 'create' or 'import'
 	const [made, setMade] = useState(null);	// { name, text }
 
 	async function load() {
@@ -149,8 +150,8 @@ export function KeypairsPage() {
 
 	function done(kp) {
 		setMode(null);
-		setMade(kp.private_key ? { name: kp.name, text: kp.private_key } :
-		    null);
+		setMade(kp.private_key ? { name: kp.name,
+		    text: kp.private_key } : null);
 		load();
 	}
 	const opener = (m, text) => html`
