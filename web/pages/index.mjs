@@ -3,6 +3,7 @@
 // A page that names a role is linked only for sessions holding it.
 import { InstancesPage } from './instances.mjs';
 import { ImagesPage } from './images.mjs';
+import { KeypairsPage } from './keypairs.mjs';
 import { NetworksPage } from './networks.mjs';
 import { TopologyPage } from './topology.mjs';
 import { CapacityPage } from './capacity.mjs';
@@ -10,6 +11,7 @@ import { CapacityPage } from './capacity.mjs';
 export const pages = [
 	{ path: '/instances', title: 'Instances', component: InstancesPage },
 	{ path: '/images', title: 'Images', component: ImagesPage },
+	{ path: '/keypairs', title: 'Key pairs', component: KeypairsPage },
 	{ path: '/networks', title: 'Networks', component: NetworksPage },
 	{ path: '/topology', title: 'Topology', component: TopologyPage },
 	{ path: '/capacity', title: 'Capacity', component: CapacityPage,

@@ -1,13 +1,15 @@
 // The Launch panel of the instances page: one form for POST /servers with
 // the choices read from the APIs (images, flavors, networks, key pairs;
 // the hypervisors for an admin), and in place the creation or import of a
-// key pair. A flavor that cannot take the chosen image, or that no node
-// can hold, is a disabled option that says why; the smallest that fits is
-// chosen until the user chooses another.
+// key pair (the form of pages/keypair_form.mjs). A flavor that cannot take
+// the chosen image, or that no node can hold, is a disabled option that
+// says why; the smallest that fits is chosen until the user chooses
+// another.
 import { api, currentSession } from '../lib/api.mjs';
 import { base64Utf8, flavorLabel, flavorProblem, imageLabel,
     smallestFlavor } from '../lib/fit.mjs';
 import { html, useEffect, useRef, useState } from '../lib/ui.mjs';
+import { KeypairForm } from './keypair_form.mjs';
 
 const MAX_COUNT = 10;
 
@@ -19,52 +21,6 @@ async function list(type, path, key, fail) {
 		fail(err.message);
 		return [];
 	}
-}
-
-// The in-place key pair form: mode 'create' (the cloud makes the key and
-// answers its private half once) or 'import' (a public key pasted in).
-function KeypairForm({ mode, onDone, onCancel }) {
-	const [error, setError] = useState(null);
-	const [busy, setBusy] = useState(false);
-	const first = useRef(null);
-	useEffect(() => first.current.focus(), [mode]);
-
-	async function submit(e) {
-		e.preventDefault();
-		const f = new FormData(e.currentTarget);
-		const keypair = { name: f.get('name').trim() };
-		if (mode === 'import')
-			keypair.public_key = f.get('public_key').trim();
-		setBusy(true);
-		setError(null);
-		try {
-			const doc = await api('compute', 'POST', '/os-keypairs',
-			    { keypair });
-			onDone(doc.keypair);
-		} catch (err) {
-			setError(err.message);
-			setBusy(false);
-		}
-	}
-	const title = mode === 'import' ? 'Import a key pair' :
-	    'Create a key pair';
-	return html`
-<form class="keypair" onSubmit=${submit} aria-labelledby="kp-title">
-	<h2 id="kp-title">${title}</h2>
-	<label for="kp-name">Key pair name</label>
-	<input id="kp-name" name="name" ref=${first} required
-	    spellcheck="false" autocomplete="off"/>
-	${mode === 'import' && html`
-	<label for="kp-public">Public key</label>
-	<textarea id="kp-public" name="public_key" rows="3" required
-	    spellcheck="false"></textarea>`}
-	${error && html`<p class="error" role="alert">${error}</p>`}
-	<div class="buttons">
-	<button type="submit" disabled=${busy}>${mode === 'import' ?
-	    'Import key pair' : 'Create key pair'}</button>
-	<button type="button" class="plain" onClick=${onCancel}>Cancel</button>
-	</div>
-</form>`;
 }
 
 // onLaunched(server, name, count): the POST's answer ({id, ...}).
