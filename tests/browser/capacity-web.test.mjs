@@ -177,6 +177,25 @@ test('its thin disk shows its real bytes against its virtual size',
 	await shot('capacity-active');
 });
 
+test('an admin sees its node on Instances and on Topology', async () => {
+	await page.getByRole('link', { name: 'Instances', exact: true }).click();
+	const row = page.locator('tr', { has: page.getByRole('cell',
+	    { name: 'cap-vm', exact: true }) });
+	await row.locator('td.node', { hasText: NODE }).waitFor(WAIT);
+	assert.equal(await row.locator('td.node').textContent(), NODE);
+	assert.equal(await page.getByRole('columnheader', { name: 'Node' })
+	    .count(), 1);
+	await shot('instances-admin');
+	await page.getByRole('link', { name: 'Topology', exact: true }).click();
+	const box = page.locator('[data-kind="instance"]', { hasText: 'cap-vm' });
+	await box.waitFor(WAIT);
+	assert.match(await box.textContent(), new RegExp(`ACTIVE · ${NODE}`));
+	await shot('topology-admin');
+	await page.getByRole('link', { name: 'Capacity', exact: true }).click();
+	await card().waitFor(WAIT);
+	assert.equal(await page.evaluate(() => window.notReloaded), true);
+});
+
 test('a delete shrinks it again', async () => {
 	const r = await call('DELETE', `/api/compute/v2.1/servers/${server}`);
 	assert.equal(r.status, 204);

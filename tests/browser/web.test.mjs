@@ -127,6 +127,8 @@ test('the instances page shows a server\'s name as text only', async () => {
 	assert.match(await row.textContent(), /ERROR|BUILD|ACTIVE/);
 	// Its image by name: the image API through /api/image.
 	await row.getByRole('cell', { name: IMAGE, exact: true }).waitFor(WAIT);
+	assert.equal(await page.getByRole('columnheader', { name: 'Node' })
+	    .count(), 0, 'a member has no Node column');
 	await shot('instances');
 	assert.deepEqual(dialogs, [], 'no dialog opened');
 	assert.deepEqual(problems, []);

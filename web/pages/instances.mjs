@@ -3,7 +3,7 @@
 // deleted servers included (status DELETED), so a refresh costs one call
 // however many servers are building. Every 30th tick lists them all again
 // (a change that moved no "updated" stamp, such as a port's address).
-import { api } from '../lib/api.mjs';
+import { api, currentSession } from '../lib/api.mjs';
 import { startPolling } from '../lib/poll.mjs';
 import { html, useCallback, useEffect, useMemo, useRef, useState } from
     '../lib/ui.mjs';
@@ -77,9 +77,17 @@ function Status({ server }) {
 		<p class="fault">${server.fault.message}</p>`}`;
 }
 
+// The node a server runs on, for an admin (the API gives it to admins
+// only): none before the scheduler placed it.
+function Node({ server }) {
+	const host = server['OS-EXT-SRV-ATTR:host'];
+	return host ? html`<td class="node">${host}</td>` :
+	    html`<td class="node"><span class="none">none</span></td>`;
+}
+
 // One row; flavor and image are their names (or ids), image null for a
-// server booted from a volume.
-function Row({ server: s, flavor, image, onChanged }) {
+// server booted from a volume; admin adds the node.
+function Row({ server: s, flavor, image, admin, onChanged }) {
 	return html`
 	<tr data-id=${s.id}>
 		<td class="name">${s.name}</td>
@@ -88,6 +96,7 @@ function Row({ server: s, flavor, image, onChanged }) {
 		<td>${flavor}</td>
 		<td>${image !== null ? image :
 		    html`<span class="none">none (volume)</span>`}</td>
+		${admin && html`<${Node} server=${s}/>`}
 		<td><${RowActions} server=${s} onChanged=${onChanged}/></td>
 	</tr>`;
 }
@@ -105,6 +114,7 @@ export function InstancesPage() {
 	// object while those are, and Preact skips it; a tick that changes
 	// one server renders one row, not all of them.
 	const rowCache = useRef(new Map());
+	const admin = (currentSession().roles || []).includes('admin');
 
 	useEffect(() => {
 		names('compute', '/flavors', 'flavors').then(setFlavors);
@@ -167,7 +177,7 @@ export function InstancesPage() {
 		    c.image !== image)
 			c = { server: s, flavor, image, vnode: html`<${Row}
 			    key=${s.id} server=${s} flavor=${flavor}
-			    image=${image} onChanged=${changed}/>` };
+			    image=${image} admin=${admin} onChanged=${changed}/>` };
 		cache.set(s.id, c);
 		return c.vnode;
 	});
@@ -187,7 +197,8 @@ export function InstancesPage() {
 	<table class="instances">
 	<thead><tr><th scope="col">Name</th><th scope="col">Status</th>
 	<th scope="col">Addresses</th><th scope="col">Flavor</th>
-	<th scope="col">Image</th><th scope="col">Actions</th></tr></thead>
+	<th scope="col">Image</th>${admin && html`<th scope="col">Node</th>`}
+	<th scope="col">Actions</th></tr></thead>
 	<tbody>${trs}</tbody>
 	</table>`}
 </section>`;
