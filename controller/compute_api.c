@@ -2,7 +2,7 @@
  * compute_api.c - Compute v2.1's front: version documents, microversion
  * headers and the route table. The handlers live in their modules
  * (hypervisors.c, flavors.c, keypairs.c, quotas.c, server_groups.c,
- * servers.c, server_actions.c, actions.c); the agents' side door is
+ * servers.c, server_actions.c, actions.c, services.c); the agents' side door is
  * internal_api.c, on its own listener.
  */
 #include <stdio.h>
@@ -24,6 +24,7 @@
 #include "server_groups.h"
 #include "server_nets.h"
 #include "servers.h"
+#include "services.h"
 
 /* Highest microversion whose formats we serve exactly. */
 #define MV_MIN_MINOR	1
@@ -130,6 +131,8 @@ const struct gr_route compute_routes[] = {
 	{ "GET",  "/v2.1/os-hypervisors/{id}",		hv_show,	GR_POLICY_ADMIN },
 	{ "GET",  "/v2.1/os-hypervisors/{id}/uptime",	hv_uptime,	GR_POLICY_ADMIN },
 	{ "GET",  "/v2.1/os-aggregates",		hv_aggregates,	GR_POLICY_ADMIN },
+	{ "GET",  "/v2.1/os-services",			services_list,	GR_POLICY_ADMIN },
+	{ "PUT",  "/v2.1/os-services/{id}",		services_update, GR_POLICY_ADMIN },
 	/* flavors.c, keypairs.c, quotas.c */
 	{ "GET",    "/v2.1/flavors",				flavor_list,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/flavors/detail",			flavor_detail,	GR_POLICY_USER },

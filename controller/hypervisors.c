@@ -31,7 +31,8 @@
 	"n.cpu_allocation_ratio, n.ram_allocation_ratio, " \
 	"n.disk_allocation_ratio, n.thin_disk_allocation_ratio, " \
 	"n.reserved_vcpus, coalesce(u.thick, 0), coalesce(u.thin, 0), " \
-	"n.thin_disks, n.thin_virtual_bytes, n.thin_real_bytes"
+	"n.thin_disks, n.thin_virtual_bytes, n.thin_real_bytes, " \
+	"n.disabled_reason"
 
 #define HV_FROM \
 	" FROM compute_nodes n LEFT JOIN agents a ON a.host = n.host AND " \
@@ -104,7 +105,7 @@ hypervisor_json(PGresult *r, int i, int detail)
 	 * is reserved for the host, as Nova reports it. */
 	long vused = col_l(r, i, 14), mused = col_l(r, i, 15) + res;
 	json_object_update_new(h, json_pack("{s:s,s:I,s:s,s:i,s:I,s:I,s:i,s:I,"
-	    "s:I,s:I,s:I,s:i,s:i,s:I,s:{s:i,s:s,s:n},s:s}",
+	    "s:I,s:I,s:I,s:i,s:i,s:I,s:{s:i,s:s,s:o},s:s}",
 	    "hypervisor_type", PQgetvalue(r, i, 3),
 	    "hypervisor_version", (json_int_t)col_l(r, i, 4),
 	    "host_ip", PQgetvalue(r, i, 2),
@@ -120,7 +121,7 @@ hypervisor_json(PGresult *r, int i, int detail)
 	    "running_vms", (int)col_l(r, i, 17),
 	    "disk_available_least", (json_int_t)(disk - used),
 	    "service", "id", (int)col_l(r, i, 0), "host", PQgetvalue(r, i, 1),
-	    "disabled_reason",
+	    "disabled_reason", gr_db_json_text(r, i, 28),
 	    /* Below microversion 2.28 cpu_info is a JSON-encoded string. */
 	    "cpu_info", PQgetvalue(r, i, 10)));
 	json_object_set_new(h, "gureum:capacity", capacity_json(r, i));

@@ -114,7 +114,8 @@ sched_node_fits(const struct sched_node *n, const struct sched_req *r,
 	long free_real = n->disk_gb - n->disk_used_gb;
 
 	if (!n->enabled)
-		gr_buf_printf(why, "%s: disabled; ", n->host);
+		gr_buf_printf(why, "%s: its compute service is disabled "
+		    "(os-services); ", n->host);
 	else if (!n->alive)
 		gr_buf_printf(why, "%s: down (its compute agent stopped sending "
 		    "heartbeats); ", n->host);

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# os-services: each node's compute service listed with its state and
+# status; an admin disables one (with a reason) and the scheduler places
+# new servers on the other only; with both disabled a create fails with
+# No valid host saying why; enable brings it back. The stock CLI's
+# `compute service list` and `compute service set --disable/--enable`,
+# and Nova's answers to bad input.
+. "$(dirname "$0")/../lib/harness.sh"
+
+start_cloud
+start_compute nodeA "shutdown_timeout = 0" computeA
+start_compute nodeB "shutdown_timeout = 0" computeB
+both_up() {
+	api GET "$CP_URL/v2.1/os-services"
+	jqt '[.services[] | select(.state == "up")] | length == 2'
+}
+wait_for 15 both_up || die "the two nodes did not come up: $BODY"
+
+api GET "$CP_URL/v2.1/os-services"
+expect 200 "GET /os-services"
+check "one nova-compute service per node, enabled and up, in zone nova" \
+    jqt '[.services[] | [.binary, .host, .status, .state, .zone,
+        .disabled_reason]] == [["nova-compute", "nodeA", "enabled", "up",
+        "nova", null], ["nova-compute", "nodeB", "enabled", "up", "nova",
+        null]]'
+check "each has an integer id, the hypervisor's service id, and updated_at" \
+    jqt 'all(.services[]; (.id | type) == "number" and (.updated_at |
+        test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}$")))'
+SVC_B=$(jq '.services[] | select(.host == "nodeB") | .id' <<<"$BODY")
+api GET "$CP_URL/v2.1/os-hypervisors/detail"
+check "os-hypervisors names the same service id" \
+    jqt ".hypervisors[] | select(.hypervisor_hostname == \"nodeB\") |
+        .service.id == $SVC_B"
+api GET "$CP_URL/v2.1/os-services?host=nodeB"
+check "?host= filters" jqt '[.services[].host] == ["nodeB"]'
+api GET "$CP_URL/v2.1/os-services?binary=nova-scheduler"
+check "?binary= of another binary lists none" jqt '.services == []'
+
+use_openstack_cli
+OUT=$(openstack compute service list -f json 2>&1)
+check "openstack compute service list shows both" eval \
+    'jq -e "[.[] | select(.Binary == \"nova-compute\")] | length == 2" <<<"$OUT" >/dev/null'
+openstack compute service set --disable --disable-reason "new disks" \
+    nodeB nova-compute >"$T/cli.out" 2>&1
+check "openstack compute service set --disable --disable-reason (exit 0)" \
+    [ $? = 0 ]
+api GET "$CP_URL/v2.1/os-services?host=nodeB"
+check "nodeB is disabled with its reason" \
+    jqt '.services[0] | .status == "disabled" and .disabled_reason == "new disks"'
+api GET "$CP_URL/v2.1/os-hypervisors/detail"
+check "its hypervisor is disabled, with the reason on its service" \
+    jqt '.hypervisors[] | select(.hypervisor_hostname == "nodeB") |
+        .status == "disabled" and .service.disabled_reason == "new disks"'
+
+# Servers go to nodeA only.
+make_image svc-guest '"visibility":"public"'
+make_flavor svc.vm 1 64 1
+placed() {
+	api GET "$CP_URL/v2.1/servers/$1"
+	jqt '.server."OS-EXT-SRV-ATTR:host" != null or .server.status == "ERROR"'
+}
+gone() { api GET "$CP_URL/v2.1/servers/$1"; [ "$STATUS" = 404 ]; }
+hosts=()
+for i in 1 2 3; do
+	api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"s$i\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\"}}"
+	[ "$STATUS" = 202 ] || die "server create: $STATUS $BODY"
+	ID=$(jq -r .server.id <<<"$BODY")
+	wait_for 15 placed "$ID" || die "server $ID not placed: $BODY"
+	hosts+=("$(jq -r '.server."OS-EXT-SRV-ATTR:host"' <<<"$BODY")")
+	api DELETE "$CP_URL/v2.1/servers/$ID"
+	wait_for 30 gone "$ID" || die "server $ID not deleted"
+done
+check "with nodeB disabled, three servers all went to nodeA (${hosts[*]})" \
+    [ "${hosts[*]}" = "nodeA nodeA nodeA" ]
+
+api PUT "$CP_URL/v2.1/os-services/disable" '{"host":"nodeA","binary":"nova-compute"}'
+expect 200 "PUT /os-services/disable"
+check "it answers the service with status disabled and no reason" \
+    jqt '.service == {host: "nodeA", binary: "nova-compute", status: "disabled"}'
+api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"none\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\"}}"
+ID=$(jq -r .server.id <<<"$BODY")
+errored() { api GET "$CP_URL/v2.1/servers/$ID"; jqt '.server.status == "ERROR"'; }
+wait_for 15 errored || die "server $ID did not fail: $BODY"
+check "with both disabled: No valid host, saying the services are disabled" \
+    jqt '.server.fault.message | test("^No valid host") and test("compute service is disabled")'
+api DELETE "$CP_URL/v2.1/servers/$ID"
+
+openstack compute service set --enable nodeB nova-compute >"$T/cli.out" 2>&1
+check "openstack compute service set --enable (exit 0)" [ $? = 0 ]
+api PUT "$CP_URL/v2.1/os-services/enable" '{"host":"nodeA","binary":"nova-compute"}'
+check "PUT /os-services/enable answers status enabled" \
+    jqt '.service == {host: "nodeA", binary: "nova-compute", status: "enabled"}'
+api GET "$CP_URL/v2.1/os-services"
+check "both enabled again, the reason gone" \
+    jqt 'all(.services[]; .status == "enabled" and .disabled_reason == null)'
+api PUT "$CP_URL/v2.1/os-services/disable-log-reason" '{"host":"nodeB","binary":"nova-compute","disabled_reason":"fans"}'
+check "disable-log-reason answers the reason" \
+    jqt '.service == {host: "nodeB", binary: "nova-compute", status: "disabled", disabled_reason: "fans"}'
+
+# ---- bad input, as Nova answers ----
+api PUT "$CP_URL/v2.1/os-services/force-down" '{"host":"nodeB","binary":"nova-compute","forced_down":true}'
+expect_fault 404 "force-down at microversion 2.1 is an unknown action"
+api PUT "$CP_URL/v2.1/os-services/reboot" '{"host":"nodeB","binary":"nova-compute"}'
+expect_fault 404 "an unknown action"
+api PUT "$CP_URL/v2.1/os-services/disable" '{"binary":"nova-compute"}'
+expect_fault 400 "no host"
+api PUT "$CP_URL/v2.1/os-services/disable" '{"host":"nodeB"}'
+expect_fault 400 "no binary"
+api PUT "$CP_URL/v2.1/os-services/disable" '{"host":"nodeB","binary":"nova-compute","x":1}'
+expect_fault 400 "an unknown field"
+api PUT "$CP_URL/v2.1/os-services/disable" '{"host":"","binary":"nova-compute"}'
+expect_fault 400 "an empty host"
+api PUT "$CP_URL/v2.1/os-services/disable" '{"host":"nodeB","binary":"nova-scheduler"}'
+expect_fault 400 "another binary than nova-compute"
+check "... saying only nova-compute services can be updated" \
+    jqt '.badRequest.message == "Updating a nova-scheduler service is not supported. Only nova-compute services can be updated."'
+api PUT "$CP_URL/v2.1/os-services/disable" '{"host":"nodeZ","binary":"nova-compute"}'
+expect_fault 404 "an unknown host"
+check "... naming it as Nova does" \
+    jqt '.itemNotFound.message == "Could not find binary nova-compute on host nodeZ."'
+api PUT "$CP_URL/v2.1/os-services/disable-log-reason" '{"host":"nodeA","binary":"nova-compute"}'
+expect_fault 400 "disable-log-reason without a reason"
+api PUT "$CP_URL/v2.1/os-services/disable" "{\"host\":\"nodeA\",\"binary\":\"nova-compute\",\"disabled_reason\":\"$(printf 'r%.0s' $(seq 256))\"}"
+expect_fault 400 "a reason over 255 characters"
+api GET "$CP_URL/v2.1/os-services?host=nodeA"
+check "none of the refusals changed nodeA (still enabled)" \
+    jqt '.services[0].status == "enabled"'
+make_member svcuser svcproj
+MTOKEN=$(get_token svcuser pw svcproj)
+TOKEN=$MTOKEN api GET "$CP_URL/v2.1/os-services"
+expect_fault 403 "a member may not list services"
+TOKEN=$MTOKEN api PUT "$CP_URL/v2.1/os-services/enable" '{"host":"nodeB","binary":"nova-compute"}'
+expect_fault 403 "nor enable one"
+finish
