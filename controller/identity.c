@@ -44,6 +44,13 @@ list_links(const char *kind)
 	return l;
 }
 
+/* {"id": "default", "name": "Default"}: the one domain, as a reference. */
+static json_t *
+domain_ref_json(void)
+{
+	return json_pack("{s:s,s:s}", "id", "default", "name", "Default");
+}
+
 static json_t *
 version_json(void)
 {
@@ -548,11 +555,15 @@ user_update(struct gr_req *req, struct gr_resp *resp)
 	extrastr = json_dumps(extra, JSON_COMPACT);
 	const char *p[6] = { req->params[0], name, pw ? hash : NULL, proj,
 	    enabled < 0 ? NULL : enabled ? "t" : "f", extrastr };
-	r = gr_db_query("UPDATE users SET name = coalesce($2, name), "
+	/* A new password revokes the user's tokens, as in Keystone, in the
+	 * same statement. */
+	r = gr_db_query("WITH u AS (UPDATE users SET name = coalesce($2, name), "
 	    "password_hash = coalesce($3, password_hash), default_project_id = "
 	    "coalesce($4, default_project_id), enabled = coalesce($5::boolean, "
 	    "enabled), extra = extra || $6::jsonb WHERE id = $1 RETURNING "
-	    USER_COLS, 6, p);
+	    USER_COLS "), t AS (UPDATE tokens SET revoked = true WHERE $3::text "
+	    "IS NOT NULL AND NOT revoked AND user_id IN (SELECT id FROM u)) "
+	    "SELECT * FROM u", 6, p);
 	if (r == NULL)
 		return conflict("user", name);
 	if (PQntuples(r) == 0) {
@@ -560,6 +571,8 @@ user_update(struct gr_req *req, struct gr_resp *resp)
 		    req->params[0]);
 		return -1;
 	}
+	if (pw)
+		gr_auth_flush();
 	gr_resp_json(resp, 200, json_pack("{s:o}", "user", user_json(r, 0)));
 	return 0;
 }
@@ -578,7 +591,7 @@ user_delete(struct gr_req *req, struct gr_resp *resp)
  * POST /v3/users/{id}/password: as in Keystone, knowing the original
  * password is the proof (no token needed); any failure is the same 401.
  * The new hash and the revocation of the user's tokens are one
- * transaction.
+ * statement.
  */
 static int
 user_password(struct gr_req *req, struct gr_resp *resp)
@@ -607,14 +620,11 @@ user_password(struct gr_req *req, struct gr_resp *resp)
 		    "disabled, or the original password is wrong.");
 		return -1;
 	}
-	if (gr_pw_hash(pw, hash) < 0 || gr_db_begin() < 0)
+	if (gr_pw_hash(pw, hash) < 0 ||
+	    gr_db_exec("WITH u AS (UPDATE users SET password_hash = $2 WHERE "
+	    "id = $1) UPDATE tokens SET revoked = true WHERE user_id = $1 AND "
+	    "NOT revoked", 2, p) < 0)
 		return -1;
-	if (gr_db_exec("UPDATE users SET password_hash = $2 WHERE id = $1", 2,
-	    p) < 0 || gr_db_exec("UPDATE tokens SET revoked = true WHERE "
-	    "user_id = $1 AND NOT revoked", 1, p) < 0 || gr_db_commit() < 0) {
-		gr_db_rollback();
-		return -1;
-	}
 	gr_auth_flush();
 	gr_resp_empty(resp, 204);
 	return 0;
@@ -878,46 +888,78 @@ GRANT_HANDLERS(project)
 GRANT_HANDLERS(domain)
 GRANT_HANDLERS(system)
 
+/* One row of GET /v3/role_assignments: columns user id, user name,
+ * kind, target, project name, role id, role name. */
+static json_t *
+assignment_json(PGresult *r, int i, int names)
+{
+	const char *kind = PQgetvalue(r, i, 2), *target = PQgetvalue(r, i, 3);
+	json_t *u = json_pack("{s:s}", "id", PQgetvalue(r, i, 0));
+	json_t *ro = json_pack("{s:s}", "id", PQgetvalue(r, i, 5));
+	json_t *scope;
+	char url[512];
+
+	if (strcmp(kind, "system") == 0) {
+		scope = json_pack("{s:{s:b}}", "system", "all", 1);
+		snprintf(url, sizeof(url), "http://%s:%ld/v3/system/users/%s/"
+		    "roles/%s", ctl.public_host, ctl.identity_port,
+		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 5));
+	} else {
+		json_t *t = json_pack("{s:s}", "id", target);
+
+		if (names)
+			json_object_update_new(t, kind[0] == 'p' ?
+			    json_pack("{s:s,s:o}", "name", PQgetvalue(r, i, 4),
+			    "domain", domain_ref_json()) :
+			    json_pack("{s:s}", "name", "Default"));
+		scope = json_pack("{s:o}", kind, t);
+		snprintf(url, sizeof(url), "http://%s:%ld/v3/%ss/%s/users/%s/"
+		    "roles/%s", ctl.public_host, ctl.identity_port, kind, target,
+		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 5));
+	}
+	if (names) {
+		json_object_update_new(u, json_pack("{s:s,s:o}", "name",
+		    PQgetvalue(r, i, 1), "domain", domain_ref_json()));
+		json_object_set_new(ro, "name", json_string(PQgetvalue(r, i,
+		    6)));
+	}
+	return json_pack("{s:o,s:o,s:o,s:{s:s}}", "user", u, "scope", scope,
+	    "role", ro, "links", "assignment", url);
+}
+
+/* Assignments on projects, the domain and the system, filtered as
+ * Keystone's (user.id, role.id, scope.project.id, scope.domain.id,
+ * scope.system). */
 static int
 assignments_list(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { gr_req_query(req, "user.id"),
-	    gr_req_query(req, "scope.project.id"), gr_req_query(req, "role.id") };
+	const char *p[5] = { gr_req_query(req, "user.id"),
+	    gr_req_query(req, "scope.project.id"), gr_req_query(req, "role.id"),
+	    gr_req_query(req, "scope.domain.id"),
+	    gr_req_query(req, "scope.system") };
 	int names = gr_req_has_query(req, "include_names");
-	json_t *list = json_array();
+	json_t *list;
 
-	r = gr_db_query("SELECT ra.user_id, u.name, ra.project_id, p.name, "
-	    "ra.role_id, ro.name FROM role_assignments ra "
-	    "JOIN users u ON u.id = ra.user_id JOIN projects p ON "
-	    "p.id = ra.project_id JOIN roles ro ON ro.id = ra.role_id WHERE "
-	    "($1::text IS NULL OR ra.user_id = $1) AND ($2::text IS NULL OR "
-	    "ra.project_id = $2) AND ($3::text IS NULL OR ra.role_id = $3) "
-	    "ORDER BY p.name, u.name, ro.name", 3, p);
-	if (r == NULL) {
-		json_decref(list);
+	r = gr_db_query("SELECT a.user_id, u.name, a.kind, a.target, "
+	    "coalesce(p.name, ''), a.role_id, ro.name FROM ("
+	    "SELECT 'project' AS kind, project_id AS target, user_id, role_id "
+	    "FROM role_assignments UNION ALL SELECT 'domain', domain_id, "
+	    "user_id, role_id FROM domain_role_assignments UNION ALL SELECT "
+	    "'system', 'all', user_id, role_id FROM system_role_assignments) a "
+	    "JOIN users u ON u.id = a.user_id JOIN roles ro ON ro.id = a.role_id "
+	    "LEFT JOIN projects p ON a.kind = 'project' AND p.id = a.target "
+	    "WHERE ($1::text IS NULL OR a.user_id = $1) AND ($2::text IS NULL OR "
+	    "(a.kind = 'project' AND a.target = $2)) AND ($3::text IS NULL OR "
+	    "a.role_id = $3) AND ($4::text IS NULL OR (a.kind = 'domain' AND "
+	    "a.target = $4)) AND ($5::text IS NULL OR a.kind = 'system') "
+	    "ORDER BY a.kind = 'system', a.kind = 'domain', p.name, u.name, "
+	    "ro.name", 5, p);
+	if (r == NULL)
 		return -1;
-	}
-	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *u = json_pack("{s:s}", "id", PQgetvalue(r, i, 0));
-		json_t *pr = json_pack("{s:s}", "id", PQgetvalue(r, i, 2));
-		json_t *ro = json_pack("{s:s}", "id", PQgetvalue(r, i, 4));
-
-		if (names) {
-			json_object_set_new(u, "name", json_string(
-			    PQgetvalue(r, i, 1)));
-			json_object_set_new(u, "domain", json_pack("{s:s,s:s}",
-			    "id", "default", "name", "Default"));
-			json_object_set_new(pr, "name", json_string(
-			    PQgetvalue(r, i, 3)));
-			json_object_set_new(pr, "domain", json_pack("{s:s,s:s}",
-			    "id", "default", "name", "Default"));
-			json_object_set_new(ro, "name", json_string(
-			    PQgetvalue(r, i, 5)));
-		}
-		json_array_append_new(list, json_pack("{s:o,s:{s:o},s:o,s:{}}",
-		    "user", u, "scope", "project", pr, "role", ro, "links"));
-	}
+	list = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, assignment_json(r, i, names));
 	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "role_assignments", list,
 	    "links", list_links("role_assignments")));
 	return 0;

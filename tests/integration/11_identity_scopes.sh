@@ -163,6 +163,14 @@ api PUT "$ID_URL/v3/domains/default/users/$CAROL/roles/$MEMBER"
 expect 204 "grant member on the domain to carol"
 api HEAD "$ID_URL/v3/domains/default/users/$CAROL/roles/$MEMBER"
 expect 204 "check the domain grant"
+api GET "$ID_URL/v3/role_assignments?user.id=$CAROL&include_names"
+check "carol's assignments: member on demo, then on the domain" \
+    test "$(jq -c '[.role_assignments[] | (.scope | keys[0]) + ":" + (.scope[] | .name) + ":" + .role.name]' <<<"$BODY")" = \
+    '["project:demo:member","domain:Default:member"]'
+check "...each with its assignment link" \
+    jqt '.role_assignments[1].links.assignment | test("/v3/domains/default/users/[0-9a-f]{32}/roles/[0-9a-f]{32}$")'
+api GET "$ID_URL/v3/role_assignments?scope.domain.id=default"
+check "filter by scope.domain.id" test "$(jq -r '[.role_assignments[].user.id] | join(",")' <<<"$BODY")" = "$CAROL"
 api GET "$ID_URL/v3/domains/default/users/$CAROL/roles"
 check "list carol's roles on the domain" test "$(jq -c '[.roles[].name]' <<<"$BODY")" = '["member"]'
 api PUT "$ID_URL/v3/domains/nope/users/$CAROL/roles/$MEMBER"
@@ -196,6 +204,9 @@ expect_fault 404 "revoke a domain grant that is not there"
 
 TOKEN=$ADMIN api GET "$ID_URL/v3/auth/system"
 check "the bootstrap admin may scope to the system" jqt '.system == [{"all":true}]'
+TOKEN=$ADMIN api GET "$ID_URL/v3/role_assignments?scope.system=all&include_names"
+check "role assignment list --system all: the admin's admin role" \
+    test "$(jq -c '[.role_assignments[] | [.user.name, .role.name, .scope.system.all]]' <<<"$BODY")" = '[["admin","admin",true]]'
 issue "$(pw_body admin "$ADMIN_PW" '{"system":{"all":true}}')"
 expect 201 "the admin gets a system-scoped token"
 check "...with system all and the admin role" \
@@ -260,6 +271,17 @@ expect_fault 401 "the old password no longer works"
 check "the new one does" test -n "$(get_token carol new demo)"
 TOKEN=$ADMIN api GET "$ID_URL/v3/users"
 expect 200 "other users' tokens are untouched"
+TOKEN=$DAVE_UNSCOPED api GET "$ID_URL/v3/auth/projects"
+expect 200 "dave's token is valid"
+TOKEN=$ADMIN api PATCH "$ID_URL/v3/users/$DAVE" '{"user":{"password":"pw2"}}'
+expect 200 "an admin sets dave's password"
+TOKEN=$DAVE_UNSCOPED api GET "$ID_URL/v3/auth/projects"
+expect_fault 401 "...which revokes dave's tokens, as Keystone"
+issue "$(pw_body dave pw2 '"unscoped"')"
+DAVE_TOK=$NEW
+TOKEN=$ADMIN api PATCH "$ID_URL/v3/users/$DAVE" '{"user":{"description":"no password"}}'
+TOKEN=$DAVE_TOK api GET "$ID_URL/v3/auth/projects"
+expect 200 "an update without a password revokes nothing"
 
 # ---- Keystone's name limits ----
 TOKEN=$ADMIN
@@ -289,7 +311,7 @@ tokauth() {
 	    OS_PROJECT_DOMAIN_NAME
 	os --os-auth-type token --os-token "$1" --os-project-id "$2" "${@:3}" )
 }
-OUT=$(OS_USERNAME=dave OS_PASSWORD=pw noproj os token issue -f json)
+OUT=$(OS_USERNAME=dave OS_PASSWORD=pw2 noproj os token issue -f json)
 check "openstack token issue with no project: an unscoped token" \
     jqt '.id and .user_id and (has("project_id") | not)' "$OUT"
 DAVE_CLI=$(jq -r .id <<<"$OUT")
