@@ -567,14 +567,18 @@ auth_revoke(struct gr_req *req, struct gr_resp *resp)
 int
 auth_catalog(struct gr_req *req, struct gr_resp *resp)
 {
+	char self[300];
+
 	if (gr_auth_unscoped(gr_auth_of(req))) {
 		gr_error(GR_ERR_FORBIDDEN, "You are not authorized to perform the "
 		    "requested action: an unscoped token has no catalog; scope "
 		    "it to a project first.");
 		return -1;
 	}
-	gr_resp_json(resp, 200, json_pack("{s:o,s:{s:n,s:n,s:s}}", "catalog",
-	    auth_catalog_json(), "links", "next", "previous", "self", ""));
+	snprintf(self, sizeof(self), "http://%s:%ld/v3/auth/catalog",
+	    ctl.public_host, ctl.identity_port);
+	gr_resp_json(resp, 200, json_pack("{s:o,s:{s:s}}", "catalog",
+	    auth_catalog_json(), "links", "self", self));
 	return 0;
 }
 

@@ -145,6 +145,26 @@ check_domain_id(json_t *obj)
 	return 0;
 }
 
+/* The "name" of a project, user or role, counted as Keystone counts it:
+ * in characters (its schemas' maxLength), at most max of them. */
+static int
+name_field(json_t *obj, int required, size_t max, const char **out)
+{
+	size_t n = 0;
+	int ret = gr_json_str(obj, "name", required, (size_t)-1, out);
+
+	if (ret != 1)
+		return ret;
+	for (const unsigned char *c = (const unsigned char *)*out; *c; c++)
+		n += (*c & 0xc0) != 0x80;
+	if (n > max) {
+		gr_error(GR_ERR_BAD_REQUEST, "The name is %zu characters long; at "
+		    "most %zu are allowed.", n, max);
+		return -1;
+	}
+	return gr_check_name("name", *out, 4 * max) < 0 ? -1 : 1;
+}
+
 /* Re-words a unique violation as a sentence about the named thing. */
 static int
 conflict(const char *what, const char *name)
@@ -188,7 +208,7 @@ project_fields(json_t *p, const char **name, const char **desc, int *enabled,
 	    "domain_id", "tags", "parent_id", "is_domain", "options", "id",
 	    "links", NULL };
 
-	if (gr_json_name(p, "name", creating, PROJECT_NAME_MAX, name) < 0 ||
+	if (name_field(p, creating, PROJECT_NAME_MAX, name) < 0 ||
 	    gr_json_str(p, "description", 0, DESC_MAX_LEN, desc) < 0 ||
 	    gr_json_bool(p, "enabled", 0, enabled) < 0 ||
 	    check_domain_id(p) < 0)
@@ -428,7 +448,7 @@ user_fields(json_t *u, const char **name, const char **pw, const char **proj,
 	    "links", NULL };
 	const char *desc = NULL;
 
-	if (gr_json_name(u, "name", creating, NAME_MAX_LEN, name) < 0 ||
+	if (name_field(u, creating, NAME_MAX_LEN, name) < 0 ||
 	    gr_json_str(u, "password", 0, PASSWORD_MAX, pw) < 0 ||
 	    gr_json_str(u, "default_project_id", 0, 64, proj) < 0 ||
 	    gr_json_str(u, "description", 0, DESC_MAX_LEN, &desc) < 0 ||
@@ -701,7 +721,7 @@ role_create(struct gr_req *req, struct gr_resp *resp)
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "role", 1, &role) < 0 ||
 	    gr_json_only(role, "role", known) < 0 ||
-	    gr_json_name(role, "name", 1, NAME_MAX_LEN, &name) < 0 ||
+	    name_field(role, 1, NAME_MAX_LEN, &name) < 0 ||
 	    gr_json_str(role, "description", 0, DESC_MAX_LEN, &desc) < 0 ||
 	    new_id(id) < 0)
 		return -1;

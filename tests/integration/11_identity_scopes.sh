@@ -108,6 +108,10 @@ PARENT_AUDIT=$(jq -r '.token.audit_ids[1]' <<<"$BODY")
 check "the new token differs from the original" test "$CAROL_DEMO" != "$CAROL_UNSCOPED"
 TOKEN=$CAROL_DEMO api GET "$CP_URL/v2.1/servers"
 expect 200 "the rescoped token works on compute"
+TOKEN=$CAROL_DEMO api GET "$ID_URL/v3/auth/catalog"
+check "GET /v3/auth/catalog: four services and Keystone's self link" \
+    jqt '(.catalog | length) == 4 and (.links == {self: .links.self}) and
+    (.links.self | endswith("/v3/auth/catalog"))'
 issue "$(tok_body "$CAROL_DEMO" '"unscoped"')"
 expect 201 "a scoped token exchanged for an unscoped one"
 check "...keeps the first audit id of the chain" \
@@ -292,6 +296,13 @@ expect_fault 400 "a project name of 65 characters"
 check "...no project was made" test "$(psql_q "SELECT count(*) FROM projects WHERE name = '$N65'")" = 0
 api POST "$ID_URL/v3/projects" "{\"project\":{\"name\":\"$N64\"}}"
 expect 201 "a project name of 64 characters"
+# Keystone counts characters, not bytes.
+E64=$(printf '\xc3\xa9%.0s' $(seq 64)) E65=$(printf '\xc3\xa9%.0s' $(seq 65))
+api POST "$ID_URL/v3/projects" "{\"project\":{\"name\":\"$E64\"}}"
+expect 201 "a project name of 64 two-byte characters"
+api POST "$ID_URL/v3/projects" "{\"project\":{\"name\":\"$E65\"}}"
+expect_fault 400 "a project name of 65 two-byte characters"
+check "...counted in characters" grep -q "65 characters" <<<"$BODY"
 api PATCH "$ID_URL/v3/projects/$DEMO" "{\"project\":{\"name\":\"$N65\"}}"
 expect_fault 400 "renaming a project to 65 characters"
 api POST "$ID_URL/v3/users" "{\"user\":{\"name\":\"$N256\"}}"
