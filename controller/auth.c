@@ -340,7 +340,7 @@ resolve_scope(json_t *auth, const char *uid, const struct gr_auth *from,
 	json_t *proj, *dom, *sys;
 
 	memset(sc, 0, sizeof(*sc));
-	if (scope == NULL || json_is_null(scope))
+	if (scope == NULL)
 		return scope_default(uid, sc);
 	if (json_is_string(scope) && strcmp(json_string_value(scope),
 	    "unscoped") == 0)
@@ -392,20 +392,25 @@ authenticate(json_t *ident, char uid[33], struct gr_auth **from,
 	json_array_foreach(methods, i, m) {
 		const char *s = json_string_value(m);
 
-		if (s && strcmp(s, "password") == 0)
+		if (s == NULL) {
+			gr_error(GR_ERR_BAD_REQUEST, "The identity's 'methods' "
+			    "must be a list of strings.");
+			return -1;
+		}
+		if (strcmp(s, "password") == 0)
 			password = 1;
-		else if (s && strcmp(s, "token") == 0)
+		else if (strcmp(s, "token") == 0)
 			token = 1;
 		else {
 			gr_error(GR_ERR_UNAUTHORIZED, "The authentication method "
 			    "'%s' is not supported: use 'password' or 'token'.",
-			    s ? s : "(not a string)");
+			    s);
 			return -1;
 		}
 	}
 	if (!password && !token) {
-		gr_error(GR_ERR_BAD_REQUEST, "The identity's 'methods' must name "
-		    "at least one method.");
+		gr_error(GR_ERR_UNAUTHORIZED, "The identity's 'methods' name no "
+		    "method: use 'password' or 'token'.");
 		return -1;
 	}
 	if (password && (gr_json_object(ident, "password", 1, &payload) < 0 ||

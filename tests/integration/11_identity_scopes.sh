@@ -10,18 +10,19 @@ start_pg
 start_controller
 start_image
 
-# pw_body USER PASSWORD [SCOPE-JSON]: a password request, scope as given.
+# pw_body USER PASSWORD [SCOPE-JSON]: a password request, with the scope
+# if one is given (even null).
 pw_body() {
-	jq -nc --arg u "$1" --arg p "$2" --argjson s "${3:-null}" \
+	jq -nc --arg u "$1" --arg p "$2" --argjson s "[${3:-}]" \
 	    '{auth:{identity:{methods:["password"],password:{user:{name:$u,
 	    domain:{id:"default"},password:$p}}}}} |
-	    if $s == null then . else .auth.scope = $s end'
+	    if $s == [] then . else .auth.scope = $s[0] end'
 }
-# tok_body TOKEN [SCOPE-JSON]: a token-method request.
+# tok_body TOKEN [SCOPE-JSON]: a token-method request, the same way.
 tok_body() {
-	jq -nc --arg t "$1" --argjson s "${2:-null}" \
+	jq -nc --arg t "$1" --argjson s "[${2:-}]" \
 	    '{auth:{identity:{methods:["token"],token:{id:$t}}}} |
-	    if $s == null then . else .auth.scope = $s end'
+	    if $s == [] then . else .auth.scope = $s[0] end'
 }
 # issue BODY: POST /v3/auth/tokens without a token; sets NEW (the token).
 issue() {
@@ -61,7 +62,7 @@ CAROL_UNSCOPED=$NEW
 issue "$(pw_body carol pw '{"unscoped":{}}')"
 check '{"unscoped": {}} (older clients) is unscoped too' \
     jqt '.token | has("project") | not'
-for bad in '"bogus"' '{}' '5' '{"project":{"id":"x"},"domain":{"id":"default"}}' \
+for bad in '"bogus"' '{}' '5' 'null' '{"project":{"id":"x"},"domain":{"id":"default"}}' \
     '{"project":"demo"}'; do
 	issue "$(pw_body carol pw "$bad")"
 	expect_fault 400 "scope $bad"
@@ -130,6 +131,10 @@ TOKEN= api POST "$ID_URL/v3/auth/tokens" '{"auth":{"identity":{"methods":["token
 expect_fault 400 "the token method takes the token from the body, not X-Auth-Token"
 issue '{"auth":{"identity":{"methods":["kerberos"],"kerberos":{}}}}'
 expect_fault 401 "an unsupported method"
+issue '{"auth":{"identity":{"methods":[7]}}}'
+expect_fault 400 "a method that is not a string"
+issue '{"auth":{"identity":{"methods":[]}}}'
+expect_fault 401 "no method at all (Keystone: 401)"
 issue "$(jq -nc --arg t "$CAROL_UNSCOPED" '{auth:{identity:{methods:["password","token"],
     token:{id:$t},password:{user:{name:"carol",domain:{id:"default"},password:"pw"}}},scope:"unscoped"}}')"
 expect 201 "password and token methods together for one user"
