@@ -64,6 +64,15 @@ gr_auth_load_fresh(const char *hash)
 		    "been disabled.");
 		return NULL;
 	}
+	/* As Keystone: a scoped token is only as good as the user's roles on
+	 * its scope. */
+	if (strcmp(PQgetvalue(r, 0, 9), "[]") == 0 && (PQgetvalue(r, 0, 2)[0] ||
+	    PQgetvalue(r, 0, 11)[0] || PQgetvalue(r, 0, 12)[0] == 't')) {
+		gr_error(GR_ERR_UNAUTHORIZED, "The token's user no longer holds a "
+		    "role on the token's %s.", PQgetvalue(r, 0, 2)[0] ? "project" :
+		    PQgetvalue(r, 0, 11)[0] ? "domain" : "system");
+		return NULL;
+	}
 	a = gr_xcalloc(1, sizeof(*a));
 	snprintf(a->user_id, sizeof(a->user_id), "%s", PQgetvalue(r, 0, 0));
 	a->user_name = gr_xstrdup(PQgetvalue(r, 0, 1));
