@@ -292,6 +292,12 @@ DAVE_TOK=$NEW
 TOKEN=$ADMIN api PATCH "$ID_URL/v3/users/$DAVE" '{"user":{"description":"no password"}}'
 TOKEN=$DAVE_TOK api GET "$ID_URL/v3/auth/projects"
 expect 200 "an update without a password revokes nothing"
+TOKEN= api POST "$ID_URL/v3/users/$DAVE/password" '{"user":{"password":"pw3","original_password":"pw"}}'
+expect_fault 401 "a password change with an outdated original"
+TOKEN= api POST "$ID_URL/v3/users/$DAVE/password" '{"user":{"password":"pw3","original_password":"pw2"}}'
+expect 204 "no token needed: the original password is the proof, as in Keystone"
+TOKEN=$DAVE_TOK api GET "$ID_URL/v3/auth/projects"
+expect_fault 401 "...and dave's tokens are revoked"
 
 # ---- Keystone's name limits ----
 TOKEN=$ADMIN
@@ -328,7 +334,7 @@ tokauth() {
 	    OS_PROJECT_DOMAIN_NAME
 	os --os-auth-type token --os-token "$1" --os-project-id "$2" "${@:3}" )
 }
-OUT=$(OS_USERNAME=dave OS_PASSWORD=pw2 noproj os token issue -f json)
+OUT=$(OS_USERNAME=dave OS_PASSWORD=pw3 noproj os token issue -f json)
 check "openstack token issue with no project: an unscoped token" \
     jqt '.id and .user_id and (has("project_id") | not)' "$OUT"
 DAVE_CLI=$(jq -r .id <<<"$OUT")
