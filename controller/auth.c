@@ -437,30 +437,27 @@ fail:
 }
 
 /* A new token's methods: a token made with the token method lists it
- * first and keeps the ones of the token it came from, as Keystone's do. */
-static void
-new_methods(json_t *ident, const struct gr_auth *from, char out[48])
+ * first and keeps the ones of the token it came from, as Keystone's do
+ * (password and token are the only methods there are). */
+static const char *
+new_methods(json_t *ident, const struct gr_auth *from)
 {
-	int pw = 0;
+	int pw = from && strstr(from->methods, "password") != NULL;
 	size_t i;
 	json_t *m;
 
+	if (from == NULL)
+		return "password";
 	json_array_foreach(json_object_get(ident, "methods"), i, m)
-		if (strcmp(json_string_value(m), "password") == 0)
-			pw = 1;
-	if (from == NULL) {
-		snprintf(out, 48, "password");
-		return;
-	}
-	pw = pw || strstr(from->methods, "password") != NULL;
-	snprintf(out, 48, pw ? "token,password" : "token");
+		pw |= strcmp(json_string_value(m), "password") == 0;
+	return pw ? "token,password" : "token";
 }
 
 int
 auth_issue(struct gr_req *req, struct gr_resp *resp)
 {
 	json_t *body, *auth, *ident;
-	char uid[33], token[65], hash[GR_SHA256_HEX], ttl[24], methods[48];
+	char uid[33], token[65], hash[GR_SHA256_HEX], ttl[24];
 	char parent[GR_SHA256_HEX] = "", from_hash[GR_SHA256_HEX];
 	struct gr_auth *from = NULL, *a = NULL;
 	struct scope sc;
@@ -475,7 +472,6 @@ auth_issue(struct gr_req *req, struct gr_resp *resp)
 		goto cleanup;
 	gr_sha256_hex(token, 64, hash);
 	snprintf(ttl, sizeof(ttl), "%ld", ctl.token_ttl);
-	new_methods(ident, from, methods);
 	if (from)
 		snprintf(parent, sizeof(parent), "%s", from->parent_audit_id[0] ?
 		    from->parent_audit_id : from->audit_id);
@@ -483,13 +479,13 @@ auth_issue(struct gr_req *req, struct gr_resp *resp)
 	 * exchanging tokens. */
 	const char *p[9] = { hash, uid, sc.project_id[0] ? sc.project_id :
 	    NULL, sc.domain_id[0] ? sc.domain_id : NULL, sc.system ? "t" : "f",
-	    methods, parent[0] ? parent : NULL, ttl,
+	    new_methods(ident, from), parent[0] ? parent : NULL, ttl,
 	    from ? from_hash : NULL };
 	if (gr_db_exec("INSERT INTO tokens (hash, user_id, project_id, "
 	    "domain_id, system, methods, parent_audit_id, expires_at) VALUES "
 	    "($1, $2, $3, $4, $5, $6, $7, coalesce((SELECT expires_at FROM "
-	    "tokens WHERE hash = $9), "
-	    "now() + make_interval(secs => $8)))", 9, p) < 0)
+	    "tokens WHERE hash = $9), now() + make_interval(secs => $8)))", 9,
+	    p) < 0)
 		goto cleanup;
 	/* Read it back through the query every later request uses (not
 	 * cached: a token is cached when it is first used). */

@@ -809,7 +809,7 @@ grant_params(const struct grant_kind *k, struct gr_req *req,
 
 	p[0] = t ? req->params[0] : NULL;
 	p[1] = req->params[t];
-	p[2] = req->params[t + 1];
+	p[2] = req->nparams > t + 1 ? req->params[t + 1] : NULL; /* lists */
 	*n = 2 + t;
 	return t ? p : p + 1;
 }
