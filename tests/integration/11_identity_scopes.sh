@@ -113,6 +113,11 @@ TOKEN=$CAROL_DEMO api GET "$ID_URL/v3/auth/catalog"
 check "GET /v3/auth/catalog: four services and Keystone's self link" \
     jqt '(.catalog | length) == 4 and (.links == {self: .links.self}) and
     (.links.self | endswith("/v3/auth/catalog"))'
+issue "$(tok_body "$CAROL_UNSCOPED")"
+check "the token method with no scope scopes to the default project too, as Keystone" \
+    test "$(jq -r .token.project.id <<<"$BODY")" = "$DEMO"
+issue "$(tok_body "$DAVE_UNSCOPED")"
+check "...and stays unscoped for a user without one" jqt '.token | has("project") | not'
 issue "$(tok_body "$CAROL_DEMO" '"unscoped"')"
 expect 201 "a scoped token exchanged for an unscoped one"
 check "...keeps the first audit id of the chain" \
