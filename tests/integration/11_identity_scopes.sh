@@ -359,4 +359,17 @@ OS_USERNAME=carol OS_PASSWORD=new OS_PROJECT_NAME=demo \
     os user password set --password fromcli --original-password new
 check "openstack user password set changes carol's password" \
     test -n "$(get_token carol fromcli demo)"
+# Debian's client exits 1 after the PUT (see 30_openstack_cli); the list
+# is what tells.
+os role add --system all --user dave reader
+os role add --domain default --user dave member
+OUT=$(os role assignment list --user dave --names -f json)
+check "openstack role add --system / --domain, as role assignment list shows" \
+    test "$(jq -c '[.[] | [.Role, .System, .Domain]] | sort' <<<"$OUT")" = \
+    '[["member","","Default"],["reader","all",""]]'
+OUT=$(os role assignment list --system all --names -f json)
+check "openstack role assignment list --system all" \
+    test "$(jq -c '[.[] | .User] | sort' <<<"$OUT")" = '["admin@Default","dave@Default"]'
+OUT=$(OS_USERNAME=dave OS_PASSWORD=pw3 noproj os --os-system-scope all token issue -f json)
+check "openstack --os-system-scope all token issue" jqt '.id and .system == "all"' "$OUT"
 finish
