@@ -150,14 +150,12 @@ check_domain_id(json_t *obj)
 static int
 name_field(json_t *obj, int required, size_t max, const char **out)
 {
-	size_t n = 0;
 	int ret = gr_json_str(obj, "name", required, (size_t)-1, out);
+	size_t n;
 
 	if (ret != 1)
 		return ret;
-	for (const unsigned char *c = (const unsigned char *)*out; *c; c++)
-		n += (*c & 0xc0) != 0x80;
-	if (n > max) {
+	if ((n = gr_utf8_chars(*out)) > max) {
 		gr_error(GR_ERR_BAD_REQUEST, "The name is %zu characters long; at "
 		    "most %zu are allowed.", n, max);
 		return -1;
