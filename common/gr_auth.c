@@ -16,6 +16,12 @@ gr_auth_of(struct gr_req *req)
 	return req->auth;
 }
 
+int
+gr_auth_unscoped(const struct gr_auth *a)
+{
+	return !a->project_id[0] && !a->domain_id[0] && !a->system;
+}
+
 struct gr_auth *
 gr_auth_dup(const struct gr_auth *a)
 {
@@ -120,6 +126,14 @@ gr_auth_check(struct gr_req *req, enum gr_policy policy,
 	req->auth = trust->tokens(hash);
 	if (req->auth == NULL)
 		return -1;
+	if (trust->project_only && gr_auth_of(req)->project_id[0] == '\0') {
+		gr_error(GR_ERR_FORBIDDEN, "This service needs a token scoped to "
+		    "a project; this one is %s: ask for a new one with "
+		    "scope.project.", gr_auth_unscoped(gr_auth_of(req)) ?
+		    "unscoped" : gr_auth_of(req)->system ? "scoped to the system" :
+		    "scoped to a domain");
+		return -1;
+	}
 	if (policy == GR_POLICY_ADMIN && !gr_auth_of(req)->is_admin) {
 		gr_error(GR_ERR_FORBIDDEN, "You are not authorized to perform the "
 		    "requested action: %s %s needs the admin role.", req->method,

@@ -23,16 +23,23 @@
 struct gr_auth {
 	char	 user_id[33];
 	char	*user_name;
-	char	 project_id[33];	/* "" for an unscoped token */
+	char	 project_id[33];	/* "" unless scoped to a project */
 	char	*project_name;
-	int	 is_admin;		/* admin role on the scoped project */
+	char	 domain_id[65];		/* "" unless scoped to a domain */
+	int	 system;		/* scoped to the system ("all") */
+	int	 is_admin;		/* admin role on the token's scope */
 	int	 is_agent;		/* a signed agent request */
 	char	 node[65];		/* ...for this node ("" for users) */
 	json_t	*roles;			/* [{"id":..,"name":..}] */
 	long long issued_at;
 	long long expires_at;
 	char	 audit_id[23];
+	char	 parent_audit_id[23];	/* a rescoped token's first one, or "" */
+	char	 methods[48];		/* "password", "token,password" */
 };
+
+/* 1 if the token is scoped to nothing (no project, domain or system). */
+int gr_auth_unscoped(const struct gr_auth *a);
 
 /* Loads the context of a token by its SHA-256 hex; NULL with a 401 saying
  * why (unknown, revoked, expired, disabled) or a database error. */
@@ -68,11 +75,15 @@ struct gr_trust {
 	/* Validates a token by its hash (gr_auth_load, on the database); NULL
 	 * in an agent, which takes no tokens and links no libpq. */
 	struct gr_auth		*(*tokens)(const char *token_hash);
+	/* Tokens must be scoped to a project (the compute, network and image
+	 * APIs: their objects belong to one); others are 403. */
+	int			 project_only;
 };
 /*
  * The authorize hook of gr_http, by the route's policy: X-Auth-Token on
  * user and admin routes (403 for a member on an admin route, and for a
- * signed request: agents may not act as users), a node's signature on
+ * signed request: agents may not act as users; for a token not scoped to
+ * a project where trust->project_only), a node's signature on
  * agent routes, either on user-or-agent routes. Sets req->auth.
  */
 int gr_auth_check(struct gr_req *req, enum gr_policy policy,

@@ -24,15 +24,22 @@ gr_auth_load_fresh(const char *hash)
 	const char *p[1] = { hash };
 	struct gr_auth *a;
 
+	/* The roles are the user's on the token's scope, read now: a role
+	 * granted or revoked since the token was issued counts at once. */
 	r = gr_db_query(
 	    "SELECT t.user_id, u.name, coalesce(t.project_id, ''), "
 	    "coalesce(p.name, ''), extract(epoch FROM t.issued_at)::bigint, "
 	    "extract(epoch FROM t.expires_at)::bigint, t.revoked, "
 	    "t.expires_at <= now(), u.enabled AND coalesce(p.enabled, true), "
 	    "coalesce((SELECT json_agg(json_build_object('id', ro.id, "
-	    "'name', ro.name) ORDER BY ro.name) FROM role_assignments ra "
-	    "JOIN roles ro ON ro.id = ra.role_id WHERE ra.user_id = t.user_id "
-	    "AND ra.project_id = t.project_id), '[]'), substr(t.hash, 1, 22) "
+	    "'name', ro.name) ORDER BY ro.name) FROM roles ro WHERE ro.id IN "
+	    "(SELECT role_id FROM role_assignments WHERE user_id = t.user_id "
+	    "AND project_id = t.project_id UNION SELECT role_id FROM "
+	    "domain_role_assignments WHERE user_id = t.user_id AND domain_id = "
+	    "t.domain_id UNION SELECT role_id FROM system_role_assignments "
+	    "WHERE user_id = t.user_id AND t.system)), '[]'), "
+	    "substr(t.hash, 1, 22), coalesce(t.domain_id, ''), t.system, "
+	    "t.methods, coalesce(t.parent_audit_id, '') "
 	    "FROM tokens t JOIN users u ON u.id = t.user_id "
 	    "LEFT JOIN projects p ON p.id = t.project_id WHERE t.hash = $1",
 	    1, p);
@@ -57,6 +64,15 @@ gr_auth_load_fresh(const char *hash)
 		    "been disabled.");
 		return NULL;
 	}
+	/* As Keystone: a scoped token is only as good as the user's roles on
+	 * its scope. */
+	if (strcmp(PQgetvalue(r, 0, 9), "[]") == 0 && (PQgetvalue(r, 0, 2)[0] ||
+	    PQgetvalue(r, 0, 11)[0] || PQgetvalue(r, 0, 12)[0] == 't')) {
+		gr_error(GR_ERR_UNAUTHORIZED, "The token's user no longer holds a "
+		    "role on the token's %s.", PQgetvalue(r, 0, 2)[0] ? "project" :
+		    PQgetvalue(r, 0, 11)[0] ? "domain" : "system");
+		return NULL;
+	}
 	a = gr_xcalloc(1, sizeof(*a));
 	snprintf(a->user_id, sizeof(a->user_id), "%s", PQgetvalue(r, 0, 0));
 	a->user_name = gr_xstrdup(PQgetvalue(r, 0, 1));
@@ -67,6 +83,11 @@ gr_auth_load_fresh(const char *hash)
 	a->expires_at = atoll(PQgetvalue(r, 0, 5));
 	a->roles = json_loads(PQgetvalue(r, 0, 9), 0, NULL);
 	snprintf(a->audit_id, sizeof(a->audit_id), "%s", PQgetvalue(r, 0, 10));
+	snprintf(a->domain_id, sizeof(a->domain_id), "%s", PQgetvalue(r, 0, 11));
+	a->system = PQgetvalue(r, 0, 12)[0] == 't';
+	snprintf(a->methods, sizeof(a->methods), "%s", PQgetvalue(r, 0, 13));
+	snprintf(a->parent_audit_id, sizeof(a->parent_audit_id), "%s",
+	    PQgetvalue(r, 0, 14));
 	if (a->roles == NULL)
 		a->roles = json_array();
 	for (size_t i = 0; i < json_array_size(a->roles); i++) {

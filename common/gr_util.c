@@ -76,6 +76,16 @@ gr_xasprintf(const char *fmt, ...)
 	return s;
 }
 
+size_t
+gr_utf8_chars(const char *str)
+{
+	size_t n = 0;
+
+	for (const unsigned char *c = (const unsigned char *)str; *c; c++)
+		n += (*c & 0xc0) != 0x80;
+	return n;
+}
+
 int
 gr_utf8_valid(const char *str, size_t len)
 {

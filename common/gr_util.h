@@ -33,6 +33,10 @@ int gr_check_trimmed_name(const char *what, const char *s, size_t maxlen);
 int gr_is_uuid(const char *s);
 /* 1 if s is valid UTF-8 (no overlongs, no surrogates), else 0. */
 int gr_utf8_valid(const char *s, size_t len);
+/* The number of characters (code points) of NUL-terminated UTF-8 text, as
+ * JSON schema's maxLength counts them: the bytes that do not continue a
+ * sequence. */
+size_t gr_utf8_chars(const char *s);
 
 /* Appends s to the buffer percent-encoded for a URL query value. */
 struct gr_buf;

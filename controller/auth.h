@@ -12,6 +12,9 @@
 
 /* gr_auth_check with the cluster secret: the authorize hook. */
 int auth_authorize(struct gr_req *req, enum gr_policy policy);
+/* The same for the compute and network APIs: a token must be scoped to a
+ * project (403 for an unscoped, domain- or system-scoped one). */
+int auth_authorize_project(struct gr_req *req, enum gr_policy policy);
 /* Issues a token: handler for POST /v3/auth/tokens. */
 int auth_issue(struct gr_req *req, struct gr_resp *resp);
 int auth_validate(struct gr_req *req, struct gr_resp *resp);

@@ -104,7 +104,7 @@ compute_authorize(struct gr_req *req, enum gr_policy policy)
 
 	if (microversion(req, &minor) < 0)
 		return -1;
-	return auth_authorize(req, policy);
+	return auth_authorize_project(req, policy);
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include "auth.h"
 #include "ctl.h"
+#include "gr_auth.h"
 #include "gr_crypto.h"
 #include "gr_db.h"
 #include "gr_err.h"
@@ -17,7 +18,8 @@
 #include "gr_util.h"
 #include "identity.h"
 
-#define NAME_MAX_LEN	255	/* Keystone's limit on names */
+#define NAME_MAX_LEN	255	/* Keystone's limit on user and role names */
+#define PROJECT_NAME_MAX 64	/* ...and on project (and domain) names */
 #define DESC_MAX_LEN	4096
 #define PASSWORD_MAX	4096
 #define EXTRA_MAX	16	/* extra attributes kept per object */
@@ -40,6 +42,13 @@ list_links(const char *kind)
 	json_object_set_new(l, "next", json_null());
 	json_object_set_new(l, "previous", json_null());
 	return l;
+}
+
+/* {"id": "default", "name": "Default"}: the one domain, as a reference. */
+static json_t *
+domain_ref_json(void)
+{
+	return json_pack("{s:s,s:s}", "id", "default", "name", "Default");
 }
 
 static json_t *
@@ -136,6 +145,24 @@ check_domain_id(json_t *obj)
 	return 0;
 }
 
+/* The "name" of a project, user or role, counted as Keystone counts it:
+ * in characters (its schemas' maxLength), at most max of them. */
+static int
+name_field(json_t *obj, int required, size_t max, const char **out)
+{
+	int ret = gr_json_str(obj, "name", required, (size_t)-1, out);
+	size_t n;
+
+	if (ret != 1)
+		return ret;
+	if ((n = gr_utf8_chars(*out)) > max) {
+		gr_error(GR_ERR_BAD_REQUEST, "The name is %zu characters long; at "
+		    "most %zu are allowed.", n, max);
+		return -1;
+	}
+	return gr_check_name("name", *out, 4 * max) < 0 ? -1 : 1;
+}
+
 /* Re-words a unique violation as a sentence about the named thing. */
 static int
 conflict(const char *what, const char *name)
@@ -179,7 +206,7 @@ project_fields(json_t *p, const char **name, const char **desc, int *enabled,
 	    "domain_id", "tags", "parent_id", "is_domain", "options", "id",
 	    "links", NULL };
 
-	if (gr_json_name(p, "name", creating, NAME_MAX_LEN, name) < 0 ||
+	if (name_field(p, creating, PROJECT_NAME_MAX, name) < 0 ||
 	    gr_json_str(p, "description", 0, DESC_MAX_LEN, desc) < 0 ||
 	    gr_json_bool(p, "enabled", 0, enabled) < 0 ||
 	    check_domain_id(p) < 0)
@@ -267,7 +294,7 @@ project_list(struct gr_req *req, struct gr_resp *resp)
 /* Projects the caller holds a role on (GET /v3/auth/projects and
  * /v3/users/{id}/projects). */
 static int
-projects_of_user(const char *uid, struct gr_resp *resp)
+projects_of_user(const char *uid, const char *self, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[1] = { uid };
@@ -283,14 +310,14 @@ projects_of_user(const char *uid, struct gr_resp *resp)
 	for (int i = 0; i < PQntuples(r); i++)
 		json_array_append_new(list, project_json(r, i));
 	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "projects", list,
-	    "links", list_links("projects")));
+	    "links", list_links(self)));
 	return 0;
 }
 
 static int
 auth_projects(struct gr_req *req, struct gr_resp *resp)
 {
-	return projects_of_user(gr_auth_of(req)->user_id, resp);
+	return projects_of_user(gr_auth_of(req)->user_id, "auth/projects", resp);
 }
 
 static int
@@ -419,7 +446,7 @@ user_fields(json_t *u, const char **name, const char **pw, const char **proj,
 	    "links", NULL };
 	const char *desc = NULL;
 
-	if (gr_json_name(u, "name", creating, NAME_MAX_LEN, name) < 0 ||
+	if (name_field(u, creating, NAME_MAX_LEN, name) < 0 ||
 	    gr_json_str(u, "password", 0, PASSWORD_MAX, pw) < 0 ||
 	    gr_json_str(u, "default_project_id", 0, 64, proj) < 0 ||
 	    gr_json_str(u, "description", 0, DESC_MAX_LEN, &desc) < 0 ||
@@ -546,11 +573,15 @@ user_update(struct gr_req *req, struct gr_resp *resp)
 	extrastr = json_dumps(extra, JSON_COMPACT);
 	const char *p[6] = { req->params[0], name, pw ? hash : NULL, proj,
 	    enabled < 0 ? NULL : enabled ? "t" : "f", extrastr };
-	r = gr_db_query("UPDATE users SET name = coalesce($2, name), "
+	/* A new password revokes the user's tokens, as in Keystone, in the
+	 * same statement. */
+	r = gr_db_query("WITH u AS (UPDATE users SET name = coalesce($2, name), "
 	    "password_hash = coalesce($3, password_hash), default_project_id = "
 	    "coalesce($4, default_project_id), enabled = coalesce($5::boolean, "
 	    "enabled), extra = extra || $6::jsonb WHERE id = $1 RETURNING "
-	    USER_COLS, 6, p);
+	    USER_COLS "), t AS (UPDATE tokens SET revoked = true WHERE $3::text "
+	    "IS NOT NULL AND NOT revoked AND user_id IN (SELECT id FROM u)) "
+	    "SELECT * FROM u", 6, p);
 	if (r == NULL)
 		return conflict("user", name);
 	if (PQntuples(r) == 0) {
@@ -558,6 +589,8 @@ user_update(struct gr_req *req, struct gr_resp *resp)
 		    req->params[0]);
 		return -1;
 	}
+	if (pw)
+		gr_auth_flush();
 	gr_resp_json(resp, 200, json_pack("{s:o}", "user", user_json(r, 0)));
 	return 0;
 }
@@ -572,13 +605,56 @@ user_delete(struct gr_req *req, struct gr_resp *resp)
 	return delete_by_id("DELETE FROM users WHERE id = $1", "user", req, resp);
 }
 
+/*
+ * POST /v3/users/{id}/password: as in Keystone, knowing the original
+ * password is the proof (no token needed); any failure is the same 401.
+ * The new hash and the revocation of the user's tokens are one
+ * statement.
+ */
+static int
+user_password(struct gr_req *req, struct gr_resp *resp)
+{
+	static const char *const known[] = { "password", "original_password",
+	    NULL };
+	GR_AUTO_PGRES PGresult *r = NULL;
+	json_t *body, *u;
+	const char *pw = NULL, *orig = NULL;
+	char hash[GR_PW_HASH_MAX];
+	const char *p[2] = { req->params[0], hash };
+
+	if ((body = gr_req_json(req)) == NULL ||
+	    gr_json_object(body, "user", 1, &u) < 0 ||
+	    gr_json_only(u, "user", known) < 0 ||
+	    gr_json_str(u, "original_password", 1, PASSWORD_MAX, &orig) < 0 ||
+	    gr_json_str(u, "password", 1, PASSWORD_MAX, &pw) < 0)
+		return -1;
+	if ((r = gr_db_query("SELECT password_hash, enabled FROM users WHERE id "
+	    "= $1", 1, p)) == NULL)
+		return -1;
+	if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0) ||
+	    PQgetvalue(r, 0, 1)[0] != 't' ||
+	    !gr_pw_verify(orig, PQgetvalue(r, 0, 0))) {
+		gr_error(GR_ERR_UNAUTHORIZED, "The user does not exist, is "
+		    "disabled, or the original password is wrong.");
+		return -1;
+	}
+	if (gr_pw_hash(pw, hash) < 0 ||
+	    gr_db_exec("WITH u AS (UPDATE users SET password_hash = $2 WHERE "
+	    "id = $1) UPDATE tokens SET revoked = true WHERE user_id = $1 AND "
+	    "NOT revoked", 2, p) < 0)
+		return -1;
+	gr_auth_flush();
+	gr_resp_empty(resp, 204);
+	return 0;
+}
+
 static int
 user_projects(struct gr_req *req, struct gr_resp *resp)
 {
 	if (gr_auth_admin_or(req, strcmp(req->params[0], gr_auth_of(req)->user_id) ==
 	    0, "only admins may list other users' projects") < 0)
 		return -1;
-	return projects_of_user(req->params[0], resp);
+	return projects_of_user(req->params[0], "projects", resp);
 }
 
 /* ---- roles ---- */
@@ -643,7 +719,7 @@ role_create(struct gr_req *req, struct gr_resp *resp)
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "role", 1, &role) < 0 ||
 	    gr_json_only(role, "role", known) < 0 ||
-	    gr_json_name(role, "name", 1, NAME_MAX_LEN, &name) < 0 ||
+	    name_field(role, 1, NAME_MAX_LEN, &name) < 0 ||
 	    gr_json_str(role, "description", 0, DESC_MAX_LEN, &desc) < 0 ||
 	    new_id(id) < 0)
 		return -1;
@@ -663,57 +739,118 @@ role_delete(struct gr_req *req, struct gr_resp *resp)
 
 /* ---- role assignments ---- */
 
-/* Checks that project, user and role all exist, naming the missing one. */
+/*
+ * Where a role is assigned: a project, the domain or the system, each
+ * with its own statements (SQL is never assembled from pieces). The
+ * routes' parameters are {target, user, role}; the system's have no
+ * target, so its statements take {user, role} as $1, $2.
+ */
+struct grant_kind {
+	const char	*what;		/* "project", "domain", "system" */
+	int		 has_target;	/* the path names the target */
+	const char	*exists;	/* 3 booleans: target, user, role */
+	const char	*insert;
+	const char	*check;
+	const char	*remove;
+	const char	*list;		/* the user's roles there: id, name */
+};
+
+static const struct grant_kind kind_project = { "project", 1,
+	"SELECT EXISTS (SELECT 1 FROM projects WHERE id = $1), "
+	"EXISTS (SELECT 1 FROM users WHERE id = $2), "
+	"($3::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $3))",
+	"INSERT INTO role_assignments (project_id, user_id, role_id) VALUES "
+	"($1, $2, $3) ON CONFLICT DO NOTHING",
+	"SELECT 1 FROM role_assignments WHERE project_id = $1 AND user_id = $2 "
+	"AND role_id = $3",
+	"DELETE FROM role_assignments WHERE project_id = $1 AND user_id = $2 "
+	"AND role_id = $3",
+	"SELECT ro.id, ro.name FROM role_assignments ra JOIN roles ro ON "
+	"ro.id = ra.role_id WHERE ra.project_id = $1 AND ra.user_id = $2 "
+	"ORDER BY ro.name",
+};
+
+static const struct grant_kind kind_domain = { "domain", 1,
+	"SELECT $1::text = 'default', "
+	"EXISTS (SELECT 1 FROM users WHERE id = $2), "
+	"($3::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $3))",
+	"INSERT INTO domain_role_assignments (domain_id, user_id, role_id) "
+	"VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+	"SELECT 1 FROM domain_role_assignments WHERE domain_id = $1 AND "
+	"user_id = $2 AND role_id = $3",
+	"DELETE FROM domain_role_assignments WHERE domain_id = $1 AND "
+	"user_id = $2 AND role_id = $3",
+	"SELECT ro.id, ro.name FROM domain_role_assignments ra JOIN roles ro "
+	"ON ro.id = ra.role_id WHERE ra.domain_id = $1 AND ra.user_id = $2 "
+	"ORDER BY ro.name",
+};
+
+static const struct grant_kind kind_system = { "system", 0,
+	"SELECT true, EXISTS (SELECT 1 FROM users WHERE id = $1), "
+	"($2::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $2))",
+	"INSERT INTO system_role_assignments (user_id, role_id) VALUES ($1, "
+	"$2) ON CONFLICT DO NOTHING",
+	"SELECT 1 FROM system_role_assignments WHERE user_id = $1 AND "
+	"role_id = $2",
+	"DELETE FROM system_role_assignments WHERE user_id = $1 AND "
+	"role_id = $2",
+	"SELECT ro.id, ro.name FROM system_role_assignments ra JOIN roles ro "
+	"ON ro.id = ra.role_id WHERE ra.user_id = $1 ORDER BY ro.name",
+};
+
+/* The statement's parameters: {target, user, role}, or {user, role}. */
+static const char *const *
+grant_params(const struct grant_kind *k, struct gr_req *req,
+    const char *p[3], int *n)
+{
+	int t = k->has_target;
+
+	p[0] = t ? req->params[0] : NULL;
+	p[1] = req->params[t];
+	p[2] = req->nparams > t + 1 ? req->params[t + 1] : NULL; /* lists */
+	*n = 2 + t;
+	return t ? p : p + 1;
+}
+
+/* Checks that target, user and role all exist, naming the missing one. */
 static int
-assignment_targets(struct gr_req *req)
+assignment_targets(const struct grant_kind *k, struct gr_req *req)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { req->params[0], req->params[1], req->params[2] };
+	const char *p[3];
+	int n;
+	const char *const *prm = grant_params(k, req, p, &n);
 
-	r = gr_db_query("SELECT EXISTS (SELECT 1 FROM projects WHERE id = $1), "
-	    "EXISTS (SELECT 1 FROM users WHERE id = $2), "
-	    "($3::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $3))",
-	    3, p);
-	if (r == NULL)
+	if ((r = gr_db_query(k->exists, n, prm)) == NULL)
 		return -1;
 	for (int i = 0; i < 3; i++) {
-		static const char *const what[] = { "project", "user", "role" };
+		const char *what[] = { k->what, "user", "role" };
 
 		if (PQgetvalue(r, 0, i)[0] != 't') {
 			gr_error(GR_ERR_NOT_FOUND, "Could not find %s '%s'.",
-			    what[i], req->params[i]);
+			    what[i], p[i]);
 			return -1;
 		}
 	}
 	return 0;
 }
 
+/* PUT, HEAD/GET or DELETE of one assignment of kind k. */
 static int
-grant(struct gr_req *req, struct gr_resp *resp)
-{
-	const char *p[3] = { req->params[0], req->params[1], req->params[2] };
-
-	if (assignment_targets(req) < 0 ||
-	    gr_db_exec("INSERT INTO role_assignments (project_id, user_id, "
-	    "role_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", 3, p) < 0)
-		return -1;
-	gr_resp_empty(resp, 204);
-	return 0;
-}
-
-static int
-grant_check(struct gr_req *req, struct gr_resp *resp)
+grant_do(const struct grant_kind *k, const char *sql, struct gr_req *req,
+    struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { req->params[0], req->params[1], req->params[2] };
+	const char *p[3];
+	int n;
+	const char *const *prm = grant_params(k, req, p, &n);
 
-	if (assignment_targets(req) < 0 ||
-	    (r = gr_db_query("SELECT 1 FROM role_assignments WHERE project_id = "
-	    "$1 AND user_id = $2 AND role_id = $3", 3, p)) == NULL)
+	if (assignment_targets(k, req) < 0 ||
+	    (r = gr_db_query(sql, n, prm)) == NULL)
 		return -1;
-	if (PQntuples(r) == 0) {
+	if (sql != k->insert && PQntuples(r) + gr_db_affected(r) == 0) {
 		gr_error(GR_ERR_NOT_FOUND, "The user has no such role on the "
-		    "project.");
+		    "%s.", k->what);
 		return -1;
 	}
 	gr_resp_empty(resp, 204);
@@ -721,38 +858,19 @@ grant_check(struct gr_req *req, struct gr_resp *resp)
 }
 
 static int
-revoke(struct gr_req *req, struct gr_resp *resp)
+grants_list_of(const struct grant_kind *k, struct gr_req *req,
+    struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { req->params[0], req->params[1], req->params[2] };
+	const char *p[3];
+	int n;
+	const char *const *prm = grant_params(k, req, p, &n);
+	json_t *list;
 
-	if (assignment_targets(req) < 0 ||
-	    (r = gr_db_query("DELETE FROM role_assignments WHERE project_id = $1 "
-	    "AND user_id = $2 AND role_id = $3", 3, p)) == NULL)
+	if (assignment_targets(k, req) < 0 ||
+	    (r = gr_db_query(k->list, n - 1, prm)) == NULL)
 		return -1;
-	if (gr_db_affected(r) == 0) {
-		gr_error(GR_ERR_NOT_FOUND, "The user has no such role on the "
-		    "project.");
-		return -1;
-	}
-	gr_resp_empty(resp, 204);
-	return 0;
-}
-
-static int
-grants_list(struct gr_req *req, struct gr_resp *resp)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[2] = { req->params[0], req->params[1] };
-	json_t *list = json_array();
-
-	r = gr_db_query("SELECT ro.id, ro.name FROM role_assignments ra JOIN "
-	    "roles ro ON ro.id = ra.role_id WHERE ra.project_id = $1 AND "
-	    "ra.user_id = $2 ORDER BY ro.name", 2, p);
-	if (r == NULL) {
-		json_decref(list);
-		return -1;
-	}
+	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
 		json_array_append_new(list, role_json(PQgetvalue(r, i, 0),
 		    PQgetvalue(r, i, 1)));
@@ -761,46 +879,105 @@ grants_list(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
+/* The route handlers, one set per kind. */
+#define GRANT_HANDLERS(kind)						\
+static int								\
+grant_##kind(struct gr_req *req, struct gr_resp *resp)			\
+{									\
+	return grant_do(&kind_##kind, kind_##kind.insert, req, resp);	\
+}									\
+static int								\
+grant_check_##kind(struct gr_req *req, struct gr_resp *resp)		\
+{									\
+	return grant_do(&kind_##kind, kind_##kind.check, req, resp);	\
+}									\
+static int								\
+revoke_##kind(struct gr_req *req, struct gr_resp *resp)		\
+{									\
+	return grant_do(&kind_##kind, kind_##kind.remove, req, resp);	\
+}									\
+static int								\
+grants_list_##kind(struct gr_req *req, struct gr_resp *resp)		\
+{									\
+	return grants_list_of(&kind_##kind, req, resp);		\
+}
+
+GRANT_HANDLERS(project)
+GRANT_HANDLERS(domain)
+GRANT_HANDLERS(system)
+
+/* One row of GET /v3/role_assignments: columns user id, user name,
+ * kind, target, project name, role id, role name. */
+static json_t *
+assignment_json(PGresult *r, int i, int names)
+{
+	const char *kind = PQgetvalue(r, i, 2), *target = PQgetvalue(r, i, 3);
+	json_t *u = json_pack("{s:s}", "id", PQgetvalue(r, i, 0));
+	json_t *ro = json_pack("{s:s}", "id", PQgetvalue(r, i, 5));
+	json_t *scope;
+	char url[512];
+
+	if (strcmp(kind, "system") == 0) {
+		scope = json_pack("{s:{s:b}}", "system", "all", 1);
+		snprintf(url, sizeof(url), "http://%s:%ld/v3/system/users/%s/"
+		    "roles/%s", ctl.public_host, ctl.identity_port,
+		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 5));
+	} else {
+		json_t *t = json_pack("{s:s}", "id", target);
+
+		if (names)
+			json_object_update_new(t, kind[0] == 'p' ?
+			    json_pack("{s:s,s:o}", "name", PQgetvalue(r, i, 4),
+			    "domain", domain_ref_json()) :
+			    json_pack("{s:s}", "name", "Default"));
+		scope = json_pack("{s:o}", kind, t);
+		snprintf(url, sizeof(url), "http://%s:%ld/v3/%ss/%s/users/%s/"
+		    "roles/%s", ctl.public_host, ctl.identity_port, kind, target,
+		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 5));
+	}
+	if (names) {
+		json_object_update_new(u, json_pack("{s:s,s:o}", "name",
+		    PQgetvalue(r, i, 1), "domain", domain_ref_json()));
+		json_object_set_new(ro, "name", json_string(PQgetvalue(r, i,
+		    6)));
+	}
+	return json_pack("{s:o,s:o,s:o,s:{s:s}}", "user", u, "scope", scope,
+	    "role", ro, "links", "assignment", url);
+}
+
+/* Assignments on projects, the domain and the system, filtered as
+ * Keystone's (user.id, role.id, scope.project.id, scope.domain.id,
+ * scope.system). */
 static int
 assignments_list(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[3] = { gr_req_query(req, "user.id"),
-	    gr_req_query(req, "scope.project.id"), gr_req_query(req, "role.id") };
+	const char *p[5] = { gr_req_query(req, "user.id"),
+	    gr_req_query(req, "scope.project.id"), gr_req_query(req, "role.id"),
+	    gr_req_query(req, "scope.domain.id"),
+	    gr_req_query(req, "scope.system") };
 	int names = gr_req_has_query(req, "include_names");
-	json_t *list = json_array();
+	json_t *list;
 
-	r = gr_db_query("SELECT ra.user_id, u.name, ra.project_id, p.name, "
-	    "ra.role_id, ro.name FROM role_assignments ra "
-	    "JOIN users u ON u.id = ra.user_id JOIN projects p ON "
-	    "p.id = ra.project_id JOIN roles ro ON ro.id = ra.role_id WHERE "
-	    "($1::text IS NULL OR ra.user_id = $1) AND ($2::text IS NULL OR "
-	    "ra.project_id = $2) AND ($3::text IS NULL OR ra.role_id = $3) "
-	    "ORDER BY p.name, u.name, ro.name", 3, p);
-	if (r == NULL) {
-		json_decref(list);
+	r = gr_db_query("SELECT a.user_id, u.name, a.kind, a.target, "
+	    "coalesce(p.name, ''), a.role_id, ro.name FROM ("
+	    "SELECT 'project' AS kind, project_id AS target, user_id, role_id "
+	    "FROM role_assignments UNION ALL SELECT 'domain', domain_id, "
+	    "user_id, role_id FROM domain_role_assignments UNION ALL SELECT "
+	    "'system', 'all', user_id, role_id FROM system_role_assignments) a "
+	    "JOIN users u ON u.id = a.user_id JOIN roles ro ON ro.id = a.role_id "
+	    "LEFT JOIN projects p ON a.kind = 'project' AND p.id = a.target "
+	    "WHERE ($1::text IS NULL OR a.user_id = $1) AND ($2::text IS NULL OR "
+	    "(a.kind = 'project' AND a.target = $2)) AND ($3::text IS NULL OR "
+	    "a.role_id = $3) AND ($4::text IS NULL OR (a.kind = 'domain' AND "
+	    "a.target = $4)) AND ($5::text IS NULL OR a.kind = 'system') "
+	    "ORDER BY a.kind = 'system', a.kind = 'domain', p.name, u.name, "
+	    "ro.name", 5, p);
+	if (r == NULL)
 		return -1;
-	}
-	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *u = json_pack("{s:s}", "id", PQgetvalue(r, i, 0));
-		json_t *pr = json_pack("{s:s}", "id", PQgetvalue(r, i, 2));
-		json_t *ro = json_pack("{s:s}", "id", PQgetvalue(r, i, 4));
-
-		if (names) {
-			json_object_set_new(u, "name", json_string(
-			    PQgetvalue(r, i, 1)));
-			json_object_set_new(u, "domain", json_pack("{s:s,s:s}",
-			    "id", "default", "name", "Default"));
-			json_object_set_new(pr, "name", json_string(
-			    PQgetvalue(r, i, 3)));
-			json_object_set_new(pr, "domain", json_pack("{s:s,s:s}",
-			    "id", "default", "name", "Default"));
-			json_object_set_new(ro, "name", json_string(
-			    PQgetvalue(r, i, 5)));
-		}
-		json_array_append_new(list, json_pack("{s:o,s:{s:o},s:o,s:{}}",
-		    "user", u, "scope", "project", pr, "role", ro, "links"));
-	}
+	list = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, assignment_json(r, i, names));
 	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "role_assignments", list,
 	    "links", list_links("role_assignments")));
 	return 0;
@@ -842,12 +1019,54 @@ domain_get(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
+/* 1 if the user holds a role on the domain (table
+ * domain_role_assignments) or the system (system_role_assignments). */
+static int
+has_role_on(const char *uid, int system, int *has)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { uid };
+
+	r = gr_db_query(system ? "SELECT 1 FROM system_role_assignments WHERE "
+	    "user_id = $1 LIMIT 1" : "SELECT 1 FROM domain_role_assignments "
+	    "WHERE user_id = $1 AND domain_id = 'default' LIMIT 1", 1, p);
+	if (r == NULL)
+		return -1;
+	*has = PQntuples(r) > 0;
+	return 0;
+}
+
+/* The domains the caller may scope a token to. */
 static int
 auth_domains(struct gr_req *req, struct gr_resp *resp)
 {
-	(void)req;
-	gr_resp_json(resp, 200, json_pack("{s:[],s:o}", "domains", "links",
-	    list_links("domains")));
+	json_t *list;
+	int has;
+
+	if (has_role_on(gr_auth_of(req)->user_id, 0, &has) < 0)
+		return -1;
+	list = json_array();
+	if (has)
+		json_array_append_new(list, default_domain_json());
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "domains", list, "links",
+	    list_links("auth/domains")));
+	return 0;
+}
+
+/* Whether the caller may scope a token to the system. */
+static int
+auth_system(struct gr_req *req, struct gr_resp *resp)
+{
+	json_t *list;
+	int has;
+
+	if (has_role_on(gr_auth_of(req)->user_id, 1, &has) < 0)
+		return -1;
+	list = json_array();
+	if (has)
+		json_array_append_new(list, json_pack("{s:b}", "all", 1));
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "system", list, "links",
+	    links_self("auth/system", NULL)));
 	return 0;
 }
 
@@ -890,6 +1109,14 @@ identity_bootstrap(const char *user, const char *password, const char *project)
 	if (r == NULL)
 		goto fail;
 	PQclear(r);
+	/* As Keystone's bootstrap: the admin role on the system too. */
+	r = gr_db_query("INSERT INTO system_role_assignments (user_id, role_id) "
+	    "SELECT u.id, ro.id FROM users u, roles ro WHERE u.name = $1 AND "
+	    "u.domain_id = 'default' AND ro.name = 'admin' ON CONFLICT DO "
+	    "NOTHING", 1, ap);
+	if (r == NULL)
+		goto fail;
+	PQclear(r);
 	r = gr_db_query("UPDATE users SET default_project_id = (SELECT id FROM "
 	    "projects WHERE name = $2) WHERE name = $1 AND default_project_id IS "
 	    "NULL", 2, ap);
@@ -911,22 +1138,34 @@ const struct gr_route identity_routes[] = {
 	{ "GET",    "/v3/auth/catalog",				auth_catalog,	GR_POLICY_USER },
 	{ "GET",    "/v3/auth/projects",			auth_projects,	GR_POLICY_USER },
 	{ "GET",    "/v3/auth/domains",				auth_domains,	GR_POLICY_USER },
+	{ "GET",    "/v3/auth/system",				auth_system,	GR_POLICY_USER },
 	{ "GET",    "/v3/projects",				project_list,	GR_POLICY_ADMIN },
 	{ "POST",   "/v3/projects",				project_create,	GR_POLICY_ADMIN },
 	{ "GET",    "/v3/projects/{id}",			project_get,	GR_POLICY_USER },
 	{ "PATCH",  "/v3/projects/{id}",			project_update,	GR_POLICY_ADMIN },
 	{ "DELETE", "/v3/projects/{id}",			project_delete,	GR_POLICY_ADMIN },
-	{ "GET",    "/v3/projects/{p}/users/{u}/roles",		grants_list,	GR_POLICY_ADMIN },
-	{ "PUT",    "/v3/projects/{p}/users/{u}/roles/{r}",	grant,		GR_POLICY_ADMIN },
-	{ "HEAD",   "/v3/projects/{p}/users/{u}/roles/{r}",	grant_check,	GR_POLICY_ADMIN },
-	{ "GET",    "/v3/projects/{p}/users/{u}/roles/{r}",	grant_check,	GR_POLICY_ADMIN },
-	{ "DELETE", "/v3/projects/{p}/users/{u}/roles/{r}",	revoke,		GR_POLICY_ADMIN },
+	{ "GET",    "/v3/projects/{p}/users/{u}/roles",		grants_list_project, GR_POLICY_ADMIN },
+	{ "PUT",    "/v3/projects/{p}/users/{u}/roles/{r}",	grant_project,	GR_POLICY_ADMIN },
+	{ "HEAD",   "/v3/projects/{p}/users/{u}/roles/{r}",	grant_check_project, GR_POLICY_ADMIN },
+	{ "GET",    "/v3/projects/{p}/users/{u}/roles/{r}",	grant_check_project, GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/projects/{p}/users/{u}/roles/{r}",	revoke_project,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/domains/{d}/users/{u}/roles",		grants_list_domain, GR_POLICY_ADMIN },
+	{ "PUT",    "/v3/domains/{d}/users/{u}/roles/{r}",	grant_domain,	GR_POLICY_ADMIN },
+	{ "HEAD",   "/v3/domains/{d}/users/{u}/roles/{r}",	grant_check_domain, GR_POLICY_ADMIN },
+	{ "GET",    "/v3/domains/{d}/users/{u}/roles/{r}",	grant_check_domain, GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/domains/{d}/users/{u}/roles/{r}",	revoke_domain,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/system/users/{u}/roles",		grants_list_system, GR_POLICY_ADMIN },
+	{ "PUT",    "/v3/system/users/{u}/roles/{r}",		grant_system,	GR_POLICY_ADMIN },
+	{ "HEAD",   "/v3/system/users/{u}/roles/{r}",		grant_check_system, GR_POLICY_ADMIN },
+	{ "GET",    "/v3/system/users/{u}/roles/{r}",		grant_check_system, GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/system/users/{u}/roles/{r}",		revoke_system,	GR_POLICY_ADMIN },
 	{ "GET",    "/v3/users",				user_list,	GR_POLICY_ADMIN },
 	{ "POST",   "/v3/users",				user_create,	GR_POLICY_ADMIN },
 	{ "GET",    "/v3/users/{id}",				user_get,	GR_POLICY_USER },
 	{ "PATCH",  "/v3/users/{id}",				user_update,	GR_POLICY_ADMIN },
 	{ "DELETE", "/v3/users/{id}",				user_delete,	GR_POLICY_ADMIN },
 	{ "GET",    "/v3/users/{id}/projects",			user_projects,	GR_POLICY_USER },
+	{ "POST",   "/v3/users/{id}/password",			user_password,	GR_POLICY_PUBLIC },
 	{ "GET",    "/v3/roles",				role_list,	GR_POLICY_ADMIN },
 	{ "POST",   "/v3/roles",				role_create,	GR_POLICY_ADMIN },
 	{ "GET",    "/v3/roles/{id}",				role_get,	GR_POLICY_ADMIN },

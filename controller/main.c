@@ -85,7 +85,7 @@ listen_all(struct gr_daemon *d, long threads)
 	struct gr_http_conf nw = { .name = "network",
 	    .listen = gr_conf_get(c, "network_listen", "0.0.0.0:9696"),
 	    .routes = network_routes, .nroutes = network_nroutes,
-	    .fault_style = GR_FAULT_NETWORK, .authorize = auth_authorize,
+	    .fault_style = GR_FAULT_NETWORK, .authorize = auth_authorize_project,
 	    .decorate = network_decorate };
 	struct gr_http_conf in = { .name = "internal",
 	    .listen = gr_conf_get(c, "internal_listen", "127.0.0.1:8779"),

@@ -53,7 +53,7 @@ setup(struct gr_daemon *d)
 	    &quota_mb) < 0)
 		return -1;
 	trust = (struct gr_trust){ .cluster_secret = img.cluster_secret,
-	    .tokens = gr_auth_load };
+	    .tokens = gr_auth_load, .project_only = 1 };
 	hc.threads = (unsigned)threads;
 	hc.listen = gr_conf_get(c, "listen", "0.0.0.0:9292");
 	img.port = gr_listen_port(hc.listen);

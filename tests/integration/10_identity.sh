@@ -98,9 +98,12 @@ TOKEN=$EXP api GET "$ID_URL/v3/projects/$DEMO"
 expect_fault 401 "expired token"
 check "expiry message says expired" grep -q expired <<<"$BODY"
 
+LIVE=$(get_token alice x demo)
 TOKEN=$ADMIN
 api DELETE "$ID_URL/v3/projects/$DEMO/users/$ALICE/roles/$MEMBER"
 expect 204 "revoke role"
+TOKEN=$LIVE api GET "$ID_URL/v3/projects/$DEMO"
+expect_fault 401 "a token whose user lost every role on its project"
 TOKEN= get_token alice x demo >/dev/null
 expect_fault 401 "no role, no project-scoped token"
 api DELETE "$ID_URL/v3/users/$ALICE"

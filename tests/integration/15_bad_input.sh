@@ -31,8 +31,8 @@ bad 400 "name of the wrong type" POST /v3/projects '{"project":{"name":42}}'
 bad 400 "enabled of the wrong type" POST /v3/projects '{"project":{"name":"x","enabled":"yes"}}'
 bad 400 "unknown non-string field" POST /v3/projects '{"project":{"name":"x","quota":{"a":1}}}'
 bad 400 "duplicate keys" POST /v3/projects '{"project":{"name":"x","name":"y"}}'
-bad 400 "overlong name" POST /v3/projects "{\"project\":{\"name\":\"$(printf 'a%.0s' $(seq 256))\"}}"
-check "overlong message gives the limit" grep -q "at most 255" <<<"$BODY"
+bad 400 "overlong name" POST /v3/projects "{\"project\":{\"name\":\"$(printf 'a%.0s' $(seq 65))\"}}"
+check "overlong message gives the limit (Keystone's 64 for projects)" grep -q "at most 64" <<<"$BODY"
 bad 400 "control character in name" POST /v3/projects '{"project":{"name":"a\u0001b"}}'
 bad 400 "NUL in name" POST /v3/projects '{"project":{"name":"a\u0000b"}}'
 bad 400 "unknown domain" POST /v3/projects '{"project":{"name":"x","domain_id":"other"}}'

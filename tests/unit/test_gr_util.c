@@ -14,6 +14,12 @@ main(void)
 	CHECK(!gr_utf8_valid("\xc0\xaf", 2), "overlong encoding");
 	CHECK(!gr_utf8_valid("\xed\xa0\x80", 3), "UTF-16 surrogate");
 	CHECK(!gr_utf8_valid("\xff", 1), "invalid byte");
+	CHECK(gr_utf8_chars("") == 0, "no characters in empty text");
+	CHECK(gr_utf8_chars("abc") == 3, "ASCII: one character a byte");
+	CHECK(gr_utf8_chars("caf\xc3\xa9") == 4,
+	    "a two-byte character counts once");
+	CHECK(gr_utf8_chars("\xe2\x82\xac\xf0\x9f\x98\x80!") == 3,
+	    "three- and four-byte characters count once each");
 	CHECK(gr_check_name("name", "vm-1 \xea\xb5\xac\xeb\xa6\x84", 255) == 0,
 	    "a Hangul name is fine");
 	CHECK(gr_check_name("name", "a\tb", 255) < 0 &&
