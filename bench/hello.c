@@ -1,7 +1,7 @@
 /*
  * hello.c - the baseline of `make bench`: a bare libmicrohttpd server that
  * answers GET / with a small JSON body, started with the same threading and
- * options as common/gr_http.c (internal polling thread, epoll, a pool of 4
+ * options as common/gr_http.c (internal polling thread, poll(2), a pool of 4
  * threads, 120 s connection timeout, address reuse), so the difference
  * between it and a Gureum API is what Gureum itself adds per request.
  * Usage: hello PORT   (listens on 127.0.0.1:PORT until SIGTERM or SIGINT;
@@ -86,7 +86,7 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 	    MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HELLO_THREADS,

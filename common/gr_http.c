@@ -647,7 +647,7 @@ gr_http_start(const struct gr_http_conf *conf)
 	h = gr_xcalloc(1, sizeof(*h));
 	h->conf = *conf;
 	h->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    MHD_USE_POLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	    on_request, h,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, conf->threads ? conf->threads : 4,
