@@ -14,6 +14,7 @@
 #include "compute_api.h"
 #include "ctl.h"
 #include "flavors.h"
+#include "gr_buf.h"
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_json.h"
@@ -119,6 +120,47 @@ compute_decorate(struct gr_req *req, struct gr_resp *resp)
 	gr_resp_header(resp, "Vary", "OpenStack-API-Version, "
 	    "X-OpenStack-Nova-API-Version");
 	gr_resp_header(resp, "x-compute-request-id", req->request_id);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+json_t *
+compute_next_link(struct gr_req *req, const char *collection,
+    const char *last)
+{
+	GR_AUTO_JSON json_t *q = gr_req_query_all(req);
+	struct gr_buf b = GR_BUF_INIT(0);
+	size_t n = 0, i, j;
+	const char **keys = gr_xmalloc((json_object_size(q) + 1) *
+	    sizeof(*keys));
+	const char *key;
+	json_t *v, *links;
+
+	json_object_foreach(q, key, v)
+		if (strcmp(key, "marker") != 0)
+			keys[n++] = key;
+	qsort(keys, n, sizeof(*keys), cmp_str);
+	gr_buf_printf(&b, "http://%s:%ld/v2.1/%s?", ctl.public_host,
+	    ctl.compute_port, collection);
+	for (i = 0; i < n; i++) {
+		v = json_object_get(q, keys[i]);
+		for (j = 0; j < json_array_size(v); j++) {
+			gr_url_escape(&b, keys[i]);
+			gr_buf_puts(&b, "=");
+			gr_url_escape(&b, json_string_value(json_array_get(v, j)));
+			gr_buf_puts(&b, "&");
+		}
+	}
+	gr_buf_puts(&b, "marker=");
+	gr_url_escape(&b, last);
+	free(keys);
+	links = json_pack("[{s:s,s:s}]", "rel", "next", "href", b.data);
+	gr_buf_free(&b);
+	return links;
 }
 
 const struct gr_route compute_routes[] = {

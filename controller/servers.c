@@ -5,7 +5,6 @@
  * and delete. Actions are in server_actions.c, the agents' reports in
  * internal_api.c; see servers.h.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,8 +88,8 @@ host_id(PGresult *r, int i)
 	return json_string(out);
 }
 
-static json_t *
-server_json(PGresult *r, int i, int admin)
+json_t *
+server_doc(PGresult *r, int i, int admin)
 {
 	const char *id = PQgetvalue(r, i, I_ID), *img = PQgetvalue(r, i, I_IMAGE);
 	const char *task = PQgetisnull(r, i, I_TASK) ? NULL :
@@ -114,9 +113,10 @@ server_json(PGresult *r, int i, int admin)
 	    "created", PQgetvalue(r, i, I_CREATED),
 	    "updated", PQgetvalue(r, i, I_UPDATED),
 	    "addresses", server_nets_addresses(id),
-	    "accessIPv4", "", "accessIPv6", "",
+	    "accessIPv4", PQgetvalue(r, i, I_IPV4),
+	    "accessIPv6", PQgetvalue(r, i, I_IPV6),
 	    "links", links("servers", id),
-	    "OS-DCF:diskConfig", "MANUAL",
+	    "OS-DCF:diskConfig", PQgetvalue(r, i, I_DISKCFG),
 	    "progress", 0,
 	    "OS-EXT-AZ:availability_zone", PQgetvalue(r, i, I_AZ),
 	    "config_drive", PQgetvalue(r, i, I_CDRIVE)[0] == 't' ? "True" : "",
@@ -536,103 +536,7 @@ out:
 	return ret;
 }
 
-/* ---- read ---- */
-
-/*
- * 1 if t is an ISO 8601 time changes-since takes: YYYY-MM-DDTHH:MM[:SS
- * [.ffffff]] (or a space for the T), then Z, +HH:MM, -HH:MM or nothing
- * (UTC). PostgreSQL reads it; this keeps anything else from reaching it.
- */
-static int
-iso_time_ok(const char *t)
-{
-	static const char form[] = "dddd-dd-ddTdd:dd";
-	size_t i;
-
-	for (i = 0; form[i]; i++)
-		if (form[i] == 'd' ? !isdigit((unsigned char)t[i]) :
-		    form[i] == 'T' ? t[i] != 'T' && t[i] != ' ' : t[i] != form[i])
-			return 0;
-	t += i;
-	if (t[0] == ':' && isdigit((unsigned char)t[1]) &&
-	    isdigit((unsigned char)t[2])) {
-		t += 3;
-		if (t[0] == '.' && (i = strspn(t + 1, "0123456789")) >= 1 &&
-		    i <= 6)
-			t += 1 + i;
-	}
-	if (t[0] == 'Z')
-		t++;
-	else if ((t[0] == '+' || t[0] == '-') && strspn(t + 1, "0123456789") ==
-	    2 && t[3] == ':' && strspn(t + 4, "0123456789") == 2)
-		t += 6;
-	return t[0] == '\0';
-}
-
-/*
- * The servers of the caller's project (all of them: an admin's
- * all_tenants), filtered by name (a regular expression, as Nova) and
- * status. With changes-since, only those updated at or after it, deleted
- * ones included (status DELETED), as Nova: one poll tells a page what
- * changed.
- */
-static int
-server_list_common(struct gr_req *req, struct gr_resp *resp, int detail)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	struct gr_auth *a = gr_auth_of(req);
-	const char *all = gr_req_query(req, "all_tenants");
-	int everyone = a->is_admin && all && strcmp(all, "0") != 0 &&
-	    strcasecmp(all, "false") != 0;
-	const char *status = gr_req_query(req, "status");
-	const char *p[4] = { a->project_id, everyone ? "t" : "f",
-	    gr_req_query(req, "name"), gr_req_query(req, "changes-since") };
-	json_t *list;
-
-	if (p[3] && !iso_time_ok(p[3])) {
-		gr_error(GR_ERR_BAD_REQUEST, "Invalid filter: changes-since "
-		    "'%.64s' is not an ISO 8601 time.", p[3]);
-		return -1;
-	}
-	r = gr_db_query("SELECT " SERVER_COLS " FROM instances i WHERE "
-	    "($4::timestamptz IS NULL AND NOT i.deleted OR i.updated_at >= "
-	    "$4::timestamptz) AND ($2 OR i.project_id = $1) AND ($3::text IS "
-	    "NULL OR i.name ~ $3) ORDER BY i.created_at DESC, i.id", 4, p);
-	if (r == NULL)
-		return -1;
-	list = json_array();
-	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *s = server_json(r, i, a->is_admin);
-
-		if (status && strcasecmp(json_string_value(json_object_get(s,
-		    "status")), status) != 0) {
-			json_decref(s);
-			continue;
-		}
-		if (!detail) {
-			json_t *brief = json_pack("{s:O,s:O,s:O}", "id",
-			    json_object_get(s, "id"), "name", json_object_get(s,
-			    "name"), "links", json_object_get(s, "links"));
-			json_decref(s);
-			s = brief;
-		}
-		json_array_append_new(list, s);
-	}
-	gr_resp_json(resp, 200, json_pack("{s:o}", "servers", list));
-	return 0;
-}
-
-int
-server_list(struct gr_req *req, struct gr_resp *resp)
-{
-	return server_list_common(req, resp, 0);
-}
-
-int
-server_detail(struct gr_req *req, struct gr_resp *resp)
-{
-	return server_list_common(req, resp, 1);
-}
+/* ---- read (the lists are in server_list.c) ---- */
 
 int
 server_show(struct gr_req *req, struct gr_resp *resp)
@@ -641,7 +545,7 @@ server_show(struct gr_req *req, struct gr_resp *resp)
 
 	if (r == NULL)
 		return -1;
-	gr_resp_json(resp, 200, json_pack("{s:o}", "server", server_json(r, 0,
+	gr_resp_json(resp, 200, json_pack("{s:o}", "server", server_doc(r, 0,
 	    gr_auth_of(req)->is_admin)));
 	return 0;
 }

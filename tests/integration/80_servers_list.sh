@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Servers listed as Nova lists them, on servers that need no compute node
+# (no node: each ends in ERROR, No valid host): pages of `limit` after a
+# `marker` with a "next" link while a page is full, Nova's sort keys and
+# directions (several pairs; created_at desc then id by default), the
+# filters still applying to pages; every bad limit, marker, sort key or
+# direction a 400 (host for a member a 403) with a sentence. The stock
+# client pages with --limit and --marker.
+. "$(dirname "$0")/../lib/harness.sh"
+
+start_pg
+start_controller
+start_image
+TOKEN=$(get_token admin "$ADMIN_PW" admin)
+make_flavor l.tiny 1 64 1
+qemu-img create -q -f qcow2 "$T/tiny.qcow2" 16M
+make_image l-tiny '"visibility":"public"' "$T/tiny.qcow2"
+
+# Five servers, created in the order c, a, e, b, d.
+IDS=()
+for n in c a e b d; do
+	api POST "$CP_URL/v2.1/servers" "$(jq -cn --arg n "$n" --arg i "$IMG" \
+	    --arg f "$FLV" '{server: {name: $n, imageRef: $i, flavorRef: $f}}')"
+	[ "$STATUS" = 202 ] || die "server $n was not accepted: $BODY"
+	IDS+=("$(jq -r .server.id <<<"$BODY")")
+done
+names() { jq -r '[.servers[].name] | join(",")' <<<"$BODY"; }
+
+api GET "$CP_URL/v2.1/servers/detail"
+check "default order: newest first (created_at desc)" test "$(names)" = d,b,e,a,c
+check "a page that is not full has no next link" jqt 'has("servers_links") | not'
+check "all five ended in ERROR (no node)" jqt '[.servers[].status] | unique == ["ERROR"]'
+
+api GET "$CP_URL/v2.1/servers/detail?limit=2"
+check "limit=2: the two newest" test "$(names)" = d,b
+NEXT=$(jq -r '.servers_links[] | select(.rel == "next") | .href' <<<"$BODY")
+check "a full page links to the next, from its last server" \
+    test "$NEXT" = "$CP_URL/v2.1/servers/detail?limit=2&marker=${IDS[3]}"
+api GET "$NEXT"
+check "the next page continues after the marker" test "$(names)" = e,a
+api GET "$(jq -r '.servers_links[0].href' <<<"$BODY")"
+check "the last page holds the rest, with no next link" \
+    eval 'test "$(names)" = c && ! jqt "has(\"servers_links\")"'
+
+api GET "$CP_URL/v2.1/servers?limit=3"
+check "GET /servers pages too, in the brief form (id, name, links)" \
+    jqt '(.servers | length) == 3 and ([.servers[] | keys] | unique) == [["id","links","name"]]'
+check "its next link is on /servers" \
+    jqt '.servers_links[0].href | startswith("'"$CP_URL"'/v2.1/servers?limit=3&marker=")'
+
+api GET "$CP_URL/v2.1/servers/detail?sort_key=display_name&sort_dir=asc"
+check "sort_key=display_name asc" test "$(names)" = a,b,c,d,e
+api GET "$CP_URL/v2.1/servers/detail?sort_key=display_name"
+check "a sort_key without sort_dir sorts descending, as Nova" test "$(names)" = e,d,c,b,a
+api GET "$CP_URL/v2.1/servers/detail?sort_key=display_name&sort_dir=asc&limit=2&marker=${IDS[3]}"
+check "paging within a sort: after b come c and d" test "$(names)" = c,d
+check "the next link keeps the sort" \
+    jqt '.servers_links[0].href == "'"$CP_URL"'/v2.1/servers/detail?limit=2&sort_dir=asc&sort_key=display_name&marker='"${IDS[4]}"'"'
+api GET "$CP_URL/v2.1/servers/detail?sort_key=vm_state&sort_dir=asc&sort_key=display_name&sort_dir=desc"
+check "two pairs: vm_state asc, then display_name desc" test "$(names)" = e,d,c,b,a
+api GET "$CP_URL/v2.1/servers/detail?sort_key=uuid&sort_dir=asc"
+check "sort_key=uuid asc" test "$(jq -c '[.servers[].id]' <<<"$BODY")" = \
+    "$(printf '%s\n' "${IDS[@]}" | sort | jq -Rsc 'split("\n")[:-1]')"
+api GET "$CP_URL/v2.1/servers/detail?sort_key=memory_mb&sort_dir=asc"
+check "a key Nova ignores (memory_mb) is dropped with its dir: default order" \
+    test "$(names)" = d,b,e,a,c
+api GET "$CP_URL/v2.1/servers/detail?sort_key=%20display_name%20&sort_dir=%20asc"
+check "blanks around a sort key or direction are stripped, as Nova" test "$(names)" = a,b,c,d,e
+
+api GET "$CP_URL/v2.1/servers/detail?limit=0"
+check "limit=0: an empty list" jqt '.servers == [] and (has("servers_links") | not)'
+api GET "$CP_URL/v2.1/servers/detail?limit=5000"
+check "a limit over max_limit (1000) gives all five, no next link" \
+    jqt '(.servers | length) == 5 and (has("servers_links") | not)'
+api GET "$CP_URL/v2.1/servers/detail?name=%5B%5Eb%5D&limit=2"
+check "the name filter applies before the page: not b, two of them" test "$(names)" = d,e
+
+# A deleted server still marks a place, as in Nova.
+api DELETE "$CP_URL/v2.1/servers/${IDS[2]}"
+api GET "$CP_URL/v2.1/servers/detail?marker=${IDS[2]}"
+check "a deleted server's id is still a marker" test "$(names)" = a,c
+api GET "$CP_URL/v2.1/servers/detail?status=error&limit=3"
+check "the status filter with a page: three ERROR servers" test "$(names)" = d,b,a
+
+bad() {	# STATUS DESCRIPTION QUERY [MESSAGE]
+	api GET "$CP_URL/v2.1/servers/detail?$3"
+	expect_fault "$1" "$2"
+	[ -z "${4:-}" ] || check "  its message: $4" jqt ".[].message | contains(\"$4\")"
+}
+bad 400 "a limit that is not a number" "limit=abc" "limit"
+bad 400 "a negative limit" "limit=-1" "limit"
+bad 400 "an unknown marker" "marker=00000000-0000-0000-0000-000000000000" \
+    "marker [00000000-0000-0000-0000-000000000000] not found"
+bad 400 "a sort direction other than asc or desc" "sort_key=display_name&sort_dir=up" \
+    "must be 'desc' or 'asc'"
+bad 400 "an unknown sort key" "sort_key=colour" "colour"
+bad 400 "more sort_dir than sort_key" "sort_key=display_name&sort_dir=asc&sort_dir=desc" \
+    "Sort direction size exceeds sort key size"
+bad 400 "changes-since that is not a time" "changes-since=soon"
+
+make_member lister listproj
+api POST "$CP_URL/v2.1/servers" "$(jq -cn --arg i "$IMG" --arg f "$FLV" \
+    '{server: {name: "m1", imageRef: $i, flavorRef: $f}}')"
+TOKEN=$(get_token lister pw listproj)
+api POST "$CP_URL/v2.1/servers" "$(jq -cn --arg i "$IMG" --arg f "$FLV" \
+    '{server: {name: "own", imageRef: $i, flavorRef: $f}}')"
+api GET "$CP_URL/v2.1/servers/detail?limit=1"
+check "a member's page holds only its project's server (a full page: a next link)" \
+    eval 'test "$(names)" = own && jqt ".servers_links | length == 1"'
+api GET "$CP_URL/v2.1/servers/detail?marker=${IDS[0]}"
+expect_fault 400 "another project's server is not a marker for a member"
+api GET "$CP_URL/v2.1/servers/detail?sort_key=host"
+expect_fault 403 "a member sorting by host (admin only, as Nova)"
+
+# The stock client pages with --limit and --marker (novaclient's
+# servers.list(limit, marker) on /servers/detail).
+use_openstack_cli
+os() { /usr/bin/openstack "$@" 2>"$T/os.err"; }
+OUT=$(os server list --limit 2 -f value -c Name)
+check "openstack server list --limit 2 (m1 is the admin's newest)" \
+    test "$(tr '\n' , <<<"$OUT")" = m1,d, ||
+    cat "$T/os.err"
+OUT=$(os server list --limit 2 --marker "${IDS[3]}" -f value -c Name)
+check "openstack server list --limit 2 --marker (b's id)" test "$(tr '\n' , <<<"$OUT")" = a,c, ||
+    cat "$T/os.err"
+OUT=$(os server list --sort-column Name -f value -c Name)
+check "openstack server list --sort-column Name (sorted by the client)" \
+    test "$(tr '\n' , <<<"$OUT")" = a,b,c,d,m1,
+finish
