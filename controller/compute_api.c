@@ -207,6 +207,7 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/servers/detail",		server_detail,	GR_POLICY_USER },
 	{ "POST",   "/v2.1/servers",			server_create,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}",		server_show,	GR_POLICY_USER },
+	{ "PUT",    "/v2.1/servers/{id}",		server_update,	GR_POLICY_USER },
 	{ "DELETE", "/v2.1/servers/{id}",		server_delete,	GR_POLICY_USER },
 	{ "POST",   "/v2.1/servers/{id}/action",	server_action,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/ips",		server_ips,	GR_POLICY_USER },

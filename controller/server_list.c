@@ -340,7 +340,7 @@ list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 		return -1;
 	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *doc = server_doc(r, i, a->is_admin);
+		json_t *doc = server_doc(r, i, server_doc_view(req));
 
 		json_array_append_new(list, detail ? doc : brief(doc));
 	}

@@ -35,9 +35,15 @@ enum { I_ID, I_NAME, I_PROJECT, I_USER, I_IMAGE, I_FLAVOR, I_HOST, I_VM,
 /* A live instance the caller may see (SERVER_COLS), or NULL with a 404
  * (others' are 404 too) or a database error. The caller PQclear()s it. */
 PGresult *server_load(struct gr_req *req, const char *id);
-/* The server document of row i of r (SERVER_COLS), Nova's 2.1 form;
- * admin adds the OS-EXT-SRV-ATTR members. A new reference. */
-json_t *server_doc(PGresult *r, int i, int admin);
+/* What a server document holds beyond Nova's basic members (a
+ * microversion may later choose them). */
+#define SERVER_DOC_EXTENDED	0x1	/* GET's extension members */
+#define SERVER_DOC_ADMIN	0x2	/* OS-EXT-SRV-ATTR: admins only */
+/* The server document of row i of r (SERVER_COLS) in Nova's 2.1 form,
+ * with the parts in what. A new reference. */
+json_t *server_doc(PGresult *r, int i, unsigned what);
+/* What GET shows this caller: SERVER_DOC_EXTENDED, and ADMIN for admins. */
+unsigned server_doc_view(struct gr_req *req);
 /* Puts an instance in ERROR with a fault {code, message}, ends its open
  * action with msg, and frees its claim. */
 void server_set_error(const char *id, int code, const char *msg);
@@ -54,6 +60,7 @@ int server_check_metadata(json_t *m);
 /* Handlers listed in compute_routes. */
 int server_create(struct gr_req *req, struct gr_resp *resp);
 int server_show(struct gr_req *req, struct gr_resp *resp);
+int server_update(struct gr_req *req, struct gr_resp *resp);
 int server_delete(struct gr_req *req, struct gr_resp *resp);
 
 /* server_list.c: GET /servers and /servers/detail. */

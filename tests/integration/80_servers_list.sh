@@ -5,7 +5,9 @@
 # directions (several pairs; created_at desc then id by default), the
 # filters still applying to pages; every bad limit, marker, sort key or
 # direction a 400 (host for a member a 403) with a sentence. The stock
-# client pages with --limit and --marker.
+# client pages with --limit and --marker. PUT /servers/{id} renames and
+# sets accessIPv4/6 and OS-DCF:diskConfig (also taken on create) as Nova
+# 2.1 does, and the stock client's `server set --name` uses it.
 . "$(dirname "$0")/../lib/harness.sh"
 
 start_pg
@@ -126,4 +128,71 @@ check "openstack server list --limit 2 --marker (b's id)" test "$(tr '\n' , <<<"
 OUT=$(os server list --sort-column Name -f value -c Name)
 check "openstack server list --sort-column Name (sorted by the client)" \
     test "$(tr '\n' , <<<"$OUT")" = a,b,c,d,m1,
+
+# ---- accessIPv4/6 and diskConfig on create, PUT /servers/{id} ----
+TOKEN=$(get_token admin "$ADMIN_PW" admin)
+create() {	# JQ-MERGE: a server "acc" with more members
+	api POST "$CP_URL/v2.1/servers" "$(jq -cn --arg i "$IMG" --arg f "$FLV" \
+	    "{server: ({name: \"acc\", imageRef: \$i, flavorRef: \$f} + $1)}")"
+}
+COUNT=$(psql_q "SELECT count(*) FROM instances")
+create '{accessIPv4: "300.1.2.3"}'
+expect_fault 400 "create: an accessIPv4 that is not an IPv4 address"
+create '{accessIPv6: "192.0.2.1"}'
+expect_fault 400 "create: an accessIPv6 that is not an IPv6 address"
+create '{"OS-DCF:diskConfig": "SOMETIMES"}'
+expect_fault 400 "create: a diskConfig other than AUTO or MANUAL"
+create '{name: " acc"}'
+expect_fault 400 "create: a name with a leading blank (Nova's name format)"
+check "create: no instance was written by a refused one" \
+    test "$(psql_q "SELECT count(*) FROM instances")" = "$COUNT"
+create '{accessIPv4: "192.0.2.7", accessIPv6: "2001:db8::7", "OS-DCF:diskConfig": "AUTO"}'
+expect 202 "create with accessIPv4/6 and diskConfig AUTO"
+ACC=$(jq -r .server.id <<<"$BODY")
+check "create's answer keeps diskConfig as given" jqt '.server."OS-DCF:diskConfig" == "AUTO"'
+api GET "$CP_URL/v2.1/servers/$ACC"
+check "show: accessIPv4, accessIPv6 and diskConfig as created" \
+    jqt '.server | .accessIPv4 == "192.0.2.7" and .accessIPv6 == "2001:db8::7" and ."OS-DCF:diskConfig" == "AUTO"'
+
+api PUT "$CP_URL/v2.1/servers/$ACC" '{"server":{"name":"acc2","accessIPv4":"198.51.100.9"}}'
+expect 200 "PUT a new name and accessIPv4"
+check "PUT answers the server: new name and address, the v6 one kept" \
+    jqt '.server | .id == "'"$ACC"'" and .name == "acc2" and .accessIPv4 == "198.51.100.9" and .accessIPv6 == "2001:db8::7"'
+check "PUT's answer is Nova 2.1's basic form (no OS-EXT-STS, OS-EXT-AZ, key_name)" \
+    jqt '.server | (has("OS-EXT-STS:vm_state") or has("OS-EXT-AZ:availability_zone") or has("key_name") or has("OS-EXT-SRV-ATTR:host")) | not'
+check "PUT's answer has Nova's basic members" \
+    jqt '.server | has("addresses") and has("links") and has("hostId") and has("metadata") and has("updated") and .status == "ERROR"'
+api PUT "$CP_URL/v2.1/servers/$ACC" '{"server":{"OS-DCF:diskConfig":"MANUAL","accessIPv6":"2001:db8::9"}}'
+api GET "$CP_URL/v2.1/servers/$ACC"
+check "GET shows what PUT set" \
+    jqt '.server | .name == "acc2" and ."OS-DCF:diskConfig" == "MANUAL" and .accessIPv6 == "2001:db8::9"'
+api PUT "$CP_URL/v2.1/servers/$ACC" '{"server":{}}'
+check "PUT of nothing changes nothing" \
+    eval '[ "$STATUS" = 200 ] && jqt ".server.name == \"acc2\""'
+SNAP=$(psql_q "SELECT name, access_ip_v4, access_ip_v6, disk_config FROM instances WHERE id = '$ACC'")
+put_bad() {	# STATUS DESCRIPTION BODY
+	api PUT "$CP_URL/v2.1/servers/${ID:-$ACC}" "$3"
+	expect_fault "$1" "PUT: $2"
+}
+put_bad 400 "description (from 2.19 only)" '{"server":{"description":"d"}}'
+put_bad 400 "an unknown member" '{"server":{"colour":"red"}}'
+put_bad 400 "an empty name" '{"server":{"name":""}}'
+put_bad 400 "a name with a trailing blank" '{"server":{"name":"x "}}'
+put_bad 400 "a name that is not a string" '{"server":{"name":5}}'
+put_bad 400 "an accessIPv4 that is not an address" '{"server":{"accessIPv4":"x"}}'
+put_bad 400 "an empty accessIPv6" '{"server":{"accessIPv6":""}}'
+put_bad 400 "a diskConfig other than AUTO or MANUAL" '{"server":{"OS-DCF:diskConfig":"auto"}}'
+put_bad 400 "no server object" '{"name":"x"}'
+put_bad 400 "a member beside server" '{"server":{},"x":1}'
+ID=00000000-0000-0000-0000-000000000000 put_bad 404 "an unknown server" '{"server":{"name":"x"}}'
+check "PUT: nothing changed by a refused one" \
+    test "$(psql_q "SELECT name, access_ip_v4, access_ip_v6, disk_config FROM instances WHERE id = '$ACC'")" = "$SNAP"
+TOKEN=$(get_token lister pw listproj) put_bad 404 "a member renaming another project's server" '{"server":{"name":"x"}}'
+
+os server set --name acc3 "$ACC"
+check "openstack server set --name renames it" \
+    test "$(os server show "$ACC" -f value -c name)" = acc3
+OUT=$(os server show acc3 -f json)
+check "openstack server show: accessIPv4 and accessIPv6" \
+    jqt '.accessIPv4 == "198.51.100.9" and .accessIPv6 == "2001:db8::9"' "$OUT"
 finish
