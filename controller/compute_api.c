@@ -25,6 +25,7 @@
 #include "server_groups.h"
 #include "server_nets.h"
 #include "servers.h"
+#include "tenant_usage.h"
 
 /* Highest microversion whose formats we serve exactly. */
 #define MV_MIN_MINOR	1
@@ -197,6 +198,9 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/limits",				limits_show,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/os-availability-zone",		az_list,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/os-availability-zone/detail",	az_detail,	GR_POLICY_ADMIN },
+	/* tenant_usage.c */
+	{ "GET",    "/v2.1/os-simple-tenant-usage",	tenant_usage_list, GR_POLICY_ADMIN },
+	{ "GET",    "/v2.1/os-simple-tenant-usage/{id}", tenant_usage_show, GR_POLICY_USER },
 	/* server_groups.c */
 	{ "GET",    "/v2.1/os-server-groups",		server_group_list, GR_POLICY_USER },
 	{ "POST",   "/v2.1/os-server-groups",		server_group_create, GR_POLICY_USER },
