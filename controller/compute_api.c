@@ -24,6 +24,7 @@
 #include "quotas.h"
 #include "server_groups.h"
 #include "server_nets.h"
+#include "server_volumes.h"
 #include "servers.h"
 #include "tenant_usage.h"
 
@@ -218,6 +219,9 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/servers/{id}/ips/{network}",	server_ips_network, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-interface",	server_interface_list, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-interface/{port}", server_interface_show, GR_POLICY_USER },
+	{ "GET",    "/v2.1/servers/{id}/os-volume_attachments", server_volumes_list, GR_POLICY_USER },
+	{ "POST",   "/v2.1/servers/{id}/os-volume_attachments", server_volumes_attach, GR_POLICY_USER },
+	{ "GET",    "/v2.1/servers/{id}/os-volume_attachments/{vol}", server_volumes_show, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-instance-actions", action_list, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-instance-actions/{rid}", action_show, GR_POLICY_USER },
 };

@@ -7,7 +7,9 @@
 # direction a 400 (host for a member a 403) with a sentence. The stock
 # client pages with --limit and --marker. PUT /servers/{id} renames and
 # sets accessIPv4/6 and OS-DCF:diskConfig (also taken on create) as Nova
-# 2.1 does, and the stock client's `server set --name` uses it.
+# 2.1 does, and the stock client's `server set --name` uses it. A
+# server's volume attachments are an empty list (there are no volumes);
+# an attach is Nova's answer without a volume service, a 500 that says so.
 . "$(dirname "$0")/../lib/harness.sh"
 
 start_pg
@@ -195,4 +197,35 @@ check "openstack server set --name renames it" \
 OUT=$(os server show acc3 -f json)
 check "openstack server show: accessIPv4 and accessIPv6" \
     jqt '.accessIPv4 == "198.51.100.9" and .accessIPv6 == "2001:db8::9"' "$OUT"
+
+# ---- os-volume_attachments ----
+api GET "$CP_URL/v2.1/servers/$ACC/os-volume_attachments"
+check "a server's volume attachments: an empty list" \
+    eval '[ "$STATUS" = 200 ] && [ "$BODY" = "{\"volumeAttachments\":[]}" ]'
+VOL=11111111-2222-3333-4444-555555555555
+api GET "$CP_URL/v2.1/servers/$ACC/os-volume_attachments/$VOL"
+expect_fault 404 "one volume attachment: none is attached"
+api GET "$CP_URL/v2.1/servers/00000000-0000-0000-0000-000000000000/os-volume_attachments"
+expect_fault 404 "volume attachments of an unknown server"
+TOKEN=$(get_token lister pw listproj) api GET "$CP_URL/v2.1/servers/$ACC/os-volume_attachments"
+expect_fault 404 "volume attachments of another project's server"
+api GET "$CP_URL/v2.1/servers/$ACC/os-volume_attachments?limit=x"
+expect_fault 400 "volume attachments with a limit that is not a number"
+api POST "$CP_URL/v2.1/servers/$ACC/os-volume_attachments" "{\"volumeAttachment\":{\"volumeId\":\"$VOL\",\"device\":\"/dev/vdb\"}}"
+expect_fault 500 "an attach: Nova's status without a volume service"
+check "  its sentence says there is no volume service" \
+    jqt '.computeFault.message | test("no volume service")'
+attach_bad() {	# STATUS DESCRIPTION BODY [SERVER]
+	api POST "$CP_URL/v2.1/servers/${4:-$ACC}/os-volume_attachments" "$3"
+	expect_fault "$1" "attach: $2"
+}
+attach_bad 400 "no volumeId" '{"volumeAttachment":{}}'
+attach_bad 400 "a volumeId that is not a UUID" '{"volumeAttachment":{"volumeId":"vol1"}}'
+attach_bad 400 "a device that is not a /dev path" "{\"volumeAttachment\":{\"volumeId\":\"$VOL\",\"device\":\"vdb\"}}"
+attach_bad 400 "an unknown member (tag is 2.49's)" "{\"volumeAttachment\":{\"volumeId\":\"$VOL\",\"tag\":\"t\"}}"
+attach_bad 400 "no volumeAttachment" "{\"volumeId\":\"$VOL\"}"
+attach_bad 404 "to an unknown server" "{\"volumeAttachment\":{\"volumeId\":\"$VOL\"}}" \
+    00000000-0000-0000-0000-000000000000
+OUT=$(os server volume list "$ACC" -f json)
+check "openstack server volume list: none" test "$OUT" = "[]"
 finish
