@@ -32,35 +32,90 @@
 #define MV_MIN_MINOR	1
 #define MV_MAX_MINOR	1
 
+/*
+ * Nova's two versions (its VERSIONS table, as Debian 12's Nova 26 lists
+ * them): v2.0, the old API, SUPPORTED, and v2.1, CURRENT, with the
+ * microversions served. Only v2.1's API is served here; /v2 answers its
+ * version document so the link in the list is not dead.
+ */
+static const struct version {
+	const char	*id;		/* "v2.1" */
+	const char	*path;		/* its root: "v2.1" */
+	const char	*status;
+	int		 micro;		/* has version and min_version */
+	const char	*updated;
+	const char	*media;		/* media type's version= */
+} versions[] = {
+	{ "v2.0", "v2", "SUPPORTED", 0, "2011-01-21T11:33:21Z", "2" },
+	{ "v2.1", "v2.1", "CURRENT", 1, "2013-07-23T11:33:21Z", "2.1" },
+};
+
 static json_t *
-version_json(void)
+version_self(const struct version *v)
 {
 	char url[300];
 
-	snprintf(url, sizeof(url), "http://%s:%ld/v2.1/", ctl.public_host,
-	    ctl.compute_port);
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s}],s:[{s:s,s:s}]}",
-	    "id", "v2.1", "status", "CURRENT", "version", "2.1",
-	    "min_version", "2.1", "updated", "2013-07-23T11:33:21Z",
-	    "links", "rel", "self", "href", url,
-	    "media-types", "base", "application/json", "type",
-	    "application/vnd.openstack.compute+json;version=2.1");
+	snprintf(url, sizeof(url), "http://%s:%ld/%s/", ctl.public_host,
+	    ctl.compute_port, v->path);
+	return json_pack("{s:s,s:s}", "rel", "self", "href", url);
+}
+
+/* The members GET / lists for a version. */
+static json_t *
+version_brief(const struct version *v)
+{
+	char max[16] = "", min[16] = "";
+
+	if (v->micro) {
+		snprintf(max, sizeof(max), "2.%d", MV_MAX_MINOR);
+		snprintf(min, sizeof(min), "2.%d", MV_MIN_MINOR);
+	}
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:[o]}", "id", v->id, "status",
+	    v->status, "version", max, "min_version", min, "updated",
+	    v->updated, "links", version_self(v));
+}
+
+/* GET /v2.1/: its brief form, a describedby link and the media type. */
+static int
+version_doc(struct gr_resp *resp, const struct version *v)
+{
+	char type[80];
+	json_t *doc = version_brief(v);
+
+	snprintf(type, sizeof(type), "application/vnd.openstack.compute+json;"
+	    "version=%s", v->media);
+	json_array_append_new(json_object_get(doc, "links"), json_pack(
+	    "{s:s,s:s,s:s}", "rel", "describedby", "type", "text/html", "href",
+	    "http://docs.openstack.org/"));
+	json_object_set_new(doc, "media-types", json_pack("[{s:s,s:s}]",
+	    "base", "application/json", "type", type));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "version", doc));
+	return 0;
 }
 
 static int
 get_version(struct gr_req *req, struct gr_resp *resp)
 {
 	(void)req;
-	gr_resp_json(resp, 200, json_pack("{s:o}", "version", version_json()));
-	return 0;
+	return version_doc(resp, &versions[1]);
+}
+
+static int
+get_version_v20(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	return version_doc(resp, &versions[0]);
 }
 
 static int
 get_versions(struct gr_req *req, struct gr_resp *resp)
 {
+	json_t *list = json_array();
+
 	(void)req;
-	gr_resp_json(resp, 200, json_pack("{s:[o]}", "versions",
-	    version_json()));
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+		json_array_append_new(list, version_brief(&versions[i]));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "versions", list));
 	return 0;
 }
 
@@ -167,12 +222,15 @@ compute_next_link(struct gr_req *req, const char *collection,
 
 const struct gr_route compute_routes[] = {
 	{ "GET",  "/",					get_versions,	GR_POLICY_PUBLIC },
+	{ "GET",  "/v2",				get_version_v20, GR_POLICY_PUBLIC },
 	{ "GET",  "/v2.1",				get_version,	GR_POLICY_PUBLIC },
 	{ "GET",  "/v2.1/os-hypervisors",		hv_list,	GR_POLICY_ADMIN },
 	{ "GET",  "/v2.1/os-hypervisors/detail",	hv_detail,	GR_POLICY_ADMIN },
 	{ "GET",  "/v2.1/os-hypervisors/statistics",	hv_statistics,	GR_POLICY_ADMIN },
 	{ "GET",  "/v2.1/os-hypervisors/{id}",		hv_show,	GR_POLICY_ADMIN },
 	{ "GET",  "/v2.1/os-hypervisors/{id}/uptime",	hv_uptime,	GR_POLICY_ADMIN },
+	{ "GET",  "/v2.1/os-hypervisors/{id}/search",	hv_search,	GR_POLICY_ADMIN },
+	{ "GET",  "/v2.1/os-hypervisors/{id}/servers",	hv_servers,	GR_POLICY_ADMIN },
 	{ "GET",  "/v2.1/os-aggregates",		hv_aggregates,	GR_POLICY_ADMIN },
 	/* flavors.c, keypairs.c, quotas.c */
 	{ "GET",    "/v2.1/flavors",				flavor_list,	GR_POLICY_USER },

@@ -31,6 +31,14 @@ check "server show: host, vm_state, power_state" \
     jqt '."OS-EXT-SRV-ATTR:host" == "nodeS" and ."OS-EXT-STS:vm_state" == "active" and ."OS-EXT-STS:power_state" == 1' "$OUT"
 check "server list shows it" test "$(os server list -f value -c Name)" = vm1
 check "libvirt runs its domain" virsh -c "$LIBVIRT_URI" domstate "instance-$ID"
+api GET "$CP_URL/v2.1/os-hypervisors/statistics"
+check "hypervisor statistics count the running VM and its vCPU and memory" \
+    jqt '.hypervisor_statistics | .running_vms == 1 and .vcpus_used == 1 and .memory_mb_used == 256 + 128'
+OUT=$(os hypervisor stats show -f json)
+check "openstack hypervisor stats show: running_vms 1" jqt '.running_vms == 1' "$OUT"
+api GET "$CP_URL/v2.1/os-hypervisors/nodeS/servers"
+check "the node's servers: vm1 by its instance name and uuid" \
+    jqt '.hypervisors[0].servers == [{"name": "instance-'"$ID"'", "uuid": "'"$ID"'"}]'
 
 status_is() { test "$(os server show "$1" -f value -c status)" = "$2"; }
 os server stop vm1
