@@ -402,6 +402,7 @@ create_parse(struct gr_req *req, struct create *c)
 	    "block_device_mapping_v2", "return_reservation_id", NULL };
 	json_t *body, *s;
 	long long minc = 1, maxc = 1;
+	int gotmax, flag;
 
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "server", 1, &s) < 0 ||
@@ -415,13 +416,19 @@ create_parse(struct gr_req *req, struct create *c)
 	    gr_json_str(s, "user_data", 0, (size_t)-1, &c->user_data) < 0 ||
 	    gr_json_str(s, "availability_zone", 0, 255, &c->az) < 0 ||
 	    gr_json_object(s, "metadata", 0, &c->metadata) < 0 ||
-	    gr_json_int(s, "min_count", 0, 1, MAX_COUNT, &minc) < 0 ||
-	    gr_json_int(s, "max_count", 0, 1, MAX_COUNT, &maxc) < 0 ||
+	    gr_json_nova_int(s, "min_count", 0, 1, MAX_COUNT, &minc) < 0 ||
+	    (gotmax = gr_json_nova_int(s, "max_count", 0, 1, MAX_COUNT,
+	    &maxc)) < 0 ||
+	    gr_json_nova_bool(s, "config_drive", 0, &flag) < 0 ||
+	    gr_json_nova_bool(s, "return_reservation_id", 0, &flag) < 0 ||
 	    parse_hints(body, c) < 0)
 		return -1;
+	/* Nova: max_count defaults to min_count. */
+	if (gotmax == 0)
+		maxc = minc;
 	if (minc > maxc) {
-		gr_error(GR_ERR_BAD_REQUEST, "min_count (%lld) is larger than "
-		    "max_count (%lld).", minc, maxc);
+		gr_error(GR_ERR_BAD_REQUEST, "min_count must be <= max_count: "
+		    "min_count is %lld, max_count %lld.", minc, maxc);
 		return -1;
 	}
 	c->min_count = (int)minc;

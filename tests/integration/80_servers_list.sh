@@ -10,6 +10,8 @@
 # 2.1 does, and the stock client's `server set --name` uses it. A
 # server's volume attachments are an empty list (there are no volumes);
 # an attach is Nova's answer without a volume service, a 500 that says so.
+# min_count without max_count makes min_count servers, as in Nova; counts
+# and booleans are taken as Nova's schemas take them.
 . "$(dirname "$0")/../lib/harness.sh"
 
 start_pg
@@ -228,4 +230,28 @@ attach_bad 404 "to an unknown server" "{\"volumeAttachment\":{\"volumeId\":\"$VO
     00000000-0000-0000-0000-000000000000
 OUT=$(os server volume list "$ACC" -f json)
 check "openstack server volume list: none" test "$OUT" = "[]"
+
+# ---- min_count, max_count, booleans ----
+COUNT=$(psql_q "SELECT count(*) FROM instances")
+create '{name: "mc", min_count: 2}'
+expect 202 "min_count 2 without max_count"
+check "two servers were made, mc-1 and mc-2 (max_count defaults to min_count)" \
+    test "$(psql_q "SELECT string_agg(name, ',' ORDER BY name) FROM instances WHERE name LIKE 'mc-%'")" = mc-1,mc-2
+create '{name: "ms", min_count: "1", max_count: "2", config_drive: "True", return_reservation_id: "false"}'
+expect 202 "counts as strings and booleans as Nova's words"
+check "max_count \"2\" made two" \
+    test "$(psql_q "SELECT count(*) FROM instances WHERE name LIKE 'ms-%'")" = 2
+COUNT=$(psql_q "SELECT count(*) FROM instances")
+create '{min_count: 3, max_count: 2}'
+expect_fault 400 "min_count above max_count"
+create '{min_count: "0"}'
+expect_fault 400 "min_count \"0\""
+create '{max_count: "two"}'
+expect_fault 400 "max_count a word"
+create '{min_count: 1.5}'
+expect_fault 400 "min_count a real"
+create '{config_drive: "maybe"}'
+expect_fault 400 "config_drive a word Nova does not take"
+check "no instance was written by a refused count or boolean" \
+    test "$(psql_q "SELECT count(*) FROM instances")" = "$COUNT"
 finish
