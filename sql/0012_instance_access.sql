@@ -1,4 +1,4 @@
--- 0010_instance_access.sql: what a server's owner sets on it beside its
+-- 0012_instance_access.sql: what a server's owner sets on it beside its
 -- name, as Nova keeps it: the addresses it is reached at (accessIPv4,
 -- accessIPv6), set on create or by PUT /servers/{id}, its description,
 -- and OS-DCF:diskConfig (AUTO or MANUAL, kept as given).
