@@ -1,8 +1,9 @@
 /*
  * hypervisors.c - os-hypervisors (list, detail, show, uptime, statistics,
- * search and servers by a hostname pattern) from what the compute agents report with their heartbeats, and the
- * (empty) os-aggregates. Used figures are the claims (allocations) plus
- * the host's reserved memory; a node is up while its agent heartbeats.
+ * search and servers by a hostname pattern) from what the compute agents
+ * report with their heartbeats, and the (empty) os-aggregates. Used
+ * figures are the claims (allocations) plus the host's reserved memory;
+ * a node is up while its agent heartbeats.
  * Detail and show add the Gureum extension "gureum:capacity": per
  * resource the physical size, the overcommit ratio, the limit the
  * scheduler applies and what is claimed, and for disk what the thin

@@ -23,7 +23,7 @@
 #include "servers.h"
 
 #define MAX_LIMIT	1000	/* Nova's [api] max_limit */
-#define MAX_SORT	16	/* sort_key/sort_dir pairs a request may give */
+#define MAX_SORT	16	/* sort_key/sort_dir pairs a request gives */
 
 /*
  * Nova's valid sort keys (schemas/servers.py VALID_SORT_KEYS) and the SQL
@@ -34,37 +34,37 @@
 static const struct sort_key {
 	const char	*key;
 	const char	*expr;
-	int		 admin_only;	/* Nova: host and node, 403 for others */
+	int		 admin_only;	/* host and node: 403 to others */
 } sort_keys[] = {
-	{ "access_ip_v4",	"coalesce(host(i.access_ip_v4), '')",		0 },
-	{ "access_ip_v6",	"coalesce(host(i.access_ip_v6), '')",		0 },
-	{ "auto_disk_config",	"(i.disk_config = 'AUTO')",		0 },
-	{ "availability_zone",	"coalesce(i.availability_zone, '')",	0 },
-	{ "config_drive",	"i.config_drive",			0 },
-	{ "created_at",		"i.created_at",				0 },
-	{ "display_description", "coalesce(i.description, '')",	0 },
-	{ "display_name",	"i.name",				0 },
-	{ "host",		"coalesce(i.host, '')",			1 },
-	{ "hostname",		"i.name",				0 },
-	{ "image_ref",		"coalesce(i.image_id, '')",		0 },
-	{ "instance_type_id",	"i.flavor_id",				0 },
-	{ "kernel_id",		"''::text",				0 },
-	{ "key_name",		"coalesce(i.key_name, '')",		0 },
-	{ "launch_index",	"0",					0 },
-	{ "launched_at",	"coalesce(i.launched_at, '-infinity')",	0 },
-	{ "locked_by",		"''::text",				0 },
-	{ "node",		"coalesce(i.host, '')",			1 },
-	{ "power_state",	"i.power_state",			0 },
-	{ "progress",		"0",					0 },
-	{ "project_id",		"i.project_id",				0 },
-	{ "ramdisk_id",		"''::text",				0 },
-	{ "root_device_name",	"''::text",				0 },
-	{ "task_state",		"coalesce(i.task_state, '')",		0 },
-	{ "terminated_at",	"coalesce(i.terminated_at, '-infinity')", 0 },
-	{ "updated_at",		"i.updated_at",				0 },
-	{ "user_id",		"i.user_id",				0 },
-	{ "uuid",		"i.id",					0 },
-	{ "vm_state",		"i.vm_state",				0 },
+	{ "access_ip_v4", "coalesce(host(i.access_ip_v4), '')", 0 },
+	{ "access_ip_v6", "coalesce(host(i.access_ip_v6), '')", 0 },
+	{ "auto_disk_config", "(i.disk_config = 'AUTO')", 0 },
+	{ "availability_zone", "coalesce(i.availability_zone, '')", 0 },
+	{ "config_drive", "i.config_drive", 0 },
+	{ "created_at", "i.created_at", 0 },
+	{ "display_description", "coalesce(i.description, '')", 0 },
+	{ "display_name", "i.name", 0 },
+	{ "host", "coalesce(i.host, '')", 1 },
+	{ "hostname", "i.name", 0 },
+	{ "image_ref", "coalesce(i.image_id, '')", 0 },
+	{ "instance_type_id", "i.flavor_id", 0 },
+	{ "kernel_id", "''::text", 0 },
+	{ "key_name", "coalesce(i.key_name, '')", 0 },
+	{ "launch_index", "0", 0 },
+	{ "launched_at", "coalesce(i.launched_at, '-infinity')", 0 },
+	{ "locked_by", "''::text", 0 },
+	{ "node", "coalesce(i.host, '')", 1 },
+	{ "power_state", "i.power_state", 0 },
+	{ "progress", "0", 0 },
+	{ "project_id", "i.project_id", 0 },
+	{ "ramdisk_id", "''::text", 0 },
+	{ "root_device_name", "''::text", 0 },
+	{ "task_state", "coalesce(i.task_state, '')", 0 },
+	{ "terminated_at", "coalesce(i.terminated_at, '-infinity')", 0 },
+	{ "updated_at", "i.updated_at", 0 },
+	{ "user_id", "i.user_id", 0 },
+	{ "uuid", "i.id", 0 },
+	{ "vm_state", "i.vm_state", 0 },
 };
 
 /* Keys Nova accepts but ignores, with their sort_dir (its
@@ -81,8 +81,9 @@ static const char *const ignored_keys[] = { "architecture", "cell_name",
 	"CASE WHEN i.vm_state = 'active' THEN CASE i.task_state " \
 	"WHEN 'rebooting' THEN 'REBOOT' WHEN 'rebooting_hard' THEN " \
 	"'HARD_REBOOT' ELSE 'ACTIVE' END WHEN i.vm_state = 'building' THEN " \
-	"'BUILD' WHEN i.vm_state = 'stopped' THEN 'SHUTOFF' WHEN i.vm_state = " \
-	"'error' THEN 'ERROR' WHEN i.vm_state = 'deleted' THEN 'DELETED' " \
+	"'BUILD' WHEN i.vm_state = 'stopped' THEN 'SHUTOFF' " \
+	"WHEN i.vm_state = 'error' THEN 'ERROR' " \
+	"WHEN i.vm_state = 'deleted' THEN 'DELETED' " \
 	"ELSE 'UNKNOWN' END"
 
 struct sort {
@@ -172,13 +173,13 @@ parse_sort(json_t *query, int admin, struct sort *s)
 			continue;
 		}
 		if ((k = sort_key_find(name)) == NULL) {
-			gr_error(GR_ERR_BAD_REQUEST, "Invalid sort_key [%.64s]: "
-			    "servers cannot be sorted by it.", name);
+			gr_error(GR_ERR_BAD_REQUEST, "Invalid sort_key "
+			    "[%.64s]: servers cannot be sorted by it.", name);
 			return -1;
 		}
 		if (k->admin_only && !admin) {
-			gr_error(GR_ERR_FORBIDDEN, "Only administrators can sort "
-			    "servers by %s.", name);
+			gr_error(GR_ERR_FORBIDDEN, "Only administrators can "
+			    "sort servers by %s.", name);
 			return -1;
 		}
 		s->key[s->n++] = k;
@@ -220,7 +221,8 @@ list_sql(const struct sort *s)
 
 	gr_buf_puts(&b, "WITH m AS (SELECT ");
 	for (i = 0; i < s->n; i++)
-		gr_buf_printf(&b, "%s%s AS k%d", i ? ", " : "", s->key[i]->expr, i);
+		gr_buf_printf(&b, "%s%s AS k%d", i ? ", " : "",
+		    s->key[i]->expr, i);
 	gr_buf_puts(&b, " FROM instances i WHERE i.id = $6) SELECT "
 	    SERVER_COLS " FROM instances i WHERE ($4::timestamptz IS NULL AND "
 	    "NOT i.deleted OR i.updated_at >= $4::timestamptz) AND ($2 OR "
@@ -230,7 +232,8 @@ list_sql(const struct sort *s)
 	for (i = 0; i < s->n; i++) {
 		gr_buf_puts(&b, i ? " OR (" : "(");
 		for (j = 0; j < i; j++)
-			gr_buf_printf(&b, "%s = m.k%d AND ", s->key[j]->expr, j);
+			gr_buf_printf(&b, "%s = m.k%d AND ",
+			    s->key[j]->expr, j);
 		gr_buf_printf(&b, "%s %s m.k%d)", s->key[i]->expr,
 		    s->desc[i] ? "<" : ">", i);
 	}
@@ -286,7 +289,8 @@ check_marker(struct gr_auth *a, const char *marker)
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_BAD_REQUEST, "marker [%.64s] not found", marker);
+		gr_error(GR_ERR_BAD_REQUEST, "marker [%.64s] not found",
+		    marker);
 		return -1;
 	}
 	return 0;

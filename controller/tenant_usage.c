@@ -53,8 +53,10 @@ parse_time(const char *name, const char *v, long long *us)
 	    n != 19 || (sep != 'T' && sep != ' '))
 		goto bad;
 	if (v[n] == '.') {
-		for (n++; v[n] >= '0' && v[n] <= '9' && digits < 6; n++, digits++)
+		for (n++; v[n] >= '0' && v[n] <= '9' && digits < 6; n++) {
 			frac = frac * 10 + (v[n] - '0');
+			digits++;
+		}
 		if (digits == 0)
 			goto bad;
 		for (int i = digits; i < 6; i++)
