@@ -1,5 +1,6 @@
 /* gr_json.c - see gr_json.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -106,6 +107,125 @@ gr_json_int(json_t *obj, const char *key, int required, long long min,
 	}
 	*out = json_integer_value(v);
 	return 1;
+}
+
+/* Nova's 400 for member key of value v: "Invalid input for
+ * field/attribute KEY. Value: V. It must be WANT." Returns -1. */
+static int
+nova_refuse(const char *key, json_t *v, const char *want)
+{
+	char text[72];
+
+	if (json_is_string(v))
+		snprintf(text, sizeof(text), "'%.64s'", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(text, sizeof(text), "%lld",
+		    (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(text, sizeof(text), "%g", json_real_value(v));
+	else
+		snprintf(text, sizeof(text), "%s", json_is_boolean(v) ?
+		    (json_is_true(v) ? "true" : "false") :
+		    "a JSON object or array");
+	gr_error(GR_ERR_BAD_REQUEST, "Invalid input for field/attribute %s. "
+	    "Value: %s. It must be %s.", key, text, want);
+	return -1;
+}
+
+int
+gr_json_nova_int(json_t *obj, const char *key, int required, long long min,
+    long long max, long long *out)
+{
+	int ret;
+	json_t *v = member(obj, key, required, &ret);
+	long long n = 0;
+	char want[80];
+
+	if (v == NULL)
+		return ret;
+	if (json_is_integer(v)) {
+		n = json_integer_value(v);
+	} else if (json_is_string(v)) {
+		const char *s = json_string_value(v), *d = s + (s[0] == '-');
+		size_t digits = strspn(d, "0123456789");
+
+		if (digits == 0 || d[digits] != '\0' || digits > 18)
+			goto bad;
+		n = strtoll(s, NULL, 10);
+	} else {
+		goto bad;
+	}
+	if (n < min || n > max)
+		goto bad;
+	*out = n;
+	return 1;
+bad:
+	snprintf(want, sizeof(want), "an integer from %lld to %lld", min, max);
+	return nova_refuse(key, v, want);
+}
+
+int
+gr_json_nova_bool(json_t *obj, const char *key, int required, int *out)
+{
+	static const char *const yes[] = { "True", "TRUE", "true", "1", "ON",
+	    "On", "on", "YES", "Yes", "yes", NULL };
+	static const char *const no[] = { "False", "FALSE", "false", "0",
+	    "OFF", "Off", "off", "NO", "No", "no", NULL };
+	int ret;
+	json_t *v = member(obj, key, required, &ret);
+
+	if (v == NULL)
+		return ret;
+	if (json_is_boolean(v)) {
+		*out = json_is_true(v);
+		return 1;
+	}
+	for (int i = 0; json_is_string(v) && yes[i]; i++) {
+		if (strcmp(json_string_value(v), yes[i]) == 0) {
+			*out = 1;
+			return 1;
+		}
+		if (strcmp(json_string_value(v), no[i]) == 0) {
+			*out = 0;
+			return 1;
+		}
+	}
+	return nova_refuse(key, v, "true or false (or \"True\", \"yes\", "
+	    "\"1\", \"False\", \"no\", \"0\"...)");
+}
+
+int
+gr_json_nova_number(json_t *obj, const char *key, int required, double max,
+    double *out)
+{
+	int ret;
+	json_t *v = member(obj, key, required, &ret);
+	double x = 0;
+	char want[80];
+
+	if (v == NULL)
+		return ret;
+	if (json_is_number(v)) {
+		x = json_number_value(v);
+	} else if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		size_t a = strspn(s, "0123456789"), b = 0;
+
+		if (a > 0 && s[a] == '.')
+			b = 1 + strspn(s + a + 1, "0123456789");
+		if (a == 0 || b == 1 || s[a + b] != '\0' || a + b > 40)
+			goto bad;
+		x = strtod(s, NULL);
+	} else {
+		goto bad;
+	}
+	if (!(x > 0) || x > max)
+		goto bad;
+	*out = x;
+	return 1;
+bad:
+	snprintf(want, sizeof(want), "a number above 0 and at most %g", max);
+	return nova_refuse(key, v, want);
 }
 
 int

@@ -24,6 +24,20 @@ int gr_json_str(json_t *obj, const char *key, int required, size_t maxlen,
 int gr_json_bool(json_t *obj, const char *key, int required, int *out);
 int gr_json_int(json_t *obj, const char *key, int required, long long min,
     long long max, long long *out);
+/*
+ * Numbers and booleans as Nova's parameter_types take them (Nova's API
+ * only; others keep the strict forms above): an integer as a JSON integer
+ * or a string of digits with an optional '-' ("2"); a boolean as true,
+ * false or one of the strings "True", "TRUE", "true", "1", "ON", "On",
+ * "on", "YES", "Yes", "yes" and their opposites "False" ... "no"; a
+ * positive number (rxtx_factor) as a JSON number or a string of digits
+ * with an optional fraction ("1.5").
+ */
+int gr_json_nova_int(json_t *obj, const char *key, int required,
+    long long min, long long max, long long *out);
+int gr_json_nova_bool(json_t *obj, const char *key, int required, int *out);
+int gr_json_nova_number(json_t *obj, const char *key, int required,
+    double max, double *out);
 int gr_json_object(json_t *obj, const char *key, int required, json_t **out);
 int gr_json_array(json_t *obj, const char *key, int required, json_t **out);
 /* Fails naming the first member of obj not in the NULL-ended list. */

@@ -299,6 +299,27 @@ last_lines(char *text, size_t len, long length)
 	return text + i;
 }
 
+/*
+ * Removes, in place, the control characters Nova takes out of console
+ * output (0x00-0x08 and 0x0b-0x1f: NULs, carriage returns, escapes), so a
+ * NUL cannot cut the text short; tabs and newlines stay. len is the
+ * text's length; the result is NUL-terminated.
+ */
+static void
+strip_controls(char *text, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c <= 0x08 || (c >= 0x0b && c <= 0x1f))
+			continue;
+		text[o++] = (char)c;
+	}
+	text[o] = '\0';
+}
+
 /* GET /v1/instances/{id}/console?length=N: the last N lines (all if -1). */
 int
 inst_console(struct gr_req *req, struct gr_resp *resp)
@@ -331,6 +352,8 @@ inst_console(struct gr_req *req, struct gr_resp *resp)
 	text = b.data ? b.data : "";
 	if (length >= 0)
 		text = last_lines(text, b.len, length);
+	if (b.data)
+		strip_controls(text, b.len - (size_t)(text - b.data));
 	/* The console may hold any bytes; JSON strings must be UTF-8. */
 	if (!gr_utf8_valid(text, strlen(text)))
 		for (char *p = text; *p; p++)

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "gr_http.h"
 
 extern const struct gr_route compute_routes[];
@@ -15,5 +17,13 @@ void compute_decorate(struct gr_req *req, struct gr_resp *resp);
 
 /* Checks the requested microversion, then the token (auth_authorize). */
 int compute_authorize(struct gr_req *req, enum gr_policy policy);
+
+/*
+ * A full page's links, Nova's [{"rel": "next", "href": ...}]: the
+ * collection ("servers/detail") under /v2.1 with the request's query
+ * parameters in key order and marker=last. A new reference.
+ */
+json_t *compute_next_link(struct gr_req *req, const char *collection,
+    const char *last);
 
 #endif

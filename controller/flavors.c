@@ -360,24 +360,6 @@ bad:
 	return -1;
 }
 
-static int
-rxtx_of(json_t *f, double *out)
-{
-	json_t *v = json_object_get(f, "rxtx_factor");
-
-	*out = 1.0;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_number(v) || json_number_value(v) <= 0 ||
-	    json_number_value(v) > 3.40282e+38) {
-		gr_error(GR_ERR_BAD_REQUEST, "The field 'rxtx_factor' must be a "
-		    "number above 0.");
-		return -1;
-	}
-	*out = json_number_value(v);
-	return 0;
-}
-
 /* After a unique violation: says whether the id or the name is taken. */
 static void
 explain_conflict(const char *id, const char *name)
@@ -405,7 +387,7 @@ flavor_create(struct gr_req *req, struct gr_resp *resp)
 	const char *name, *id;
 	long long vcpus, ram, disk = 0, swap = 0, eph = 0;
 	int pub = 1;
-	double rxtx;
+	double rxtx = 1.0;
 	char idbuf[40], s[5][24], rx[32];
 
 	if ((body = gr_req_json(req)) == NULL ||
@@ -414,14 +396,14 @@ flavor_create(struct gr_req *req, struct gr_resp *resp)
 	    gr_json_only(f, "flavor", known) < 0 ||
 	    gr_json_str(f, "name", 1, 255, &name) < 0 ||
 	    gr_check_trimmed_name("flavor name", name, 255) < 0 ||
-	    gr_json_int(f, "vcpus", 1, 1, INT32_MAX, &vcpus) < 0 ||
-	    gr_json_int(f, "ram", 1, 1, INT32_MAX, &ram) < 0 ||
-	    gr_json_int(f, "disk", 0, 0, INT32_MAX, &disk) < 0 ||
-	    gr_json_int(f, "swap", 0, 0, INT32_MAX, &swap) < 0 ||
-	    gr_json_int(f, "OS-FLV-EXT-DATA:ephemeral", 0, 0, INT32_MAX,
+	    gr_json_nova_int(f, "vcpus", 1, 1, INT32_MAX, &vcpus) < 0 ||
+	    gr_json_nova_int(f, "ram", 1, 1, INT32_MAX, &ram) < 0 ||
+	    gr_json_nova_int(f, "disk", 0, 0, INT32_MAX, &disk) < 0 ||
+	    gr_json_nova_int(f, "swap", 0, 0, INT32_MAX, &swap) < 0 ||
+	    gr_json_nova_int(f, "OS-FLV-EXT-DATA:ephemeral", 0, 0, INT32_MAX,
 	    &eph) < 0 ||
-	    gr_json_bool(f, "os-flavor-access:is_public", 0, &pub) < 0 ||
-	    rxtx_of(f, &rxtx) < 0 ||
+	    gr_json_nova_bool(f, "os-flavor-access:is_public", 0, &pub) < 0 ||
+	    gr_json_nova_number(f, "rxtx_factor", 0, 3.40282e+38, &rxtx) < 0 ||
 	    flavor_id_of(f, idbuf, sizeof(idbuf), &id) < 0)
 		return -1;
 	snprintf(s[0], 24, "%lld", vcpus);

@@ -1,8 +1,9 @@
 /*
- * hypervisors.c - os-hypervisors (list, detail, show, uptime, statistics)
- * from what the compute agents report with their heartbeats, and the
- * (empty) os-aggregates. Used figures are the claims (allocations) plus
- * the host's reserved memory; a node is up while its agent heartbeats.
+ * hypervisors.c - os-hypervisors (list, detail, show, uptime, statistics,
+ * search and servers by a hostname pattern) from what the compute agents
+ * report with their heartbeats, and the (empty) os-aggregates. Used
+ * figures are the claims (allocations) plus the host's reserved memory;
+ * a node is up while its agent heartbeats.
  * Detail and show add the Gureum extension "gureum:capacity": per
  * resource the physical size, the overcommit ratio, the limit the
  * scheduler applies and what is claimed, and for disk what the thin
@@ -229,33 +230,114 @@ hv_uptime(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
+/*
+ * The sums over the enabled nodes (as Nova: a disabled service's node is
+ * not counted) of what detail shows for each, so the two always agree.
+ */
 int
 hv_statistics(struct gr_req *req, struct gr_resp *resp)
 {
+	static const char *const sums[] = { "vcpus", "memory_mb", "local_gb",
+	    "vcpus_used", "memory_mb_used", "local_gb_used", "free_ram_mb",
+	    "free_disk_gb", "current_workload", "running_vms",
+	    "disk_available_least", NULL };
 	GR_AUTO_PGRES PGresult *r = NULL;
-	long count = 0, vcpus = 0, mem = 0, res = 0, disk = 0, used = 0;
+	json_t *stats;
 
 	(void)req;
-	if (hv_query("", NULL, &r) < 0)
+	if (hv_query("WHERE n.enabled", NULL, &r) < 0)
 		return -1;
+	stats = json_pack("{s:i}", "count", PQntuples(r));
+	for (int k = 0; sums[k]; k++)
+		json_object_set_new(stats, sums[k], json_integer(0));
 	for (int i = 0; i < PQntuples(r); i++) {
-		count++;
-		vcpus += col_l(r, i, 5);
-		mem += col_l(r, i, 6);
-		disk += col_l(r, i, 7);
-		used += col_l(r, i, 8);
-		res += col_l(r, i, 9);
+		json_t *h = hypervisor_json(r, i, 1);
+
+		for (int k = 0; sums[k]; k++)
+			json_object_set_new(stats, sums[k], json_integer(
+			    json_integer_value(json_object_get(stats, sums[k])) +
+			    json_integer_value(json_object_get(h, sums[k]))));
+		json_decref(h);
 	}
-	gr_resp_json(resp, 200, json_pack("{s:{s:I,s:I,s:I,s:I,s:i,s:I,s:I,"
-	    "s:I,s:I,s:i,s:i,s:I}}", "hypervisor_statistics",
-	    "count", (json_int_t)count, "vcpus", (json_int_t)vcpus,
-	    "memory_mb", (json_int_t)mem, "local_gb", (json_int_t)disk,
-	    "vcpus_used", 0, "memory_mb_used", (json_int_t)res,
-	    "local_gb_used", (json_int_t)used,
-	    "free_ram_mb", (json_int_t)(mem - res),
-	    "free_disk_gb", (json_int_t)(disk - used),
-	    "current_workload", 0, "running_vms", 0,
-	    "disk_available_least", (json_int_t)(disk - used)));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "hypervisor_statistics",
+	    stats));
+	return 0;
+}
+
+/* The nodes whose name matches pattern as Nova matches it (LIKE
+ * %pattern%: % and _ are wildcards; no escape character), or a
+ * 404 when none does. */
+static int
+hv_matching(const char *pattern, PGresult **r)
+{
+	if (hv_query("WHERE n.host LIKE '%' || $2 || '%' ESCAPE ''", pattern,
+	    r) < 0)
+		return -1;
+	if (PQntuples(*r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "No hypervisor matching '%.64s' could "
+		    "be found.", pattern);
+		return -1;
+	}
+	return 0;
+}
+
+int
+hv_search(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	json_t *list;
+
+	if (hv_matching(req->params[0], &r) < 0)
+		return -1;
+	list = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, hypervisor_json(r, i, 0));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "hypervisors", list));
+	return 0;
+}
+
+/* Row i's hypervisor with its instances as Nova 2.1 lists them: their
+ * instance names and uuids, the member left out when there are none. */
+static json_t *
+with_servers(PGresult *r, int i)
+{
+	GR_AUTO_PGRES PGresult *s = NULL;
+	const char *p[1] = { PQgetvalue(r, i, 1) };
+	json_t *h = hypervisor_json(r, i, 0), *list;
+
+	s = gr_db_query("SELECT 'instance-' || id, id FROM instances WHERE "
+	    "host = $1 AND NOT deleted ORDER BY created_at, id", 1, p);
+	if (s == NULL) {
+		json_decref(h);
+		return NULL;
+	}
+	if (PQntuples(s) == 0)
+		return h;
+	list = json_array();
+	for (int j = 0; j < PQntuples(s); j++)
+		json_array_append_new(list, json_pack("{s:s,s:s}", "name",
+		    PQgetvalue(s, j, 0), "uuid", PQgetvalue(s, j, 1)));
+	json_object_set_new(h, "servers", list);
+	return h;
+}
+
+int
+hv_servers(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	json_t *list, *h;
+
+	if (hv_matching(req->params[0], &r) < 0)
+		return -1;
+	list = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		if ((h = with_servers(r, i)) == NULL) {
+			json_decref(list);
+			return -1;
+		}
+		json_array_append_new(list, h);
+	}
+	gr_resp_json(resp, 200, json_pack("{s:o}", "hypervisors", list));
 	return 0;
 }
 

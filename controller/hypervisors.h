@@ -12,6 +12,9 @@ int hv_detail(struct gr_req *req, struct gr_resp *resp);
 int hv_show(struct gr_req *req, struct gr_resp *resp);
 int hv_uptime(struct gr_req *req, struct gr_resp *resp);
 int hv_statistics(struct gr_req *req, struct gr_resp *resp);
+/* /os-hypervisors/{pattern}/search and /servers (Nova's 2.1 forms). */
+int hv_search(struct gr_req *req, struct gr_resp *resp);
+int hv_servers(struct gr_req *req, struct gr_resp *resp);
 int hv_aggregates(struct gr_req *req, struct gr_resp *resp);
 
 /* The seconds since its last heartbeat within which an agent counts as

@@ -245,22 +245,21 @@ quota_check_instances(const char *project_id, int n, long vcpus, long ram)
 }
 
 /*
- * Checks one member of a quota_set update: a known resource, an integer
- * from -1 to 2^31-1, not below what the project uses unless forced.
- * Returns 1 to store it, 0 to skip it (a fixed resource set to -1), -1.
+ * Checks member key of quota_set update q: a known resource, an integer
+ * (or, as Nova takes it, a string of one) from -1 (unlimited) to
+ * 2^31-1, not below what the project uses unless forced; *out is its
+ * value. Returns 1 to store it, 0 to skip it (a fixed resource set to
+ * -1), -1.
  */
 static int
-check_update(const char *key, json_t *v, const struct usage *u, int force)
+check_update(json_t *q, const char *key, const struct usage *u, int force,
+    long long *out)
 {
 	long long n;
 
-	if (!json_is_integer(v) || json_integer_value(v) < -1 ||
-	    json_integer_value(v) > INT32_MAX) {
-		gr_error(GR_ERR_BAD_REQUEST, "Quota '%.64s' must be an integer "
-		    "from -1 (unlimited) to %d.", key, INT32_MAX);
+	if (gr_json_nova_int(q, key, 1, -1, INT32_MAX, &n) < 0)
 		return -1;
-	}
-	n = json_integer_value(v);
+	*out = n;
 	for (int i = 0; fixed[i]; i++)
 		if (strcmp(fixed[i], key) == 0) {
 			if (n == -1)
@@ -291,27 +290,28 @@ quota_update(struct gr_req *req, struct gr_resp *resp)
 	const char *pid = req->params[0], *key;
 	json_t *body, *q, *v;
 	struct usage u;
+	long long n;
 	int force = 0;
 
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_only(body, "request", top) < 0 ||
 	    gr_json_object(body, "quota_set", 1, &q) < 0 ||
-	    gr_json_bool(q, "force", 0, &force) < 0 ||
+	    gr_json_nova_bool(q, "force", 0, &force) < 0 ||
 	    project_check(pid) < 0 || usage_of(pid, &u) < 0)
 		return -1;
 	json_object_foreach(q, key, v)
-		if (strcmp(key, "force") != 0 && check_update(key, v, &u,
-		    force) < 0)
+		if (strcmp(key, "force") != 0 && check_update(q, key, &u,
+		    force, &n) < 0)
 			return -1;
 	if (gr_db_begin() < 0)
 		return -1;
 	json_object_foreach(q, key, v) {
 		char lim[24];
 
-		if (strcmp(key, "force") == 0 || default_of(key) == -1)
+		if (strcmp(key, "force") == 0 || default_of(key) == -1 ||
+		    gr_json_nova_int(q, key, 1, -1, INT32_MAX, &n) < 0)
 			continue;
-		snprintf(lim, sizeof(lim), "%lld",
-		    (long long)json_integer_value(v));
+		snprintf(lim, sizeof(lim), "%lld", n);
 		const char *p[3] = { pid, key, lim };
 		if (gr_db_exec("INSERT INTO quotas (project_id, resource, "
 		    "hard_limit) VALUES ($1, $2, $3) ON CONFLICT (project_id, "

@@ -5,6 +5,7 @@
  * state only from no task (one task at a time) and is refused with 409
  * from any other state; the agent's report ends the task.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,28 +125,22 @@ static int
 console_output(struct gr_req *req, struct gr_resp *resp, PGresult *r,
     const struct server_action *act, json_t *arg)
 {
+	static const char *const known[] = { "length", NULL };
 	struct gr_httpc_resp ar;
 	GR_AUTOFREE char *path = NULL;
 	long long length = -1;
 	json_t *out;
 
-	if (json_is_object(arg) && json_object_get(arg, "length") &&
-	    !json_is_null(json_object_get(arg, "length"))) {
-		json_t *l = json_object_get(arg, "length");
-
-		/* The CLI may send the length as a string. */
-		if (json_is_string(l))
-			length = atoll(json_string_value(l));
-		else if (json_is_integer(l))
-			length = json_integer_value(l);
-		else
-			length = -2;
-		if (length < -1) {
-			gr_error(GR_ERR_BAD_REQUEST, "length must be a "
-			    "non-negative integer.");
-			return -1;
-		}
+	/* Nova's schema: an object with at most a length, an integer (or a
+	 * string of one) of -1 (all of it) or more; null is all of it. */
+	if (!json_is_object(arg)) {
+		gr_error(GR_ERR_BAD_REQUEST, "os-getConsoleOutput needs an "
+		    "object, {} or {\"length\": N}.");
+		return -1;
 	}
+	if (gr_json_only(arg, "os-getConsoleOutput", known) < 0 ||
+	    gr_json_nova_int(arg, "length", 0, -1, INT32_MAX, &length) < 0)
+		return -1;
 	if (PQgetisnull(r, 0, I_HOST)) {
 		gr_error(GR_ERR_CONFLICT, "Instance %s is not on a node yet.",
 		    req->params[0]);

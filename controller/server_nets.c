@@ -598,9 +598,8 @@ server_nets_groups(const char *instance_id)
 	return out;
 }
 
-/* Only version and addr, as /ips shows them. */
-static json_t *
-brief(json_t *addresses)
+json_t *
+server_nets_addresses_plain(json_t *addresses)
 {
 	json_t *out = json_object(), *list, *e;
 	const char *net;
@@ -615,6 +614,7 @@ brief(json_t *addresses)
 			    json_object_get(e, "addr")));
 		json_object_set_new(out, net, l);
 	}
+	json_decref(addresses);
 	return out;
 }
 
@@ -626,9 +626,8 @@ server_ips(struct gr_req *req, struct gr_resp *resp)
 
 	if (r == NULL)
 		return -1;
-	a = server_nets_addresses(req->params[0]);
-	gr_resp_json(resp, 200, json_pack("{s:o}", "addresses", brief(a)));
-	json_decref(a);
+	a = server_nets_addresses_plain(server_nets_addresses(req->params[0]));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "addresses", a));
 	return 0;
 }
 
@@ -636,13 +635,11 @@ int
 server_ips_network(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = server_load(req, req->params[0]);
-	json_t *a, *b, *one;
+	json_t *b, *one;
 
 	if (r == NULL)
 		return -1;
-	a = server_nets_addresses(req->params[0]);
-	b = brief(a);
-	json_decref(a);
+	b = server_nets_addresses_plain(server_nets_addresses(req->params[0]));
 	if ((one = json_object_get(b, req->params[1])) == NULL) {
 		json_decref(b);
 		gr_error(GR_ERR_NOT_FOUND, "Instance %s is not on network %.64s.",

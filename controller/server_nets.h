@@ -65,6 +65,9 @@ int server_nets_plug(const char *instance_id, const char *host,
 int server_nets_release(const char *instance_id);
 /* The server document's `addresses` (new). */
 json_t *server_nets_addresses(const char *instance_id);
+/* Addresses with only version and addr (as /ips and a 2.1 PUT show them);
+ * takes addresses, returns a new object. */
+json_t *server_nets_addresses_plain(json_t *addresses);
 /* The names of the security groups of the instance's ports (new), or
  * NULL when it has no port. */
 json_t *server_nets_groups(const char *instance_id);

@@ -5,11 +5,11 @@
  * and delete. Actions are in server_actions.c, the agents' reports in
  * internal_api.c; see servers.h.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
 #include <openssl/evp.h>
 
 #include "actions.h"
@@ -89,19 +89,63 @@ host_id(PGresult *r, int i)
 	return json_string(out);
 }
 
-static json_t *
-server_json(PGresult *r, int i, int admin)
+/* The members GET shows beside the basic ones (PUT leaves them out below
+ * 2.75): zone, config drive, key, usage times, security groups, task
+ * states, volumes. */
+static void
+doc_extended(json_t *s, PGresult *r, int i)
 {
+	const char *id = PQgetvalue(r, i, I_ID);
+	const char *task = PQgetisnull(r, i, I_TASK) ? NULL :
+	    PQgetvalue(r, i, I_TASK);
+	json_t *groups = server_nets_groups(id);
+
+	json_object_update_new(s, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:s,"
+	    "s:i,s:[]}",
+	    "OS-EXT-AZ:availability_zone", PQgetvalue(r, i, I_AZ),
+	    "config_drive", PQgetvalue(r, i, I_CDRIVE)[0] == 't' ? "True" : "",
+	    "key_name", gr_db_json_text(r, i, I_KEY),
+	    "OS-SRV-USG:launched_at", gr_db_json_text(r, i, I_LAUNCHED),
+	    "OS-SRV-USG:terminated_at", gr_db_json_text(r, i, I_TERMINATED),
+	    "security_groups", groups ? groups : json_pack("[{s:s}]", "name",
+	    "default"),
+	    "OS-EXT-STS:task_state", task ? json_string(task) : json_null(),
+	    "OS-EXT-STS:vm_state", PQgetvalue(r, i, I_VM),
+	    "OS-EXT-STS:power_state", atoi(PQgetvalue(r, i, I_POWER)),
+	    "os-extended-volumes:volumes_attached"));
+}
+
+/* What only admins see (Nova's extended server attributes). */
+static void
+doc_admin(json_t *s, PGresult *r, int i)
+{
+	char iname[64];
+
+	snprintf(iname, sizeof(iname), "instance-%s", PQgetvalue(r, i, I_ID));
+	json_object_update_new(s, json_pack("{s:o,s:o,s:s}",
+	    "OS-EXT-SRV-ATTR:host", gr_db_json_text(r, i, I_HOST),
+	    "OS-EXT-SRV-ATTR:hypervisor_hostname", gr_db_json_text(r, i,
+	    I_HOST), "OS-EXT-SRV-ATTR:instance_name", iname));
+}
+
+json_t *
+server_doc(PGresult *r, int i, unsigned what)
+{
+	static const char *const progress_statuses[] = { "ACTIVE", "BUILD",
+	    NULL };
 	const char *id = PQgetvalue(r, i, I_ID), *img = PQgetvalue(r, i, I_IMAGE);
 	const char *task = PQgetisnull(r, i, I_TASK) ? NULL :
 	    PQgetvalue(r, i, I_TASK);
-	json_t *s, *meta = json_loads(PQgetvalue(r, i, I_META), 0, NULL);
+	const char *status = status_of(PQgetvalue(r, i, I_VM), task);
+	json_t *s, *addr, *meta = json_loads(PQgetvalue(r, i, I_META), 0, NULL);
 
+	addr = server_nets_addresses(id);
+	if (!(what & SERVER_DOC_EXTENDED))
+		addr = server_nets_addresses_plain(addr);
 	s = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:{s:s,s:o},s:s,s:s,"
-	    "s:o,s:s,s:s,s:o,s:s,s:i,s:s,s:s,s:o,s:o,s:o,s:[{s:s}],s:o,s:s,"
-	    "s:i,s:[]}",
+	    "s:o,s:s,s:s,s:o,s:s}",
 	    "id", id, "name", PQgetvalue(r, i, I_NAME),
-	    "status", status_of(PQgetvalue(r, i, I_VM), task),
+	    "status", status,
 	    "tenant_id", PQgetvalue(r, i, I_PROJECT),
 	    "user_id", PQgetvalue(r, i, I_USER),
 	    "metadata", meta ? meta : json_object(),
@@ -113,21 +157,11 @@ server_json(PGresult *r, int i, int admin)
 	    links("flavors", PQgetvalue(r, i, I_FLAVOR)),
 	    "created", PQgetvalue(r, i, I_CREATED),
 	    "updated", PQgetvalue(r, i, I_UPDATED),
-	    "addresses", server_nets_addresses(id),
-	    "accessIPv4", "", "accessIPv6", "",
+	    "addresses", addr,
+	    "accessIPv4", PQgetvalue(r, i, I_IPV4),
+	    "accessIPv6", PQgetvalue(r, i, I_IPV6),
 	    "links", links("servers", id),
-	    "OS-DCF:diskConfig", "MANUAL",
-	    "progress", 0,
-	    "OS-EXT-AZ:availability_zone", PQgetvalue(r, i, I_AZ),
-	    "config_drive", PQgetvalue(r, i, I_CDRIVE)[0] == 't' ? "True" : "",
-	    "key_name", gr_db_json_text(r, i, I_KEY),
-	    "OS-SRV-USG:launched_at", gr_db_json_text(r, i, I_LAUNCHED),
-	    "OS-SRV-USG:terminated_at", gr_db_json_text(r, i, I_TERMINATED),
-	    "security_groups", "name", "default",
-	    "OS-EXT-STS:task_state", task ? json_string(task) : json_null(),
-	    "OS-EXT-STS:vm_state", PQgetvalue(r, i, I_VM),
-	    "OS-EXT-STS:power_state", atoi(PQgetvalue(r, i, I_POWER)),
-	    "os-extended-volumes:volumes_attached");
+	    "OS-DCF:diskConfig", PQgetvalue(r, i, I_DISKCFG));
 	/* Nova's image bookmark names the image by id on the compute API. */
 	if (img[0]) {
 		char book[256];
@@ -138,30 +172,29 @@ server_json(PGresult *r, int i, int admin)
 		    json_object_get(s, "image"), "links"), 0), "href",
 		    json_string(book));
 	}
-	if (!PQgetisnull(r, i, I_FAULT)) {
+	/* As Nova: a fault in ERROR and DELETED, progress while it moves. */
+	if (!PQgetisnull(r, i, I_FAULT) && (strcmp(status, "ERROR") == 0 ||
+	    strcmp(status, "DELETED") == 0)) {
 		json_t *f = json_loads(PQgetvalue(r, i, I_FAULT), 0, NULL);
 
 		if (f)
 			json_object_set_new(s, "fault", f);
 	}
-	if (admin) {
-		char iname[64];
-
-		snprintf(iname, sizeof(iname), "instance-%s", id);
-		json_object_set_new(s, "OS-EXT-SRV-ATTR:host", gr_db_json_text(r, i,
-		    I_HOST));
-		json_object_set_new(s, "OS-EXT-SRV-ATTR:hypervisor_hostname",
-		    gr_db_json_text(r, i, I_HOST));
-		json_object_set_new(s, "OS-EXT-SRV-ATTR:instance_name",
-		    json_string(iname));
-	}
-	{
-		json_t *groups = server_nets_groups(id);
-
-		if (groups)
-			json_object_set_new(s, "security_groups", groups);
-	}
+	for (int k = 0; progress_statuses[k]; k++)
+		if (strcmp(status, progress_statuses[k]) == 0)
+			json_object_set_new(s, "progress", json_integer(0));
+	if (what & SERVER_DOC_EXTENDED)
+		doc_extended(s, r, i);
+	if (what & SERVER_DOC_ADMIN)
+		doc_admin(s, r, i);
 	return s;
+}
+
+unsigned
+server_doc_view(struct gr_req *req)
+{
+	return SERVER_DOC_EXTENDED | (gr_auth_of(req)->is_admin ?
+	    SERVER_DOC_ADMIN : 0);
 }
 
 PGresult *
@@ -250,6 +283,48 @@ img_prop(json_t *img, const char *key, const char *def,
 	return def;
 }
 
+/* What create and update take beside the name, as Nova's parameter
+ * types: accessIPv4/6 (an address of its family), OS-DCF:diskConfig
+ * (AUTO or MANUAL). Absent ones stay NULL. */
+struct access {
+	const char	*ipv4;
+	const char	*ipv6;
+	const char	*disk_config;
+};
+
+static int
+check_ip(json_t *s, const char *key, int af, const char **out)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	if (gr_json_str(s, key, 0, 64, out) < 0)
+		return -1;
+	if (*out && inet_pton(af, *out, buf) != 1) {
+		gr_error(GR_ERR_BAD_REQUEST, "Invalid input for field/attribute "
+		    "%s. Value: '%s' is not an IPv%d address.", key, *out,
+		    af == AF_INET ? 4 : 6);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_access(json_t *s, struct access *acc)
+{
+	if (check_ip(s, "accessIPv4", AF_INET, &acc->ipv4) < 0 ||
+	    check_ip(s, "accessIPv6", AF_INET6, &acc->ipv6) < 0 ||
+	    gr_json_str(s, "OS-DCF:diskConfig", 0, 16, &acc->disk_config) < 0)
+		return -1;
+	if (acc->disk_config && strcmp(acc->disk_config, "AUTO") != 0 &&
+	    strcmp(acc->disk_config, "MANUAL") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "Invalid input for field/attribute "
+		    "OS-DCF:diskConfig. Value: '%s' is not one of AUTO or "
+		    "MANUAL.", acc->disk_config);
+		return -1;
+	}
+	return 0;
+}
+
 struct create {
 	const char	*name;
 	const char	*image_ref;
@@ -264,6 +339,7 @@ struct create {
 	char		 force_host[65];
 	const char	*group_id;	/* scheduler hint "group" */
 	struct server_nets nets;	/* networks, ports, security groups */
+	struct access	 access;	/* accessIPv4/6, OS-DCF:diskConfig */
 };
 
 int
@@ -321,28 +397,38 @@ create_parse(struct gr_req *req, struct create *c)
 	static const char *const known[] = { "name", "imageRef", "flavorRef",
 	    "networks", "key_name", "user_data", "metadata",
 	    "availability_zone", "min_count", "max_count", "config_drive",
-	    "security_groups", "OS-DCF:diskConfig", "adminPass",
+	    "security_groups", "OS-DCF:diskConfig", "adminPass", "accessIPv4",
+	    "accessIPv6",
 	    "block_device_mapping_v2", "return_reservation_id", NULL };
 	json_t *body, *s;
 	long long minc = 1, maxc = 1;
+	int gotmax, flag;
 
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "server", 1, &s) < 0 ||
 	    gr_json_only(s, "server", known) < 0 ||
 	    gr_json_name(s, "name", 1, NAME_MAX_LEN, &c->name) < 0 ||
+	    gr_check_trimmed_name("name", c->name, NAME_MAX_LEN) < 0 ||
+	    parse_access(s, &c->access) < 0 ||
 	    gr_json_str(s, "imageRef", 1, 64, &c->image_ref) < 0 ||
 	    gr_json_str(s, "flavorRef", 1, 255, &c->flavor_ref) < 0 ||
 	    gr_json_name(s, "key_name", 0, 255, &c->key_name) < 0 ||
 	    gr_json_str(s, "user_data", 0, (size_t)-1, &c->user_data) < 0 ||
 	    gr_json_str(s, "availability_zone", 0, 255, &c->az) < 0 ||
 	    gr_json_object(s, "metadata", 0, &c->metadata) < 0 ||
-	    gr_json_int(s, "min_count", 0, 1, MAX_COUNT, &minc) < 0 ||
-	    gr_json_int(s, "max_count", 0, 1, MAX_COUNT, &maxc) < 0 ||
+	    gr_json_nova_int(s, "min_count", 0, 1, MAX_COUNT, &minc) < 0 ||
+	    (gotmax = gr_json_nova_int(s, "max_count", 0, 1, MAX_COUNT,
+	    &maxc)) < 0 ||
+	    gr_json_nova_bool(s, "config_drive", 0, &flag) < 0 ||
+	    gr_json_nova_bool(s, "return_reservation_id", 0, &flag) < 0 ||
 	    parse_hints(body, c) < 0)
 		return -1;
+	/* Nova: max_count defaults to min_count. */
+	if (gotmax == 0)
+		maxc = minc;
 	if (minc > maxc) {
-		gr_error(GR_ERR_BAD_REQUEST, "min_count (%lld) is larger than "
-		    "max_count (%lld).", minc, maxc);
+		gr_error(GR_ERR_BAD_REQUEST, "min_count must be <= max_count: "
+		    "min_count is %lld, max_count %lld.", minc, maxc);
 		return -1;
 	}
 	c->min_count = (int)minc;
@@ -433,17 +519,19 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 	/* Its ports first, so a refused address or quota makes nothing. */
 	if (server_nets_allocate(req, &c->nets, id, &nics, &record) < 0)
 		return -1;
-	const char *p[12] = { id, name, a->project_id, a->user_id,
+	const char *p[15] = { id, name, a->project_id, a->user_id,
 	    json_string_value(json_object_get(c->img, "id")),
 	    json_string_value(json_object_get(c->flavor, "id")), flv,
-	    c->key_name, c->user_data, meta, req->request_id, record };
+	    c->key_name, c->user_data, meta, req->request_id, record,
+	    c->access.ipv4, c->access.ipv6, c->access.disk_config };
 	/* An instance and its group membership exist together or not at all. */
 	if (gr_db_begin() < 0)
 		goto undo;
 	if (gr_db_exec("INSERT INTO instances (id, name, project_id, user_id, "
 	    "image_id, flavor_id, flavor, key_name, user_data, metadata, "
-	    "request_id, nics) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-	    "$11, $12)", 12, p) < 0 ||
+	    "request_id, nics, access_ip_v4, access_ip_v6, disk_config) VALUES "
+	    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+	    "coalesce($15, 'MANUAL'))", 15, p) < 0 ||
 	    (c->group_id && server_group_join(c->group_id, id) < 0) ||
 	    gr_db_commit() < 0) {
 		gr_db_rollback();
@@ -525,7 +613,8 @@ server_create(struct gr_req *req, struct gr_resp *resp)
 	gr_random_hex(pw, 6);
 	gr_resp_json(resp, 202, json_pack("{s:{s:s,s:o,s:s,s:[{s:s}],s:s}}",
 	    "server", "id", id, "links", links("servers", id),
-	    "OS-DCF:diskConfig", "MANUAL", "security_groups", "name", "default",
+	    "OS-DCF:diskConfig", c.access.disk_config ? c.access.disk_config :
+	    "MANUAL", "security_groups", "name", "default",
 	    "adminPass", pw));
 	ret = 0;
 out:
@@ -536,103 +625,7 @@ out:
 	return ret;
 }
 
-/* ---- read ---- */
-
-/*
- * 1 if t is an ISO 8601 time changes-since takes: YYYY-MM-DDTHH:MM[:SS
- * [.ffffff]] (or a space for the T), then Z, +HH:MM, -HH:MM or nothing
- * (UTC). PostgreSQL reads it; this keeps anything else from reaching it.
- */
-static int
-iso_time_ok(const char *t)
-{
-	static const char form[] = "dddd-dd-ddTdd:dd";
-	size_t i;
-
-	for (i = 0; form[i]; i++)
-		if (form[i] == 'd' ? !isdigit((unsigned char)t[i]) :
-		    form[i] == 'T' ? t[i] != 'T' && t[i] != ' ' : t[i] != form[i])
-			return 0;
-	t += i;
-	if (t[0] == ':' && isdigit((unsigned char)t[1]) &&
-	    isdigit((unsigned char)t[2])) {
-		t += 3;
-		if (t[0] == '.' && (i = strspn(t + 1, "0123456789")) >= 1 &&
-		    i <= 6)
-			t += 1 + i;
-	}
-	if (t[0] == 'Z')
-		t++;
-	else if ((t[0] == '+' || t[0] == '-') && strspn(t + 1, "0123456789") ==
-	    2 && t[3] == ':' && strspn(t + 4, "0123456789") == 2)
-		t += 6;
-	return t[0] == '\0';
-}
-
-/*
- * The servers of the caller's project (all of them: an admin's
- * all_tenants), filtered by name (a regular expression, as Nova) and
- * status. With changes-since, only those updated at or after it, deleted
- * ones included (status DELETED), as Nova: one poll tells a page what
- * changed.
- */
-static int
-server_list_common(struct gr_req *req, struct gr_resp *resp, int detail)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	struct gr_auth *a = gr_auth_of(req);
-	const char *all = gr_req_query(req, "all_tenants");
-	int everyone = a->is_admin && all && strcmp(all, "0") != 0 &&
-	    strcasecmp(all, "false") != 0;
-	const char *status = gr_req_query(req, "status");
-	const char *p[4] = { a->project_id, everyone ? "t" : "f",
-	    gr_req_query(req, "name"), gr_req_query(req, "changes-since") };
-	json_t *list;
-
-	if (p[3] && !iso_time_ok(p[3])) {
-		gr_error(GR_ERR_BAD_REQUEST, "Invalid filter: changes-since "
-		    "'%.64s' is not an ISO 8601 time.", p[3]);
-		return -1;
-	}
-	r = gr_db_query("SELECT " SERVER_COLS " FROM instances i WHERE "
-	    "($4::timestamptz IS NULL AND NOT i.deleted OR i.updated_at >= "
-	    "$4::timestamptz) AND ($2 OR i.project_id = $1) AND ($3::text IS "
-	    "NULL OR i.name ~ $3) ORDER BY i.created_at DESC, i.id", 4, p);
-	if (r == NULL)
-		return -1;
-	list = json_array();
-	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *s = server_json(r, i, a->is_admin);
-
-		if (status && strcasecmp(json_string_value(json_object_get(s,
-		    "status")), status) != 0) {
-			json_decref(s);
-			continue;
-		}
-		if (!detail) {
-			json_t *brief = json_pack("{s:O,s:O,s:O}", "id",
-			    json_object_get(s, "id"), "name", json_object_get(s,
-			    "name"), "links", json_object_get(s, "links"));
-			json_decref(s);
-			s = brief;
-		}
-		json_array_append_new(list, s);
-	}
-	gr_resp_json(resp, 200, json_pack("{s:o}", "servers", list));
-	return 0;
-}
-
-int
-server_list(struct gr_req *req, struct gr_resp *resp)
-{
-	return server_list_common(req, resp, 0);
-}
-
-int
-server_detail(struct gr_req *req, struct gr_resp *resp)
-{
-	return server_list_common(req, resp, 1);
-}
+/* ---- read (the lists are in server_list.c) ---- */
 
 int
 server_show(struct gr_req *req, struct gr_resp *resp)
@@ -641,8 +634,56 @@ server_show(struct gr_req *req, struct gr_resp *resp)
 
 	if (r == NULL)
 		return -1;
-	gr_resp_json(resp, 200, json_pack("{s:o}", "server", server_json(r, 0,
-	    gr_auth_of(req)->is_admin)));
+	gr_resp_json(resp, 200, json_pack("{s:o}", "server", server_doc(r, 0,
+	    server_doc_view(req))));
+	return 0;
+}
+
+/* ---- update ---- */
+
+/*
+ * PUT /servers/{id}: name, accessIPv4/6 and OS-DCF:diskConfig, as Nova
+ * 2.1 takes them (description comes with 2.19); the answer is the server
+ * in Nova's basic form (no extension members below 2.75).
+ */
+int
+server_update(struct gr_req *req, struct gr_resp *resp)
+{
+	static const char *const top[] = { "server", NULL };
+	static const char *const known[] = { "name", "accessIPv4", "accessIPv6",
+	    "OS-DCF:diskConfig", NULL };
+	GR_AUTO_PGRES PGresult *r = NULL;
+	struct access acc = { 0 };
+	const char *name = NULL;
+	json_t *body, *s;
+
+	if ((body = gr_req_json(req)) == NULL ||
+	    gr_json_only(body, "the request body", top) < 0 ||
+	    gr_json_object(body, "server", 1, &s) < 0 ||
+	    gr_json_only(s, "server", known) < 0 ||
+	    gr_json_name(s, "name", 0, NAME_MAX_LEN, &name) < 0 ||
+	    (name && gr_check_trimmed_name("name", name, NAME_MAX_LEN) < 0) ||
+	    parse_access(s, &acc) < 0)
+		return -1;
+	if ((r = server_load(req, req->params[0])) == NULL)
+		return -1;
+	PQclear(r);
+	const char *p[5] = { req->params[0], name, acc.ipv4, acc.ipv6,
+	    acc.disk_config };
+	r = gr_db_query("UPDATE instances i SET name = coalesce($2, name), "
+	    "access_ip_v4 = coalesce($3::inet, access_ip_v4), access_ip_v6 = "
+	    "coalesce($4::inet, access_ip_v6), disk_config = coalesce($5, "
+	    "disk_config), updated_at = now() WHERE i.id = $1 AND NOT i.deleted "
+	    "RETURNING " SERVER_COLS, 5, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Instance %s could not be found.",
+		    req->params[0]);
+		return -1;
+	}
+	gr_resp_json(resp, 200, json_pack("{s:o}", "server", server_doc(r, 0,
+	    0)));
 	return 0;
 }
 

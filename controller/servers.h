@@ -24,15 +24,26 @@
 	GR_DB_ISO_Z("i.updated_at") ", " \
 	GR_DB_ISO_US("i.launched_at") ", " \
 	GR_DB_ISO_US("i.terminated_at") ", " \
-	"i.config_drive, i.deleted"
+	"i.config_drive, i.deleted, coalesce(host(i.access_ip_v4), ''), " \
+	"coalesce(host(i.access_ip_v6), ''), i.description, i.disk_config"
 
 enum { I_ID, I_NAME, I_PROJECT, I_USER, I_IMAGE, I_FLAVOR, I_HOST, I_VM,
     I_TASK, I_POWER, I_FAULT, I_KEY, I_META, I_AZ, I_CREATED, I_UPDATED,
-    I_LAUNCHED, I_TERMINATED, I_CDRIVE, I_DELETED };
+    I_LAUNCHED, I_TERMINATED, I_CDRIVE, I_DELETED, I_IPV4, I_IPV6, I_DESC,
+    I_DISKCFG };
 
 /* A live instance the caller may see (SERVER_COLS), or NULL with a 404
  * (others' are 404 too) or a database error. The caller PQclear()s it. */
 PGresult *server_load(struct gr_req *req, const char *id);
+/* What a server document holds beyond Nova's basic members (a
+ * microversion may later choose them). */
+#define SERVER_DOC_EXTENDED	0x1	/* GET's extension members */
+#define SERVER_DOC_ADMIN	0x2	/* OS-EXT-SRV-ATTR: admins only */
+/* The server document of row i of r (SERVER_COLS) in Nova's 2.1 form,
+ * with the parts in what. A new reference. */
+json_t *server_doc(PGresult *r, int i, unsigned what);
+/* What GET shows this caller: SERVER_DOC_EXTENDED, and ADMIN for admins. */
+unsigned server_doc_view(struct gr_req *req);
 /* Puts an instance in ERROR with a fault {code, message}, ends its open
  * action with msg, and frees its claim. */
 void server_set_error(const char *id, int code, const char *msg);
@@ -47,11 +58,14 @@ int server_mark_deleted(const char *id);
 int server_check_metadata(json_t *m);
 
 /* Handlers listed in compute_routes. */
-int server_list(struct gr_req *req, struct gr_resp *resp);
-int server_detail(struct gr_req *req, struct gr_resp *resp);
 int server_create(struct gr_req *req, struct gr_resp *resp);
 int server_show(struct gr_req *req, struct gr_resp *resp);
+int server_update(struct gr_req *req, struct gr_resp *resp);
 int server_delete(struct gr_req *req, struct gr_resp *resp);
+
+/* server_list.c: GET /servers and /servers/detail. */
+int server_list(struct gr_req *req, struct gr_resp *resp);
+int server_detail(struct gr_req *req, struct gr_resp *resp);
 
 /* server_actions.c: POST /servers/{id}/action, one table of actions. */
 int server_action(struct gr_req *req, struct gr_resp *resp);

@@ -4,7 +4,8 @@
  * no duplicate keys, an object), then the gr_json_* getters in the order
  * the token-issue handler (controller/auth.c) and the project-create
  * handler (controller/identity.c) call them, ending with the json_dumps()
- * of what a handler would store.
+ * of what a handler would store, and the Nova-form getters as the
+ * flavor-create handler (controller/flavors.c) calls them.
  *
  * Every getter is called whatever the earlier ones returned, so one input
  * reaches all of them. Besides the sanitizers, it checks the getters'
@@ -229,6 +230,42 @@ project_create(json_t *body)
 	json_decref(extra);
 }
 
+/* gr_json_nova_int and _number: 1 only in bounds. */
+static void
+nova_int(json_t *obj, const char *key, int required, long long min)
+{
+	long long n = min - 1;
+	int ret = gr_json_nova_int(obj, key, required, min, INT32_MAX, &n);
+
+	CHECK(ret != 1 || (n >= min && n <= INT32_MAX));
+	check_ret(obj, key, required, ret);
+}
+
+/* POST /v2.1/flavors's numbers and booleans, as Nova's schemas take
+ * them. */
+static void
+flavor_create(json_t *body)
+{
+	json_t *f, *v;
+	double x = 0;
+	int b = -1, ret;
+
+	if ((f = object(body, "flavor", 1)) == NULL)
+		return;
+	nova_int(f, "vcpus", 1, 1);
+	nova_int(f, "ram", 1, 1);
+	nova_int(f, "disk", 0, 0);
+	nova_int(f, "OS-FLV-EXT-DATA:ephemeral", 0, 0);
+	ret = gr_json_nova_number(f, "rxtx_factor", 0, 3.40282e+38, &x);
+	CHECK(ret != 1 || (x > 0 && x <= 3.40282e+38));
+	check_ret(f, "rxtx_factor", 0, ret);
+	ret = gr_json_nova_bool(f, "os-flavor-access:is_public", 0, &b);
+	v = json_object_get(f, "os-flavor-access:is_public");
+	CHECK(ret != 1 || ((b == 0 || b == 1) && (json_is_boolean(v) ||
+	    json_is_string(v))));
+	check_ret(f, "os-flavor-access:is_public", 0, ret);
+}
+
 FUZZ_JSON_SEEDED
 
 int
@@ -242,6 +279,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gr_err_clear();
 		token_issue(body);
 		project_create(body);
+		flavor_create(body);
 	}
 	json_decref(body);
 	return 0;

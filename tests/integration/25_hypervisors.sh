@@ -4,6 +4,8 @@
 # shows `down` within three heartbeat intervals, and `up` again on restart.
 # Detail's "gureum:capacity" shows the node's ratios and the scheduler's
 # limits, and what a thin disk in its state directory really uses.
+# Statistics are the sums of detail's figures; search and servers find
+# nodes by a hostname pattern as Nova does.
 . "$(dirname "$0")/../lib/harness.sh"
 
 HEARTBEAT=1
@@ -96,6 +98,32 @@ api GET "$CP_URL/v2.1/os-hypervisors/$ID/uptime"
 check "uptime of the hypervisor" jqt '.hypervisor.uptime | test("up")'
 api GET "$CP_URL/v2.1/os-hypervisors/statistics"
 check "statistics count the node" jqt ".hypervisor_statistics.count == 1 and .hypervisor_statistics.vcpus == $PCPUS"
+ST=$(jq -c .hypervisor_statistics <<<"$BODY")
+api GET "$CP_URL/v2.1/os-hypervisors/detail"
+check "statistics are the sums of detail's figures (reserved memory used)" \
+    jqt "$ST"' as $s | [.hypervisors[] | {vcpus, memory_mb, local_gb, vcpus_used, memory_mb_used, local_gb_used, free_ram_mb, free_disk_gb, current_workload, running_vms, disk_available_least}] | (reduce .[] as $h ({}; reduce ($h | keys[]) as $k (.; .[$k] += $h[$k]))) == ($s | del(.count)) and $s.memory_mb_used == 256'
+check "statistics have exactly Nova's members" \
+    jqt '[keys[]] == ["count","current_workload","disk_available_least","free_disk_gb","free_ram_mb","local_gb","local_gb_used","memory_mb","memory_mb_used","running_vms","vcpus","vcpus_used"]' "$ST"
+OUT=$(openstack hypervisor stats show -f json 2>"$T/osc.err")
+check "openstack hypervisor stats show" \
+    jqt ".count == 1 and .vcpus == $PCPUS and .memory_mb_used == 256" "$OUT"
+for pat in nodeX ode; do
+	api GET "$CP_URL/v2.1/os-hypervisors/$pat/search"
+	check "search '$pat': the node, in the list form" \
+	    jqt '.hypervisors == [{"id": '"$(jq .id <<<"$H")"', "hypervisor_hostname": "nodeX", "state": "up", "status": "enabled"}]'
+done
+api GET "$CP_URL/v2.1/os-hypervisors/n_d%25/search"
+check "search: _ and % match as in Nova's LIKE" jqt '.hypervisors[0].hypervisor_hostname == "nodeX"'
+api GET "$CP_URL/v2.1/os-hypervisors/nodeY/search"
+expect_fault 404 "search matching no node"
+check "  Nova's sentence" jqt '.itemNotFound.message == "No hypervisor matching '"'nodeY'"' could be found."'
+api GET "$CP_URL/v2.1/os-hypervisors/x%5C/search"
+expect_fault 404 "search with a backslash: no node, no database error"
+api GET "$CP_URL/v2.1/os-hypervisors/nodeX/servers"
+check "servers of a node with none: Nova 2.1 leaves the member out" \
+    jqt '(.hypervisors | length) == 1 and (.hypervisors[0] | has("servers") | not)'
+api GET "$CP_URL/v2.1/os-hypervisors/nodeY/servers"
+expect_fault 404 "servers of a pattern matching no node"
 api GET "$CP_URL/v2.1/os-hypervisors/999"
 expect_fault 404 "unknown hypervisor"
 api GET "$CP_URL/v2.1/os-hypervisors" "" -H "OpenStack-API-Version: compute 2.99"
@@ -113,5 +141,9 @@ make_member bob demo
 TOKEN=$(get_token bob pw demo)
 api GET "$CP_URL/v2.1/os-hypervisors/detail"
 expect_fault 403 "a member listing hypervisors"
+api GET "$CP_URL/v2.1/os-hypervisors/statistics"
+expect_fault 403 "a member reading hypervisor statistics"
+api GET "$CP_URL/v2.1/os-hypervisors/nodeX/servers"
+expect_fault 403 "a member listing a hypervisor's servers"
 check "the compute fault is Nova-shaped" jqt '.forbidden.code == 403'
 finish

@@ -84,7 +84,26 @@ bad_flavor "ram -1" '{"flavor":{"name":"x","vcpus":1,"ram":-1}}'
 bad_flavor "disk -1" '{"flavor":{"name":"x","vcpus":1,"ram":64,"disk":-1}}'
 bad_flavor "ram past 2^31" '{"flavor":{"name":"x","vcpus":1,"ram":4294967296}}'
 bad_flavor "rxtx_factor 0" '{"flavor":{"name":"x","vcpus":1,"ram":64,"rxtx_factor":0}}'
-bad_flavor "is_public as a string" '{"flavor":{"name":"x","vcpus":1,"ram":64,"os-flavor-access:is_public":"yes"}}'
+bad_flavor "is_public a word Nova does not take" '{"flavor":{"name":"x","vcpus":1,"ram":64,"os-flavor-access:is_public":"maybe"}}'
+bad_flavor "is_public a number" '{"flavor":{"name":"x","vcpus":1,"ram":64,"os-flavor-access:is_public":1}}'
+bad_flavor "ram a string with a blank" '{"flavor":{"name":"x","vcpus":1,"ram":" 64"}}'
+bad_flavor "vcpus a string of 0" '{"flavor":{"name":"x","vcpus":"0","ram":64}}'
+bad_flavor "disk a negative string" '{"flavor":{"name":"x","vcpus":1,"ram":64,"disk":"-1"}}'
+bad_flavor "vcpus a real" '{"flavor":{"name":"x","vcpus":1.5,"ram":64}}'
+bad_flavor "rxtx_factor a string with an exponent" '{"flavor":{"name":"x","vcpus":1,"ram":64,"rxtx_factor":"1e2"}}'
+check "  the message names the field and the value" \
+    jqt '.badRequest.message | contains("rxtx_factor") and contains("1e2")'
+# Numbers and booleans as strings, as Nova's schemas take them.
+api POST "$F" '{"flavor":{"name":"str.flavor","vcpus":"2","ram":"96","disk":"3","swap":"16","OS-FLV-EXT-DATA:ephemeral":"1","rxtx_factor":"1.5","os-flavor-access:is_public":"False"}}'
+expect 200 "a flavor with its numbers and is_public as strings (as Nova takes them)"
+check "they are stored as numbers; \"False\" made it private" \
+    jqt '.flavor | .vcpus == 2 and .ram == 96 and .disk == 3 and .swap == 16 and ."OS-FLV-EXT-DATA:ephemeral" == 1 and .rxtx_factor == 1.5 and ."os-flavor-access:is_public" == false'
+api DELETE "$F/$(jq -r .flavor.id <<<"$BODY")"
+for b in True true 1 yes ON; do
+	api POST "$F" '{"flavor":{"name":"pub.'"$b"'","vcpus":1,"ram":64,"os-flavor-access:is_public":"'"$b"'"}}'
+	check "is_public \"$b\" makes a public flavor" jqt '.flavor."os-flavor-access:is_public" == true'
+	api DELETE "$F/$(jq -r .flavor.id <<<"$BODY")"
+done
 bad_flavor "a control character in the name" '{"flavor":{"name":"x\u0007y","vcpus":1,"ram":64}}'
 bad_flavor "a name with a leading space" '{"flavor":{"name":" x","vcpus":1,"ram":64}}'
 bad_flavor "a 256-byte name" "{\"flavor\":{\"name\":\"$(printf 'n%.0s' $(seq 256))\",\"vcpus\":1,\"ram\":64}}"
@@ -303,11 +322,17 @@ bad_quota "a limit that is a string" '{"quota_set":{"instances":"many"}}'
 bad_quota "a limit below -1" '{"quota_set":{"instances":-2}}'
 bad_quota "an unknown resource" '{"quota_set":{"gpus":1}}'
 bad_quota "floating_ips (the network API's)" '{"quota_set":{"floating_ips":5}}'
-bad_quota "force that is not a boolean" '{"quota_set":{"force":"yes"}}'
+bad_quota "force a word Nova does not take" '{"quota_set":{"force":"maybe"}}'
+bad_quota "a limit that is a string below -1" '{"quota_set":{"instances":"-2"}}'
+bad_quota "a limit that is a real" '{"quota_set":{"instances":1.5}}'
 bad_quota "an unknown project" '{"quota_set":{"instances":1}}' no-such-project
 bad_quota "no quota_set" '{"instances":1}'
 api GET "$Q/$DEMO"
 check "refused updates wrote nothing" jqt '.quota_set.instances == 5 and .quota_set.ram == 51200'
+api PUT "$Q/$DEMO" '{"quota_set":{"key_pairs":"4","force":"True"}}'
+check "a limit as a string and force as \"True\" (as Nova takes them)" \
+    eval '[ "$STATUS" = 200 ] && jqt ".quota_set.key_pairs == 4"'
+api PUT "$Q/$DEMO" '{"quota_set":{"key_pairs":3}}'
 # An instance of demo's (as servers.c records one) counts as used.
 psql_q "INSERT INTO instances (id, name, project_id, user_id, flavor_id, flavor)
     VALUES ('00000000-0000-4000-8000-000000000001', 'vm', '$DEMO', '$BOB', '42',

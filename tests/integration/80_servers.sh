@@ -26,11 +26,47 @@ check "openstack server create --wait reaches ACTIVE" jqt '.status == "ACTIVE"' 
 ID=$(jq -r .id <<<"$OUT")
 ready() { os console log show vm1 | grep -q "gureum-guest ready: vm1"; }
 check "the console log shows the guest's ready line" wait_for 90 ready
+# os-getConsoleOutput's length: exactly that many last lines.
+console() {	# LENGTH-JSON
+	api POST "$CP_URL/v2.1/servers/$ID/action" "{\"os-getConsoleOutput\":$1}"
+}
+nlines() { jq '.output | rtrimstr("\n") | split("\n") | length' <<<"$BODY"; }
+console '{}'
+ALL=$(jq -r .output <<<"$BODY")
+check "the whole console has no control character but tab and newline (as Nova)" \
+    jqt '[.output | explode[] | select(. < 9 or (. > 10 and . < 32))] == [] and (.output | length) > 100'
+console '{"length": 3}'
+check "length 3: exactly three lines, the last three" \
+    eval '[ "$(nlines)" = 3 ] && [[ "$ALL" == *"$(jq -r .output <<<"$BODY")" ]]'
+console '{"length": "5"}'
+check "length \"5\" (a string, as Nova takes it): five lines" test "$(nlines)" = 5
+console '{"length": 0}'
+check "length 0: nothing" jqt '.output == ""'
+console '{"length": -1}'
+check "length -1: all of it" test "$(jq -r .output <<<"$BODY")" = "$ALL"
+console '{"length": null}'
+check "length null: all of it" test "$(jq -r .output <<<"$BODY")" = "$ALL"
+for bad in '{"length": -2}' '{"length": "abc"}' '{"length": 1.5}' \
+    '{"length": true}' '{"length": 2, "x": 1}' 'null' '[]'; do
+	console "$bad"
+	expect_fault 400 "console output with $bad"
+done
+OUT=$(os console log show --lines 4 vm1)
+check "openstack console log show --lines 4: four lines" \
+    test "$(printf '%s' "$OUT" | sed -e '$a\' | wc -l)" = 4
 OUT=$(os server show vm1 -f json)
 check "server show: host, vm_state, power_state" \
     jqt '."OS-EXT-SRV-ATTR:host" == "nodeS" and ."OS-EXT-STS:vm_state" == "active" and ."OS-EXT-STS:power_state" == 1' "$OUT"
 check "server list shows it" test "$(os server list -f value -c Name)" = vm1
 check "libvirt runs its domain" virsh -c "$LIBVIRT_URI" domstate "instance-$ID"
+api GET "$CP_URL/v2.1/os-hypervisors/statistics"
+check "hypervisor statistics count the running VM and its vCPU and memory" \
+    jqt '.hypervisor_statistics | .running_vms == 1 and .vcpus_used == 1 and .memory_mb_used == 256 + 128'
+OUT=$(os hypervisor stats show -f json)
+check "openstack hypervisor stats show: running_vms 1" jqt '.running_vms == 1' "$OUT"
+api GET "$CP_URL/v2.1/os-hypervisors/nodeS/servers"
+check "the node's servers: vm1 by its instance name and uuid" \
+    jqt '.hypervisors[0].servers == [{"name": "instance-'"$ID"'", "uuid": "'"$ID"'"}]'
 
 status_is() { test "$(os server show "$1" -f value -c status)" = "$2"; }
 os server stop vm1

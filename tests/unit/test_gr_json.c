@@ -1,7 +1,8 @@
 /*
  * Unit tests for common/gr_json.c: each getter's three answers (1 present,
  * 0 absent or null and optional, -1 with GR_ERR_BAD_REQUEST naming the
- * member), their type and bound checks, gr_json_only and gr_time_iso.
+ * member), their type and bound checks, Nova's looser numbers and
+ * booleans, gr_json_only and gr_time_iso.
  */
 #include <string.h>
 
@@ -115,6 +116,65 @@ test_scalars(json_t *o)
 	    "an absent integer leaves *out");
 }
 
+/* Nova's integers, booleans and numbers. */
+static void
+test_nova(void)
+{
+	json_t *o = json_loads("{\"i\": 5, \"s\": \"12\", \"neg\": \"-1\", "
+	    "\"sp\": \" 1\", \"plus\": \"+1\", \"e\": \"\", \"f\": 1.0, "
+	    "\"long\": \"1234567890123456789\", \"T\": \"True\", \"y\": "
+	    "\"yes\", \"zero\": \"0\", \"OFF\": \"OFF\", \"tRUE\": \"tRUE\", "
+	    "\"b\": false, \"r\": \"1.5\", \"dot\": \"1.\", \"x\": \"1e3\", "
+	    "\"z\": 0}", 0, NULL);
+	long long n = 0;
+	double x = 0;
+	int b = -1;
+
+	CHECK(o != NULL, "the Nova document parses");
+	CHECK(gr_json_nova_int(o, "i", 1, 1, 10, &n) == 1 && n == 5,
+	    "nova int: a JSON integer");
+	CHECK(gr_json_nova_int(o, "s", 1, 1, 100, &n) == 1 && n == 12,
+	    "nova int: a string of digits");
+	CHECK(gr_json_nova_int(o, "neg", 1, -1, 100, &n) == 1 && n == -1,
+	    "nova int: a negative string");
+	BAD(gr_json_nova_int(o, "neg", 1, 0, 100, &n),
+	    "Invalid input for field/attribute neg. Value: '-1'. It must be an "
+	    "integer from 0 to 100.", "nova int: below the minimum, as a string");
+	BAD(gr_json_nova_int(o, "sp", 1, 0, 9, &n), "' 1'",
+	    "nova int: no blank before the digits");
+	BAD(gr_json_nova_int(o, "plus", 1, 0, 9, &n), "'+1'", "nova int: no +");
+	BAD(gr_json_nova_int(o, "e", 1, 0, 9, &n), "''", "nova int: not empty");
+	BAD(gr_json_nova_int(o, "f", 1, 0, 9, &n), "Value: 1.", "nova int: no real");
+	BAD(gr_json_nova_int(o, "T", 1, 0, 9, &n), "'True'",
+	    "nova int: no word");
+	BAD(gr_json_nova_int(o, "long", 1, 0, 9, &n), "integer from",
+	    "nova int: 19 digits do not overflow");
+	CHECK(gr_json_nova_bool(o, "T", 1, &b) == 1 && b == 1, "nova bool: True");
+	CHECK(gr_json_nova_bool(o, "y", 1, &b) == 1 && b == 1, "nova bool: yes");
+	CHECK(gr_json_nova_bool(o, "zero", 1, &b) == 1 && b == 0, "nova bool: 0");
+	CHECK(gr_json_nova_bool(o, "OFF", 1, &b) == 1 && b == 0,
+	    "nova bool: OFF");
+	CHECK(gr_json_nova_bool(o, "b", 1, &b) == 1 && b == 0,
+	    "nova bool: false");
+	BAD(gr_json_nova_bool(o, "tRUE", 1, &b), "'tRUE'",
+	    "nova bool: only Nova's spellings");
+	BAD(gr_json_nova_bool(o, "i", 1, &b), "Value: 5.",
+	    "nova bool: no number");
+	BAD(gr_json_nova_bool(o, "s", 1, &b), "true or false",
+	    "nova bool: no other digits");
+	CHECK(gr_json_nova_number(o, "r", 1, 10, &x) == 1 && x == 1.5,
+	    "nova number: a decimal string");
+	CHECK(gr_json_nova_number(o, "f", 1, 10, &x) == 1 && x == 1.0,
+	    "nova number: a JSON real");
+	BAD(gr_json_nova_number(o, "dot", 1, 10, &x), "'1.'",
+	    "nova number: digits after the point");
+	BAD(gr_json_nova_number(o, "x", 1, 10e9, &x), "'1e3'",
+	    "nova number: no exponent in a string");
+	BAD(gr_json_nova_number(o, "z", 1, 10, &x), "above 0",
+	    "nova number: 0 is not above 0");
+	json_decref(o);
+}
+
 static void
 test_containers(json_t *o)
 {
@@ -176,6 +236,7 @@ main(void)
 	test_str(o);
 	test_name(o);
 	test_scalars(o);
+	test_nova();
 	test_containers(o);
 	json_decref(o);
 	test_only();
