@@ -1,7 +1,8 @@
 /*
  * images.c - Image v2 (the subset the openstack CLI and the compute agents
  * use): create, list (filters, sorting, paging), show, JSON-patch update,
- * delete, tags, streamed upload and ranged download, and the schemas.
+ * delete, tags, deactivate/reactivate, streamed upload and ranged
+ * download, and the schemas.
  *
  * Visibility: members see public images and their own project's; other
  * projects' private images are 404 to them. Only admins publish public
@@ -729,6 +730,53 @@ image_delete(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
+/*
+ * POST /v2/images/{id}/actions/deactivate and .../reactivate: moves an
+ * image between active and deactivated (to is the status wanted, from the
+ * other one); asking for the status it already has changes nothing.
+ * The image's project or an administrator, as Glance's default policy
+ * (Glance 25 lets the owner's members do it, whatever its api-ref says);
+ * any other status is a 403, as Glance answers.
+ */
+static int
+image_activation(struct gr_req *req, struct gr_resp *resp, const char *verb,
+    const char *from, const char *to)
+{
+	GR_AUTO_PGRES PGresult *r = load_image(req, req->params[0], 1);
+	GR_AUTO_PGRES PGresult *u = NULL;
+	const char *p[3] = { req->params[0], from, to };
+
+	if (r == NULL)
+		return -1;
+	u = gr_db_query("UPDATE images SET status = $3, updated_at = CASE WHEN "
+	    "status = $3 THEN updated_at ELSE now() END WHERE id = $1 AND "
+	    "status IN ($2, $3)", 3, p);
+	if (u == NULL)
+		return -1;
+	if (gr_db_affected(u) == 0) {
+		gr_error(GR_ERR_FORBIDDEN, "Image %s is %s: only an %s image can "
+		    "be %sd.", req->params[0], PQgetvalue(r, 0, C_STATUS), from,
+		    verb);
+		return -1;
+	}
+	gr_resp_empty(resp, 204);
+	return 0;
+}
+
+static int
+image_deactivate(struct gr_req *req, struct gr_resp *resp)
+{
+	return image_activation(req, resp, "deactivate", "active",
+	    "deactivated");
+}
+
+static int
+image_reactivate(struct gr_req *req, struct gr_resp *resp)
+{
+	return image_activation(req, resp, "reactivate", "deactivated",
+	    "active");
+}
+
 static int
 tag_add(struct gr_req *req, struct gr_resp *resp)
 {
@@ -1021,7 +1069,15 @@ image_download(struct gr_req *req, struct gr_resp *resp)
 
 	if (r == NULL)
 		return -1;
-	if (strcmp(PQgetvalue(r, 0, C_STATUS), "active") != 0) {
+	if (strcmp(PQgetvalue(r, 0, C_STATUS), "deactivated") == 0 &&
+	    !is_admin(req)) {
+		gr_error(GR_ERR_FORBIDDEN, "Image %s has been deactivated: its "
+		    "data cannot be downloaded until an administrator "
+		    "reactivates it.", req->params[0]);
+		return -1;
+	}
+	if (strcmp(PQgetvalue(r, 0, C_STATUS), "active") != 0 &&
+	    strcmp(PQgetvalue(r, 0, C_STATUS), "deactivated") != 0) {
 		/* As Glance: an image without data answers 204, empty. */
 		gr_resp_empty(resp, 204);
 		return 0;
@@ -1146,6 +1202,10 @@ const struct gr_route img_routes[] = {
 	{ "DELETE", "/v2/images/{id}",		image_delete,	GR_POLICY_USER },
 	{ "PUT",    "/v2/images/{id}/file",	NULL,		GR_POLICY_USER, &image_upload },
 	{ "GET",    "/v2/images/{id}/file",	image_download,	GR_POLICY_USER_OR_AGENT },
+	{ "POST",   "/v2/images/{id}/actions/deactivate", image_deactivate,
+	    GR_POLICY_USER },
+	{ "POST",   "/v2/images/{id}/actions/reactivate", image_reactivate,
+	    GR_POLICY_USER },
 	{ "PUT",    "/v2/images/{id}/tags/{tag}", tag_add,	GR_POLICY_USER },
 	{ "DELETE", "/v2/images/{id}/tags/{tag}", tag_delete,	GR_POLICY_USER },
 };

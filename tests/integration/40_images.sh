@@ -104,6 +104,60 @@ PUB=$(TOKEN=$ADMIN api GET "$IMG_URL/v2/images?name=list-a"; jq -r '.images[0].i
 TOKEN=$ALICE_TOK api DELETE "$IMG_URL/v2/images/$PUB"
 expect_fault 403 "a member cannot delete a public image of another project"
 
+# Deactivate and reactivate, as Glance's default policy: the owner's
+# project or an administrator; only an administrator downloads a
+# deactivated image.
+head -c 65536 /dev/urandom >"$T/small.raw"
+put_small() { api PUT "$IMG_URL/v2/images/$1/file" "" --data-binary @"$T/small.raw" -H 'Content-Type: application/octet-stream'; }
+image_action() { api POST "$IMG_URL/v2/images/$1/actions/$2"; }
+api POST "$IMG_URL/v2/images" '{"name":"deact","disk_format":"raw","container_format":"bare","visibility":"public"}'
+DEACT=$(jq -r .id <<<"$BODY")
+put_small $DEACT
+expect 204 "upload a public image to deactivate"
+TOKEN=$ALICE_TOK image_action $DEACT deactivate
+expect_fault 403 "another project's member cannot deactivate an image"
+image_action $DEACT deactivate
+expect 204 "deactivate an active image"
+api GET "$IMG_URL/v2/images/$DEACT"
+check "its status is deactivated" jqt '.status == "deactivated"'
+UPDATED=$(jq -r .updated_at <<<"$BODY")
+image_action $DEACT deactivate
+expect 204 "deactivating a deactivated image"
+api GET "$IMG_URL/v2/images/$DEACT"
+check "changes nothing" jqt ".status == \"deactivated\" and .updated_at == \"$UPDATED\""
+TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/images/$DEACT/file"
+expect_fault 403 "a member cannot download a deactivated image"
+api GET "$IMG_URL/v2/images/$DEACT/file"
+check "an administrator still can" test "$STATUS" = 200 -a "$(md5sum <"$T/body")" = "$(md5sum <"$T/small.raw")"
+put_small $DEACT
+expect_fault 409 "no upload to a deactivated image"
+TOKEN=$ALICE_TOK image_action $DEACT reactivate
+expect_fault 403 "another project's member cannot reactivate it"
+image_action $DEACT reactivate
+expect 204 "reactivate it"
+TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/images/$DEACT/file"
+check "once active again, the member downloads it" test "$STATUS" = 200 -a "$(md5sum <"$T/body")" = "$(md5sum <"$T/small.raw")"
+image_action $PUB deactivate
+expect_fault 403 "deactivating a queued image"
+image_action $PUB reactivate
+expect_fault 403 "reactivating a queued image"
+api GET "$IMG_URL/v2/images/$PUB"
+check "which stays queued" jqt '.status == "queued"'
+image_action 00000000-0000-0000-0000-000000000000 deactivate
+expect_fault 404 "deactivating an unknown image"
+TOKEN=$ALICE_TOK image_action $ID deactivate
+expect_fault 404 "deactivating an image the caller cannot see"
+TOKEN=$ALICE_TOK api POST "$IMG_URL/v2/images" '{"name":"alice-deact","disk_format":"raw","container_format":"bare"}'
+ALICE_DEACT=$(jq -r .id <<<"$BODY")
+TOKEN=$ALICE_TOK put_small $ALICE_DEACT
+TOKEN=$ALICE_TOK image_action $ALICE_DEACT deactivate
+expect 204 "a member deactivates its project's image"
+TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/images/$ALICE_DEACT/file"
+expect_fault 403 "and then cannot download it either"
+TOKEN=$ALICE_TOK api DELETE "$IMG_URL/v2/images/$ALICE_DEACT"
+expect 204 "but may delete it"
+api DELETE "$IMG_URL/v2/images/$DEACT"
+
 # Quota (8 MiB per project): a 9 MiB upload is stopped and leaves nothing.
 head -c $((9 << 20)) /dev/urandom >"$T/big.raw"
 TOKEN=$ALICE_TOK api PUT "$IMG_URL/v2/images/$ALICE_IMG/file" "" --data-binary @"$T/big.raw" -H 'Content-Type: application/octet-stream'
