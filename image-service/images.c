@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -552,13 +553,10 @@ image_list(struct gr_req *req, struct gr_resp *resp)
 
 /* Decodes a JSON pointer of one segment ("/name") into out. */
 static int
-patch_path(json_t *op, char *out, size_t n)
+patch_path(const char *path, char *out, size_t n)
 {
-	const char *path = NULL;
 	size_t j = 0;
 
-	if (gr_json_str(op, "path", 1, 300, &path) < 0)
-		return -1;
 	if (path[0] != '/' || strchr(path + 1, '/')) {
 		gr_error(GR_ERR_BAD_REQUEST, "Invalid JSON-patch path '%.64s': "
 		    "use '/attribute'.", path);
@@ -579,9 +577,77 @@ patch_path(json_t *op, char *out, size_t n)
 	return 0;
 }
 
+/*
+ * The operation and its path in op, in the draft the media type names:
+ * 10 (v2.1, RFC 6902: {"op":"add","path":"/name"}) or 4 (v2.0, the older
+ * Glance form: {"add":"/name"}, exactly one of add, remove or replace).
+ */
+static int
+patch_op(json_t *op, int draft, const char **what, const char **path)
+{
+	static const char *const ops[] = { "add", "remove", "replace", NULL };
+
+	if (draft == 10)
+		return gr_json_str(op, "op", 1, 16, what) < 0 ||
+		    gr_json_str(op, "path", 1, 300, path) < 0 ? -1 : 0;
+	*what = NULL;
+	for (int k = 0; ops[k]; k++) {
+		if (json_object_get(op, ops[k]) == NULL)
+			continue;
+		if (*what) {
+			gr_error(GR_ERR_BAD_REQUEST, "A v2.0 JSON-patch operation "
+			    "must have only one member named \"add\", "
+			    "\"remove\" or \"replace\".");
+			return -1;
+		}
+		*what = ops[k];
+	}
+	if (*what == NULL) {
+		gr_error(GR_ERR_BAD_REQUEST, "A v2.0 JSON-patch operation must "
+		    "have exactly one member named \"add\", \"remove\" or "
+		    "\"replace\", whose value is the path (as "
+		    "{\"replace\": \"/name\", \"value\": ...}).");
+		return -1;
+	}
+	return gr_json_str(op, *what, 1, 300, path);
+}
+
+/*
+ * add or replace attr with v, as Glance: replacing a custom property
+ * that is not there is 409, and so (in the v2.0 form only) is adding an
+ * attribute or property that is already there.
+ */
+static int
+patch_set(json_t *st, const char *what, const char *attr, json_t *v,
+    int draft, int admin, const char *status)
+{
+	int present;
+
+	if (strcmp(attr, "id") == 0 || strcmp(attr, "owner") == 0) {
+		gr_error(GR_ERR_FORBIDDEN, "Attribute '%s' cannot be changed.",
+		    attr);
+		return -1;
+	}
+	if (!in_list(attr, readonly)) {
+		present = in_list(attr, base_attrs) || json_object_get(
+		    json_object_get(st, "properties"), attr) != NULL;
+		if (strcmp(what, "add") == 0 && draft == 4 && present) {
+			gr_error(GR_ERR_CONFLICT, "Property %.64s is already "
+			    "present: use \"replace\" to change it.", attr);
+			return -1;
+		}
+		if (strcmp(what, "replace") == 0 && !present) {
+			gr_error(GR_ERR_CONFLICT, "Property %.64s does not exist: "
+			    "use \"add\" to set it.", attr);
+			return -1;
+		}
+	}
+	return set_attr(admin, st, attr, v, status);
+}
+
 /* See images_priv.h. */
 int
-images_patch(json_t *st, const char *body, size_t len, int admin,
+images_patch(json_t *st, const char *body, size_t len, int draft, int admin,
     const char *status)
 {
 	GR_AUTO_JSON json_t *ops = NULL;
@@ -595,7 +661,7 @@ images_patch(json_t *st, const char *body, size_t len, int admin,
 	}
 	for (size_t i = 0; i < json_array_size(ops); i++) {
 		json_t *op = json_array_get(ops, i), *v;
-		const char *what = NULL;
+		const char *what = NULL, *path = NULL;
 		char attr[256];
 
 		if (!json_is_object(op)) {
@@ -603,8 +669,8 @@ images_patch(json_t *st, const char *body, size_t len, int admin,
 			    "patch is not an object.", i + 1);
 			return -1;
 		}
-		if (gr_json_str(op, "op", 1, 16, &what) < 0 ||
-		    patch_path(op, attr, sizeof(attr)) < 0)
+		if (patch_op(op, draft, &what, &path) < 0 ||
+		    patch_path(path, attr, sizeof(attr)) < 0)
 			return -1;
 		if (strcmp(what, "add") == 0 || strcmp(what, "replace") == 0) {
 			if ((v = json_object_get(op, "value")) == NULL) {
@@ -612,12 +678,8 @@ images_patch(json_t *st, const char *body, size_t len, int admin,
 				    "needs a 'value'.", what);
 				return -1;
 			}
-			if (strcmp(attr, "id") == 0 || strcmp(attr, "owner") == 0) {
-				gr_error(GR_ERR_FORBIDDEN, "Attribute '%s' cannot "
-				    "be changed.", attr);
-				return -1;
-			}
-			if (set_attr(admin, st, attr, v, status) < 0)
+			if (patch_set(st, what, attr, v, draft, admin,
+			    status) < 0)
 				return -1;
 		} else if (strcmp(what, "remove") == 0) {
 
@@ -641,25 +703,42 @@ images_patch(json_t *st, const char *body, size_t len, int admin,
 	return 0;
 }
 
+/*
+ * The JSON-patch draft of a PATCH's media type (parameters such as
+ * charset ignored): 10 for v2.1, 4 for v2.0; 0 (with the 415) otherwise.
+ */
+static int
+patch_draft(struct gr_req *req, struct gr_resp *resp)
+{
+	static const char v21[] = "application/openstack-images-v2.1-json-patch";
+	static const char v20[] = "application/openstack-images-v2.0-json-patch";
+	const char *ct = gr_req_header(req, "Content-Type");
+	size_t n = ct ? strcspn(ct, "; \t") : 0;
+
+	if (n == sizeof(v21) - 1 && strncasecmp(ct, v21, n) == 0)
+		return 10;
+	if (n == sizeof(v20) - 1 && strncasecmp(ct, v20, n) == 0)
+		return 4;
+	gr_resp_header(resp, "Accept-Patch", "application/openstack-images-"
+	    "v2.0-json-patch, application/openstack-images-v2.1-json-patch");
+	gr_error(GR_ERR_MEDIA_TYPE, "The media type %.64s is not supported "
+	    "here: send the changes as application/openstack-images-v2.1-json-"
+	    "patch (RFC 6902) or application/openstack-images-v2.0-json-patch.",
+	    ct ? ct : "(none)");
+	return 0;
+}
+
 static int
 image_update(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = load_image(req, req->params[0], 1);
 	GR_AUTO_PGRES PGresult *u = NULL;
 	GR_AUTO_JSON json_t *st = NULL;
-	const char *ct = gr_req_header(req, "Content-Type");
 	char *t[8] = { 0 }, *props = NULL;
-	int ret = -1;
+	int ret = -1, draft;
 
-	if (r == NULL)
+	if (r == NULL || (draft = patch_draft(req, resp)) == 0)
 		return -1;
-	if (ct == NULL || (strncmp(ct, "application/openstack-images-v2.1-json-"
-	    "patch", 46) != 0 && strncmp(ct, "application/openstack-images-v2.0"
-	    "-json-patch", 46) != 0)) {
-		gr_error(GR_ERR_MEDIA_TYPE, "Send the changes as "
-		    "application/openstack-images-v2.1-json-patch.");
-		return -1;
-	}
 	st = json_pack("{s:o,s:o,s:o,s:o,s:b,s:i,s:i,s:o}",
 	    "name", gr_db_json_text(r, 0, C_NAME),
 	    "disk_format", gr_db_json_text(r, 0, C_DISK),
@@ -671,7 +750,7 @@ image_update(struct gr_req *req, struct gr_resp *resp)
 	    "tags", json_loads(PQgetvalue(r, 0, C_TAGS), 0, NULL));
 	json_object_set_new(st, "properties", json_loads(PQgetvalue(r, 0,
 	    C_PROPS), 0, NULL));
-	if (images_patch(st, req->body, req->body_len, is_admin(req),
+	if (images_patch(st, req->body, req->body_len, draft, is_admin(req),
 	    PQgetvalue(r, 0, C_STATUS)) < 0)
 		return -1;
 	static const char *const cols[] = { "name", "disk_format",

@@ -64,6 +64,38 @@ api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"move","path":"/name","from":"/x"}]' 
 expect_fault 400 "an unsupported patch operation"
 api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"replace","path":"/disk_format","value":"raw"}]' "${PATCH[@]}"
 expect_fault 403 "changing disk_format of an active image"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"replace","path":"/nope","value":"x"}]' "${PATCH[@]}"
+expect_fault 409 "replacing a property that is not there"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"replace","path":"/name","value":"x"}]' -H 'Content-Type: application/json'
+expect_fault 415 "a patch as application/json"
+check "the 415 names both patch media types in Accept-Patch" test \
+    "$(header Accept-Patch)" = "application/openstack-images-v2.0-json-patch, application/openstack-images-v2.1-json-patch"
+api PATCH "$IMG_URL/v2/images/$ID" '[]' -H 'Content-Type: application/openstack-images-v2.1-json-patch; charset=UTF-8'
+expect 200 "the media type with a charset parameter"
+
+# The older v2.0 patch form: {"add": "/path"}, one operation member.
+PATCH20=(-H 'Content-Type: application/openstack-images-v2.0-json-patch')
+api PATCH "$IMG_URL/v2/images/$ID" '[{"add":"/os_version","value":"1.0"},{"replace":"/name","value":"mine3"},{"replace":"/min_ram","value":32}]' "${PATCH20[@]}"
+expect 200 "v2.0 patch add, replace"
+check "the v2.0 patch took" jqt '.os_version == "1.0" and .name == "mine3" and .min_ram == 32'
+api PATCH "$IMG_URL/v2/images/$ID" '[{"remove":"/os_version"}]' "${PATCH20[@]}"
+check "v2.0 patch remove" jqt '(has("os_version") | not) and .name == "mine3"'
+api PATCH "$IMG_URL/v2/images/$ID" '[{"add":"/name","value":"x"}]' "${PATCH20[@]}"
+expect_fault 409 "v2.0 add of an attribute already present"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"add":"/a","value":"1"},{"add":"/a","value":"2"}]' "${PATCH20[@]}"
+expect_fault 409 "v2.0 add of a property already present"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"add":"/a","replace":"/b","value":"y"}]' "${PATCH20[@]}"
+expect_fault 400 "a v2.0 operation with two operation members"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"op":"add","path":"/a","value":"y"}]' "${PATCH20[@]}"
+expect_fault 400 "a v2.1 operation sent as v2.0"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"add":"/a","value":"y"}]' "${PATCH[@]}"
+expect_fault 400 "a v2.0 operation sent as v2.1"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"replace":"/status","value":"active"}]' "${PATCH20[@]}"
+expect_fault 403 "a v2.0 patch of a read-only attribute"
+api PATCH "$IMG_URL/v2/images/$ID" '[{"add":5,"value":"y"}]' "${PATCH20[@]}"
+expect_fault 400 "a v2.0 operation whose path is not a string"
+api GET "$IMG_URL/v2/images/$ID"
+check "refused patches changed nothing" jqt '.name == "mine3" and (has("a") | not) and .min_ram == 32'
 
 api PUT "$IMG_URL/v2/images/$ID/tags/golden"
 expect 204 "add a tag"
@@ -83,7 +115,7 @@ check "sorted by name, limited, with a next link" jqt '[.images[].name] == ["lis
 api GET "$IMG_URL$(jq -r .next <<<"$BODY")"
 check "the next page continues" jqt '.images[0].name == "list-c"'
 api GET "$IMG_URL/v2/images?status=active"
-check "filter by status" jqt '[.images[].name] == ["mine2"]'
+check "filter by status" jqt '[.images[].name] == ["mine3"]'
 api GET "$IMG_URL/v2/images?sort_key=nope"
 expect_fault 400 "an unknown sort key"
 api GET "$IMG_URL/v2/images?marker=00000000-0000-0000-0000-000000000000"
