@@ -46,7 +46,8 @@
 
 enum { C_ID, C_NAME, C_STATUS, C_DISK, C_CONT, C_SIZE, C_VSIZE, C_MD5,
     C_HALGO, C_HVAL, C_MINDISK, C_MINRAM, C_VIS, C_OWNER, C_PROT, C_PROPS,
-    C_TAGS, C_CREATED, C_UPDATED };
+    C_TAGS, C_CREATED, C_UPDATED,
+    C_MEMBER };	/* load_image() only: the caller's project is a member */
 
 /* Attributes a client may never set; Glance answers 403 for these. */
 static const char *const readonly[] = { "status", "size", "virtual_size",
@@ -129,25 +130,31 @@ is_admin(struct gr_req *req)
 
 /*
  * Loads image id as the caller may see it: 404 when it does not exist or
- * is another project's private image; with write set, 403 when the caller
- * may see it but not change it (another project's public image).
+ * is another project's private image (or shared image, to a project not
+ * among its members); with write set, 403 when the caller may see it but
+ * not change it (another project's public or shared image).
  */
 static PGresult *
 load_image(struct gr_req *req, const char *id, int write)
 {
 	PGresult *r;
-	const char *p[1] = { id };
+	const char *p[2] = { id, caller_project(req) };
 	int mine;
 
-	r = gr_db_query("SELECT " IMG_COLS " FROM images WHERE id = $1", 1, p);
+	r = gr_db_query("SELECT " IMG_COLS ", EXISTS (SELECT 1 FROM "
+	    "image_members m WHERE m.image_id = i.id AND m.member = $2) FROM "
+	    "images i WHERE id = $1", 2, p);
 	if (r == NULL)
 		return NULL;
 	if (PQntuples(r) == 0)
 		goto notfound;
 	mine = is_admin(req) || strcmp(PQgetvalue(r, 0, C_OWNER),
 	    caller_project(req)) == 0;
+	/* A shared image's members see it whatever their status, as Glance. */
 	if (!mine && strcmp(PQgetvalue(r, 0, C_VIS), "public") != 0 &&
-	    strcmp(PQgetvalue(r, 0, C_VIS), "community") != 0)
+	    strcmp(PQgetvalue(r, 0, C_VIS), "community") != 0 &&
+	    (strcmp(PQgetvalue(r, 0, C_VIS), "shared") != 0 ||
+	    PQgetvalue(r, 0, C_MEMBER)[0] != 't'))
 		goto notfound;
 	if (write && !mine) {
 		gr_error(GR_ERR_FORBIDDEN, "You are not permitted to modify image "
@@ -160,6 +167,20 @@ notfound:
 	gr_error(GR_ERR_NOT_FOUND, "No image found with ID %s.", id);
 	PQclear(r);
 	return NULL;
+}
+
+/* See imgsvc.h. */
+int
+images_access(struct gr_req *req, const char *id, char vis[16], int *mine)
+{
+	GR_AUTO_PGRES PGresult *r = load_image(req, id, 0);
+
+	if (r == NULL)
+		return -1;
+	snprintf(vis, 16, "%s", PQgetvalue(r, 0, C_VIS));
+	*mine = is_admin(req) || strcmp(PQgetvalue(r, 0, C_OWNER),
+	    caller_project(req)) == 0;
+	return 0;
 }
 
 /* ---- validation shared by create and update ---- */
@@ -472,6 +493,7 @@ image_list(struct gr_req *req, struct gr_resp *resp)
 	const char *col, *lim = gr_req_query(req, "limit");
 	const char *marker = gr_req_query(req, "marker");
 	const char *vis = gr_req_query(req, "visibility");
+	const char *mstatus = gr_req_query(req, "member_status");
 	int desc, limit = LIST_DEFAULT, n;
 	char sql[2048], limbuf[16];
 	json_t *list;
@@ -494,23 +516,35 @@ image_list(struct gr_req *req, struct gr_resp *resp)
 		    vis);
 		return -1;
 	}
+	if (mstatus == NULL)
+		mstatus = "accepted";
+	if (!members_status_ok(mstatus) && strcmp(mstatus, "all") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "Invalid member_status '%.20s': use "
+		    "pending, accepted, rejected or all.", mstatus);
+		return -1;
+	}
 	snprintf(limbuf, sizeof(limbuf), "%d", limit + 1);
 	/* $1 project, $2 admin, $3 name, $4 status, $5 visibility, $6 owner,
-	 * $7 marker, $8 limit+1. Community images are listed only when asked
-	 * for, as in Glance. */
+	 * $7 marker, $8 limit+1, $9 member status. Community images are
+	 * listed only when asked for; others' shared images when the caller's
+	 * project is a member with that status (accepted unless asked), as
+	 * in Glance. */
 	snprintf(sql, sizeof(sql), "SELECT " IMG_COLS " FROM images i WHERE "
 	    "(($2 AND ($5::text IS NOT NULL OR visibility <> 'community')) OR "
 	    "owner = $1 OR visibility = 'public' OR (visibility = 'community' AND "
-	    "$5 = 'community')) AND ($3::text IS NULL OR name = $3) AND "
+	    "$5 = 'community') OR (visibility = 'shared' AND EXISTS (SELECT 1 "
+	    "FROM image_members m WHERE m.image_id = i.id AND m.member = $1 AND "
+	    "($9 = 'all' OR m.status = $9)))) AND ($3::text IS NULL OR name = $3) "
+	    "AND "
 	    "($4::text IS NULL OR status = $4) AND ($5::text IS NULL OR $5 = "
 	    "'all' OR visibility = $5) AND ($6::text IS NULL OR owner = $6) AND "
 	    "($7::text IS NULL OR (%s, id) %s (SELECT %s, id FROM images WHERE "
 	    "id = $7)) ORDER BY %s %s, id %s LIMIT $8::integer", col,
 	    desc ? "<" : ">", col, col, desc ? "DESC" : "ASC",
 	    desc ? "DESC" : "ASC");
-	const char *p[8] = { caller_project(req), is_admin(req) ? "t" : "f",
+	const char *p[9] = { caller_project(req), is_admin(req) ? "t" : "f",
 	    gr_req_query(req, "name"), gr_req_query(req, "status"), vis,
-	    gr_req_query(req, "owner"), marker, limbuf };
+	    gr_req_query(req, "owner"), marker, limbuf, mstatus };
 	if (marker) {
 		GR_AUTO_PGRES PGresult *m = load_image(req, marker, 0);
 
@@ -520,7 +554,7 @@ image_list(struct gr_req *req, struct gr_resp *resp)
 			return -1;
 		}
 	}
-	if ((r = gr_db_query(sql, 8, p)) == NULL)
+	if ((r = gr_db_query(sql, 9, p)) == NULL)
 		return -1;
 	list = json_array();
 	n = PQntuples(r) > limit ? limit : PQntuples(r);
@@ -531,7 +565,8 @@ image_list(struct gr_req *req, struct gr_resp *resp)
 	if (PQntuples(r) > limit && n > 0) {
 		/* The next page keeps the filters and the order. */
 		static const char *const keep[] = { "name", "status",
-		    "visibility", "owner", "sort", "sort_key", "sort_dir", NULL };
+		    "visibility", "owner", "member_status", "sort", "sort_key",
+		    "sort_dir", NULL };
 		struct gr_buf next = GR_BUF_INIT(0);
 
 		gr_buf_printf(&next, "/v2/images?marker=%s&limit=%d",
@@ -1284,6 +1319,14 @@ const struct gr_route img_routes[] = {
 	{ "POST",   "/v2/images/{id}/actions/deactivate", image_deactivate,
 	    GR_POLICY_USER },
 	{ "POST",   "/v2/images/{id}/actions/reactivate", image_reactivate,
+	    GR_POLICY_USER },
+	{ "GET",    "/v2/images/{id}/members",	members_list,	GR_POLICY_USER },
+	{ "POST",   "/v2/images/{id}/members",	members_create,	GR_POLICY_USER },
+	{ "GET",    "/v2/images/{id}/members/{member}", members_get,
+	    GR_POLICY_USER },
+	{ "PUT",    "/v2/images/{id}/members/{member}", members_update,
+	    GR_POLICY_USER },
+	{ "DELETE", "/v2/images/{id}/members/{member}", members_delete,
 	    GR_POLICY_USER },
 	{ "PUT",    "/v2/images/{id}/tags/{tag}", tag_add,	GR_POLICY_USER },
 	{ "DELETE", "/v2/images/{id}/tags/{tag}", tag_delete,	GR_POLICY_USER },
