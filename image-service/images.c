@@ -2,11 +2,13 @@
  * images.c - Image v2 (the subset the openstack CLI and the compute agents
  * use): create, list (filters, sorting, paging), show, JSON-patch update,
  * delete, tags, deactivate/reactivate, streamed upload and ranged
- * download, and the schemas.
+ * download, the schemas and the discovery documents (/v2/info); members
+ * (sharing) are members.c's.
  *
- * Visibility: members see public images and their own project's; other
- * projects' private images are 404 to them. Only admins publish public
- * images. Signed agent requests read like an admin (gr_auth).
+ * Visibility: members see public images, their own project's and the
+ * shared images their project is a member of; other projects' private
+ * images are 404 to them. Only admins publish public images. Signed agent
+ * requests read like an admin (gr_auth).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1304,11 +1306,84 @@ schema_images(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
+/* ---- discovery (/v2/info) ---- */
+
+#define STORE_ID	"file"	/* the one store, by the type Glance calls it */
+
+/* GET /v2/info/stores: one store, the default, as a one-backend Glance. */
+static int
+info_stores(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:[{s:s,s:s,s:s}]}", "stores",
+	    "id", STORE_ID, "description", "The image service's file store: "
+	    "one file per image.", "default", "true"));
+	return 0;
+}
+
+/* GET /v2/info/stores/detail (administrators): with its type and place. */
+static int
+info_stores_detail(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:[{s:s,s:s,s:s,s:{s:s,s:b}}]}",
+	    "stores", "id", STORE_ID, "default", "true", "type", "file",
+	    "properties", "data_dir", img.store_dir, "thin_provisioning", 0));
+	return 0;
+}
+
+/*
+ * GET /v2/info/import: the interoperable import methods. There are none
+ * (data goes up with PUT .../file), so the list is empty and clients that
+ * look before importing know not to.
+ */
+static int
+info_import(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:{s:s,s:s,s:[]}}",
+	    "import-methods", "description", "Import methods available.",
+	    "type", "array", "value"));
+	return 0;
+}
+
+/*
+ * GET /v2/info/usage: the caller's project against its storage quota, in
+ * MiB as Glance's image_size_total; {} when there is no quota, as a
+ * Glance without quotas answers.
+ */
+static int
+info_usage(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { caller_project(req) };
+
+	if (img.quota_bytes <= 0) {
+		gr_resp_json(resp, 200, json_pack("{s:{}}", "usage"));
+		return 0;
+	}
+	r = gr_db_query("SELECT coalesce(sum(size), 0) / 1048576 FROM images "
+	    "WHERE owner = $1 AND size IS NOT NULL", 1, p);
+	if (r == NULL)
+		return -1;
+	gr_resp_json(resp, 200, json_pack("{s:{s:{s:I,s:I}}}", "usage",
+	    "image_size_total", "limit", (json_int_t)(img.quota_bytes >> 20),
+	    "usage", (json_int_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10)));
+	return 0;
+}
+
 const struct gr_route img_routes[] = {
 	{ "GET",    "/",			get_versions,	GR_POLICY_PUBLIC },
 	{ "GET",    "/versions",		get_versions,	GR_POLICY_PUBLIC },
 	{ "GET",    "/v2/schemas/image",	schema_image,	GR_POLICY_USER },
 	{ "GET",    "/v2/schemas/images",	schema_images,	GR_POLICY_USER },
+	{ "GET",    "/v2/schemas/member",	members_schema,	GR_POLICY_USER },
+	{ "GET",    "/v2/schemas/members",	members_schemas, GR_POLICY_USER },
+	{ "GET",    "/v2/info/stores",		info_stores,	GR_POLICY_USER },
+	{ "GET",    "/v2/info/stores/detail",	info_stores_detail,
+	    GR_POLICY_ADMIN },
+	{ "GET",    "/v2/info/import",		info_import,	GR_POLICY_USER },
+	{ "GET",    "/v2/info/usage",		info_usage,	GR_POLICY_USER },
 	{ "GET",    "/v2/images",		image_list,	GR_POLICY_USER },
 	{ "POST",   "/v2/images",		image_create,	GR_POLICY_USER },
 	{ "GET",    "/v2/images/{id}",		image_get,	GR_POLICY_USER_OR_AGENT },

@@ -38,6 +38,8 @@ int members_list(struct gr_req *req, struct gr_resp *resp);
 int members_get(struct gr_req *req, struct gr_resp *resp);
 int members_update(struct gr_req *req, struct gr_resp *resp);
 int members_delete(struct gr_req *req, struct gr_resp *resp);
+int members_schema(struct gr_req *req, struct gr_resp *resp);
+int members_schemas(struct gr_req *req, struct gr_resp *resp);
 /* 1 if s is a member status: pending, accepted or rejected. */
 int members_status_ok(const char *s);
 

@@ -271,3 +271,46 @@ members_delete(struct gr_req *req, struct gr_resp *resp)
 	gr_resp_empty(resp, 204);
 	return 0;
 }
+
+/* The member schema, as Glance's (without its UUID pattern for image_id:
+ * an image's id here may be any name a client gave it). */
+static json_t *
+member_schema(void)
+{
+	return json_pack("{s:s,s:{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},"
+	    "s:{s:s,s:s},s:{s:s,s:s,s:[sss]},s:{s:b,s:s}}}",
+	    "name", "member", "properties",
+	    "member_id", "type", "string", "description",
+	    "An identifier for the image member (tenantId)",
+	    "image_id", "type", "string", "description",
+	    "An identifier for the image",
+	    "created_at", "type", "string", "description",
+	    "Date and time of image member creation",
+	    "updated_at", "type", "string", "description",
+	    "Date and time of last modification of image member",
+	    "status", "type", "string", "description",
+	    "The status of this image member", "enum", "pending", "accepted",
+	    "rejected",
+	    "schema", "readOnly", 1, "type", "string");
+}
+
+/* GET /v2/schemas/member */
+int
+members_schema(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, member_schema());
+	return 0;
+}
+
+/* GET /v2/schemas/members */
+int
+members_schemas(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:s,s:{s:{s:s,s:o},s:{s:s}},"
+	    "s:[{s:s,s:s}]}", "name", "members", "properties", "members",
+	    "type", "array", "items", member_schema(), "schema", "type",
+	    "string", "links", "rel", "describedby", "href", "{schema}"));
+	return 0;
+}

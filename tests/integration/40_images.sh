@@ -39,6 +39,27 @@ check "no partial file is left in the store" test -z "$(ls -A "$T/images" | grep
 curl -s -D "$T/dl.hdr" -H "X-Auth-Token: $TOKEN" -o "$T/out.qcow2" "$IMG_URL/v2/images/$ID/file"
 check "download gives identical bytes" cmp -s "$T/disk.qcow2" "$T/out.qcow2"
 check "download carries Content-MD5" grep -qi "^content-md5: $(md5sum <"$T/disk.qcow2" | cut -d' ' -f1)" "$T/dl.hdr"
+
+# Discovery, as Glance's: one default store, no import methods, the usage
+# of the project's storage quota in MiB (rounded down).
+api GET "$IMG_URL/v2/info/stores"
+check "info/stores: one store, the default" jqt '.stores | length == 1 and .[0].id == "file" and .[0].default == "true"'
+api GET "$IMG_URL/v2/info/stores/detail"
+check "info/stores/detail: a file store in the store directory" jqt ".stores[0].type == \"file\" and .stores[0].properties.data_dir == \"$T/images\""
+TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/info/stores/detail"
+expect_fault 403 "info/stores/detail is for administrators"
+api GET "$IMG_URL/v2/info/import"
+check "info/import: no import methods" jqt '."import-methods".value == [] and ."import-methods".type == "array"'
+api GET "$IMG_URL/v2/info/usage"
+check "info/usage: the project's bytes against its quota, in MiB" jqt ".usage.image_size_total == {\"limit\": 8, \"usage\": $(($(stat -c %s "$T/disk.qcow2") >> 20))}"
+TOKEN=$ALICE_TOK api GET "$IMG_URL/v2/info/usage"
+check "another project's usage is its own" jqt '.usage.image_size_total.usage == 0'
+api GET "$IMG_URL/v2/schemas/member"
+check "the member schema" jqt '.name == "member" and .properties.status.enum == ["pending","accepted","rejected"]'
+api GET "$IMG_URL/v2/schemas/members"
+check "the members schema" jqt '.name == "members" and .properties.members.items.name == "member"'
+TOKEN= api GET "$IMG_URL/v2/info/stores"
+expect_fault 401 "info/stores without a token"
 api GET "$IMG_URL/v2/images/$ID/file" "" -H 'Range: bytes=0-3'
 check "a range request gets 206 and the qcow2 magic" test "$STATUS" = 206 -a "$(head -c 3 "$T/body")" = QFI
 check "with a Content-Range header" test "$(header Content-Range)" = "bytes 0-3/$(stat -c %s "$T/disk.qcow2")"

@@ -3,7 +3,8 @@
 # member accepts or rejects it; members see the image, their list shows it
 # once accepted (member_status= for the others), the compute API boots it
 # for them; only shared images have members. With curl, then the stock
-# openstack CLI (image add project, image set --accept, image member list).
+# openstack CLI (image add project, image set --accept, image member list)
+# and glanceclient.
 . "$(dirname "$0")/../lib/harness.sh"
 
 start_pg
@@ -197,6 +198,15 @@ OUT=$("${ALICE_OS[@]}" image member list "$CLI" -f json 2>"$T/os.err")
 check "openstack image member list (member): accepted" jqt "[.[] | .Status] == [\"accepted\"]" "$OUT"
 "${ALICE_OS[@]}" image save --file "$T/cli.raw" "$CLI" 2>"$T/os.err"
 check "the member saves its bytes" cmp -s "$T/small.raw" "$T/cli.raw"
+# glanceclient (what Horizon uses) reads the member schema to list them,
+# and the discovery documents.
+OUT=$(glance member-list --image-id "$CLI" 2>"$T/glance.err")
+check "glance member-list (glanceclient, with the member schema)" \
+    grep -q "$DEMO.*accepted" <<<"$OUT"
+OUT=$(glance stores-info 2>"$T/glance.err")
+check "glance stores-info" grep -q '"id": "file"' <<<"$OUT"
+OUT=$(glance import-info 2>"$T/glance.err")
+check "glance import-info" grep -q 'import-methods' <<<"$OUT"
 os image remove project cli-shared demo
 OUT=$("${ALICE_OS[@]}" image list -f json 2>"$T/os.err")
 check "openstack image remove project hides it again" \
