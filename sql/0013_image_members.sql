@@ -1,4 +1,4 @@
--- 0010_image_members.sql: image sharing, as Glance's image members. The
+-- 0013_image_members.sql: image sharing, as Glance's image members. The
 -- owner of a 'shared' image adds projects; each member project accepts or
 -- rejects it (pending until then). A member sees the image whatever its
 -- status; its image list shows the accepted ones unless it asks for others.
