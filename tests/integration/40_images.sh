@@ -263,6 +263,22 @@ expect_fault 400 "malformed JSON"
 check "nothing was written" test "$(psql_q "SELECT count(*) FROM images")" = "$COUNT"
 api GET "$IMG_URL/v2/images/no-such-image"
 expect_fault 404 "an unknown image id"
+
+# Bytes that are not what the image says are refused, and kill it.
+api POST "$IMG_URL/v2/images" '{"name":"notqcow","disk_format":"qcow2","container_format":"bare"}'
+BAD=$(jq -r .id <<<"$BODY")
+api PUT "$IMG_URL/v2/images/$BAD/file" "" --data-binary @"$T/small.raw" -H 'Content-Type: application/octet-stream'
+check "raw bytes for a qcow2 image: 400, saying so" test "$STATUS" = 400 -a \
+    "$(jq -r .error.message <<<"$BODY")" = "The data is not a qcow2 image (no qcow2 header), but the image's disk_format is qcow2."
+api GET "$IMG_URL/v2/images/$BAD"
+check "the image is killed, with no data" jqt '.status == "killed" and .size == null'
+api POST "$IMG_URL/v2/images" '{"name":"badmd5","disk_format":"raw","container_format":"bare"}'
+BAD=$(jq -r .id <<<"$BODY")
+api PUT "$IMG_URL/v2/images/$BAD/file" "" --data-binary @"$T/small.raw" -H 'Content-Type: application/octet-stream' -H 'Content-MD5: 00000000000000000000000000000000'
+expect_fault 400 "data that does not match its Content-MD5"
+api GET "$IMG_URL/v2/images/$BAD"
+check "kills the image too" jqt '.status == "killed"'
+check "neither leaves a file in the store" test -z "$(ls -A "$T/images" | grep -v "^$ID$")"
 TOKEN= api GET "$IMG_URL/v2/images"
 expect_fault 401 "no token"
 
