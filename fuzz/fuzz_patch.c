@@ -3,7 +3,8 @@
  * images_patch() (image-service/images.c) applies the input, as the body
  * of PATCH /v2/images/ID, to the state image_update() builds from a
  * private queued image's row; once as its owner, once as an administrator
- * on an active image.
+ * on an active image, each in both media types' forms (v2.1's RFC 6902
+ * operations and v2.0's older ones).
  *
  * Besides the sanitizers, it checks the patch's contract and traps when it
  * fails: a patch either fails with 400, 403 or 409 and a message for a
@@ -116,13 +117,15 @@ check_state(json_t *st, int admin, const char *status)
 }
 
 static void
-patch(const uint8_t *data, size_t size, int admin, const char *status)
+patch(const uint8_t *data, size_t size, int draft, int admin,
+    const char *status)
 {
 	json_t *st = json_loads(STATE, 0, NULL);
 
 	CHECK(st != NULL);
 	gr_err_clear();
-	if (images_patch(st, (const char *)data, size, admin, status) == 0) {
+	if (images_patch(st, (const char *)data, size, draft, admin,
+	    status) == 0) {
 		check_state(st, admin, status);
 	} else {
 		enum gr_err_code c = gr_err_code();
@@ -139,7 +142,9 @@ FUZZ_JSON_SEEDED
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	patch(data, size, 0, "queued");
-	patch(data, size, 1, "active");
+	for (int draft = 4; draft <= 10; draft += 6) {
+		patch(data, size, draft, 0, "queued");
+		patch(data, size, draft, 1, "active");
+	}
 	return 0;
 }

@@ -1,11 +1,14 @@
 /*
  * images.c - Image v2 (the subset the openstack CLI and the compute agents
  * use): create, list (filters, sorting, paging), show, JSON-patch update,
- * delete, tags, streamed upload and ranged download, and the schemas.
+ * delete, tags, deactivate/reactivate, streamed upload and ranged
+ * download, the schemas and the discovery documents (/v2/info); members
+ * (sharing) are members.c's.
  *
- * Visibility: members see public images and their own project's; other
- * projects' private images are 404 to them. Only admins publish public
- * images. Signed agent requests read like an admin (gr_auth).
+ * Visibility: members see public images, their own project's and the
+ * shared images their project is a member of; other projects' private
+ * images are 404 to them. Only admins publish public images. Signed agent
+ * requests read like an admin (gr_auth).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,7 +48,8 @@
 
 enum { C_ID, C_NAME, C_STATUS, C_DISK, C_CONT, C_SIZE, C_VSIZE, C_MD5,
     C_HALGO, C_HVAL, C_MINDISK, C_MINRAM, C_VIS, C_OWNER, C_PROT, C_PROPS,
-    C_TAGS, C_CREATED, C_UPDATED };
+    C_TAGS, C_CREATED, C_UPDATED,
+    C_MEMBER };	/* load_image() only: the caller's project is a member */
 
 /* Attributes a client may never set; Glance answers 403 for these. */
 static const char *const readonly[] = { "status", "size", "virtual_size",
@@ -127,25 +132,31 @@ is_admin(struct gr_req *req)
 
 /*
  * Loads image id as the caller may see it: 404 when it does not exist or
- * is another project's private image; with write set, 403 when the caller
- * may see it but not change it (another project's public image).
+ * is another project's private image (or shared image, to a project not
+ * among its members); with write set, 403 when the caller may see it but
+ * not change it (another project's public or shared image).
  */
 static PGresult *
 load_image(struct gr_req *req, const char *id, int write)
 {
 	PGresult *r;
-	const char *p[1] = { id };
+	const char *p[2] = { id, caller_project(req) };
 	int mine;
 
-	r = gr_db_query("SELECT " IMG_COLS " FROM images WHERE id = $1", 1, p);
+	r = gr_db_query("SELECT " IMG_COLS ", EXISTS (SELECT 1 FROM "
+	    "image_members m WHERE m.image_id = i.id AND m.member = $2) FROM "
+	    "images i WHERE id = $1", 2, p);
 	if (r == NULL)
 		return NULL;
 	if (PQntuples(r) == 0)
 		goto notfound;
 	mine = is_admin(req) || strcmp(PQgetvalue(r, 0, C_OWNER),
 	    caller_project(req)) == 0;
+	/* A shared image's members see it whatever their status, as Glance. */
 	if (!mine && strcmp(PQgetvalue(r, 0, C_VIS), "public") != 0 &&
-	    strcmp(PQgetvalue(r, 0, C_VIS), "community") != 0)
+	    strcmp(PQgetvalue(r, 0, C_VIS), "community") != 0 &&
+	    (strcmp(PQgetvalue(r, 0, C_VIS), "shared") != 0 ||
+	    PQgetvalue(r, 0, C_MEMBER)[0] != 't'))
 		goto notfound;
 	if (write && !mine) {
 		gr_error(GR_ERR_FORBIDDEN, "You are not permitted to modify image "
@@ -158,6 +169,20 @@ notfound:
 	gr_error(GR_ERR_NOT_FOUND, "No image found with ID %s.", id);
 	PQclear(r);
 	return NULL;
+}
+
+/* See imgsvc.h. */
+int
+images_access(struct gr_req *req, const char *id, char vis[16], int *mine)
+{
+	GR_AUTO_PGRES PGresult *r = load_image(req, id, 0);
+
+	if (r == NULL)
+		return -1;
+	snprintf(vis, 16, "%s", PQgetvalue(r, 0, C_VIS));
+	*mine = is_admin(req) || strcmp(PQgetvalue(r, 0, C_OWNER),
+	    caller_project(req)) == 0;
+	return 0;
 }
 
 /* ---- validation shared by create and update ---- */
@@ -470,6 +495,7 @@ image_list(struct gr_req *req, struct gr_resp *resp)
 	const char *col, *lim = gr_req_query(req, "limit");
 	const char *marker = gr_req_query(req, "marker");
 	const char *vis = gr_req_query(req, "visibility");
+	const char *mstatus = gr_req_query(req, "member_status");
 	int desc, limit = LIST_DEFAULT, n;
 	char sql[2048], limbuf[16];
 	json_t *list;
@@ -492,23 +518,35 @@ image_list(struct gr_req *req, struct gr_resp *resp)
 		    vis);
 		return -1;
 	}
+	if (mstatus == NULL)
+		mstatus = "accepted";
+	if (!members_status_ok(mstatus) && strcmp(mstatus, "all") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "Invalid member_status '%.20s': use "
+		    "pending, accepted, rejected or all.", mstatus);
+		return -1;
+	}
 	snprintf(limbuf, sizeof(limbuf), "%d", limit + 1);
 	/* $1 project, $2 admin, $3 name, $4 status, $5 visibility, $6 owner,
-	 * $7 marker, $8 limit+1. Community images are listed only when asked
-	 * for, as in Glance. */
+	 * $7 marker, $8 limit+1, $9 member status. Community images are
+	 * listed only when asked for; others' shared images when the caller's
+	 * project is a member with that status (accepted unless asked), as
+	 * in Glance. */
 	snprintf(sql, sizeof(sql), "SELECT " IMG_COLS " FROM images i WHERE "
 	    "(($2 AND ($5::text IS NOT NULL OR visibility <> 'community')) OR "
 	    "owner = $1 OR visibility = 'public' OR (visibility = 'community' AND "
-	    "$5 = 'community')) AND ($3::text IS NULL OR name = $3) AND "
+	    "$5 = 'community') OR (visibility = 'shared' AND EXISTS (SELECT 1 "
+	    "FROM image_members m WHERE m.image_id = i.id AND m.member = $1 AND "
+	    "($9 = 'all' OR m.status = $9)))) AND ($3::text IS NULL OR name = $3) "
+	    "AND "
 	    "($4::text IS NULL OR status = $4) AND ($5::text IS NULL OR $5 = "
 	    "'all' OR visibility = $5) AND ($6::text IS NULL OR owner = $6) AND "
 	    "($7::text IS NULL OR (%s, id) %s (SELECT %s, id FROM images WHERE "
 	    "id = $7)) ORDER BY %s %s, id %s LIMIT $8::integer", col,
 	    desc ? "<" : ">", col, col, desc ? "DESC" : "ASC",
 	    desc ? "DESC" : "ASC");
-	const char *p[8] = { caller_project(req), is_admin(req) ? "t" : "f",
+	const char *p[9] = { caller_project(req), is_admin(req) ? "t" : "f",
 	    gr_req_query(req, "name"), gr_req_query(req, "status"), vis,
-	    gr_req_query(req, "owner"), marker, limbuf };
+	    gr_req_query(req, "owner"), marker, limbuf, mstatus };
 	if (marker) {
 		GR_AUTO_PGRES PGresult *m = load_image(req, marker, 0);
 
@@ -518,7 +556,7 @@ image_list(struct gr_req *req, struct gr_resp *resp)
 			return -1;
 		}
 	}
-	if ((r = gr_db_query(sql, 8, p)) == NULL)
+	if ((r = gr_db_query(sql, 9, p)) == NULL)
 		return -1;
 	list = json_array();
 	n = PQntuples(r) > limit ? limit : PQntuples(r);
@@ -529,7 +567,8 @@ image_list(struct gr_req *req, struct gr_resp *resp)
 	if (PQntuples(r) > limit && n > 0) {
 		/* The next page keeps the filters and the order. */
 		static const char *const keep[] = { "name", "status",
-		    "visibility", "owner", "sort", "sort_key", "sort_dir", NULL };
+		    "visibility", "owner", "member_status", "sort", "sort_key",
+		    "sort_dir", NULL };
 		struct gr_buf next = GR_BUF_INIT(0);
 
 		gr_buf_printf(&next, "/v2/images?marker=%s&limit=%d",
@@ -551,13 +590,10 @@ image_list(struct gr_req *req, struct gr_resp *resp)
 
 /* Decodes a JSON pointer of one segment ("/name") into out. */
 static int
-patch_path(json_t *op, char *out, size_t n)
+patch_path(const char *path, char *out, size_t n)
 {
-	const char *path = NULL;
 	size_t j = 0;
 
-	if (gr_json_str(op, "path", 1, 300, &path) < 0)
-		return -1;
 	if (path[0] != '/' || strchr(path + 1, '/')) {
 		gr_error(GR_ERR_BAD_REQUEST, "Invalid JSON-patch path '%.64s': "
 		    "use '/attribute'.", path);
@@ -578,9 +614,77 @@ patch_path(json_t *op, char *out, size_t n)
 	return 0;
 }
 
+/*
+ * The operation and its path in op, in the draft the media type names:
+ * 10 (v2.1, RFC 6902: {"op":"add","path":"/name"}) or 4 (v2.0, the older
+ * Glance form: {"add":"/name"}, exactly one of add, remove or replace).
+ */
+static int
+patch_op(json_t *op, int draft, const char **what, const char **path)
+{
+	static const char *const ops[] = { "add", "remove", "replace", NULL };
+
+	if (draft == 10)
+		return gr_json_str(op, "op", 1, 16, what) < 0 ||
+		    gr_json_str(op, "path", 1, 300, path) < 0 ? -1 : 0;
+	*what = NULL;
+	for (int k = 0; ops[k]; k++) {
+		if (json_object_get(op, ops[k]) == NULL)
+			continue;
+		if (*what) {
+			gr_error(GR_ERR_BAD_REQUEST, "A v2.0 JSON-patch operation "
+			    "must have only one member named \"add\", "
+			    "\"remove\" or \"replace\".");
+			return -1;
+		}
+		*what = ops[k];
+	}
+	if (*what == NULL) {
+		gr_error(GR_ERR_BAD_REQUEST, "A v2.0 JSON-patch operation must "
+		    "have exactly one member named \"add\", \"remove\" or "
+		    "\"replace\", whose value is the path (as "
+		    "{\"replace\": \"/name\", \"value\": ...}).");
+		return -1;
+	}
+	return gr_json_str(op, *what, 1, 300, path);
+}
+
+/*
+ * add or replace attr with v, as Glance: replacing a custom property
+ * that is not there is 409, and so (in the v2.0 form only) is adding an
+ * attribute or property that is already there.
+ */
+static int
+patch_set(json_t *st, const char *what, const char *attr, json_t *v,
+    int draft, int admin, const char *status)
+{
+	int present;
+
+	if (strcmp(attr, "id") == 0 || strcmp(attr, "owner") == 0) {
+		gr_error(GR_ERR_FORBIDDEN, "Attribute '%s' cannot be changed.",
+		    attr);
+		return -1;
+	}
+	if (!in_list(attr, readonly)) {
+		present = in_list(attr, base_attrs) || json_object_get(
+		    json_object_get(st, "properties"), attr) != NULL;
+		if (strcmp(what, "add") == 0 && draft == 4 && present) {
+			gr_error(GR_ERR_CONFLICT, "Property %.64s is already "
+			    "present: use \"replace\" to change it.", attr);
+			return -1;
+		}
+		if (strcmp(what, "replace") == 0 && !present) {
+			gr_error(GR_ERR_CONFLICT, "Property %.64s does not exist: "
+			    "use \"add\" to set it.", attr);
+			return -1;
+		}
+	}
+	return set_attr(admin, st, attr, v, status);
+}
+
 /* See images_priv.h. */
 int
-images_patch(json_t *st, const char *body, size_t len, int admin,
+images_patch(json_t *st, const char *body, size_t len, int draft, int admin,
     const char *status)
 {
 	GR_AUTO_JSON json_t *ops = NULL;
@@ -594,7 +698,7 @@ images_patch(json_t *st, const char *body, size_t len, int admin,
 	}
 	for (size_t i = 0; i < json_array_size(ops); i++) {
 		json_t *op = json_array_get(ops, i), *v;
-		const char *what = NULL;
+		const char *what = NULL, *path = NULL;
 		char attr[256];
 
 		if (!json_is_object(op)) {
@@ -602,8 +706,8 @@ images_patch(json_t *st, const char *body, size_t len, int admin,
 			    "patch is not an object.", i + 1);
 			return -1;
 		}
-		if (gr_json_str(op, "op", 1, 16, &what) < 0 ||
-		    patch_path(op, attr, sizeof(attr)) < 0)
+		if (patch_op(op, draft, &what, &path) < 0 ||
+		    patch_path(path, attr, sizeof(attr)) < 0)
 			return -1;
 		if (strcmp(what, "add") == 0 || strcmp(what, "replace") == 0) {
 			if ((v = json_object_get(op, "value")) == NULL) {
@@ -611,12 +715,8 @@ images_patch(json_t *st, const char *body, size_t len, int admin,
 				    "needs a 'value'.", what);
 				return -1;
 			}
-			if (strcmp(attr, "id") == 0 || strcmp(attr, "owner") == 0) {
-				gr_error(GR_ERR_FORBIDDEN, "Attribute '%s' cannot "
-				    "be changed.", attr);
-				return -1;
-			}
-			if (set_attr(admin, st, attr, v, status) < 0)
+			if (patch_set(st, what, attr, v, draft, admin,
+			    status) < 0)
 				return -1;
 		} else if (strcmp(what, "remove") == 0) {
 
@@ -640,25 +740,42 @@ images_patch(json_t *st, const char *body, size_t len, int admin,
 	return 0;
 }
 
+/*
+ * The JSON-patch draft of a PATCH's media type (parameters such as
+ * charset ignored): 10 for v2.1, 4 for v2.0; 0 (with the 415) otherwise.
+ */
+static int
+patch_draft(struct gr_req *req, struct gr_resp *resp)
+{
+	static const char v21[] = "application/openstack-images-v2.1-json-patch";
+	static const char v20[] = "application/openstack-images-v2.0-json-patch";
+	const char *ct = gr_req_header(req, "Content-Type");
+	size_t n = ct ? strcspn(ct, "; \t") : 0;
+
+	if (n == sizeof(v21) - 1 && strncasecmp(ct, v21, n) == 0)
+		return 10;
+	if (n == sizeof(v20) - 1 && strncasecmp(ct, v20, n) == 0)
+		return 4;
+	gr_resp_header(resp, "Accept-Patch", "application/openstack-images-"
+	    "v2.0-json-patch, application/openstack-images-v2.1-json-patch");
+	gr_error(GR_ERR_MEDIA_TYPE, "The media type %.64s is not supported "
+	    "here: send the changes as application/openstack-images-v2.1-json-"
+	    "patch (RFC 6902) or application/openstack-images-v2.0-json-patch.",
+	    ct ? ct : "(none)");
+	return 0;
+}
+
 static int
 image_update(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = load_image(req, req->params[0], 1);
 	GR_AUTO_PGRES PGresult *u = NULL;
 	GR_AUTO_JSON json_t *st = NULL;
-	const char *ct = gr_req_header(req, "Content-Type");
 	char *t[8] = { 0 }, *props = NULL;
-	int ret = -1;
+	int ret = -1, draft;
 
-	if (r == NULL)
+	if (r == NULL || (draft = patch_draft(req, resp)) == 0)
 		return -1;
-	if (ct == NULL || (strncmp(ct, "application/openstack-images-v2.1-json-"
-	    "patch", 46) != 0 && strncmp(ct, "application/openstack-images-v2.0"
-	    "-json-patch", 46) != 0)) {
-		gr_error(GR_ERR_MEDIA_TYPE, "Send the changes as "
-		    "application/openstack-images-v2.1-json-patch.");
-		return -1;
-	}
 	st = json_pack("{s:o,s:o,s:o,s:o,s:b,s:i,s:i,s:o}",
 	    "name", gr_db_json_text(r, 0, C_NAME),
 	    "disk_format", gr_db_json_text(r, 0, C_DISK),
@@ -670,7 +787,7 @@ image_update(struct gr_req *req, struct gr_resp *resp)
 	    "tags", json_loads(PQgetvalue(r, 0, C_TAGS), 0, NULL));
 	json_object_set_new(st, "properties", json_loads(PQgetvalue(r, 0,
 	    C_PROPS), 0, NULL));
-	if (images_patch(st, req->body, req->body_len, is_admin(req),
+	if (images_patch(st, req->body, req->body_len, draft, is_admin(req),
 	    PQgetvalue(r, 0, C_STATUS)) < 0)
 		return -1;
 	static const char *const cols[] = { "name", "disk_format",
@@ -727,6 +844,53 @@ image_delete(struct gr_req *req, struct gr_resp *resp)
 	store_remove(req->params[0]);
 	gr_resp_empty(resp, 204);
 	return 0;
+}
+
+/*
+ * POST /v2/images/{id}/actions/deactivate and .../reactivate: moves an
+ * image between active and deactivated (to is the status wanted, from the
+ * other one); asking for the status it already has changes nothing.
+ * The image's project or an administrator, as Glance's default policy
+ * (Glance 25 lets the owner's members do it, whatever its api-ref says);
+ * any other status is a 403, as Glance answers.
+ */
+static int
+image_activation(struct gr_req *req, struct gr_resp *resp, const char *verb,
+    const char *from, const char *to)
+{
+	GR_AUTO_PGRES PGresult *r = load_image(req, req->params[0], 1);
+	GR_AUTO_PGRES PGresult *u = NULL;
+	const char *p[3] = { req->params[0], from, to };
+
+	if (r == NULL)
+		return -1;
+	u = gr_db_query("UPDATE images SET status = $3, updated_at = CASE WHEN "
+	    "status = $3 THEN updated_at ELSE now() END WHERE id = $1 AND "
+	    "status IN ($2, $3)", 3, p);
+	if (u == NULL)
+		return -1;
+	if (gr_db_affected(u) == 0) {
+		gr_error(GR_ERR_FORBIDDEN, "Image %s is %s: only an %s image can "
+		    "be %sd.", req->params[0], PQgetvalue(r, 0, C_STATUS), from,
+		    verb);
+		return -1;
+	}
+	gr_resp_empty(resp, 204);
+	return 0;
+}
+
+static int
+image_deactivate(struct gr_req *req, struct gr_resp *resp)
+{
+	return image_activation(req, resp, "deactivate", "active",
+	    "deactivated");
+}
+
+static int
+image_reactivate(struct gr_req *req, struct gr_resp *resp)
+{
+	return image_activation(req, resp, "reactivate", "deactivated",
+	    "active");
 }
 
 static int
@@ -1021,7 +1185,15 @@ image_download(struct gr_req *req, struct gr_resp *resp)
 
 	if (r == NULL)
 		return -1;
-	if (strcmp(PQgetvalue(r, 0, C_STATUS), "active") != 0) {
+	if (strcmp(PQgetvalue(r, 0, C_STATUS), "deactivated") == 0 &&
+	    !is_admin(req)) {
+		gr_error(GR_ERR_FORBIDDEN, "Image %s has been deactivated: its "
+		    "data cannot be downloaded until an administrator "
+		    "reactivates it.", req->params[0]);
+		return -1;
+	}
+	if (strcmp(PQgetvalue(r, 0, C_STATUS), "active") != 0 &&
+	    strcmp(PQgetvalue(r, 0, C_STATUS), "deactivated") != 0) {
 		/* As Glance: an image without data answers 204, empty. */
 		gr_resp_empty(resp, 204);
 		return 0;
@@ -1134,11 +1306,84 @@ schema_images(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
+/* ---- discovery (/v2/info) ---- */
+
+#define STORE_ID	"file"	/* the one store, by the type Glance calls it */
+
+/* GET /v2/info/stores: one store, the default, as a one-backend Glance. */
+static int
+info_stores(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:[{s:s,s:s,s:s}]}", "stores",
+	    "id", STORE_ID, "description", "The image service's file store: "
+	    "one file per image.", "default", "true"));
+	return 0;
+}
+
+/* GET /v2/info/stores/detail (administrators): with its type and place. */
+static int
+info_stores_detail(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:[{s:s,s:s,s:s,s:{s:s,s:b}}]}",
+	    "stores", "id", STORE_ID, "default", "true", "type", "file",
+	    "properties", "data_dir", img.store_dir, "thin_provisioning", 0));
+	return 0;
+}
+
+/*
+ * GET /v2/info/import: the interoperable import methods. There are none
+ * (data goes up with PUT .../file), so the list is empty and clients that
+ * look before importing know not to.
+ */
+static int
+info_import(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:{s:s,s:s,s:[]}}",
+	    "import-methods", "description", "Import methods available.",
+	    "type", "array", "value"));
+	return 0;
+}
+
+/*
+ * GET /v2/info/usage: the caller's project against its storage quota, in
+ * MiB as Glance's image_size_total; {} when there is no quota, as a
+ * Glance without quotas answers.
+ */
+static int
+info_usage(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { caller_project(req) };
+
+	if (img.quota_bytes <= 0) {
+		gr_resp_json(resp, 200, json_pack("{s:{}}", "usage"));
+		return 0;
+	}
+	r = gr_db_query("SELECT coalesce(sum(size), 0) / 1048576 FROM images "
+	    "WHERE owner = $1 AND size IS NOT NULL", 1, p);
+	if (r == NULL)
+		return -1;
+	gr_resp_json(resp, 200, json_pack("{s:{s:{s:I,s:I}}}", "usage",
+	    "image_size_total", "limit", (json_int_t)(img.quota_bytes >> 20),
+	    "usage", (json_int_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10)));
+	return 0;
+}
+
 const struct gr_route img_routes[] = {
 	{ "GET",    "/",			get_versions,	GR_POLICY_PUBLIC },
 	{ "GET",    "/versions",		get_versions,	GR_POLICY_PUBLIC },
 	{ "GET",    "/v2/schemas/image",	schema_image,	GR_POLICY_USER },
 	{ "GET",    "/v2/schemas/images",	schema_images,	GR_POLICY_USER },
+	{ "GET",    "/v2/schemas/member",	members_schema,	GR_POLICY_USER },
+	{ "GET",    "/v2/schemas/members",	members_schemas, GR_POLICY_USER },
+	{ "GET",    "/v2/info/stores",		info_stores,	GR_POLICY_USER },
+	{ "GET",    "/v2/info/stores/detail",	info_stores_detail,
+	    GR_POLICY_ADMIN },
+	{ "GET",    "/v2/info/import",		info_import,	GR_POLICY_USER },
+	{ "GET",    "/v2/info/usage",		info_usage,	GR_POLICY_USER },
 	{ "GET",    "/v2/images",		image_list,	GR_POLICY_USER },
 	{ "POST",   "/v2/images",		image_create,	GR_POLICY_USER },
 	{ "GET",    "/v2/images/{id}",		image_get,	GR_POLICY_USER_OR_AGENT },
@@ -1146,6 +1391,18 @@ const struct gr_route img_routes[] = {
 	{ "DELETE", "/v2/images/{id}",		image_delete,	GR_POLICY_USER },
 	{ "PUT",    "/v2/images/{id}/file",	NULL,		GR_POLICY_USER, &image_upload },
 	{ "GET",    "/v2/images/{id}/file",	image_download,	GR_POLICY_USER_OR_AGENT },
+	{ "POST",   "/v2/images/{id}/actions/deactivate", image_deactivate,
+	    GR_POLICY_USER },
+	{ "POST",   "/v2/images/{id}/actions/reactivate", image_reactivate,
+	    GR_POLICY_USER },
+	{ "GET",    "/v2/images/{id}/members",	members_list,	GR_POLICY_USER },
+	{ "POST",   "/v2/images/{id}/members",	members_create,	GR_POLICY_USER },
+	{ "GET",    "/v2/images/{id}/members/{member}", members_get,
+	    GR_POLICY_USER },
+	{ "PUT",    "/v2/images/{id}/members/{member}", members_update,
+	    GR_POLICY_USER },
+	{ "DELETE", "/v2/images/{id}/members/{member}", members_delete,
+	    GR_POLICY_USER },
 	{ "PUT",    "/v2/images/{id}/tags/{tag}", tag_add,	GR_POLICY_USER },
 	{ "DELETE", "/v2/images/{id}/tags/{tag}", tag_delete,	GR_POLICY_USER },
 };

@@ -15,15 +15,16 @@
  * Applies a JSON-patch document (body, len bytes: a list of add, replace
  * or remove operations on "/attribute" paths) to the image state st, an
  * object with the image's client-settable columns and its "properties"
- * object, as image_update() builds it. admin: the caller may publish and
- * set the owner; status: the image's status (its formats change only
- * while "queued"). Returns 0, or -1 with 400 (a malformed patch or
- * value), 403 (a read-only attribute, or not allowed to this caller) or
- * 409 (removing a property that is not there); st may then be partly
- * changed.
+ * object, as image_update() builds it. draft: 10 for the v2.1 media type
+ * (RFC 6902, {"op":"add","path":"/a"}), 4 for v2.0 ({"add":"/a"}).
+ * admin: the caller may publish and set the owner; status: the image's
+ * status (its formats change only while "queued"). Returns 0, or -1 with
+ * 400 (a malformed patch or value), 403 (a read-only attribute, or not
+ * allowed to this caller) or 409 (removing or replacing a property that is
+ * not there; in v2.0, adding one that is); st may then be partly changed.
  */
-int images_patch(json_t *st, const char *body, size_t len, int admin,
-    const char *status);
+int images_patch(json_t *st, const char *body, size_t len, int draft,
+    int admin, const char *status);
 
 /*
  * Parses a Range header h ("bytes=A-B", "bytes=A-" or "bytes=-N") against

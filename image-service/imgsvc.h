@@ -1,6 +1,7 @@
 /*
- * imgsvc.h - the image service's modules: the API handlers (images.c) and
- * the file store that holds image bytes (store.c).
+ * imgsvc.h - the image service's modules: the API handlers (images.c,
+ * and members.c for sharing) and the file store that holds image bytes
+ * (store.c).
  */
 #ifndef IMGSVC_H
 #define IMGSVC_H
@@ -22,6 +23,25 @@ extern struct img_conf img;
 /* images.c */
 extern const struct gr_route img_routes[];
 extern const size_t img_nroutes;
+/*
+ * Looks up image id as the caller may see it (Glance's rules, members
+ * included). Returns 0 with vis its visibility and *mine set when the
+ * caller's project owns it or the caller is an administrator (or agent);
+ * -1 with GR_ERR_NOT_FOUND when it does not exist or is not visible.
+ */
+int images_access(struct gr_req *req, const char *id, char vis[16],
+    int *mine);
+
+/* members.c: image members (/v2/images/{id}/members...), as Glance's. */
+int members_create(struct gr_req *req, struct gr_resp *resp);
+int members_list(struct gr_req *req, struct gr_resp *resp);
+int members_get(struct gr_req *req, struct gr_resp *resp);
+int members_update(struct gr_req *req, struct gr_resp *resp);
+int members_delete(struct gr_req *req, struct gr_resp *resp);
+int members_schema(struct gr_req *req, struct gr_resp *resp);
+int members_schemas(struct gr_req *req, struct gr_resp *resp);
+/* 1 if s is a member status: pending, accepted or rejected. */
+int members_status_ok(const char *s);
 
 /* store.c */
 struct store_upload;

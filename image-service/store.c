@@ -2,11 +2,13 @@
  * store.c - image bytes on disk. An upload goes to ".partial-ID" beside the
  * final file and is renamed into place only when complete and verified, so
  * an interrupted upload never leaves a file that looks like an image.
- * md5 and sha512 are computed while the bytes stream through.
+ * md5 and sha512 are computed while the bytes stream through, each by a
+ * thread of its own beside the write.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +23,43 @@
 #include "imgsvc.h"
 #include "store_priv.h"
 
+/*
+ * An upload's bytes go through a ring of RING_BUFS blocks: the thread that
+ * receives them fills a block, hands it to the two hashers (md5 and sha512,
+ * each its own thread, as each is about as slow as the disk) and writes it
+ * to the file while they read it; a block is filled again only once both
+ * hashers are past it. With idle cores the checksums then take no time
+ * beyond the write's (docs/architecture.md has the figures).
+ */
+#define RING_BUFS	8
+#define RING_BLOCK	(128u << 10)	/* bytes per block: stays in the cache */
+
+struct store_hasher {
+	struct store_upload	*u;
+	EVP_MD_CTX		*ctx;
+	pthread_t		 thread;
+	int			 started;
+	uint64_t		 done;		/* blocks hashed (under u->lock) */
+};
+
 struct store_upload {
 	char		*path;		/* final file */
 	char		*partial;	/* where bytes go until finished */
 	int		 fd;
-	uint64_t	 size;
-	EVP_MD_CTX	*md5;
-	EVP_MD_CTX	*sha512;
+	uint64_t	 size;		/* bytes taken, written or not yet */
 	unsigned char	 head[QCOW2_HEADER]; /* first bytes, for the header */
+	unsigned char	*ring[RING_BUFS]; /* block n is ring[n % RING_BUFS] */
+	size_t		 ring_len[RING_BUFS];
+	size_t		 fill;		/* bytes in the block being filled */
+	uint64_t	 published;	/* blocks handed to the hashers */
+	uint64_t	 wants;		/* the writer waits for both hashers to
+					 * have done this many blocks; 0: not */
+	int		 idle;		/* hashers waiting for a block */
+	int		 closing;	/* no more blocks: the hashers end */
+	pthread_mutex_t	 lock;		/* published, wants, idle, closing and
+					 * hash[].done */
+	pthread_cond_t	 cond;		/* one waiter's condition may hold */
+	struct store_hasher hash[2];	/* md5, sha512 */
 };
 
 char *
@@ -48,11 +79,91 @@ store_init(void)
 	return 0;
 }
 
+/* Blocks both hashers are past (under u->lock). */
+static uint64_t
+hashed(const struct store_upload *u)
+{
+	return u->hash[0].done < u->hash[1].done ? u->hash[0].done :
+	    u->hash[1].done;
+}
+
+/* A hasher thread: hashes each block published, in order, until closed. */
+static void *
+hasher_main(void *arg)
+{
+	struct store_hasher *h = arg;
+	struct store_upload *u = h->u;
+
+	pthread_mutex_lock(&u->lock);
+	for (;;) {
+		u->idle++;
+		while (h->done == u->published && !u->closing)
+			pthread_cond_wait(&u->cond, &u->lock);
+		u->idle--;
+		if (h->done == u->published)
+			break;
+		unsigned k = (unsigned)(h->done % RING_BUFS);
+		pthread_mutex_unlock(&u->lock);
+		EVP_DigestUpdate(h->ctx, u->ring[k], u->ring_len[k]);
+		pthread_mutex_lock(&u->lock);
+		h->done++;
+		/* Wake the writer only once it has room enough to go on. */
+		if (u->wants && hashed(u) >= u->wants)
+			pthread_cond_broadcast(&u->cond);
+	}
+	pthread_mutex_unlock(&u->lock);
+	return NULL;
+}
+
+/* Ends the hashers once they have hashed every block published. */
+static void
+hashers_stop(struct store_upload *u)
+{
+	pthread_mutex_lock(&u->lock);
+	u->closing = 1;
+	pthread_cond_broadcast(&u->cond);
+	pthread_mutex_unlock(&u->lock);
+	for (int i = 0; i < 2; i++)
+		if (u->hash[i].started) {
+			pthread_join(u->hash[i].thread, NULL);
+			u->hash[i].started = 0;
+		}
+}
+
+static int
+hashers_start(struct store_upload *u)
+{
+	const EVP_MD *md[2] = { EVP_md5(), EVP_sha512() };
+
+	for (int i = 0; i < RING_BUFS; i++)
+		u->ring[i] = gr_xmalloc(RING_BLOCK);
+	for (int i = 0; i < 2; i++) {
+		u->hash[i].u = u;
+		u->hash[i].ctx = EVP_MD_CTX_new();
+		if (u->hash[i].ctx == NULL ||
+		    !EVP_DigestInit_ex(u->hash[i].ctx, md[i], NULL)) {
+			gr_error(GR_ERR_INTERNAL, "Cannot start the image "
+			    "checksums.");
+			return -1;
+		}
+		if (pthread_create(&u->hash[i].thread, NULL, hasher_main,
+		    &u->hash[i]) != 0) {
+			gr_error(GR_ERR_SYSTEM, "Cannot start a thread to compute "
+			    "the image checksums.");
+			return -1;
+		}
+		u->hash[i].started = 1;
+	}
+	return 0;
+}
+
 struct store_upload *
 store_begin(const char *id)
 {
 	struct store_upload *u = gr_xcalloc(1, sizeof(*u));
 
+	pthread_mutex_init(&u->lock, NULL);
+	pthread_cond_init(&u->cond, NULL);
 	u->path = store_path(id);
 	u->partial = gr_xasprintf("%s/.partial-%s", img.store_dir, id);
 	u->fd = open(u->partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
@@ -62,33 +173,20 @@ store_begin(const char *id)
 		store_abort(u);
 		return NULL;
 	}
-	u->md5 = EVP_MD_CTX_new();
-	u->sha512 = EVP_MD_CTX_new();
-	if (u->md5 == NULL || u->sha512 == NULL ||
-	    !EVP_DigestInit_ex(u->md5, EVP_md5(), NULL) ||
-	    !EVP_DigestInit_ex(u->sha512, EVP_sha512(), NULL)) {
-		gr_error(GR_ERR_INTERNAL, "Cannot start the image checksums.");
+	if (hashers_start(u) < 0) {
 		store_abort(u);
 		return NULL;
 	}
 	return u;
 }
 
-int
-store_write(struct store_upload *u, const char *buf, size_t len)
+static int
+write_all(int fd, const unsigned char *buf, size_t len)
 {
 	size_t done = 0;
 
-	if (u->size < QCOW2_HEADER) {
-		size_t n = QCOW2_HEADER - u->size < len ? QCOW2_HEADER - u->size :
-		    len;
-
-		memcpy(u->head + u->size, buf, n);
-	}
-	EVP_DigestUpdate(u->md5, buf, len);
-	EVP_DigestUpdate(u->sha512, buf, len);
 	while (done < len) {
-		ssize_t w = write(u->fd, buf + done, len - done);
+		ssize_t w = write(fd, buf + done, len - done);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -100,7 +198,66 @@ store_write(struct store_upload *u, const char *buf, size_t len)
 		}
 		done += (size_t)w;
 	}
-	u->size += len;
+	return 0;
+}
+
+/* Hands the block being filled to the hashers and writes it meanwhile. */
+static int
+block_flush(struct store_upload *u)
+{
+	unsigned k = (unsigned)(u->published % RING_BUFS);
+
+	pthread_mutex_lock(&u->lock);
+	u->ring_len[k] = u->fill;
+	u->published++;
+	if (u->idle > 0)
+		pthread_cond_broadcast(&u->cond);
+	pthread_mutex_unlock(&u->lock);
+	u->fill = 0;
+	return write_all(u->fd, u->ring[k], u->ring_len[k]);
+}
+
+/*
+ * Waits until both hashers are past the block the next bytes go to; when
+ * they are not, until half the ring is free, so that the writer and the
+ * hashers wake each other once per half ring, not once per block.
+ */
+static void
+block_wait(struct store_upload *u)
+{
+	pthread_mutex_lock(&u->lock);
+	if (hashed(u) + RING_BUFS <= u->published) {
+		u->wants = u->published - RING_BUFS / 2;
+		while (hashed(u) < u->wants)
+			pthread_cond_wait(&u->cond, &u->lock);
+		u->wants = 0;
+	}
+	pthread_mutex_unlock(&u->lock);
+}
+
+int
+store_write(struct store_upload *u, const char *buf, size_t len)
+{
+	if (u->size < QCOW2_HEADER) {
+		size_t n = QCOW2_HEADER - u->size < len ? QCOW2_HEADER - u->size :
+		    len;
+
+		memcpy(u->head + u->size, buf, n);
+	}
+	while (len > 0) {
+		size_t n = RING_BLOCK - u->fill < len ? RING_BLOCK - u->fill :
+		    len;
+
+		if (u->fill == 0)
+			block_wait(u);
+		memcpy(u->ring[u->published % RING_BUFS] + u->fill, buf, n);
+		u->fill += n;
+		u->size += n;
+		buf += n;
+		len -= n;
+		if (u->fill == RING_BLOCK && block_flush(u) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -168,13 +325,16 @@ store_finish(struct store_upload *u, const char *disk_format, char md5[33],
 
 	if (virtual_size_of(u, disk_format, virtual_size) < 0)
 		goto fail;
+	if (u->fill > 0 && block_flush(u) < 0)
+		goto fail;
+	hashers_stop(u);
 	if (fsync(u->fd) < 0) {
 		gr_error(GR_ERR_SYSTEM, "Flushing the image to disk failed: %s.",
 		    strerror(errno));
 		goto fail;
 	}
-	EVP_DigestFinal_ex(u->md5, d5, &n);
-	EVP_DigestFinal_ex(u->sha512, d512, &n);
+	EVP_DigestFinal_ex(u->hash[0].ctx, d5, &n);
+	EVP_DigestFinal_ex(u->hash[1].ctx, d512, &n);
 	hex(d5, 16, md5);
 	hex(d512, 64, sha512);
 	if (rename(u->partial, u->path) < 0) {
@@ -196,12 +356,17 @@ store_abort(struct store_upload *u)
 {
 	if (u == NULL)
 		return;
+	hashers_stop(u);
 	if (u->fd >= 0)
 		close(u->fd);
 	if (u->partial)
 		unlink(u->partial);
-	EVP_MD_CTX_free(u->md5);
-	EVP_MD_CTX_free(u->sha512);
+	for (int i = 0; i < 2; i++)
+		EVP_MD_CTX_free(u->hash[i].ctx);
+	for (int i = 0; i < RING_BUFS; i++)
+		free(u->ring[i]);
+	pthread_cond_destroy(&u->cond);
+	pthread_mutex_destroy(&u->lock);
 	free(u->partial);
 	free(u->path);
 	free(u);
