@@ -49,6 +49,7 @@ static const struct {
 static const char *const json_types[] = {
 	"application/json",
 	"application/openstack-images-v2.1-json-patch",
+	"application/openstack-images-v2.0-json-patch",
 	"application/json-patch+json",
 };
 

@@ -63,6 +63,9 @@ test_media(void)
 	CHECK(web_media_ok("PATCH", "/api/image/v2/images/x",
 	    "application/openstack-images-v2.1-json-patch"),
 	    "the image API's JSON patch");
+	CHECK(web_media_ok("PATCH", "/api/image/v2/images/x",
+	    "application/openstack-images-v2.0-json-patch"),
+	    "and its older v2.0 form");
 	CHECK(web_media_ok("PUT", "/api/image/v2/images/x/file",
 	    "application/octet-stream"), "image data on the image API");
 	CHECK(!web_media_ok("POST", "/api/compute/v2.1/servers",
