@@ -17,6 +17,7 @@ enum gr_err_code {
 	GR_ERR_FORBIDDEN,	/* 403: authenticated but not allowed */
 	GR_ERR_NOT_FOUND,	/* 404 */
 	GR_ERR_METHOD,		/* 405 */
+	GR_ERR_NOT_ACCEPTABLE,	/* 406: e.g. a microversion not served */
 	GR_ERR_CONFLICT,	/* 409 */
 	GR_ERR_TOO_LARGE,	/* 413 */
 	GR_ERR_MEDIA_TYPE,	/* 415 */

@@ -32,6 +32,7 @@ compute_key(int status)
 	case 403: return "forbidden";
 	case 404: return "itemNotFound";
 	case 405: return "badMethod";
+	case 406: return "computeFault";	/* Nova has no name for it */
 	case 409: return "conflictingRequest";
 	case 413: return "overLimit";
 	case 415: return "badMediaType";

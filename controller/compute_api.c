@@ -123,15 +123,16 @@ get_versions(struct gr_req *req, struct gr_resp *resp)
 /*
  * The requested microversion's minor number: from OpenStack-API-Version
  * ("compute 2.30") or X-OpenStack-Nova-API-Version ("2.30"); "latest" is
- * the maximum. Returns -1 (406 in Nova; 400 here is clearer to clients that
- * do not negotiate) for a version we do not serve.
+ * the maximum. As Nova: a string that is not MAJOR.MINOR (no leading
+ * zeros) is a 400, a version outside the range served a 406.
  */
 static int
 microversion(struct gr_req *req, int *minor)
 {
 	const char *h = gr_req_header(req, "OpenStack-API-Version");
 	const char *v = NULL;
-	int major;
+	long major, mn;
+	char *end;
 
 	*minor = MV_MIN_MINOR;
 	if (h && strncasecmp(h, "compute ", 8) == 0)
@@ -144,14 +145,21 @@ microversion(struct gr_req *req, int *minor)
 		*minor = MV_MAX_MINOR;
 		return 0;
 	}
-	if (sscanf(v, "%d.%d", &major, minor) != 2 || major != 2 ||
-	    *minor < MV_MIN_MINOR || *minor > MV_MAX_MINOR) {
-		gr_error(GR_ERR_BAD_REQUEST, "Version %s is not supported by the "
-		    "API. Minimum is 2.%d and maximum is 2.%d.", v, MV_MIN_MINOR,
-		    MV_MAX_MINOR);
-		*minor = MV_MIN_MINOR;
+	if (v[0] < '1' || v[0] > '9' || (major = strtol(v, &end, 10),
+	    *end != '.') || end[1] < '0' || end[1] > '9' ||
+	    (end[1] == '0' && end[2] != '\0') ||
+	    (mn = strtol(end + 1, &end, 10), *end != '\0') || mn > 100000) {
+		gr_error(GR_ERR_BAD_REQUEST, "API Version String %.40s is of "
+		    "invalid format. Must be of format MajorNum.MinorNum.", v);
 		return -1;
 	}
+	if (major != 2 || mn < MV_MIN_MINOR || mn > MV_MAX_MINOR) {
+		gr_error(GR_ERR_NOT_ACCEPTABLE, "Version %.40s is not supported "
+		    "by the API. Minimum is 2.%d and maximum is 2.%d.", v,
+		    MV_MIN_MINOR, MV_MAX_MINOR);
+		return -1;
+	}
+	*minor = (int)mn;
 	return 0;
 }
 

@@ -127,7 +127,19 @@ expect_fault 404 "servers of a pattern matching no node"
 api GET "$CP_URL/v2.1/os-hypervisors/999"
 expect_fault 404 "unknown hypervisor"
 api GET "$CP_URL/v2.1/os-hypervisors" "" -H "OpenStack-API-Version: compute 2.99"
-expect_fault 400 "an unsupported microversion"
+expect_fault 406 "a microversion above the maximum is 406, as Nova"
+check "... saying which range is served" \
+    jqt '.computeFault.message == "Version 2.99 is not supported by the API. Minimum is 2.1 and maximum is 2.1."'
+api GET "$CP_URL/v2.1/os-hypervisors" "" -H "X-OpenStack-Nova-API-Version: 3.0"
+expect_fault 406 "another major version is 406"
+for v in 2.x 2.01 02.1 2. 2 2.1.1 -2.1; do
+	api GET "$CP_URL/v2.1/os-hypervisors" "" -H "X-OpenStack-Nova-API-Version: $v"
+	check "microversion '$v' does not parse: 400" eval \
+	    '[ "$STATUS" = 400 ] && jqt ".badRequest.message | test(\"is of invalid format\")"'
+done
+api GET "$CP_URL/v2.1/os-hypervisors" "" -H "OpenStack-API-Version: compute latest"
+check "latest is the maximum, 2.1" eval \
+    '[ "$STATUS" = 200 ] && [ "$(header OpenStack-API-Version)" = "compute 2.1" ]'
 
 kill "$compute_PID"
 STOPPED=$SECONDS
