@@ -118,7 +118,7 @@ decide(const char *id)
 	struct sched_req r = { id, 1, 1024, 10, 1, NULL };
 	char host[65], why[2048];
 
-	if (sched_place(&r, host, why, sizeof(why)) < 0) {
+	if (sched_place(&r, host, why, sizeof(why), NULL, 0) < 0) {
 		fprintf(stderr, "sched_bench: %s: %s\n", id, gr_err_msg());
 		return -1;
 	}
@@ -257,7 +257,7 @@ check_place(const struct sched_req *r, int weigh_all, int keep, char *out,
 	char host[65], why[2048];
 
 	sched_weigh_all = weigh_all;
-	if (sched_place(r, host, why, sizeof(why)) < 0) {
+	if (sched_place(r, host, why, sizeof(why), NULL, 0) < 0) {
 		if (gr_err_code() != GR_ERR_CONFLICT)
 			return -1;
 		snprintf(out, len, "refused: %s", why);

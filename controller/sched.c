@@ -102,6 +102,34 @@ sched_disk_limit(long disk_gb, double ratio)
 }
 
 /* The filters: see sched_priv.h. */
+enum sched_rule
+sched_node_rule(const struct sched_node *n, const struct sched_req *r)
+{
+	long vcpu_cap = sched_vcpu_limit(n->pcpus, n->cpu_ratio,
+	    n->reserved_vcpus);
+	long mem_cap = sched_mem_limit(n->mem_mb, n->reserved_mb, n->ram_ratio);
+
+	if (!n->enabled)
+		return SCHED_DISABLED;
+	if (!n->alive)
+		return SCHED_DOWN;
+	if (r->vcpus > n->pcpus)
+		return SCHED_CORES;
+	if (n->vcpus_used + r->vcpus > vcpu_cap)
+		return SCHED_VCPUS;
+	if (n->mem_used + r->memory_mb > mem_cap)
+		return SCHED_RAM;
+	if (!r->thin && n->thick_used + r->disk_gb >
+	    sched_disk_limit(n->disk_gb, n->disk_ratio))
+		return SCHED_THICK;
+	if (r->thin && n->thin_used + r->disk_gb >
+	    sched_disk_limit(n->disk_gb, n->thin_ratio))
+		return SCHED_THIN;
+	if (n->disk_gb - n->disk_used_gb < (r->thin ? MIN_FREE_GB : r->disk_gb))
+		return SCHED_REAL_DISK;
+	return SCHED_FITS;
+}
+
 int
 sched_node_fits(const struct sched_node *n, const struct sched_req *r,
     struct gr_buf *why)
@@ -113,44 +141,122 @@ sched_node_fits(const struct sched_node *n, const struct sched_req *r,
 	long thin_cap = sched_disk_limit(n->disk_gb, n->thin_ratio);
 	long free_real = n->disk_gb - n->disk_used_gb;
 
-	if (!n->enabled)
+	switch (sched_node_rule(n, r)) {
+	case SCHED_FITS:
+		return 1;
+	case SCHED_DISABLED:
 		gr_buf_printf(why, "%s: its compute service is disabled "
 		    "(os-services); ", n->host);
-	else if (!n->alive)
+		break;
+	case SCHED_DOWN:
 		gr_buf_printf(why, "%s: down (its compute agent stopped sending "
 		    "heartbeats); ", n->host);
-	else if (r->vcpus > n->pcpus)
+		break;
+	case SCHED_CORES:
 		gr_buf_printf(why, "%s: needs %d vCPUs but host has %d pCPUs (one "
 		    "VM may not have more vCPUs than the host has cores); ",
 		    n->host, r->vcpus, n->pcpus);
-	else if (n->vcpus_used + r->vcpus > vcpu_cap)
+		break;
+	case SCHED_VCPUS:
 		gr_buf_printf(why, "%s: needs %d vCPU%s but only %ld of %ld are "
 		    "free (%d pCPUs x %.1f overcommit); ", n->host, r->vcpus,
-		    r->vcpus == 1 ? "" : "s", vcpu_cap - n->vcpus_used > 0 ? vcpu_cap - n->vcpus_used : 0,
-		    vcpu_cap, n->pcpus, n->cpu_ratio);
-	else if (n->mem_used + r->memory_mb > mem_cap)
+		    r->vcpus == 1 ? "" : "s", vcpu_cap - n->vcpus_used > 0 ?
+		    vcpu_cap - n->vcpus_used : 0, vcpu_cap, n->pcpus,
+		    n->cpu_ratio);
+		break;
+	case SCHED_RAM:
 		gr_buf_printf(why, "%s: needs %d MB of RAM but only %ld of %ld MB "
 		    "are free (%ld MB reserved for the host, ratio %.1f); ",
 		    n->host, r->memory_mb, mem_cap - n->mem_used > 0 ?
 		    mem_cap - n->mem_used : 0, mem_cap, n->reserved_mb,
 		    n->ram_ratio);
-	else if (!r->thin && n->thick_used + r->disk_gb > thick_cap)
+		break;
+	case SCHED_THICK:
 		gr_buf_printf(why, "%s: a thick %d GB disk does not fit: %ld of "
 		    "%ld GB are claimed by thick disks; ", n->host, r->disk_gb,
 		    n->thick_used, thick_cap);
-	else if (r->thin && n->thin_used + r->disk_gb > thin_cap)
+		break;
+	case SCHED_THIN:
 		gr_buf_printf(why, "%s: a thin %d GB disk does not fit: %ld of "
 		    "%ld GB of virtual size are claimed (%ld GB disk x %.1f thin "
 		    "overcommit); ", n->host, r->disk_gb, n->thin_used,
 		    thin_cap, n->disk_gb, n->thin_ratio);
-	else if (free_real < (r->thin ? MIN_FREE_GB : r->disk_gb))
+		break;
+	default:
 		gr_buf_printf(why, "%s: only %ld GB of the disk are really free; "
 		    "a %s disk needs %d GB now; ", n->host, free_real,
 		    r->thin ? "thin" : "thick", r->thin ? MIN_FREE_GB :
 		    r->disk_gb);
-	else
-		return 1;
+		break;
+	}
 	return 0;
+}
+
+/* How many nodes broke each rule, and the most cores any node has. */
+struct refusals {
+	int	count[SCHED_NRULES];
+	int	nodes, max_pcpus;
+};
+
+static void
+refusal_add(struct refusals *f, const struct sched_node *n,
+    enum sched_rule rule)
+{
+	f->nodes++;
+	f->count[rule]++;
+	if (n->pcpus > f->max_pcpus)
+		f->max_pcpus = n->pcpus;
+}
+
+/*
+ * The rules that refused r, as a sentence that names no node (for whoever
+ * made the request: a member may not see the nodes): "needs 3 vCPUs; no
+ * node has more than 2 cores".
+ */
+static void
+refusal_summary(const struct refusals *f, const struct sched_req *r,
+    struct gr_buf *out)
+{
+	static const char *const what[SCHED_NRULES] = {
+		[SCHED_DISABLED] = "a disabled compute service",
+		[SCHED_DOWN] = "a compute agent that stopped sending "
+		    "heartbeats",
+		[SCHED_VCPUS] = "too few free vCPU slots",
+		[SCHED_RAM] = "too little free RAM",
+		[SCHED_THICK] = "no room for the thick disk",
+		[SCHED_THIN] = "no room for the thin disk's virtual size",
+		[SCHED_REAL_DISK] = "too little real free disk",
+		[SCHED_GROUP] = "the server group's policy against it",
+	};
+	const char *sep = "";
+
+	if (f->nodes == 0) {
+		gr_buf_printf(out, "no compute nodes are registered");
+		return;
+	}
+	if (f->count[SCHED_CORES] == f->nodes) {
+		gr_buf_printf(out, "needs %d vCPUs; no node has more than %d "
+		    "cores (one VM may not have more vCPUs than its host has "
+		    "cores)", r->vcpus, f->max_pcpus);
+		return;
+	}
+	gr_buf_printf(out, "needs %d vCPU%s, %d MB of RAM and a %d GB %s "
+	    "disk; of %d node%s:", r->vcpus, r->vcpus == 1 ? "" : "s",
+	    r->memory_mb, r->disk_gb, r->thin ? "thin" : "thick", f->nodes,
+	    f->nodes == 1 ? "" : "s");
+	for (int k = SCHED_DISABLED; k < SCHED_NRULES; k++) {
+		int c = f->count[k];
+
+		if (c == 0)
+			continue;
+		if (k == SCHED_CORES)
+			gr_buf_printf(out, "%s %d ha%s fewer cores than that", sep,
+			    c, c == 1 ? "s" : "ve");
+		else
+			gr_buf_printf(out, "%s %d ha%s %s", sep, c, c == 1 ? "s" :
+			    "ve", what[k]);
+		sep = ",";
+	}
 }
 
 static int
@@ -263,10 +369,11 @@ place_best(const struct sched_req *r, char host[65])
 
 int
 sched_place(const struct sched_req *r, char host[65], char *whyout,
-    size_t whylen)
+    size_t whylen, char *summary, size_t sumlen)
 {
 	GR_AUTO_PGRES PGresult *res = NULL;
-	struct gr_buf why = GR_BUF_INIT(4096);
+	struct gr_buf why = GR_BUF_INIT(4096), sum = GR_BUF_INIT(1024);
+	struct refusals f = { 0 };
 	struct server_group_rule group = { 0 };
 	struct sched_node *nodes = NULL;
 	char ivl[24];
@@ -292,9 +399,14 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 		struct sched_node nd;
 
 		node_from(res, i, &nd);
-		if (!sched_node_fits(&nd, r, &why) || (r->group_id &&
-		    !server_group_allows(&group, nd.host, &why)))
+		if (!sched_node_fits(&nd, r, &why)) {
+			refusal_add(&f, &nd, sched_node_rule(&nd, r));
 			continue;
+		}
+		if (r->group_id && !server_group_allows(&group, nd.host, &why)) {
+			refusal_add(&f, &nd, SCHED_GROUP);
+			continue;
+		}
 		/* Spread: most free RAM first; pack: least free first. */
 		nd.weight = (double)((nd.mem_mb - nd.reserved_mb) * nd.ram_ratio -
 		    nd.mem_used);
@@ -322,8 +434,14 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 	if (why.len >= 2 && why.data[why.len - 2] == ';')
 		why.data[why.len -= 2] = '\0';
 	snprintf(whyout, whylen, "%s", why.data ? why.data : "");
+	if (summary) {
+		refusal_summary(&f, r, &sum);
+		snprintf(summary, sumlen, "No valid host was found: %s.",
+		    sum.data ? sum.data : "");
+	}
 	gr_error(GR_ERR_CONFLICT, "No valid host was found. %s", whyout);
 out:
+	gr_buf_free(&sum);
 	gr_buf_free(&why);
 	server_group_rule_free(&group);
 	free(nodes);

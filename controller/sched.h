@@ -40,10 +40,12 @@ extern int sched_weigh_all;
 /*
  * Places and claims. Returns 0 with host[65] set, or -1 with a "No valid
  * host" error whose message lists why each node was rejected in `why`
- * (for admins; members get the short sentence).
+ * (for admins), and in `summary` (may be NULL) a sentence that names the
+ * rules and no node, for whoever made the request: "No valid host was
+ * found: needs 3 vCPUs; no node has more than 2 cores (...)."
  */
 int sched_place(const struct sched_req *r, char host[65], char *why,
-    size_t whylen);
+    size_t whylen, char *summary, size_t sumlen);
 /* Frees an instance's claim. */
 int sched_release(const char *instance_id);
 

@@ -21,6 +21,18 @@ struct sched_node {
 	double	weight;		/* the weigher's score, higher first */
 };
 
+/* The rule a node breaks for a request, in the order they are tried. */
+enum sched_rule {
+	SCHED_FITS, SCHED_DISABLED, SCHED_DOWN, SCHED_CORES, SCHED_VCPUS,
+	SCHED_RAM, SCHED_THICK, SCHED_THIN, SCHED_REAL_DISK, SCHED_GROUP,
+	SCHED_NRULES
+};
+
+/* The first rule of sched_node_fits() that n breaks for r, or SCHED_FITS
+ * (never SCHED_GROUP: the group's policy is the caller's). */
+enum sched_rule sched_node_rule(const struct sched_node *n,
+    const struct sched_req *r);
+
 /*
  * Returns 1 if node n can take request r, else 0 with the reason
  * appended to why ("node2: needs 6 vCPUs but host has 4 pCPUs; "). The

@@ -177,6 +177,9 @@ server_doc(PGresult *r, int i, unsigned what)
 	    strcmp(status, "DELETED") == 0)) {
 		json_t *f = json_loads(PQgetvalue(r, i, I_FAULT), 0, NULL);
 
+		/* Nova shows a fault's details to admins only. */
+		if (f && !(what & SERVER_DOC_ADMIN))
+			json_object_del(f, "details");
 		if (f)
 			json_object_set_new(s, "fault", f);
 	}
@@ -215,22 +218,33 @@ server_load(struct gr_req *req, const char *id)
 }
 
 void
-server_set_error(const char *id, int code, const char *msg)
+server_set_fault(const char *id, int code, const char *msg,
+    const char *details)
 {
-	GR_AUTOFREE char *fault = NULL;
+	GR_AUTOFREE char *fault = NULL, *event = NULL;
 	json_t *f = json_pack("{s:i,s:s,s:s}", "code", code, "message", msg,
 	    "created", "");
 	char now[32];
 
 	gr_time_iso(time(NULL), now);
 	json_object_set_new(f, "created", json_string(now));
+	if (details && *details)
+		json_object_set_new(f, "details", json_string(details));
 	fault = json_dumps(f, JSON_COMPACT);
 	json_decref(f);
 	const char *p[2] = { id, fault };
 	gr_db_exec("UPDATE instances SET vm_state = 'error', task_state = NULL, "
 	    "fault = $2, updated_at = now() WHERE id = $1 AND NOT deleted", 2, p);
-	action_finish(id, msg);
+	event = details && *details ? gr_xasprintf("%s %s", msg, details) :
+	    gr_xstrdup(msg);
+	action_finish(id, event);
 	sched_release(id);
+}
+
+void
+server_set_error(const char *id, int code, const char *msg)
+{
+	server_set_fault(id, code, msg, NULL);
 }
 
 /* ---- create ---- */
@@ -510,7 +524,7 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 	GR_AUTOFREE char *meta = c->metadata ? json_dumps(c->metadata,
 	    JSON_COMPACT) : gr_xstrdup("{}");
 	GR_AUTOFREE char *record = NULL;
-	char host[65], why[2048];
+	char host[65], why[2048], summary[1024];
 	json_t *nics;
 	long long disk;
 
@@ -548,12 +562,13 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 	    strcmp(json_string_value(json_object_get(spec,
 	    "disk_provisioning")), "thin") == 0,
 	    c->force_host[0] ? c->force_host : NULL, c->group_id };
-	if (sched_place(&sr, host, why, sizeof(why)) < 0) {
+	if (sched_place(&sr, host, why, sizeof(why), summary,
+	    sizeof(summary)) < 0) {
 		/* As Nova: the request is accepted; the instance goes to ERROR
-		 * with the reason. Admins see why each node said no. */
-		server_set_error(id, 500, a->is_admin ? gr_err_msg() :
-		    "No valid host was found. There are not enough hosts "
-		    "available.");
+		 * with the reason: the rules for everyone, why each node said
+		 * no in the fault's details and the action's event, which
+		 * only admins see. */
+		server_set_fault(id, 500, summary, why);
 		json_decref(spec);
 		gr_err_clear();
 		return 0;

@@ -47,6 +47,10 @@ unsigned server_doc_view(struct gr_req *req);
 /* Puts an instance in ERROR with a fault {code, message}, ends its open
  * action with msg, and frees its claim. */
 void server_set_error(const char *id, int code, const char *msg);
+/* The same with the fault's details (shown to admins only; in the
+ * instance action's event too), or NULL. */
+void server_set_fault(const char *id, int code, const char *msg,
+    const char *details);
 /* What a failed agent call does to its instance (agent_rpc_undo): ERROR
  * with msg as the fault. */
 void server_failed(const char *id, json_t *body, const char *msg);

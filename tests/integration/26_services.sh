@@ -81,8 +81,10 @@ api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"none\",\"imageRef\":\"$
 ID=$(jq -r .server.id <<<"$BODY")
 errored() { api GET "$CP_URL/v2.1/servers/$ID"; jqt '.server.status == "ERROR"'; }
 wait_for 15 errored || die "server $ID did not fail: $BODY"
-check "with both disabled: No valid host, saying the services are disabled" \
-    jqt '.server.fault.message | test("^No valid host") and test("compute service is disabled")'
+check "with both disabled: No valid host, saying two services are disabled" \
+    jqt '.server.fault.message | test("^No valid host was found: .*of 2 nodes: 2 have a disabled compute service")'
+check "... and its details (an admin's view) name both" \
+    jqt '.server.fault.details | test("nodeA: its compute service is disabled") and test("nodeB: its compute service is disabled")'
 api DELETE "$CP_URL/v2.1/servers/$ID"
 
 openstack compute service set --enable nodeB nova-compute >"$T/cli.out" 2>&1
@@ -127,6 +129,34 @@ check "none of the refusals changed nodeA (still enabled)" \
     jqt '.services[0].status == "enabled"'
 make_member svcuser svcproj
 MTOKEN=$(get_token svcuser pw svcproj)
+api PUT "$CP_URL/v2.1/os-services/enable" '{"host":"nodeB","binary":"nova-compute"}'
+expect 200 "nodeB enabled again"
+# No valid host for a member: the rule, no node, no details. One vCPU
+# more than the nodes' pCPUs (within the member's cores quota).
+api GET "$CP_URL/v2.1/os-hypervisors/detail"
+VC=$(( $(jq '[.hypervisors[].vcpus] | max' <<<"$BODY") + 1 ))
+make_flavor svc.huge "$VC" 64 1
+TOKEN=$MTOKEN api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"huge\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\"}}"
+[ "$STATUS" = 202 ] || die "member's server create: $STATUS $BODY"
+ID=$(jq -r .server.id <<<"$BODY")
+merr() { TOKEN=$MTOKEN api GET "$CP_URL/v2.1/servers/$ID"; jqt '.server.status == "ERROR"'; }
+wait_for 15 merr || die "the member's $VC-vCPU server did not fail: $BODY"
+say "the member sees: $(jq -c .server.fault <<<"$BODY")"
+check "a member sees the rule: needs $VC vCPUs, no node has more than N cores" \
+    jqt ".server.fault.message | test(\"^No valid host was found: needs $VC vCPUs; no node has more than [0-9]+ cores\")"
+check "... naming no node, with no details" \
+    jqt '(.server.fault.message | test("node[AB]") | not) and (.server.fault | has("details") | not)'
+api GET "$CP_URL/v2.1/servers/$ID"
+check "the admin's view of the member's server has the details, node by node" \
+    jqt ".server.fault.details | test(\"nodeA: needs $VC vCPUs but host has [0-9]+ pCPUs\") and test(\"nodeB: needs $VC vCPUs\")"
+REQ=$(TOKEN=$MTOKEN api GET "$CP_URL/v2.1/servers/$ID/os-instance-actions"; jq -r '.instanceActions[0].request_id' <<<"$BODY")
+api GET "$CP_URL/v2.1/servers/$ID/os-instance-actions/$REQ"
+check "the create action's event shows an admin both, nodes named" \
+    jqt ".instanceAction.events[0].traceback | test(\"^No valid host was found: needs $VC\") and test(\"nodeA: needs $VC vCPUs\")"
+TOKEN=$MTOKEN api GET "$CP_URL/v2.1/servers/$ID/os-instance-actions/$REQ"
+check "... and the member no traceback" \
+    jqt '.instanceAction.events[0] | has("traceback") | not'
+api DELETE "$CP_URL/v2.1/servers/$ID"
 TOKEN=$MTOKEN api GET "$CP_URL/v2.1/os-services"
 expect_fault 403 "a member may not list services"
 TOKEN=$MTOKEN api PUT "$CP_URL/v2.1/os-services/enable" '{"host":"nodeB","binary":"nova-compute"}'

@@ -104,7 +104,10 @@ OUT=$(os server create --flavor m1.wide --image gureum-tiny --wait vm3 -f json)
 api GET "$CP_URL/v2.1/servers?name=vm3"
 api GET "$CP_URL/v2.1/servers/$(jq -r '.servers[0].id' <<<"$BODY")"
 check "a 3-vCPU flavor on a 2-pCPU node ends in ERROR" jqt '.server.status == "ERROR"'
-check "the fault names the pCPU rule (admin view)" jqt '.server.fault.message | test("needs 3 vCPUs but host has [0-9]+ pCPUs")'
+check "the fault's sentence names the rule, no node" \
+    jqt '.server.fault.message | test("^No valid host was found: needs 3 vCPUs; no node has more than [0-9]+ cores")'
+check "its details (an admin's view) name each node and its pCPUs" \
+    jqt '.server.fault.details | test("[A-Za-z0-9]+: needs 3 vCPUs but host has [0-9]+ pCPUs")'
 
 # Bad input: clear 4xx, nothing written.
 COUNT=$(psql_q "SELECT count(*) FROM instances")

@@ -49,7 +49,7 @@ state() {	# ID -> status
 	api GET "$CP_URL/v2.1/servers/$1"
 	jq -r .server.status <<<"$BODY"
 }
-fault() { api GET "$CP_URL/v2.1/servers/$1"; jq -r '.server.fault.message // ""' <<<"$BODY"; }
+fault() { api GET "$CP_URL/v2.1/servers/$1"; jq -r '(.server.fault.message // "") + " " + (.server.fault.details // "")' <<<"$BODY"; }
 settled() { local s; s=$(state "$1"); [ "$s" = ACTIVE ] || [ "$s" = ERROR ]; }
 delete_all() {
 	api GET "$CP_URL/v2.1/servers"

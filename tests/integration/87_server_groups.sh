@@ -36,7 +36,7 @@ srv() {		# NAME HINTS [FIELDS]: POST /servers with os:scheduler_hints
 uuid() { cat /proc/sys/kernel/random/uuid; }
 status_of() { api GET "$CP_URL/v2.1/servers/$1"; jq -r .server.status <<<"$BODY"; }
 host_of() { api GET "$CP_URL/v2.1/servers/$1"; jq -r '.server."OS-EXT-SRV-ATTR:host" // ""' <<<"$BODY"; }
-fault() { api GET "$CP_URL/v2.1/servers/$1"; jq -r '.server.fault.message // ""' <<<"$BODY"; }
+fault() { api GET "$CP_URL/v2.1/servers/$1"; jq -r '(.server.fault.message // "") + " " + (.server.fault.details // "")' <<<"$BODY"; }
 settled() { local s; s=$(status_of "$1"); [ "$s" = ACTIVE ] || [ "$s" = ERROR ]; }
 all_settled() { local id; for id in "$@"; do settled "$id" || return 1; done; }
 is_member() {	# INSTANCE: its row in server_group_members

@@ -80,8 +80,13 @@ test_state(void)
 
 	FITS(&n, req(1, 512, 10, 1), "an empty node takes a small VM");
 	n.enabled = 0;
-	REFUSED(&n, req(1, 512, 10, 1), "node1: disabled; ",
+	REFUSED(&n, req(1, 512, 10, 1), "node1: its compute service is "
+	    "disabled (os-services); ",
 	    "a disabled node is refused as disabled");
+	struct sched_req small = req(1, 512, 10, 1);
+
+	CHECK(sched_node_rule(&n, &small) == SCHED_DISABLED,
+	    "... the rule it breaks is SCHED_DISABLED");
 	n = node();
 	n.alive = 0;
 	REFUSED(&n, req(1, 512, 10, 1), "node1: down (its compute agent "
@@ -103,6 +108,11 @@ test_vcpus(void)
 	    "a VM may have as many vCPUs as the host has pCPUs");
 	REFUSED(&n, req(5, 512, 10, 1), "needs 5 vCPUs but host has 4 pCPUs",
 	    "one vCPU more than the host's pCPUs is refused");
+	struct sched_req five = req(5, 512, 10, 1), four = req(4, 512, 10, 1);
+
+	CHECK(sched_node_rule(&n, &five) == SCHED_CORES &&
+	    sched_node_rule(&n, &four) == SCHED_FITS,
+	    "... the rule it breaks is SCHED_CORES; four fit");
 	REFUSED(&n, req(6, 512, 10, 1), "(one VM may not have more vCPUs "
 	    "than the host has cores)", "the refusal names the pCPU rule");
 	n.cpu_ratio = 16.0;

@@ -74,7 +74,9 @@ function Status({ server }) {
 	    server.status.toLowerCase()}>${server.status}</span>
 	${task && html` <span class="task">(${task})</span>`}
 	${server.fault && server.fault.message && html`
-		<p class="fault">${server.fault.message}</p>`}`;
+		<p class="fault">${server.fault.message}</p>`}
+	${server.fault && server.fault.details && html`
+		<p class="fault-details">${server.fault.details}</p>`}`;
 }
 
 // The node a server runs on, for an admin (the API gives it to admins
