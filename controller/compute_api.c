@@ -31,7 +31,7 @@
 
 /* Highest microversion whose formats we serve exactly. */
 #define MV_MIN_MINOR	1
-#define MV_MAX_MINOR	1
+#define MV_MAX_MINOR	2
 
 /*
  * Nova's two versions (its VERSIONS table, as Debian 12's Nova 26 lists
@@ -161,6 +161,19 @@ microversion(struct gr_req *req, int *minor)
 	}
 	*minor = (int)mn;
 	return 0;
+}
+
+int
+compute_microversion(struct gr_req *req)
+{
+	int minor;
+
+	/* compute_authorize() refused a bad one before any handler ran. */
+	if (microversion(req, &minor) < 0) {
+		gr_err_clear();
+		return MV_MIN_MINOR;
+	}
+	return minor;
 }
 
 int

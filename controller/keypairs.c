@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include "compute_api.h"
 #include "ctl.h"
 #include "gr_buf.h"
 #include "gr_db.h"
@@ -357,12 +358,18 @@ keypair_public_key(const char *user_id, const char *name)
 	return gr_xstrdup(PQgetvalue(r, 0, 0));
 }
 
+/* A key pair's document; its type (column 3 of r, "ssh") from 2.2. */
 static json_t *
-keypair_json(PGresult *r, int i)
+keypair_json(struct gr_req *req, PGresult *r, int i)
 {
-	return json_pack("{s:s,s:s,s:s}", "name", PQgetvalue(r, i, 0),
+	json_t *k = json_pack("{s:s,s:s,s:s}", "name", PQgetvalue(r, i, 0),
 	    "public_key", PQgetvalue(r, i, 1), "fingerprint",
 	    PQgetvalue(r, i, 2));
+
+	if (compute_microversion(req) >= 2)
+		json_object_set_new(k, "type", json_string(PQgetvalue(r, i,
+		    3)));
+	return k;
 }
 
 /* ---- handlers ---- */
@@ -374,13 +381,13 @@ keypair_list(struct gr_req *req, struct gr_resp *resp)
 	const char *p[1] = { gr_auth_of(req)->user_id };
 	json_t *list;
 
-	if ((r = gr_db_query("SELECT name, public_key, fingerprint FROM keypairs "
-	    "WHERE user_id = $1 ORDER BY name", 1, p)) == NULL)
+	if ((r = gr_db_query("SELECT name, public_key, fingerprint, type FROM "
+	    "keypairs WHERE user_id = $1 ORDER BY name", 1, p)) == NULL)
 		return -1;
 	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
 		json_array_append_new(list, json_pack("{s:o}", "keypair",
-		    keypair_json(r, i)));
+		    keypair_json(req, r, i)));
 	gr_resp_json(resp, 200, json_pack("{s:o}", "keypairs", list));
 	return 0;
 }
@@ -392,9 +399,9 @@ keypair_show(struct gr_req *req, struct gr_resp *resp)
 	const char *p[2] = { gr_auth_of(req)->user_id, req->params[0] };
 	json_t *k;
 
-	if ((r = gr_db_query("SELECT name, public_key, fingerprint, user_id, "
-	    GR_DB_ISO_US("created_at") " FROM keypairs WHERE user_id = $1 "
-	    "AND name = $2", 2, p)) == NULL)
+	if ((r = gr_db_query("SELECT name, public_key, fingerprint, type, "
+	    "user_id, " GR_DB_ISO_US("created_at") " FROM keypairs WHERE "
+	    "user_id = $1 AND name = $2", 2, p)) == NULL)
 		return -1;
 	if (PQntuples(r) == 0) {
 		not_found(req->params[0], p[0]);
@@ -402,9 +409,9 @@ keypair_show(struct gr_req *req, struct gr_resp *resp)
 	}
 	/* Nova's show adds its database row's bookkeeping; a keypair here
 	 * is keyed by (user, name) and has no number of its own. */
-	k = keypair_json(r, 0);
+	k = keypair_json(req, r, 0);
 	json_object_update_new(k, json_pack("{s:s,s:s,s:n,s:b,s:n,s:i}",
-	    "user_id", PQgetvalue(r, 0, 3), "created_at", PQgetvalue(r, 0, 4),
+	    "user_id", PQgetvalue(r, 0, 4), "created_at", PQgetvalue(r, 0, 5),
 	    "updated_at", "deleted", 0, "deleted_at", "id", 0));
 	gr_resp_json(resp, 200, json_pack("{s:o}", "keypair", k));
 	return 0;
@@ -418,7 +425,7 @@ insert_keypair(const char *project_id, const char *user_id,
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *u[1] = { user_id };
-	const char *p[4] = { user_id, name, pub, fp };
+	const char *p[4] = { user_id, name, pub, fp };	/* type: ssh */
 	long lim;
 
 	if (quota_limit(project_id, "key_pairs", &lim) < 0 || gr_db_begin() < 0)
@@ -450,22 +457,38 @@ int
 keypair_create(struct gr_req *req, struct gr_resp *resp)
 {
 	static const char *const top[] = { "keypair", NULL };
-	/* At 2.1: no "type" (2.2) and no "user_id" (2.10). */
-	static const char *const known[] = { "name", "public_key", NULL };
+	/* "type" from 2.2; no "user_id" (2.10). */
+	static const char *const known21[] = { "name", "public_key", NULL };
+	static const char *const known22[] = { "name", "public_key", "type",
+	    NULL };
 	struct gr_auth *a = gr_auth_of(req);
 	GR_AUTOFREE char *pub = NULL, *priv = NULL;
+	int mv = compute_microversion(req);
 	json_t *body, *k, *out;
-	const char *name, *given = NULL;
+	const char *name, *given = NULL, *type = "ssh";
 	char fp[KEYPAIR_FP_LEN];
 
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_only(body, "request", top) < 0 ||
 	    gr_json_object(body, "keypair", 1, &k) < 0 ||
-	    gr_json_only(k, "keypair", known) < 0 ||
+	    gr_json_only(k, "keypair", mv >= 2 ? known22 : known21) < 0 ||
 	    gr_json_str(k, "name", 1, NAME_MAX_LEN, &name) < 0 ||
 	    check_keyname(name) < 0 ||
-	    gr_json_str(k, "public_key", 0, KEY_MAX, &given) < 0)
+	    gr_json_str(k, "public_key", 0, KEY_MAX, &given) < 0 ||
+	    gr_json_str(k, "type", 0, 16, &type) < 0)
 		return -1;
+	if (type == NULL)
+		type = "ssh";
+	/* Nova's enum is ssh and x509; x509 certificates are not made or
+	 * checked here, so only ssh keys are taken. */
+	if (strcmp(type, "ssh") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, strcmp(type, "x509") == 0 ?
+		    "Key pairs of type x509 are not supported by this cloud; "
+		    "use type ssh." : "Invalid input for field/attribute type. "
+		    "Value: %.16s. '%.16s' is not one of ['ssh', 'x509']", type,
+		    type);
+		return -1;
+	}
 	if (given ? (pub = keypair_check_public(given, fp)) == NULL :
 	    generate(&pub, &priv, fp) < 0)
 		return -1;
@@ -475,7 +498,11 @@ keypair_create(struct gr_req *req, struct gr_resp *resp)
 	    "fingerprint", fp, "user_id", a->user_id);
 	if (priv)
 		json_object_set_new(out, "private_key", json_string(priv));
-	gr_resp_json(resp, 200, json_pack("{s:o}", "keypair", out));
+	/* From 2.2: the type, and 201 (it was 200). */
+	if (mv >= 2)
+		json_object_set_new(out, "type", json_string(type));
+	gr_resp_json(resp, mv >= 2 ? 201 : 200, json_pack("{s:o}", "keypair",
+	    out));
 	return 0;
 }
 
@@ -492,7 +519,7 @@ keypair_delete(struct gr_req *req, struct gr_resp *resp)
 		not_found(req->params[0], p[0]);
 		return -1;
 	}
-	/* 202 at 2.1 (Nova answers 204 from 2.2 on). */
-	gr_resp_empty(resp, 202);
+	/* 202 at 2.1, 204 from 2.2 on. */
+	gr_resp_empty(resp, compute_microversion(req) >= 2 ? 204 : 202);
 	return 0;
 }

@@ -129,7 +129,7 @@ expect_fault 404 "unknown hypervisor"
 api GET "$CP_URL/v2.1/os-hypervisors" "" -H "OpenStack-API-Version: compute 2.99"
 expect_fault 406 "a microversion above the maximum is 406, as Nova"
 check "... saying which range is served" \
-    jqt '.computeFault.message == "Version 2.99 is not supported by the API. Minimum is 2.1 and maximum is 2.1."'
+    jqt '.computeFault.message == "Version 2.99 is not supported by the API. Minimum is 2.1 and maximum is 2.2."'
 api GET "$CP_URL/v2.1/os-hypervisors" "" -H "X-OpenStack-Nova-API-Version: 3.0"
 expect_fault 406 "another major version is 406"
 for v in 2.x 2.01 02.1 2. 2 2.1.1 -2.1; do
@@ -138,8 +138,8 @@ for v in 2.x 2.01 02.1 2. 2 2.1.1 -2.1; do
 	    '[ "$STATUS" = 400 ] && jqt ".badRequest.message | test(\"is of invalid format\")"'
 done
 api GET "$CP_URL/v2.1/os-hypervisors" "" -H "OpenStack-API-Version: compute latest"
-check "latest is the maximum, 2.1" eval \
-    '[ "$STATUS" = 200 ] && [ "$(header OpenStack-API-Version)" = "compute 2.1" ]'
+check "latest is the maximum, 2.2" eval \
+    '[ "$STATUS" = 200 ] && [ "$(header OpenStack-API-Version)" = "compute 2.2" ]'
 
 kill "$compute_PID"
 STOPPED=$SECONDS

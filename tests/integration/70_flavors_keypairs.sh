@@ -297,6 +297,33 @@ expect_fault 404 "delete it again"
 api GET "$K/ec"
 expect_fault 404 "show a deleted keypair"
 
+# Microversion 2.2: a key pair's type, 201 on create, 204 on delete.
+MV22=(-H "X-OpenStack-Nova-API-Version: 2.2")
+api POST "$K" '{"keypair":{"name":"t22","type":"ssh"}}' "${MV22[@]}"
+expect 201 "2.2: create with type ssh is 201"
+check "... with the type and a private key" \
+    jqt '.keypair.type == "ssh" and (.keypair.private_key | test("BEGIN RSA PRIVATE KEY"))'
+check "... and the response says 2.2" test "$(header X-OpenStack-Nova-API-Version)" = 2.2
+api POST "$K" '{"keypair":{"name":"t22b"}}' "${MV22[@]}"
+check "2.2: no type means ssh" eval '[ "$STATUS" = 201 ] && jqt ".keypair.type == \"ssh\""'
+api GET "$K" "" "${MV22[@]}"
+check "2.2: the list shows each one's type" jqt 'all(.keypairs[]; .keypair.type == "ssh")'
+api GET "$K"
+check "2.1: the list has no type" jqt 'all(.keypairs[]; .keypair | has("type") | not)'
+api GET "$K/t22" "" "${MV22[@]}"
+check "2.2: show has the type" jqt '.keypair.type == "ssh"'
+api POST "$K" '{"keypair":{"name":"t22c","type":"ssh"}}'
+expect_fault 400 "2.1: type is an unknown field"
+api POST "$K" '{"keypair":{"name":"t22c","type":"rsa"}}' "${MV22[@]}"
+expect_fault 400 "2.2: a type other than ssh or x509"
+api POST "$K" '{"keypair":{"name":"t22c","type":"x509"}}' "${MV22[@]}"
+expect_fault 400 "2.2: x509 is refused with a sentence"
+api GET "$K/t22c"
+expect_fault 404 "... and none of those made it"
+api DELETE "$K/t22" "" "${MV22[@]}"
+check "2.2: delete is 204" test "$STATUS:$BODY" = 204:
+api DELETE "$K/t22b"
+
 # ---- quotas ----
 api GET "$Q/$DEMO"
 expect 200 "a member reads their project's quotas"
@@ -444,4 +471,13 @@ check "openstack availability zone list --compute" \
 OUT=$(os limits show --absolute -f json)
 check "openstack limits show --absolute" \
     jqt 'map({(.Name): .Value}) | add | .maxTotalInstances == 10 and .maxTotalKeypairs == 100' "$OUT"
+OUT=$(os --os-compute-api-version 2.2 keypair create --type ssh --private-key "$T/cli22.pem" cli22 -f json)
+check "openstack --os-compute-api-version 2.2 keypair create --type ssh" \
+    jqt '.name == "cli22" and .type == "ssh"' "$OUT"
+check "... its private key written" grep -q "BEGIN RSA PRIVATE KEY" "$T/cli22.pem"
+OUT=$(os --os-compute-api-version 2.2 keypair list -f json)
+check "openstack keypair list at 2.2 shows the type" \
+    jqt 'map(select(.Name == "cli22")) | .[0].Type == "ssh"' "$OUT"
+os --os-compute-api-version 2.2 keypair delete cli22
+check "openstack keypair delete at 2.2 (204)" [ $? = 0 ]
 finish
