@@ -1306,6 +1306,60 @@ schema_images(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
+/* ---- metadata definitions: none ---- */
+
+/* The schema of a metadata definition namespace, as glanceclient reads it
+ * before it lists them (Horizon's launch wizard and its admin page). */
+static json_t *
+namespace_schema(void)
+{
+	return json_pack("{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:[ss]},"
+	    "s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s}},s:[s],"
+	    "s:b}", "name", "namespace", "properties",
+	    "namespace", "type", "string",
+	    "display_name", "type", "string",
+	    "description", "type", "string",
+	    "visibility", "type", "string", "enum", "public", "private",
+	    "protected", "type", "boolean",
+	    "owner", "type", "string",
+	    "created_at", "type", "string",
+	    "updated_at", "type", "string",
+	    "schema", "type", "string",
+	    "self", "type", "string",
+	    "required", "namespace", "additionalProperties", 0);
+}
+
+static int
+schema_namespace(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, namespace_schema());
+	return 0;
+}
+
+static int
+schema_namespaces(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:s,s:{s:{s:s,s:o},s:{s:s},"
+	    "s:{s:s},s:{s:s}}}", "name", "namespaces", "properties",
+	    "namespaces", "type", "array", "items", namespace_schema(),
+	    "first", "type", "string", "next", "type", "string",
+	    "schema", "type", "string"));
+	return 0;
+}
+
+/* GET /v2/metadefs/namespaces: this cloud defines none. */
+static int
+metadefs_namespaces(struct gr_req *req, struct gr_resp *resp)
+{
+	(void)req;
+	gr_resp_json(resp, 200, json_pack("{s:[],s:s,s:s}", "namespaces",
+	    "first", "/v2/metadefs/namespaces", "schema",
+	    "/v2/schemas/metadefs/namespaces"));
+	return 0;
+}
+
 /* ---- discovery (/v2/info) ---- */
 
 #define STORE_ID	"file"	/* the one store, by the type Glance calls it */
@@ -1379,6 +1433,9 @@ const struct gr_route img_routes[] = {
 	{ "GET",    "/v2/schemas/images",	schema_images,	GR_POLICY_USER },
 	{ "GET",    "/v2/schemas/member",	members_schema,	GR_POLICY_USER },
 	{ "GET",    "/v2/schemas/members",	members_schemas, GR_POLICY_USER },
+	{ "GET",    "/v2/schemas/metadefs/namespace",	schema_namespace, GR_POLICY_USER },
+	{ "GET",    "/v2/schemas/metadefs/namespaces",	schema_namespaces, GR_POLICY_USER },
+	{ "GET",    "/v2/metadefs/namespaces",	metadefs_namespaces, GR_POLICY_USER },
 	{ "GET",    "/v2/info/stores",		info_stores,	GR_POLICY_USER },
 	{ "GET",    "/v2/info/stores/detail",	info_stores_detail,
 	    GR_POLICY_ADMIN },

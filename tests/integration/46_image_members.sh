@@ -207,6 +207,18 @@ OUT=$(glance stores-info 2>"$T/glance.err")
 check "glance stores-info" grep -q '"id": "file"' <<<"$OUT"
 OUT=$(glance import-info 2>"$T/glance.err")
 check "glance import-info" grep -q 'import-methods' <<<"$OUT"
+# Horizon's launch wizard and its Metadata Definitions page list the
+# namespaces through glanceclient, which reads their schema first.
+glance md-namespace-list >"$T/md.out" 2>"$T/glance.err"
+check "glance md-namespace-list (exit 0: the schema and the list answer)" [ $? = 0 ]
+api GET "$IMG_URL/v2/schemas/metadefs/namespace"
+check "the namespace schema names its fields" \
+    jqt '.name == "namespace" and .properties.namespace.type == "string" and .required == ["namespace"]'
+api GET "$IMG_URL/v2/schemas/metadefs/namespaces"
+check "... and the list's" jqt '.name == "namespaces" and .properties.namespaces.items.name == "namespace"'
+api GET "$IMG_URL/v2/metadefs/namespaces?resource_types=OS::Nova::Flavor"
+check "GET /v2/metadefs/namespaces: an empty list with its schema" \
+    jqt '.namespaces == [] and .schema == "/v2/schemas/metadefs/namespaces"'
 os image remove project cli-shared demo
 OUT=$("${ALICE_OS[@]}" image list -f json 2>"$T/os.err")
 check "openstack image remove project hides it again" \
