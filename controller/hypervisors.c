@@ -103,8 +103,11 @@ hypervisor_json(PGresult *r, int i, int detail)
 	if (!detail)
 		return h;
 	/* Used = what instances claim (allocations), plus, for memory, what
-	 * is reserved for the host, as Nova reports it. */
+	 * is reserved for the host, as Nova reports it: for disk the
+	 * instances' disks (virtual size, thin ones too); what the file
+	 * system really has left is disk_available_least. */
 	long vused = col_l(r, i, 14), mused = col_l(r, i, 15) + res;
+	long dused = col_l(r, i, 16);
 	json_object_update_new(h, json_pack("{s:s,s:I,s:s,s:i,s:I,s:I,s:i,s:I,"
 	    "s:I,s:I,s:I,s:i,s:i,s:I,s:{s:i,s:s,s:o},s:s}",
 	    "hypervisor_type", PQgetvalue(r, i, 3),
@@ -115,9 +118,9 @@ hypervisor_json(PGresult *r, int i, int detail)
 	    "local_gb", (json_int_t)disk,
 	    "vcpus_used", (int)vused,
 	    "memory_mb_used", (json_int_t)mused,
-	    "local_gb_used", (json_int_t)used,
+	    "local_gb_used", (json_int_t)dused,
 	    "free_ram_mb", (json_int_t)(mem - mused),
-	    "free_disk_gb", (json_int_t)(disk - used),
+	    "free_disk_gb", (json_int_t)(disk - dused),
 	    "current_workload", 0,
 	    "running_vms", (int)col_l(r, i, 17),
 	    "disk_available_least", (json_int_t)(disk - used),

@@ -56,8 +56,10 @@ check "capacity: vCPU slots are $PCPUS pCPUs x 3.0, none used, max_unit the pCPU
     jqt ".vcpus == {physical: $PCPUS, reserved: 0, allocation_ratio: 3.0, limit: $((PCPUS * 3)), used: 0, max_unit: $PCPUS}" "$C"
 check "capacity: memory's limit is what is left after the 256 MB reserved, ratio 1.0" \
     jqt ".memory_mb == {physical: $((MEMKB / 1024)), reserved: 256, allocation_ratio: 1.0, limit: $((MEMKB / 1024 - 256)), used: 0}" "$C"
-check "capacity: disk's physical and real use are local_gb and local_gb_used" \
-    jqt ".disk_gb.physical == $(jq .local_gb <<<"$H") and .disk_gb.real_used == $(jq .local_gb_used <<<"$H")" "$C"
+check "capacity: disk's physical size is local_gb, its real use what disk_available_least leaves" \
+    jqt ".disk_gb.physical == $(jq .local_gb <<<"$H") and .disk_gb.real_used == $(jq '.local_gb - .disk_available_least' <<<"$H")" "$C"
+check "local_gb_used is the instances' disks, as Nova counts it: none yet" \
+    jqt '.local_gb_used == 0 and .free_disk_gb == .local_gb' "$H"
 check "capacity: thick limit = disk x 1.0, thin limit = disk x 1.5, no thin disk yet" \
     jqt '.disk_gb as $d | $d.thick == {allocation_ratio: 1.0, limit: $d.physical, used: 0} and $d.thin == {allocation_ratio: 1.5, limit: ($d.physical * 1.5 | floor), used: 0, disks: 0, virtual_bytes: 0, real_bytes: 0}' "$C"
 
