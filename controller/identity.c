@@ -1,8 +1,8 @@
 /*
  * identity.c - Identity v3 (the subset the openstack CLI uses): version
- * documents, tokens (auth.c), projects, users, roles, role assignments and
- * the one domain, "Default". Writes are single statements or one
- * transaction, so a refused request writes nothing.
+ * documents, tokens (auth.c), domains, projects, users, roles and role
+ * assignments. Writes are single statements or one transaction, so a
+ * refused request writes nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,13 +42,6 @@ list_links(const char *kind)
 	json_object_set_new(l, "next", json_null());
 	json_object_set_new(l, "previous", json_null());
 	return l;
-}
-
-/* {"id": "default", "name": "Default"}: the one domain, as a reference. */
-static json_t *
-domain_ref_json(void)
-{
-	return json_pack("{s:s,s:s}", "id", "default", "name", "Default");
 }
 
 static json_t *
@@ -130,18 +123,68 @@ fail:
 	return -1;
 }
 
+/* Fails with a 404 naming the domain unless it exists. */
 static int
-check_domain_id(json_t *obj)
+domain_exists(const char *id)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { id };
+
+	if ((r = gr_db_query("SELECT 1 FROM domains WHERE id = $1", 1, p)) ==
+	    NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find domain '%s'.", id);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The "domain_id" of a new project or user: one that exists (404 if not),
+ * by default the token's domain if it is scoped to one, else "default",
+ * as Keystone's. On update (old: the current one) it cannot change.
+ */
+static int
+domain_field(json_t *obj, struct gr_req *req, const char *old,
+    const char **out)
 {
 	const char *d = NULL;
 
 	if (gr_json_str(obj, "domain_id", 0, 64, &d) < 0)
 		return -1;
-	if (d && strcmp(d, "default") != 0) {
-		gr_error(GR_ERR_BAD_REQUEST, "The domain '%s' does not exist; "
-		    "this cloud has only the domain 'default'.", d);
+	if (old) {
+		if (d && strcmp(d, old) != 0) {
+			gr_error(GR_ERR_BAD_REQUEST, "Cannot change Domain ID: "
+			    "'%s' belongs to the domain '%s'.", req->params[0],
+			    old);
+			return -1;
+		}
+		return 0;
+	}
+	if (d == NULL)
+		d = gr_auth_of(req)->domain_id[0] ? gr_auth_of(req)->domain_id :
+		    "default";
+	*out = d;
+	return domain_exists(d);
+}
+
+/* The domain_id of row id of table sql ("SELECT domain_id ... $1"), into
+ * dom; a 404 naming what if there is none. */
+static int
+current_domain(const char *sql, const char *what, const char *id,
+    char dom[65])
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { id };
+
+	if ((r = gr_db_query(sql, 1, p)) == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find %s '%s'.", what, id);
 		return -1;
 	}
+	snprintf(dom, 65, "%s", PQgetvalue(r, 0, 0));
 	return 0;
 }
 
@@ -163,6 +206,19 @@ name_field(json_t *obj, int required, size_t max, const char **out)
 	return gr_check_name("name", *out, 4 * max) < 0 ? -1 : 1;
 }
 
+/* An object's extra attributes (the JSON text in column col of row i)
+ * overlaid with its fields (taken). */
+static json_t *
+with_extra(PGresult *r, int i, int col, json_t *fields)
+{
+	json_t *o = json_loads(PQgetvalue(r, i, col), 0, NULL);
+
+	if (o == NULL)
+		o = json_object();
+	json_object_update_new(o, fields);
+	return o;
+}
+
 /* Re-words a unique violation as a sentence about the named thing. */
 static int
 conflict(const char *what, const char *name)
@@ -175,16 +231,14 @@ conflict(const char *what, const char *name)
 
 /* ---- projects ---- */
 
-#define PROJECT_COLS "id, name, domain_id, description, enabled, tags, extra"
+/* The columns project_json reads, from projects as n. */
+#define PROJECT_COLS "n.id, n.name, n.domain_id, n.description, n.enabled, " \
+	"n.tags, n.extra"
 
 static json_t *
 project_json(PGresult *r, int i)
 {
-	json_t *p = json_loads(PQgetvalue(r, i, 6), 0, NULL);
-
-	if (p == NULL)
-		p = json_object();
-	json_object_update_new(p, json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:o,"
+	return with_extra(r, i, 6, json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:o,"
 	    "s:{},s:o}",
 	    "id", PQgetvalue(r, i, 0), "name", PQgetvalue(r, i, 1),
 	    "domain_id", PQgetvalue(r, i, 2),
@@ -194,14 +248,44 @@ project_json(PGresult *r, int i)
 	    "tags", json_loads(PQgetvalue(r, i, 5), 0, NULL),
 	    "options",
 	    "links", links_self("projects", PQgetvalue(r, i, 0))));
-	return p;
+}
+
+/* A body's optional "tags": at most 80 strings without '/' or ','; *tags
+ * NULL if there are none. */
+static int
+tags_field(json_t *obj, json_t **tags)
+{
+	*tags = json_object_get(obj, "tags");
+	if (*tags == NULL || json_is_null(*tags)) {
+		*tags = NULL;
+		return 0;
+	}
+	if (!json_is_array(*tags) || json_array_size(*tags) > 80) {
+		gr_error(GR_ERR_BAD_REQUEST, "The field 'tags' must be a list of "
+		    "at most 80 strings.");
+		return -1;
+	}
+	for (size_t i = 0; i < json_array_size(*tags); i++) {
+		json_t *t = json_array_get(*tags, i);
+
+		if (!json_is_string(t) || strpbrk(json_string_value(t), "/,")) {
+			gr_error(GR_ERR_BAD_REQUEST, "Each tag must be a string "
+			    "without '/' or ','.");
+			return -1;
+		}
+		if (gr_check_name("tag", json_string_value(t), 255) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Reads the fields of a project body shared by create and update. */
 static int
-project_fields(json_t *p, const char **name, const char **desc, int *enabled,
-    json_t **tags, json_t **extra, int creating)
+project_fields(json_t *p, struct gr_req *req, const char *old,
+    const char **dom, const char **name, const char **desc, int *enabled,
+    json_t **tags, json_t **extra)
 {
+	int creating = old == NULL;
 	static const char *const known[] = { "name", "description", "enabled",
 	    "domain_id", "tags", "parent_id", "is_domain", "options", "id",
 	    "links", NULL };
@@ -209,30 +293,10 @@ project_fields(json_t *p, const char **name, const char **desc, int *enabled,
 	if (name_field(p, creating, PROJECT_NAME_MAX, name) < 0 ||
 	    gr_json_str(p, "description", 0, DESC_MAX_LEN, desc) < 0 ||
 	    gr_json_bool(p, "enabled", 0, enabled) < 0 ||
-	    check_domain_id(p) < 0)
+	    domain_field(p, req, old, dom) < 0)
 		return -1;
-	*tags = json_object_get(p, "tags");
-	if (*tags && !json_is_null(*tags)) {
-		if (!json_is_array(*tags) || json_array_size(*tags) > 80) {
-			gr_error(GR_ERR_BAD_REQUEST, "The field 'tags' must be a "
-			    "list of at most 80 strings.");
-			return -1;
-		}
-		for (size_t i = 0; i < json_array_size(*tags); i++) {
-			json_t *t = json_array_get(*tags, i);
-
-			if (!json_is_string(t) || strpbrk(json_string_value(t),
-			    "/,")) {
-				gr_error(GR_ERR_BAD_REQUEST, "Each tag must be a "
-				    "string without '/' or ','.");
-				return -1;
-			}
-			if (gr_check_name("tag", json_string_value(t), 255) < 0)
-				return -1;
-		}
-	} else {
-		*tags = NULL;
-	}
+	if (tags_field(p, tags) < 0)
+		return -1;
 	return collect_extra(p, "project", known, extra);
 }
 
@@ -242,7 +306,7 @@ project_create(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	GR_AUTO_JSON json_t *extra = NULL;
 	json_t *body, *p, *tags;
-	const char *name = NULL, *desc = "";
+	const char *name = NULL, *desc = "", *dom = NULL;
 	int enabled = 1;
 	char id[33];
 	GR_AUTOFREE char *tagstr = NULL, *extrastr = NULL;
@@ -250,16 +314,16 @@ project_create(struct gr_req *req, struct gr_resp *resp)
 	gr_err_clear();
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "project", 1, &p) < 0 ||
-	    project_fields(p, &name, &desc, &enabled, &tags, &extra, 1) < 0 ||
-	    new_id(id) < 0)
+	    project_fields(p, req, NULL, &dom, &name, &desc, &enabled, &tags,
+	    &extra) < 0 || new_id(id) < 0)
 		return -1;
 	tagstr = tags ? json_dumps(tags, JSON_COMPACT) : gr_xstrdup("[]");
 	extrastr = json_dumps(extra, JSON_COMPACT);
-	const char *prm[6] = { id, name, desc ? desc : "", enabled ? "t" : "f",
-	    tagstr, extrastr };
-	r = gr_db_query("INSERT INTO projects (id, name, description, enabled, "
-	    "tags, extra) VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
-	    PROJECT_COLS, 6, prm);
+	const char *prm[7] = { id, name, desc ? desc : "", enabled ? "t" : "f",
+	    tagstr, extrastr, dom };
+	r = gr_db_query("WITH n AS (INSERT INTO projects (id, name, "
+	    "description, enabled, tags, extra, domain_id) VALUES ($1, $2, $3, "
+	    "$4, $5, $6, $7) RETURNING *) SELECT " PROJECT_COLS " FROM n", 7, prm);
 	if (r == NULL)
 		return conflict("project", name);
 	gr_resp_json(resp, 201, json_pack("{s:o}", "project",
@@ -273,13 +337,15 @@ project_list(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *name = gr_req_query(req, "name");
 	const char *en = gr_req_query(req, "enabled");
-	const char *p[2] = { name, en ? (strcasecmp(en, "false") == 0 ||
-	    strcmp(en, "0") == 0 ? "f" : "t") : NULL };
+	const char *p[3] = { name, en ? (strcasecmp(en, "false") == 0 ||
+	    strcmp(en, "0") == 0 ? "f" : "t") : NULL,
+	    gr_req_query(req, "domain_id") };
 	json_t *list = json_array();
 
-	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects WHERE "
-	    "($1::text IS NULL OR name = $1) AND ($2::boolean IS NULL OR "
-	    "enabled = $2) ORDER BY name", 2, p);
+	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects n"
+	    " WHERE ($1::text IS NULL OR n.name = $1) AND ($2::boolean IS NULL "
+	    "OR n.enabled = $2) AND ($3::text IS NULL OR n.domain_id = $3) "
+	    "ORDER BY n.name, n.domain_id", 3, p);
 	if (r == NULL) {
 		json_decref(list);
 		return -1;
@@ -300,9 +366,9 @@ projects_of_user(const char *uid, const char *self, struct gr_resp *resp)
 	const char *p[1] = { uid };
 	json_t *list = json_array();
 
-	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects WHERE id IN "
-	    "(SELECT project_id FROM role_assignments WHERE user_id = $1) "
-	    "ORDER BY name", 1, p);
+	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects n"
+	    " WHERE n.id IN (SELECT project_id FROM role_assignments WHERE "
+	    "user_id = $1) ORDER BY n.name", 1, p);
 	if (r == NULL) {
 		json_decref(list);
 		return -1;
@@ -333,8 +399,8 @@ project_get(struct gr_req *req, struct gr_resp *resp)
 		    req->params[0]);
 		return -1;
 	}
-	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects WHERE id = $1",
-	    1, p);
+	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects n"
+	    " WHERE n.id = $1", 1, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) == 0) {
@@ -353,24 +419,28 @@ project_update(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	GR_AUTO_JSON json_t *extra = NULL;
 	json_t *body, *p, *tags;
-	const char *name = NULL, *desc = NULL;
+	const char *name = NULL, *desc = NULL, *dom = NULL;
 	int enabled = -1;
 	GR_AUTOFREE char *tagstr = NULL, *extrastr = NULL;
+	char old[65];
 
 	gr_err_clear();
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "project", 1, &p) < 0 ||
-	    project_fields(p, &name, &desc, &enabled, &tags, &extra, 0) < 0)
+	    current_domain("SELECT domain_id FROM projects WHERE id = $1",
+	    "project", req->params[0], old) < 0 ||
+	    project_fields(p, req, old, &dom, &name, &desc, &enabled, &tags,
+	    &extra) < 0)
 		return -1;
 	tagstr = tags ? json_dumps(tags, JSON_COMPACT) : NULL;
 	extrastr = json_dumps(extra, JSON_COMPACT);
 	const char *prm[6] = { req->params[0], name, desc, enabled < 0 ? NULL :
 	    enabled ? "t" : "f", tagstr, extrastr };
-	r = gr_db_query("UPDATE projects SET name = coalesce($2, name), "
-	    "description = coalesce($3, description), enabled = "
+	r = gr_db_query("WITH n AS (UPDATE projects SET name = coalesce($2, "
+	    "name), description = coalesce($3, description), enabled = "
 	    "coalesce($4::boolean, enabled), tags = coalesce($5::jsonb, tags), "
-	    "extra = extra || $6::jsonb WHERE id = $1 RETURNING " PROJECT_COLS,
-	    6, prm);
+	    "extra = extra || $6::jsonb WHERE id = $1 RETURNING *) SELECT "
+	    PROJECT_COLS " FROM n", 6, prm);
 	if (r == NULL)
 		return conflict("project", name);
 	if (PQntuples(r) == 0) {
@@ -421,11 +491,8 @@ project_delete(struct gr_req *req, struct gr_resp *resp)
 static json_t *
 user_json(PGresult *r, int i)
 {
-	json_t *u = json_loads(PQgetvalue(r, i, 5), 0, NULL);
-
-	if (u == NULL)
-		u = json_object();
-	json_object_update_new(u, json_pack("{s:s,s:s,s:s,s:b,s:n,s:{},s:o}",
+	json_t *u = with_extra(r, i, 5,
+	    json_pack("{s:s,s:s,s:s,s:b,s:n,s:{},s:o}",
 	    "id", PQgetvalue(r, i, 0), "name", PQgetvalue(r, i, 1),
 	    "domain_id", PQgetvalue(r, i, 2),
 	    "enabled", PQgetvalue(r, i, 4)[0] == 't',
@@ -438,9 +505,11 @@ user_json(PGresult *r, int i)
 }
 
 static int
-user_fields(json_t *u, const char **name, const char **pw, const char **proj,
-    int *enabled, json_t **extra, int creating)
+user_fields(json_t *u, struct gr_req *req, const char *old, const char **dom,
+    const char **name, const char **pw, const char **proj, int *enabled,
+    json_t **extra)
 {
+	int creating = old == NULL;
 	static const char *const known[] = { "name", "password", "enabled",
 	    "domain_id", "default_project_id", "description", "options", "id",
 	    "links", NULL };
@@ -451,7 +520,7 @@ user_fields(json_t *u, const char **name, const char **pw, const char **proj,
 	    gr_json_str(u, "default_project_id", 0, 64, proj) < 0 ||
 	    gr_json_str(u, "description", 0, DESC_MAX_LEN, &desc) < 0 ||
 	    gr_json_bool(u, "enabled", 0, enabled) < 0 ||
-	    check_domain_id(u) < 0 ||
+	    domain_field(u, req, old, dom) < 0 ||
 	    collect_extra(u, "user", known, extra) < 0)
 		return -1;
 	if (desc)
@@ -486,23 +555,24 @@ user_create(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_JSON json_t *extra = NULL;
 	GR_AUTOFREE char *extrastr = NULL;
 	json_t *body, *u;
-	const char *name = NULL, *pw = NULL, *proj = NULL;
+	const char *name = NULL, *pw = NULL, *proj = NULL, *dom = NULL;
 	int enabled = 1;
 	char id[33], hash[GR_PW_HASH_MAX];
 
 	gr_err_clear();
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "user", 1, &u) < 0 ||
-	    user_fields(u, &name, &pw, &proj, &enabled, &extra, 1) < 0 ||
+	    user_fields(u, req, NULL, &dom, &name, &pw, &proj, &enabled,
+	    &extra) < 0 ||
 	    project_exists(proj) < 0 || new_id(id) < 0 ||
 	    (pw && gr_pw_hash(pw, hash) < 0))
 		return -1;
 	extrastr = json_dumps(extra, JSON_COMPACT);
-	const char *p[6] = { id, name, pw ? hash : NULL, proj,
-	    enabled ? "t" : "f", extrastr };
+	const char *p[7] = { id, name, pw ? hash : NULL, proj,
+	    enabled ? "t" : "f", extrastr, dom };
 	r = gr_db_query("INSERT INTO users (id, name, password_hash, "
-	    "default_project_id, enabled, extra) VALUES ($1, $2, $3, $4, $5, $6) "
-	    "RETURNING " USER_COLS, 6, p);
+	    "default_project_id, enabled, extra, domain_id) VALUES ($1, $2, $3, "
+	    "$4, $5, $6, $7) RETURNING " USER_COLS, 7, p);
 	if (r == NULL)
 		return conflict("user", name);
 	gr_resp_json(resp, 201, json_pack("{s:o}", "user", user_json(r, 0)));
@@ -513,11 +583,13 @@ static int
 user_list(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { gr_req_query(req, "name") };
+	const char *p[2] = { gr_req_query(req, "name"),
+	    gr_req_query(req, "domain_id") };
 	json_t *list = json_array();
 
 	r = gr_db_query("SELECT " USER_COLS " FROM users WHERE ($1::text IS NULL "
-	    "OR name = $1) ORDER BY name", 1, p);
+	    "OR name = $1) AND ($2::text IS NULL OR domain_id = $2) ORDER BY "
+	    "name, domain_id", 2, p);
 	if (r == NULL) {
 		json_decref(list);
 		return -1;
@@ -560,14 +632,17 @@ user_update(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_JSON json_t *extra = NULL;
 	GR_AUTOFREE char *extrastr = NULL;
 	json_t *body, *u;
-	const char *name = NULL, *pw = NULL, *proj = NULL;
+	const char *name = NULL, *pw = NULL, *proj = NULL, *dom = NULL;
 	int enabled = -1;
-	char hash[GR_PW_HASH_MAX];
+	char hash[GR_PW_HASH_MAX], old[65];
 
 	gr_err_clear();
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "user", 1, &u) < 0 ||
-	    user_fields(u, &name, &pw, &proj, &enabled, &extra, 0) < 0 ||
+	    current_domain("SELECT domain_id FROM users WHERE id = $1", "user",
+	    req->params[0], old) < 0 ||
+	    user_fields(u, req, old, &dom, &name, &pw, &proj, &enabled,
+	    &extra) < 0 ||
 	    project_exists(proj) < 0 || (pw && gr_pw_hash(pw, hash) < 0))
 		return -1;
 	extrastr = json_dumps(extra, JSON_COMPACT);
@@ -771,7 +846,7 @@ static const struct grant_kind kind_project = { "project", 1,
 };
 
 static const struct grant_kind kind_domain = { "domain", 1,
-	"SELECT $1::text = 'default', "
+	"SELECT EXISTS (SELECT 1 FROM domains WHERE id = $1), "
 	"EXISTS (SELECT 1 FROM users WHERE id = $2), "
 	"($3::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $3))",
 	"INSERT INTO domain_role_assignments (domain_id, user_id, role_id) "
@@ -906,8 +981,16 @@ GRANT_HANDLERS(project)
 GRANT_HANDLERS(domain)
 GRANT_HANDLERS(system)
 
+/* A reference to a domain: {"id", "name"}. */
+static json_t *
+domain_ref(const char *id, const char *name)
+{
+	return json_pack("{s:s,s:s}", "id", id, "name", name);
+}
+
 /* One row of GET /v3/role_assignments: columns user id, user name,
- * kind, target, project name, role id, role name. */
+ * kind, target, target's name, role id, role name, user's domain id and
+ * name, project's domain id and name. */
 static json_t *
 assignment_json(PGresult *r, int i, int names)
 {
@@ -928,8 +1011,9 @@ assignment_json(PGresult *r, int i, int names)
 		if (names)
 			json_object_update_new(t, kind[0] == 'p' ?
 			    json_pack("{s:s,s:o}", "name", PQgetvalue(r, i, 4),
-			    "domain", domain_ref_json()) :
-			    json_pack("{s:s}", "name", "Default"));
+			    "domain", domain_ref(PQgetvalue(r, i, 9),
+			    PQgetvalue(r, i, 10))) :
+			    json_pack("{s:s}", "name", PQgetvalue(r, i, 4)));
 		scope = json_pack("{s:o}", kind, t);
 		snprintf(url, sizeof(url), "http://%s:%ld/v3/%ss/%s/users/%s/"
 		    "roles/%s", ctl.public_host, ctl.identity_port, kind, target,
@@ -937,7 +1021,8 @@ assignment_json(PGresult *r, int i, int names)
 	}
 	if (names) {
 		json_object_update_new(u, json_pack("{s:s,s:o}", "name",
-		    PQgetvalue(r, i, 1), "domain", domain_ref_json()));
+		    PQgetvalue(r, i, 1), "domain", domain_ref(PQgetvalue(r, i,
+		    7), PQgetvalue(r, i, 8))));
 		json_object_set_new(ro, "name", json_string(PQgetvalue(r, i,
 		    6)));
 	}
@@ -960,13 +1045,17 @@ assignments_list(struct gr_req *req, struct gr_resp *resp)
 	json_t *list;
 
 	r = gr_db_query("SELECT a.user_id, u.name, a.kind, a.target, "
-	    "coalesce(p.name, ''), a.role_id, ro.name FROM ("
+	    "coalesce(p.name, td.name, ''), a.role_id, ro.name, u.domain_id, "
+	    "ud.name, coalesce(p.domain_id, ''), coalesce(pd.name, '') FROM ("
 	    "SELECT 'project' AS kind, project_id AS target, user_id, role_id "
 	    "FROM role_assignments UNION ALL SELECT 'domain', domain_id, "
 	    "user_id, role_id FROM domain_role_assignments UNION ALL SELECT "
 	    "'system', 'all', user_id, role_id FROM system_role_assignments) a "
-	    "JOIN users u ON u.id = a.user_id JOIN roles ro ON ro.id = a.role_id "
+	    "JOIN users u ON u.id = a.user_id JOIN domains ud ON ud.id = "
+	    "u.domain_id JOIN roles ro ON ro.id = a.role_id "
 	    "LEFT JOIN projects p ON a.kind = 'project' AND p.id = a.target "
+	    "LEFT JOIN domains pd ON pd.id = p.domain_id "
+	    "LEFT JOIN domains td ON a.kind = 'domain' AND td.id = a.target "
 	    "WHERE ($1::text IS NULL OR a.user_id = $1) AND ($2::text IS NULL OR "
 	    "(a.kind = 'project' AND a.target = $2)) AND ($3::text IS NULL OR "
 	    "a.role_id = $3) AND ($4::text IS NULL OR (a.kind = 'domain' AND "
@@ -983,87 +1072,218 @@ assignments_list(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
-/* ---- the one domain ---- */
+/* ---- domains ---- */
+
+#define DOMAIN_COLS "id, name, description, enabled, tags, extra"
 
 static json_t *
-default_domain_json(void)
+domain_json(PGresult *r, int i)
 {
-	return json_pack("{s:s,s:s,s:s,s:b,s:{},s:o,s:[]}", "id", "default",
-	    "name", "Default", "description", "The default domain", "enabled", 1,
-	    "options", "links", links_self("domains", "default"), "tags");
+	return with_extra(r, i, 5, json_pack("{s:s,s:s,s:s,s:b,s:o,s:{},"
+	    "s:o}",
+	    "id", PQgetvalue(r, i, 0), "name", PQgetvalue(r, i, 1),
+	    "description", PQgetvalue(r, i, 2),
+	    "enabled", PQgetvalue(r, i, 3)[0] == 't',
+	    "tags", json_loads(PQgetvalue(r, i, 4), 0, NULL), "options",
+	    "links", links_self("domains", PQgetvalue(r, i, 0))));
+}
+
+/* Answers a statement's one domain row (status st), or 404 for none. */
+static int
+domain_reply(PGresult *r, struct gr_req *req, struct gr_resp *resp, int st)
+{
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find domain '%s'.",
+		    req->params[0]);
+		return -1;
+	}
+	gr_resp_json(resp, st, json_pack("{s:o}", "domain", domain_json(r, 0)));
+	return 0;
+}
+
+/* The fields of a domain body shared by create and update; tags and extra
+ * as JSON text the caller frees (tags NULL if absent). */
+static int
+domain_fields(struct gr_req *req, int creating, const char **name,
+    const char **desc, int *enabled, char **tags, char **extra)
+{
+	static const char *const known[] = { "name", "description", "enabled",
+	    "tags", "options", "id", "links", NULL };
+	GR_AUTO_JSON json_t *ex = NULL;
+	json_t *body, *d, *t;
+
+	gr_err_clear();
+	if ((body = gr_req_json(req)) == NULL ||
+	    gr_json_object(body, "domain", 1, &d) < 0 ||
+	    name_field(d, creating, PROJECT_NAME_MAX, name) < 0 ||
+	    gr_json_str(d, "description", 0, DESC_MAX_LEN, desc) < 0 ||
+	    gr_json_bool(d, "enabled", 0, enabled) < 0 ||
+	    tags_field(d, &t) < 0 || collect_extra(d, "domain", known, &ex) < 0)
+		return -1;
+	*tags = t ? json_dumps(t, JSON_COMPACT) : NULL;
+	*extra = json_dumps(ex, JSON_COMPACT);
+	return 0;
+}
+
+static int
+domain_create(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	GR_AUTOFREE char *tags = NULL, *extra = NULL;
+	const char *name = NULL, *desc = NULL;
+	int enabled = 1;
+	char id[33];
+
+	if (domain_fields(req, 1, &name, &desc, &enabled, &tags, &extra) < 0 ||
+	    new_id(id) < 0)
+		return -1;
+	const char *p[6] = { id, name, desc ? desc : "", enabled ? "t" : "f",
+	    tags ? tags : "[]", extra };
+	r = gr_db_query("INSERT INTO domains (id, name, description, enabled, "
+	    "tags, extra) VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
+	    DOMAIN_COLS, 6, p);
+	if (r == NULL)
+		return conflict("domain", name);
+	return domain_reply(r, req, resp, 201);
+}
+
+static int
+domain_update(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	GR_AUTOFREE char *tags = NULL, *extra = NULL;
+	const char *name = NULL, *desc = NULL;
+	int enabled = -1;
+
+	if (domain_fields(req, 0, &name, &desc, &enabled, &tags, &extra) < 0)
+		return -1;
+	const char *p[6] = { req->params[0], name, desc, enabled < 0 ? NULL :
+	    enabled ? "t" : "f", tags, extra };
+	r = gr_db_query("UPDATE domains SET name = coalesce($2, name), "
+	    "description = coalesce($3, description), enabled = "
+	    "coalesce($4::boolean, enabled), tags = coalesce($5::jsonb, tags), "
+	    "extra = extra || $6::jsonb WHERE id = $1 RETURNING " DOMAIN_COLS,
+	    6, p);
+	if (r == NULL)
+		return conflict("domain", name);
+	if (enabled == 0)
+		gr_auth_flush();
+	return domain_reply(r, req, resp, 200);
+}
+
+/* Answers the domains of a statement (NULL: it failed), the list's self
+ * link self. */
+static int
+domains_reply(PGresult *r, const char *self, struct gr_resp *resp)
+{
+	json_t *list;
+
+	if (r == NULL)
+		return -1;
+	list = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, domain_json(r, i));
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "domains", list, "links",
+	    list_links(self)));
+	return 0;
 }
 
 static int
 domain_list(struct gr_req *req, struct gr_resp *resp)
 {
-	const char *name = gr_req_query(req, "name");
-	json_t *list = json_array();
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *en = gr_req_query(req, "enabled");
+	const char *p[2] = { gr_req_query(req, "name"), en ? (strcasecmp(en,
+	    "false") == 0 || strcmp(en, "0") == 0 ? "f" : "t") : NULL };
 
-	if (name == NULL || strcmp(name, "Default") == 0)
-		json_array_append_new(list, default_domain_json());
-	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "domains", list, "links",
-	    list_links("domains")));
-	return 0;
+	r = gr_db_query("SELECT " DOMAIN_COLS " FROM domains WHERE ($1::text IS "
+	    "NULL OR name = $1) AND ($2::boolean IS NULL OR enabled = $2) ORDER "
+	    "BY name", 2, p);
+	return domains_reply(r, "domains", resp);
 }
 
+/* Admins read any domain; others the one their token is scoped to or
+ * whose project it is scoped to, as Keystone's policy. */
 static int
 domain_get(struct gr_req *req, struct gr_resp *resp)
 {
-	if (strcmp(req->params[0], "default") != 0) {
-		gr_error(GR_ERR_NOT_FOUND, "Could not find domain '%s'.",
-		    req->params[0]);
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const struct gr_auth *a = gr_auth_of(req);
+	const char *p[1] = { req->params[0] };
+
+	if (gr_auth_admin_or(req, strcmp(a->domain_id, p[0]) == 0 ||
+	    strcmp(a->project_domain_id, p[0]) == 0, "only admins may read a "
+	    "domain other than the token's") < 0)
 		return -1;
-	}
-	gr_resp_json(resp, 200, json_pack("{s:o}", "domain",
-	    default_domain_json()));
-	return 0;
+	if ((r = gr_db_query("SELECT " DOMAIN_COLS " FROM domains WHERE id = $1",
+	    1, p)) == NULL)
+		return -1;
+	return domain_reply(r, req, resp, 200);
 }
 
-/* 1 if the user holds a role on the domain (table
- * domain_role_assignments) or the system (system_role_assignments). */
+/*
+ * As Keystone's: only a disabled domain may be deleted (its users cannot
+ * then hold a token to do it), and with it go its projects and users, and
+ * their assignments and tokens (the tables' cascades), in one statement.
+ * The domain 'default' holds the bootstrap administrator and stays.
+ */
 static int
-has_role_on(const char *uid, int system, int *has)
+domain_delete(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { uid };
+	const char *p[1] = { req->params[0] };
 
-	r = gr_db_query(system ? "SELECT 1 FROM system_role_assignments WHERE "
-	    "user_id = $1 LIMIT 1" : "SELECT 1 FROM domain_role_assignments "
-	    "WHERE user_id = $1 AND domain_id = 'default' LIMIT 1", 1, p);
+	if (strcmp(p[0], "default") == 0) {
+		gr_error(GR_ERR_FORBIDDEN, "The domain 'default' holds the "
+		    "cloud's administrator and cannot be deleted.");
+		return -1;
+	}
+	r = gr_db_query("WITH x AS (DELETE FROM domains WHERE id = $1 AND NOT "
+	    "enabled RETURNING 1) SELECT (SELECT enabled FROM domains WHERE id "
+	    "= $1), (SELECT count(*) FROM x)", 1, p);
 	if (r == NULL)
 		return -1;
-	*has = PQntuples(r) > 0;
+	if (PQgetisnull(r, 0, 0)) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find domain '%s'.", p[0]);
+		return -1;
+	}
+	if (strcmp(PQgetvalue(r, 0, 1), "0") == 0) {
+		gr_error(GR_ERR_FORBIDDEN, "Cannot delete a domain that is "
+		    "enabled, please disable it first.");
+		return -1;
+	}
+	gr_auth_flush();
+	gr_resp_empty(resp, 204);
 	return 0;
 }
 
-/* The domains the caller may scope a token to. */
+/* The enabled domains the caller holds a role on: those a token may be
+ * scoped to. */
 static int
 auth_domains(struct gr_req *req, struct gr_resp *resp)
 {
-	json_t *list;
-	int has;
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { gr_auth_of(req)->user_id };
 
-	if (has_role_on(gr_auth_of(req)->user_id, 0, &has) < 0)
-		return -1;
-	list = json_array();
-	if (has)
-		json_array_append_new(list, default_domain_json());
-	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "domains", list, "links",
-	    list_links("auth/domains")));
-	return 0;
+	r = gr_db_query("SELECT " DOMAIN_COLS " FROM domains WHERE enabled AND "
+	    "id IN (SELECT domain_id FROM domain_role_assignments WHERE user_id "
+	    "= $1) ORDER BY name", 1, p);
+	return domains_reply(r, "auth/domains", resp);
 }
 
 /* Whether the caller may scope a token to the system. */
 static int
 auth_system(struct gr_req *req, struct gr_resp *resp)
 {
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { gr_auth_of(req)->user_id };
 	json_t *list;
-	int has;
 
-	if (has_role_on(gr_auth_of(req)->user_id, 1, &has) < 0)
+	if ((r = gr_db_query("SELECT 1 FROM system_role_assignments WHERE "
+	    "user_id = $1 LIMIT 1", 1, p)) == NULL)
 		return -1;
 	list = json_array();
-	if (has)
+	if (PQntuples(r) > 0)
 		json_array_append_new(list, json_pack("{s:b}", "all", 1));
 	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "system", list, "links",
 	    links_self("auth/system", NULL)));
@@ -1104,8 +1324,9 @@ identity_bootstrap(const char *user, const char *password, const char *project)
 	const char *ap[2] = { user, project };
 	r = gr_db_query("INSERT INTO role_assignments (project_id, user_id, "
 	    "role_id) SELECT p.id, u.id, ro.id FROM projects p, users u, roles ro "
-	    "WHERE p.name = $2 AND u.name = $1 AND ro.name = 'admin' ON CONFLICT "
-	    "DO NOTHING", 2, ap);
+	    "WHERE p.name = $2 AND u.name = $1 AND p.domain_id = 'default' AND "
+	    "u.domain_id = 'default' AND ro.name = 'admin' ON CONFLICT DO "
+	    "NOTHING", 2, ap);
 	if (r == NULL)
 		goto fail;
 	PQclear(r);
@@ -1118,8 +1339,8 @@ identity_bootstrap(const char *user, const char *password, const char *project)
 		goto fail;
 	PQclear(r);
 	r = gr_db_query("UPDATE users SET default_project_id = (SELECT id FROM "
-	    "projects WHERE name = $2) WHERE name = $1 AND default_project_id IS "
-	    "NULL", 2, ap);
+	    "projects WHERE name = $2 AND domain_id = 'default') WHERE name = $1 "
+	    "AND domain_id = 'default' AND default_project_id IS NULL", 2, ap);
 	if (r == NULL || gr_db_commit() < 0)
 		goto fail;
 	return 0;
@@ -1172,7 +1393,10 @@ const struct gr_route identity_routes[] = {
 	{ "DELETE", "/v3/roles/{id}",				role_delete,	GR_POLICY_ADMIN },
 	{ "GET",    "/v3/role_assignments",			assignments_list, GR_POLICY_ADMIN },
 	{ "GET",    "/v3/domains",				domain_list,	GR_POLICY_ADMIN },
+	{ "POST",   "/v3/domains",				domain_create,	GR_POLICY_ADMIN },
 	{ "GET",    "/v3/domains/{id}",				domain_get,	GR_POLICY_USER },
+	{ "PATCH",  "/v3/domains/{id}",				domain_update,	GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/domains/{id}",				domain_delete,	GR_POLICY_ADMIN },
 };
 const size_t identity_nroutes = sizeof(identity_routes) /
     sizeof(identity_routes[0]);
