@@ -123,9 +123,10 @@ fail:
 	return -1;
 }
 
-/* Fails with a 404 naming the domain unless it exists. */
+/* Fails with code (Keystone: 404 for a user's, 400 for a project's)
+ * naming the domain unless it exists. */
 static int
-domain_exists(const char *id)
+domain_exists(const char *id, enum gr_err_code code)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[1] = { id };
@@ -134,20 +135,21 @@ domain_exists(const char *id)
 	    NULL)
 		return -1;
 	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_NOT_FOUND, "Could not find domain '%s'.", id);
+		gr_error(code, "Could not find domain '%s'.", id);
 		return -1;
 	}
 	return 0;
 }
 
 /*
- * The "domain_id" of a new project or user: one that exists (404 if not),
- * by default the token's domain if it is scoped to one, else "default",
- * as Keystone's. On update (old: the current one) it cannot change.
+ * The "domain_id" of a new project or user: one that exists (else the
+ * error code missing), by default the token's domain if it is scoped to
+ * one, else "default", as Keystone's. On update (old: the current one) it
+ * cannot change.
  */
 static int
 domain_field(json_t *obj, struct gr_req *req, const char *old,
-    const char **out)
+    enum gr_err_code missing, const char **out)
 {
 	const char *d = NULL;
 
@@ -166,7 +168,7 @@ domain_field(json_t *obj, struct gr_req *req, const char *old,
 		d = gr_auth_of(req)->domain_id[0] ? gr_auth_of(req)->domain_id :
 		    "default";
 	*out = d;
-	return domain_exists(d);
+	return domain_exists(d, missing);
 }
 
 /* The domain_id of row id of table sql ("SELECT domain_id ... $1"), into
@@ -233,7 +235,7 @@ conflict(const char *what, const char *name)
 
 /* The columns project_json reads, from projects as n. */
 #define PROJECT_COLS "n.id, n.name, n.domain_id, n.description, n.enabled, " \
-	"n.tags, n.extra"
+	"n.tags, n.extra, n.parent_id"
 
 static json_t *
 project_json(PGresult *r, int i)
@@ -244,7 +246,8 @@ project_json(PGresult *r, int i)
 	    "domain_id", PQgetvalue(r, i, 2),
 	    "description", PQgetvalue(r, i, 3),
 	    "enabled", PQgetvalue(r, i, 4)[0] == 't',
-	    "is_domain", 0, "parent_id", PQgetvalue(r, i, 2),
+	    "is_domain", 0, "parent_id", PQgetvalue(r, i,
+	    PQgetisnull(r, i, 7) ? 2 : 7),
 	    "tags", json_loads(PQgetvalue(r, i, 5), 0, NULL),
 	    "options",
 	    "links", links_self("projects", PQgetvalue(r, i, 0))));
@@ -282,10 +285,10 @@ tags_field(json_t *obj, json_t **tags)
 /* Reads the fields of a project body shared by create and update. */
 static int
 project_fields(json_t *p, struct gr_req *req, const char *old,
-    const char **dom, const char **name, const char **desc, int *enabled,
-    json_t **tags, json_t **extra)
+    const char **dom, const char **parent, const char **name,
+    const char **desc, int *enabled, json_t **tags, json_t **extra)
 {
-	int creating = old == NULL;
+	int creating = old == NULL, is_domain = 0;
 	static const char *const known[] = { "name", "description", "enabled",
 	    "domain_id", "tags", "parent_id", "is_domain", "options", "id",
 	    "links", NULL };
@@ -293,11 +296,282 @@ project_fields(json_t *p, struct gr_req *req, const char *old,
 	if (name_field(p, creating, PROJECT_NAME_MAX, name) < 0 ||
 	    gr_json_str(p, "description", 0, DESC_MAX_LEN, desc) < 0 ||
 	    gr_json_bool(p, "enabled", 0, enabled) < 0 ||
-	    domain_field(p, req, old, dom) < 0)
+	    gr_json_str(p, "parent_id", 0, 64, parent) < 0 ||
+	    gr_json_bool(p, "is_domain", 0, &is_domain) < 0 ||
+	    domain_field(p, req, old, GR_ERR_BAD_REQUEST, dom) < 0)
 		return -1;
+	if (is_domain) {
+		gr_error(GR_ERR_BAD_REQUEST, creating ? "A project cannot act as "
+		    "a domain here: create domains with POST /v3/domains." :
+		    "Update of `is_domain` is not allowed.");
+		return -1;
+	}
 	if (tags_field(p, tags) < 0)
 		return -1;
 	return collect_extra(p, "project", known, extra);
+}
+
+/* ---- the project hierarchy ---- */
+
+#define MAX_TREE_DEPTH	5	/* Keystone's max_project_tree_depth */
+
+/* The ancestors of project $1 (not itself), nearest first: id, depth. */
+#define ANCESTORS "WITH RECURSIVE up (id, depth) AS (SELECT parent_id, 1 " \
+	"FROM projects WHERE id = $1 AND parent_id IS NOT NULL UNION ALL " \
+	"SELECT p.parent_id, up.depth + 1 FROM projects p JOIN up ON p.id = " \
+	"up.id WHERE p.parent_id IS NOT NULL) "
+/* Its descendants, the shallowest first: id, depth. */
+#define DESCENDANTS "WITH RECURSIVE down (id, depth) AS (SELECT id, 1 " \
+	"FROM projects WHERE parent_id = $1 UNION ALL SELECT p.id, " \
+	"down.depth + 1 FROM projects p JOIN down ON p.parent_id = down.id) "
+
+/*
+ * Where a new project of domain dom goes (parent, as sent): none or the
+ * domain's id is the top of the domain (stored as NULL); else a project of
+ * the same domain, enabled all the way up, leaving the new one at most
+ * MAX_TREE_DEPTH deep. Keystone's answers: 400, or 403 for the depth.
+ */
+static int
+parent_check(const char *parent, const char *dom)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { parent };
+
+	if (parent == NULL || strcmp(parent, dom) == 0)
+		return 0;
+	r = gr_db_query(ANCESTORS "SELECT EXISTS (SELECT 1 FROM domains WHERE "
+	    "id = $1), p.domain_id, (SELECT count(*) FROM up), p.enabled AND "
+	    "NOT EXISTS (SELECT 1 FROM projects a JOIN up ON a.id = up.id WHERE "
+	    "NOT a.enabled) FROM (SELECT NULL) x LEFT JOIN projects p ON p.id = "
+	    "$1", 1, p);
+	if (r == NULL)
+		return -1;
+	if (PQgetvalue(r, 0, 0)[0] == 't') {
+		gr_error(GR_ERR_BAD_REQUEST, "Cannot create project, the parent "
+		    "(%s) is acting as a domain, but this project's domain id "
+		    "(%s) does not match the parent's id.", parent, dom);
+		return -1;
+	}
+	if (PQgetisnull(r, 0, 1)) {
+		gr_error(GR_ERR_BAD_REQUEST, "Could not find the parent project "
+		    "'%s'.", parent);
+		return -1;
+	}
+	if (strcmp(PQgetvalue(r, 0, 1), dom) != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "Cannot create project, since it "
+		    "specifies its domain_id %s, but specifies a parent in a "
+		    "different domain (%s).", dom, PQgetvalue(r, 0, 1));
+		return -1;
+	}
+	if (PQgetvalue(r, 0, 3)[0] != 't') {
+		gr_error(GR_ERR_BAD_REQUEST, "Cannot create a project in a branch "
+		    "containing a disabled project: '%s' or one above it is "
+		    "disabled.", parent);
+		return -1;
+	}
+	/* the parent's ancestors, the parent, the new project */
+	if (atoi(PQgetvalue(r, 0, 2)) + 2 > MAX_TREE_DEPTH) {
+		gr_error(GR_ERR_FORBIDDEN, "Max hierarchy depth reached for %s "
+		    "branch: projects nest at most %d deep.", parent,
+		    MAX_TREE_DEPTH);
+		return -1;
+	}
+	return 0;
+}
+
+/* What an update of a project must respect of its place in the tree. */
+struct tree_place {
+	char	domain_id[65];
+	char	parent_id[65];		/* the domain's id at the top */
+	int	enabled_below;		/* an enabled project under it */
+	int	disabled_above;		/* a disabled one over it */
+};
+
+static int
+tree_place_of(const char *id, struct tree_place *at)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { id };
+
+	r = gr_db_query("SELECT domain_id, coalesce(parent_id, domain_id), "
+	    "EXISTS (" DESCENDANTS "SELECT 1 FROM projects c JOIN down ON c.id = "
+	    "down.id WHERE c.enabled), EXISTS (" ANCESTORS "SELECT 1 FROM "
+	    "projects a JOIN up ON a.id = up.id WHERE NOT a.enabled) FROM "
+	    "projects WHERE id = $1", 1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find project '%s'.", id);
+		return -1;
+	}
+	snprintf(at->domain_id, sizeof(at->domain_id), "%s", PQgetvalue(r, 0,
+	    0));
+	snprintf(at->parent_id, sizeof(at->parent_id), "%s", PQgetvalue(r, 0,
+	    1));
+	at->enabled_below = PQgetvalue(r, 0, 2)[0] == 't';
+	at->disabled_above = PQgetvalue(r, 0, 3)[0] == 't';
+	return 0;
+}
+
+/* Keystone's rules for an update: the parent stays; a project is
+ * disabled only after all below it, enabled only under enabled ones. */
+static int
+tree_update_check(const char *id, const struct tree_place *at,
+    const char *parent, int enabled)
+{
+	if (parent && strcmp(parent, at->parent_id) != 0) {
+		gr_error(GR_ERR_FORBIDDEN, "Update of `parent_id` is not "
+		    "allowed.");
+		return -1;
+	}
+	if (enabled == 0 && at->enabled_below) {
+		gr_error(GR_ERR_FORBIDDEN, "Cannot disable project %s since its "
+		    "subtree contains enabled projects.", id);
+		return -1;
+	}
+	if (enabled == 1 && at->disabled_above) {
+		gr_error(GR_ERR_FORBIDDEN, "Cannot enable project %s since it has "
+		    "disabled parents.", id);
+		return -1;
+	}
+	return 0;
+}
+
+/* Empty objects (leaves) become null, as Keystone's *_as_ids show them. */
+static json_t *
+leaves_null(json_t *o)
+{
+	const char *k;
+	json_t *v;
+
+	if (json_object_size(o) == 0) {
+		json_decref(o);
+		return json_null();
+	}
+	json_object_foreach(o, k, v)
+		json_object_set_new(o, k, leaves_null(json_incref(v)));
+	return o;
+}
+
+/* {child: {grandchild: null, ...}, ...} from rows (id, parent_id) of
+ * descendants of root in breadth order; null if there are none. */
+static json_t *
+subtree_ids(PGresult *r, const char *root)
+{
+	json_t *top = json_object(), *idx = json_object();
+
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *par = PQgetvalue(r, i, 1);
+		json_t *at = strcmp(par, root) == 0 ? top :
+		    json_object_get(idx, par), *c = json_object();
+
+		if (at)
+			json_object_set(at, PQgetvalue(r, i, 0), c);
+		json_object_set_new(idx, PQgetvalue(r, i, 0), c);
+	}
+	json_decref(idx);
+	return leaves_null(top);
+}
+
+/* {parent: {grandparent: ... {domain: null}}} from ancestor rows (id),
+ * nearest first. */
+static json_t *
+parents_ids(PGresult *r, const char *dom)
+{
+	json_t *o = json_pack("{s:n}", dom);
+
+	for (int i = PQntuples(r) - 1; i >= 0; i--)
+		o = json_pack("{s:o}", PQgetvalue(r, i, 0), o);
+	return o;
+}
+
+/* The rows of a tree query as a list of projects. */
+static json_t *
+projects_of(PGresult *r)
+{
+	json_t *list = json_array();
+
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, project_json(r, i));
+	return list;
+}
+
+/*
+ * GET /v3/projects/{id}'s ?parents_as_list, ?parents_as_ids,
+ * ?subtree_as_list, ?subtree_as_ids, added to proj as Keystone adds them:
+ * the lists hold only the projects the caller holds a role on; the ids
+ * every one, the parents' ending at the domain.
+ */
+static int
+project_tree(struct gr_req *req, const char *dom, json_t *proj)
+{
+	const char *p[2] = { req->params[0], gr_auth_of(req)->user_id };
+	int pl = gr_req_has_query(req, "parents_as_list"),
+	    pi = gr_req_has_query(req, "parents_as_ids"),
+	    sl = gr_req_has_query(req, "subtree_as_list"),
+	    si = gr_req_has_query(req, "subtree_as_ids");
+	PGresult *r;
+
+	if ((pl && pi) || (sl && si)) {
+		gr_error(GR_ERR_BAD_REQUEST, "Cannot use %s_as_list and "
+		    "%s_as_ids query params at the same time.", pl && pi ?
+		    "parents" : "subtree", pl && pi ? "parents" : "subtree");
+		return -1;
+	}
+	if (pl || pi) {
+		r = gr_db_query(pl ? ANCESTORS "SELECT " PROJECT_COLS " FROM up "
+		    "JOIN projects n ON n.id = up.id WHERE n.id IN (SELECT "
+		    "project_id FROM role_assignments WHERE user_id = $2) ORDER "
+		    "BY up.depth" : ANCESTORS "SELECT id FROM up WHERE $2::text "
+		    "IS NOT NULL ORDER BY depth", 2, p);
+		if (r == NULL)
+			return -1;
+		json_object_set_new(proj, "parents", pl ? projects_of(r) :
+		    parents_ids(r, dom));
+		PQclear(r);
+	}
+	if (sl || si) {
+		r = gr_db_query(sl ? DESCENDANTS "SELECT " PROJECT_COLS " FROM "
+		    "down JOIN projects n ON n.id = down.id WHERE n.id IN (SELECT "
+		    "project_id FROM role_assignments WHERE user_id = $2) ORDER "
+		    "BY down.depth, n.name" : DESCENDANTS "SELECT n.id, "
+		    "n.parent_id FROM down JOIN projects n ON n.id = down.id "
+		    "WHERE $2::text IS NOT NULL ORDER BY down.depth, n.name", 2, p);
+		if (r == NULL)
+			return -1;
+		json_object_set_new(proj, "subtree", sl ? projects_of(r) :
+		    subtree_ids(r, req->params[0]));
+		PQclear(r);
+	}
+	return 0;
+}
+
+/* A project with projects under it is not deleted (Keystone's 403); the
+ * check and the delete are one statement. */
+static int
+tree_delete(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { req->params[0] };
+
+	r = gr_db_query("WITH x AS (DELETE FROM projects WHERE id = $1 AND NOT "
+	    "EXISTS (SELECT 1 FROM projects WHERE parent_id = $1) RETURNING 1) "
+	    "SELECT EXISTS (SELECT 1 FROM projects WHERE id = $1), (SELECT "
+	    "count(*) FROM x)", 1, p);
+	if (r == NULL)
+		return -1;
+	if (PQgetvalue(r, 0, 0)[0] != 't') {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find project '%s'.", p[0]);
+		return -1;
+	}
+	if (strcmp(PQgetvalue(r, 0, 1), "0") == 0) {
+		gr_error(GR_ERR_FORBIDDEN, "Cannot delete the project %s since it "
+		    "is not a leaf in the hierarchy: delete the projects under it "
+		    "first.", p[0]);
+		return -1;
+	}
+	gr_resp_empty(resp, 204);
+	return 0;
 }
 
 static int
@@ -306,7 +580,7 @@ project_create(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	GR_AUTO_JSON json_t *extra = NULL;
 	json_t *body, *p, *tags;
-	const char *name = NULL, *desc = "", *dom = NULL;
+	const char *name = NULL, *desc = "", *dom = NULL, *parent = NULL;
 	int enabled = 1;
 	char id[33];
 	GR_AUTOFREE char *tagstr = NULL, *extrastr = NULL;
@@ -314,16 +588,19 @@ project_create(struct gr_req *req, struct gr_resp *resp)
 	gr_err_clear();
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "project", 1, &p) < 0 ||
-	    project_fields(p, req, NULL, &dom, &name, &desc, &enabled, &tags,
-	    &extra) < 0 || new_id(id) < 0)
+	    project_fields(p, req, NULL, &dom, &parent, &name, &desc, &enabled,
+	    &tags, &extra) < 0 || parent_check(parent, dom) < 0 ||
+	    new_id(id) < 0)
 		return -1;
 	tagstr = tags ? json_dumps(tags, JSON_COMPACT) : gr_xstrdup("[]");
 	extrastr = json_dumps(extra, JSON_COMPACT);
-	const char *prm[7] = { id, name, desc ? desc : "", enabled ? "t" : "f",
-	    tagstr, extrastr, dom };
+	const char *prm[8] = { id, name, desc ? desc : "", enabled ? "t" : "f",
+	    tagstr, extrastr, dom, parent && strcmp(parent, dom) != 0 ? parent :
+	    NULL };
 	r = gr_db_query("WITH n AS (INSERT INTO projects (id, name, "
-	    "description, enabled, tags, extra, domain_id) VALUES ($1, $2, $3, "
-	    "$4, $5, $6, $7) RETURNING *) SELECT " PROJECT_COLS " FROM n", 7, prm);
+	    "description, enabled, tags, extra, domain_id, parent_id) VALUES "
+	    "($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *) SELECT " PROJECT_COLS
+	    " FROM n", 8, prm);
 	if (r == NULL)
 		return conflict("project", name);
 	gr_resp_json(resp, 201, json_pack("{s:o}", "project",
@@ -337,23 +614,19 @@ project_list(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *name = gr_req_query(req, "name");
 	const char *en = gr_req_query(req, "enabled");
-	const char *p[3] = { name, en ? (strcasecmp(en, "false") == 0 ||
+	const char *p[4] = { name, en ? (strcasecmp(en, "false") == 0 ||
 	    strcmp(en, "0") == 0 ? "f" : "t") : NULL,
-	    gr_req_query(req, "domain_id") };
-	json_t *list = json_array();
+	    gr_req_query(req, "domain_id"), gr_req_query(req, "parent_id") };
 
 	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects n"
 	    " WHERE ($1::text IS NULL OR n.name = $1) AND ($2::boolean IS NULL "
 	    "OR n.enabled = $2) AND ($3::text IS NULL OR n.domain_id = $3) "
-	    "ORDER BY n.name, n.domain_id", 3, p);
-	if (r == NULL) {
-		json_decref(list);
+	    "AND ($4::text IS NULL OR coalesce(n.parent_id, n.domain_id) = $4) "
+	    "ORDER BY n.name, n.domain_id", 4, p);
+	if (r == NULL)
 		return -1;
-	}
-	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, project_json(r, i));
-	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "projects", list,
-	    "links", list_links("projects")));
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "projects",
+	    projects_of(r), "links", list_links("projects")));
 	return 0;
 }
 
@@ -364,19 +637,14 @@ projects_of_user(const char *uid, const char *self, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[1] = { uid };
-	json_t *list = json_array();
 
 	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects n"
 	    " WHERE n.id IN (SELECT project_id FROM role_assignments WHERE "
 	    "user_id = $1) ORDER BY n.name", 1, p);
-	if (r == NULL) {
-		json_decref(list);
+	if (r == NULL)
 		return -1;
-	}
-	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, project_json(r, i));
-	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "projects", list,
-	    "links", list_links(self)));
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "projects",
+	    projects_of(r), "links", list_links(self)));
 	return 0;
 }
 
@@ -391,6 +659,7 @@ project_get(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[1] = { req->params[0] };
+	json_t *proj;
 
 	/* Members may read their own project; others' are 404 to them. */
 	if (!gr_auth_of(req)->is_admin && strcmp(req->params[0],
@@ -408,8 +677,12 @@ project_get(struct gr_req *req, struct gr_resp *resp)
 		    req->params[0]);
 		return -1;
 	}
-	gr_resp_json(resp, 200, json_pack("{s:o}", "project",
-	    project_json(r, 0)));
+	if ((proj = project_json(r, 0)) == NULL ||
+	    project_tree(req, PQgetvalue(r, 0, 2), proj) < 0) {
+		json_decref(proj);
+		return -1;
+	}
+	gr_resp_json(resp, 200, json_pack("{s:o}", "project", proj));
 	return 0;
 }
 
@@ -419,18 +692,18 @@ project_update(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	GR_AUTO_JSON json_t *extra = NULL;
 	json_t *body, *p, *tags;
-	const char *name = NULL, *desc = NULL, *dom = NULL;
+	const char *name = NULL, *desc = NULL, *dom = NULL, *parent = NULL;
 	int enabled = -1;
 	GR_AUTOFREE char *tagstr = NULL, *extrastr = NULL;
-	char old[65];
+	struct tree_place at;
 
 	gr_err_clear();
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_object(body, "project", 1, &p) < 0 ||
-	    current_domain("SELECT domain_id FROM projects WHERE id = $1",
-	    "project", req->params[0], old) < 0 ||
-	    project_fields(p, req, old, &dom, &name, &desc, &enabled, &tags,
-	    &extra) < 0)
+	    tree_place_of(req->params[0], &at) < 0 ||
+	    project_fields(p, req, at.domain_id, &dom, &parent, &name, &desc,
+	    &enabled, &tags, &extra) < 0 ||
+	    tree_update_check(req->params[0], &at, parent, enabled) < 0)
 		return -1;
 	tagstr = tags ? json_dumps(tags, JSON_COMPACT) : NULL;
 	extrastr = json_dumps(extra, JSON_COMPACT);
@@ -480,8 +753,7 @@ project_delete(struct gr_req *req, struct gr_resp *resp)
 		    "token scoped to another project.");
 		return -1;
 	}
-	return delete_by_id("DELETE FROM projects WHERE id = $1", "project", req,
-	    resp);
+	return tree_delete(req, resp);
 }
 
 /* ---- users ---- */
@@ -520,7 +792,7 @@ user_fields(json_t *u, struct gr_req *req, const char *old, const char **dom,
 	    gr_json_str(u, "default_project_id", 0, 64, proj) < 0 ||
 	    gr_json_str(u, "description", 0, DESC_MAX_LEN, &desc) < 0 ||
 	    gr_json_bool(u, "enabled", 0, enabled) < 0 ||
-	    domain_field(u, req, old, dom) < 0 ||
+	    domain_field(u, req, old, GR_ERR_NOT_FOUND, dom) < 0 ||
 	    collect_extra(u, "user", known, extra) < 0)
 		return -1;
 	if (desc)

@@ -91,7 +91,7 @@ check "...in default" jqt '.project.domain_id == "default"'
 api POST "$ID_URL/v3/projects" "{\"project\":{\"name\":\"p1\",\"domain_id\":\"$D1\"}}"
 expect_fault 409 "a second p1 in d1"
 api POST "$ID_URL/v3/projects" '{"project":{"name":"px","domain_id":"nosuch"}}'
-expect_fault 404 "a project in a domain that does not exist"
+expect_fault 400 "a project in a domain that does not exist (400 as Keystone; a user's is 404)"
 check "...says which" grep -q "nosuch" <<<"$BODY"
 api POST "$ID_URL/v3/users" "{\"user\":{\"name\":\"u1\",\"password\":\"pw\",\"domain_id\":\"$D1\",\"default_project_id\":\"$P1\"}}"
 expect 201 "a user in d1"

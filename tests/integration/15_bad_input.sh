@@ -35,7 +35,7 @@ bad 400 "overlong name" POST /v3/projects "{\"project\":{\"name\":\"$(printf 'a%
 check "overlong message gives the limit (Keystone's 64 for projects)" grep -q "at most 64" <<<"$BODY"
 bad 400 "control character in name" POST /v3/projects '{"project":{"name":"a\u0001b"}}'
 bad 400 "NUL in name" POST /v3/projects '{"project":{"name":"a\u0000b"}}'
-bad 404 "unknown domain" POST /v3/projects '{"project":{"name":"x","domain_id":"other"}}'
+bad 400 "unknown domain" POST /v3/projects '{"project":{"name":"x","domain_id":"other"}}'
 bad 400 "tag with a slash" POST /v3/projects '{"project":{"name":"x","tags":["a/b"]}}'
 bad 400 "user with unknown default project" POST /v3/users '{"user":{"name":"u1","default_project_id":"nope"}}'
 bad 400 "password of the wrong type" POST /v3/users '{"user":{"name":"u1","password":12}}'
