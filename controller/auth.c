@@ -263,7 +263,7 @@ scope_default(const char *uid, struct scope *sc)
 
 	r = gr_db_query("SELECT p.id FROM users u JOIN projects p ON p.id = "
 	    "u.default_project_id WHERE u.id = $1 AND p.enabled AND EXISTS "
-	    "(SELECT 1 FROM role_assignments ra WHERE ra.user_id = u.id AND "
+	    "(SELECT 1 FROM user_project_roles ra WHERE ra.user_id = u.id AND "
 	    "ra.project_id = p.id)", 1, p);
 	if (r == NULL)
 		return -1;
@@ -294,11 +294,11 @@ scope_project(json_t *proj, const char *uid, struct scope *sc)
 	const char *p[3] = { id ? id : name, uid, dom };
 	r = gr_db_query(id ?
 	    "SELECT p.id, p.enabled AND d.enabled, EXISTS (SELECT 1 FROM "
-	    "role_assignments ra WHERE ra.project_id = p.id AND ra.user_id = $2) "
+	    "user_project_roles ra WHERE ra.project_id = p.id AND ra.user_id = $2) "
 	    "FROM projects p JOIN domains d ON d.id = p.domain_id "
 	    "WHERE p.id = $1 AND $3::text IS NOT NULL" :
 	    "SELECT p.id, p.enabled AND d.enabled, EXISTS (SELECT 1 FROM "
-	    "role_assignments ra WHERE ra.project_id = p.id AND ra.user_id = $2) "
+	    "user_project_roles ra WHERE ra.project_id = p.id AND ra.user_id = $2) "
 	    "FROM projects p JOIN domains d ON d.id = p.domain_id "
 	    "WHERE p.name = $1 AND p.domain_id = $3", 3, p);
 	if (r == NULL)
@@ -319,7 +319,8 @@ scope_project(json_t *proj, const char *uid, struct scope *sc)
 }
 
 /* scope.domain {id | name}, or scope.system {all: true}: the user needs a
- * role on it (domain_role_assignments, system_role_assignments). */
+ * role on it, its own or its groups' (user_domain_roles,
+ * user_system_roles). */
 static int
 scope_domain_or_system(json_t *dom, json_t *sys, const char *uid,
     struct scope *sc)
@@ -338,9 +339,9 @@ scope_domain_or_system(json_t *dom, json_t *sys, const char *uid,
 		    "{\"all\": true}: the whole system is the only one.");
 		return -1;
 	}
-	r = gr_db_query(dom ? "SELECT 1 FROM domain_role_assignments WHERE "
+	r = gr_db_query(dom ? "SELECT 1 FROM user_domain_roles WHERE "
 	    "domain_id = $2 AND user_id = $1 LIMIT 1" : "SELECT 1 FROM "
-	    "system_role_assignments WHERE user_id = $1 AND $2::text IS NOT NULL "
+	    "user_system_roles WHERE user_id = $1 AND $2::text IS NOT NULL "
 	    "LIMIT 1", 2, p);
 	if (r == NULL)
 		return -1;

@@ -221,6 +221,24 @@ with_extra(PGresult *r, int i, int col, json_t *fields)
 	return o;
 }
 
+/* Answers {key: [row(r, i)...], links} for a statement's rows (r NULL:
+ * it failed), the list's self link self. */
+static int
+rows_reply(PGresult *r, const char *key, json_t *(*row)(PGresult *, int),
+    const char *self, struct gr_resp *resp)
+{
+	json_t *list;
+
+	if (r == NULL)
+		return -1;
+	list = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, row(r, i));
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", key, list, "links",
+	    list_links(self)));
+	return 0;
+}
+
 /* Re-words a unique violation as a sentence about the named thing. */
 static int
 conflict(const char *what, const char *name)
@@ -521,7 +539,7 @@ project_tree(struct gr_req *req, const char *dom, json_t *proj)
 	if (pl || pi) {
 		r = gr_db_query(pl ? ANCESTORS "SELECT " PROJECT_COLS " FROM up "
 		    "JOIN projects n ON n.id = up.id WHERE n.id IN (SELECT "
-		    "project_id FROM role_assignments WHERE user_id = $2) ORDER "
+		    "project_id FROM user_project_roles WHERE user_id = $2) ORDER "
 		    "BY up.depth" : ANCESTORS "SELECT id FROM up WHERE $2::text "
 		    "IS NOT NULL ORDER BY depth", 2, p);
 		if (r == NULL)
@@ -533,7 +551,7 @@ project_tree(struct gr_req *req, const char *dom, json_t *proj)
 	if (sl || si) {
 		r = gr_db_query(sl ? DESCENDANTS "SELECT " PROJECT_COLS " FROM "
 		    "down JOIN projects n ON n.id = down.id WHERE n.id IN (SELECT "
-		    "project_id FROM role_assignments WHERE user_id = $2) ORDER "
+		    "project_id FROM user_project_roles WHERE user_id = $2) ORDER "
 		    "BY down.depth, n.name" : DESCENDANTS "SELECT n.id, "
 		    "n.parent_id FROM down JOIN projects n ON n.id = down.id "
 		    "WHERE $2::text IS NOT NULL ORDER BY down.depth, n.name", 2, p);
@@ -639,7 +657,7 @@ projects_of_user(const char *uid, const char *self, struct gr_resp *resp)
 	const char *p[1] = { uid };
 
 	r = gr_db_query("SELECT " PROJECT_COLS " FROM projects n"
-	    " WHERE n.id IN (SELECT project_id FROM role_assignments WHERE "
+	    " WHERE n.id IN (SELECT project_id FROM user_project_roles WHERE "
 	    "user_id = $1) ORDER BY n.name", 1, p);
 	if (r == NULL)
 		return -1;
@@ -851,26 +869,42 @@ user_create(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
+/* Answers the users of a statement (NULL: it failed), the list's self
+ * link self. */
+static int
+users_reply(PGresult *r, const char *self, struct gr_resp *resp)
+{
+	return rows_reply(r, "users", user_json, self, resp);
+}
+
 static int
 user_list(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[2] = { gr_req_query(req, "name"),
 	    gr_req_query(req, "domain_id") };
-	json_t *list = json_array();
 
 	r = gr_db_query("SELECT " USER_COLS " FROM users WHERE ($1::text IS NULL "
 	    "OR name = $1) AND ($2::text IS NULL OR domain_id = $2) ORDER BY "
 	    "name, domain_id", 2, p);
-	if (r == NULL) {
-		json_decref(list);
+	return users_reply(r, "users", resp);
+}
+
+/* The members of a group. */
+static int
+group_users(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { req->params[0] };
+	char dom[65], self[128];
+
+	if (current_domain("SELECT domain_id FROM groups WHERE id = $1", "group",
+	    p[0], dom) < 0)
 		return -1;
-	}
-	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, user_json(r, i));
-	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "users", list, "links",
-	    list_links("users")));
-	return 0;
+	snprintf(self, sizeof(self), "groups/%s/users", p[0]);
+	r = gr_db_query("SELECT " USER_COLS " FROM users JOIN group_members ON "
+	    "user_id = id WHERE group_id = $1 ORDER BY name", 1, p);
+	return users_reply(r, self, resp);
 }
 
 static int
@@ -1004,6 +1038,216 @@ user_projects(struct gr_req *req, struct gr_resp *resp)
 	return projects_of_user(req->params[0], "projects", resp);
 }
 
+/* ---- groups ---- */
+
+#define GROUP_COLS "g.id, g.name, g.domain_id, g.description, g.extra"
+
+static json_t *
+group_json(PGresult *r, int i)
+{
+	return with_extra(r, i, 4, json_pack("{s:s,s:s,s:s,s:s,s:o}",
+	    "id", PQgetvalue(r, i, 0), "name", PQgetvalue(r, i, 1),
+	    "domain_id", PQgetvalue(r, i, 2),
+	    "description", PQgetvalue(r, i, 3),
+	    "links", links_self("groups", PQgetvalue(r, i, 0))));
+}
+
+/* Answers the groups of a statement (NULL: it failed). */
+static int
+groups_reply(PGresult *r, const char *self, struct gr_resp *resp)
+{
+	return rows_reply(r, "groups", group_json, self, resp);
+}
+
+/* Answers a statement's one group row (status st), or 404 for none. */
+static int
+group_reply(PGresult *r, struct gr_req *req, struct gr_resp *resp, int st)
+{
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find group '%s'.",
+		    req->params[0]);
+		return -1;
+	}
+	gr_resp_json(resp, st, json_pack("{s:o}", "group", group_json(r, 0)));
+	return 0;
+}
+
+/* A group body's fields; old is the group's domain on update. */
+static int
+group_fields(struct gr_req *req, const char *old, const char **dom,
+    const char **name, const char **desc, char **extra)
+{
+	static const char *const known[] = { "name", "description",
+	    "domain_id", "id", "links", NULL };
+	GR_AUTO_JSON json_t *ex = NULL;
+	json_t *body, *g;
+
+	gr_err_clear();
+	if ((body = gr_req_json(req)) == NULL ||
+	    gr_json_object(body, "group", 1, &g) < 0 ||
+	    name_field(g, old == NULL, NAME_MAX_LEN, name) < 0 ||
+	    gr_json_str(g, "description", 0, DESC_MAX_LEN, desc) < 0 ||
+	    domain_field(g, req, old, GR_ERR_NOT_FOUND, dom) < 0 ||
+	    collect_extra(g, "group", known, &ex) < 0)
+		return -1;
+	*extra = json_dumps(ex, JSON_COMPACT);
+	return 0;
+}
+
+static int
+group_create(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	GR_AUTOFREE char *extra = NULL;
+	const char *name = NULL, *desc = NULL, *dom = NULL;
+	char id[33];
+
+	if (group_fields(req, NULL, &dom, &name, &desc, &extra) < 0 ||
+	    new_id(id) < 0)
+		return -1;
+	const char *p[5] = { id, name, desc ? desc : "", dom, extra };
+	r = gr_db_query("INSERT INTO groups AS g (id, name, description, "
+	    "domain_id, extra) VALUES ($1, $2, $3, $4, $5) RETURNING "
+	    GROUP_COLS, 5, p);
+	if (r == NULL)
+		return conflict("group", name);
+	return group_reply(r, req, resp, 201);
+}
+
+static int
+group_update(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	GR_AUTOFREE char *extra = NULL;
+	const char *name = NULL, *desc = NULL, *dom = NULL;
+	char old[65];
+
+	if (current_domain("SELECT domain_id FROM groups WHERE id = $1", "group",
+	    req->params[0], old) < 0 ||
+	    group_fields(req, old, &dom, &name, &desc, &extra) < 0)
+		return -1;
+	const char *p[4] = { req->params[0], name, desc, extra };
+	r = gr_db_query("UPDATE groups AS g SET name = coalesce($2, name), "
+	    "description = coalesce($3, description), extra = extra || "
+	    "$4::jsonb WHERE id = $1 RETURNING " GROUP_COLS, 4, p);
+	if (r == NULL)
+		return conflict("group", name);
+	return group_reply(r, req, resp, 200);
+}
+
+static int
+group_list(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[2] = { gr_req_query(req, "name"),
+	    gr_req_query(req, "domain_id") };
+
+	r = gr_db_query("SELECT " GROUP_COLS " FROM groups g WHERE ($1::text IS "
+	    "NULL OR name = $1) AND ($2::text IS NULL OR domain_id = $2) ORDER "
+	    "BY name, domain_id", 2, p);
+	return groups_reply(r, "groups", resp);
+}
+
+static int
+group_get(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { req->params[0] };
+
+	if ((r = gr_db_query("SELECT " GROUP_COLS " FROM groups g WHERE id = $1",
+	    1, p)) == NULL)
+		return -1;
+	return group_reply(r, req, resp, 200);
+}
+
+static int
+group_delete(struct gr_req *req, struct gr_resp *resp)
+{
+	return delete_by_id("DELETE FROM groups WHERE id = $1", "group", req,
+	    resp);
+}
+
+/* The groups a user is a member of: admins, or the user itself. */
+static int
+user_groups(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { req->params[0] };
+	char dom[65], self[128];
+
+	if (gr_auth_admin_or(req, strcmp(p[0], gr_auth_of(req)->user_id) == 0,
+	    "only admins may list other users' groups") < 0 ||
+	    current_domain("SELECT domain_id FROM users WHERE id = $1", "user",
+	    p[0], dom) < 0)
+		return -1;
+	snprintf(self, sizeof(self), "users/%s/groups", p[0]);
+	r = gr_db_query("SELECT " GROUP_COLS " FROM groups g JOIN group_members "
+	    "m ON m.group_id = g.id WHERE m.user_id = $1 ORDER BY g.name", 1, p);
+	return groups_reply(r, self, resp);
+}
+
+/* Fails with a 404 naming the group or the user of /groups/{g}/users/{u}
+ * unless both exist. */
+static int
+member_targets(struct gr_req *req)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[2] = { req->params[0], req->params[1] };
+
+	r = gr_db_query("SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1), "
+	    "EXISTS (SELECT 1 FROM users WHERE id = $2)", 2, p);
+	if (r == NULL)
+		return -1;
+	for (int i = 0; i < 2; i++)
+		if (PQgetvalue(r, 0, i)[0] != 't') {
+			gr_error(GR_ERR_NOT_FOUND, "Could not find %s '%s'.",
+			    i ? "user" : "group", p[i]);
+			return -1;
+		}
+	return 0;
+}
+
+/* PUT, HEAD or DELETE of a membership: sql on {group, user}; a check or
+ * delete that finds none is 404. */
+static int
+member_do(struct gr_req *req, struct gr_resp *resp, const char *sql,
+    int must_find)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[2] = { req->params[0], req->params[1] };
+
+	if (member_targets(req) < 0 || (r = gr_db_query(sql, 2, p)) == NULL)
+		return -1;
+	if (must_find && PQntuples(r) + gr_db_affected(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "User '%s' not found in group '%s'.",
+		    p[1], p[0]);
+		return -1;
+	}
+	gr_resp_empty(resp, 204);
+	return 0;
+}
+
+static int
+member_add(struct gr_req *req, struct gr_resp *resp)
+{
+	return member_do(req, resp, "INSERT INTO group_members (group_id, "
+	    "user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", 0);
+}
+
+static int
+member_check(struct gr_req *req, struct gr_resp *resp)
+{
+	return member_do(req, resp, "SELECT 1 FROM group_members WHERE group_id "
+	    "= $1 AND user_id = $2", 1);
+}
+
+static int
+member_remove(struct gr_req *req, struct gr_resp *resp)
+{
+	return member_do(req, resp, "DELETE FROM group_members WHERE group_id = "
+	    "$1 AND user_id = $2", 1);
+}
+
 /* ---- roles ---- */
 
 static json_t *
@@ -1095,14 +1339,15 @@ role_delete(struct gr_req *req, struct gr_resp *resp)
 struct grant_kind {
 	const char	*what;		/* "project", "domain", "system" */
 	int		 has_target;	/* the path names the target */
-	const char	*exists;	/* 3 booleans: target, user, role */
+	const char	*who;		/* "user" or "group" */
+	const char	*exists;	/* 3 booleans: target, who, role */
 	const char	*insert;
 	const char	*check;
 	const char	*remove;
 	const char	*list;		/* the user's roles there: id, name */
 };
 
-static const struct grant_kind kind_project = { "project", 1,
+static const struct grant_kind kind_project = { "project", 1, "user",
 	"SELECT EXISTS (SELECT 1 FROM projects WHERE id = $1), "
 	"EXISTS (SELECT 1 FROM users WHERE id = $2), "
 	"($3::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $3))",
@@ -1117,7 +1362,7 @@ static const struct grant_kind kind_project = { "project", 1,
 	"ORDER BY ro.name",
 };
 
-static const struct grant_kind kind_domain = { "domain", 1,
+static const struct grant_kind kind_domain = { "domain", 1, "user",
 	"SELECT EXISTS (SELECT 1 FROM domains WHERE id = $1), "
 	"EXISTS (SELECT 1 FROM users WHERE id = $2), "
 	"($3::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $3))",
@@ -1132,7 +1377,7 @@ static const struct grant_kind kind_domain = { "domain", 1,
 	"ORDER BY ro.name",
 };
 
-static const struct grant_kind kind_system = { "system", 0,
+static const struct grant_kind kind_system = { "system", 0, "user",
 	"SELECT true, EXISTS (SELECT 1 FROM users WHERE id = $1), "
 	"($2::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $2))",
 	"INSERT INTO system_role_assignments (user_id, role_id) VALUES ($1, "
@@ -1143,6 +1388,49 @@ static const struct grant_kind kind_system = { "system", 0,
 	"role_id = $2",
 	"SELECT ro.id, ro.name FROM system_role_assignments ra JOIN roles ro "
 	"ON ro.id = ra.role_id WHERE ra.user_id = $1 ORDER BY ro.name",
+};
+
+/* The same for groups (group_*_roles). */
+static const struct grant_kind kind_project_group = { "project", 1, "group",
+	"SELECT EXISTS (SELECT 1 FROM projects WHERE id = $1), "
+	"EXISTS (SELECT 1 FROM groups WHERE id = $2), "
+	"($3::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $3))",
+	"INSERT INTO group_project_roles (project_id, group_id, role_id) "
+	"VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+	"SELECT 1 FROM group_project_roles WHERE project_id = $1 AND "
+	"group_id = $2 AND role_id = $3",
+	"DELETE FROM group_project_roles WHERE project_id = $1 AND "
+	"group_id = $2 AND role_id = $3",
+	"SELECT ro.id, ro.name FROM group_project_roles ra JOIN roles ro ON "
+	"ro.id = ra.role_id WHERE ra.project_id = $1 AND ra.group_id = $2 "
+	"ORDER BY ro.name",
+};
+
+static const struct grant_kind kind_domain_group = { "domain", 1, "group",
+	"SELECT EXISTS (SELECT 1 FROM domains WHERE id = $1), "
+	"EXISTS (SELECT 1 FROM groups WHERE id = $2), "
+	"($3::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $3))",
+	"INSERT INTO group_domain_roles (domain_id, group_id, role_id) "
+	"VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+	"SELECT 1 FROM group_domain_roles WHERE domain_id = $1 AND "
+	"group_id = $2 AND role_id = $3",
+	"DELETE FROM group_domain_roles WHERE domain_id = $1 AND "
+	"group_id = $2 AND role_id = $3",
+	"SELECT ro.id, ro.name FROM group_domain_roles ra JOIN roles ro ON "
+	"ro.id = ra.role_id WHERE ra.domain_id = $1 AND ra.group_id = $2 "
+	"ORDER BY ro.name",
+};
+
+static const struct grant_kind kind_system_group = { "system", 0, "group",
+	"SELECT true, EXISTS (SELECT 1 FROM groups WHERE id = $1), "
+	"($2::text IS NULL OR EXISTS (SELECT 1 FROM roles WHERE id = $2))",
+	"INSERT INTO group_system_roles (group_id, role_id) VALUES ($1, $2) "
+	"ON CONFLICT DO NOTHING",
+	"SELECT 1 FROM group_system_roles WHERE group_id = $1 AND "
+	"role_id = $2",
+	"DELETE FROM group_system_roles WHERE group_id = $1 AND role_id = $2",
+	"SELECT ro.id, ro.name FROM group_system_roles ra JOIN roles ro ON "
+	"ro.id = ra.role_id WHERE ra.group_id = $1 ORDER BY ro.name",
 };
 
 /* The statement's parameters: {target, user, role}, or {user, role}. */
@@ -1171,7 +1459,7 @@ assignment_targets(const struct grant_kind *k, struct gr_req *req)
 	if ((r = gr_db_query(k->exists, n, prm)) == NULL)
 		return -1;
 	for (int i = 0; i < 3; i++) {
-		const char *what[] = { k->what, "user", "role" };
+		const char *what[] = { k->what, k->who, "role" };
 
 		if (PQgetvalue(r, 0, i)[0] != 't') {
 			gr_error(GR_ERR_NOT_FOUND, "Could not find %s '%s'.",
@@ -1196,8 +1484,8 @@ grant_do(const struct grant_kind *k, const char *sql, struct gr_req *req,
 	    (r = gr_db_query(sql, n, prm)) == NULL)
 		return -1;
 	if (sql != k->insert && PQntuples(r) + gr_db_affected(r) == 0) {
-		gr_error(GR_ERR_NOT_FOUND, "The user has no such role on the "
-		    "%s.", k->what);
+		gr_error(GR_ERR_NOT_FOUND, "The %s has no such role on the "
+		    "%s.", k->who, k->what);
 		return -1;
 	}
 	gr_resp_empty(resp, 204);
@@ -1252,6 +1540,9 @@ grants_list_##kind(struct gr_req *req, struct gr_resp *resp)		\
 GRANT_HANDLERS(project)
 GRANT_HANDLERS(domain)
 GRANT_HANDLERS(system)
+GRANT_HANDLERS(project_group)
+GRANT_HANDLERS(domain_group)
+GRANT_HANDLERS(system_group)
 
 /* A reference to a domain: {"id", "name"}. */
 static json_t *
@@ -1260,23 +1551,37 @@ domain_ref(const char *id, const char *name)
 	return json_pack("{s:s,s:s}", "id", id, "name", name);
 }
 
-/* One row of GET /v3/role_assignments: columns user id, user name,
- * kind, target, target's name, role id, role name, user's domain id and
- * name, project's domain id and name. */
+/* The URL of an assignment: base, then "/v3/{kind}s/{target}/{who}s/
+ * {id}/roles/{role}" ("/v3/system/..." for the system). */
+static void
+assignment_url(char *url, size_t n, const char *kind, const char *target,
+    const char *who, const char *id, const char *role)
+{
+	int sys = strcmp(kind, "system") == 0;
+
+	snprintf(url, n, "http://%s:%ld/v3/%s%s%s%s/%ss/%s/roles/%s",
+	    ctl.public_host, ctl.identity_port, kind, sys ? "" : "s",
+	    sys ? "" : "/", sys ? "" : target, who, id, role);
+}
+
+/*
+ * One row of GET /v3/role_assignments: columns actor id, actor name,
+ * kind, target, target's name, role id, role name, actor's domain id and
+ * name, project's domain id and name, actor ("user" or "group"), and for
+ * a user's role through a group (?effective) the group's id, else "".
+ */
 static json_t *
 assignment_json(PGresult *r, int i, int names)
 {
 	const char *kind = PQgetvalue(r, i, 2), *target = PQgetvalue(r, i, 3);
-	json_t *u = json_pack("{s:s}", "id", PQgetvalue(r, i, 0));
+	const char *via = PQgetvalue(r, i, 12);
+	json_t *who = json_pack("{s:s}", "id", PQgetvalue(r, i, 0));
 	json_t *ro = json_pack("{s:s}", "id", PQgetvalue(r, i, 5));
-	json_t *scope;
+	json_t *scope, *links;
 	char url[512];
 
 	if (strcmp(kind, "system") == 0) {
 		scope = json_pack("{s:{s:b}}", "system", "all", 1);
-		snprintf(url, sizeof(url), "http://%s:%ld/v3/system/users/%s/"
-		    "roles/%s", ctl.public_host, ctl.identity_port,
-		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 5));
 	} else {
 		json_t *t = json_pack("{s:s}", "id", target);
 
@@ -1287,53 +1592,82 @@ assignment_json(PGresult *r, int i, int names)
 			    PQgetvalue(r, i, 10))) :
 			    json_pack("{s:s}", "name", PQgetvalue(r, i, 4)));
 		scope = json_pack("{s:o}", kind, t);
-		snprintf(url, sizeof(url), "http://%s:%ld/v3/%ss/%s/users/%s/"
-		    "roles/%s", ctl.public_host, ctl.identity_port, kind, target,
-		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 5));
+	}
+	assignment_url(url, sizeof(url), kind, target, via[0] ? "group" :
+	    PQgetvalue(r, i, 11), via[0] ? via : PQgetvalue(r, i, 0),
+	    PQgetvalue(r, i, 5));
+	links = json_pack("{s:s}", "assignment", url);
+	if (via[0]) {
+		snprintf(url, sizeof(url), "http://%s:%ld/v3/groups/%s/users/%s",
+		    ctl.public_host, ctl.identity_port, via, PQgetvalue(r, i, 0));
+		json_object_set_new(links, "membership", json_string(url));
 	}
 	if (names) {
-		json_object_update_new(u, json_pack("{s:s,s:o}", "name",
+		json_object_update_new(who, json_pack("{s:s,s:o}", "name",
 		    PQgetvalue(r, i, 1), "domain", domain_ref(PQgetvalue(r, i,
 		    7), PQgetvalue(r, i, 8))));
 		json_object_set_new(ro, "name", json_string(PQgetvalue(r, i,
 		    6)));
 	}
-	return json_pack("{s:o,s:o,s:o,s:{s:s}}", "user", u, "scope", scope,
-	    "role", ro, "links", "assignment", url);
+	return json_pack("{s:o,s:o,s:o,s:o}", PQgetvalue(r, i, 11), who,
+	    "scope", scope, "role", ro, "links", links);
 }
 
-/* Assignments on projects, the domain and the system, filtered as
- * Keystone's (user.id, role.id, scope.project.id, scope.domain.id,
- * scope.system). */
+/*
+ * Assignments on projects, domains and the system, of users and groups,
+ * filtered as Keystone's (user.id, group.id, role.id, scope.project.id,
+ * scope.domain.id, scope.system). ?effective: a group's become its
+ * members', each with the membership link, as Keystone's.
+ */
 static int
 assignments_list(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[5] = { gr_req_query(req, "user.id"),
+	int eff = gr_req_has_query(req, "effective");
+	const char *p[7] = { gr_req_query(req, "user.id"),
 	    gr_req_query(req, "scope.project.id"), gr_req_query(req, "role.id"),
 	    gr_req_query(req, "scope.domain.id"),
-	    gr_req_query(req, "scope.system") };
+	    gr_req_query(req, "scope.system"), gr_req_query(req, "group.id"),
+	    eff ? "t" : "f" };
 	int names = gr_req_has_query(req, "include_names");
 	json_t *list;
 
-	r = gr_db_query("SELECT a.user_id, u.name, a.kind, a.target, "
-	    "coalesce(p.name, td.name, ''), a.role_id, ro.name, u.domain_id, "
-	    "ud.name, coalesce(p.domain_id, ''), coalesce(pd.name, '') FROM ("
-	    "SELECT 'project' AS kind, project_id AS target, user_id, role_id "
-	    "FROM role_assignments UNION ALL SELECT 'domain', domain_id, "
+	if (eff && p[5]) {
+		gr_error(GR_ERR_BAD_REQUEST, "Combining effective and group "
+		    "filter will always result in an empty list.");
+		return -1;
+	}
+	r = gr_db_query("WITH a (kind, target, actor, aid, role_id) AS ("
+	    "SELECT 'project', project_id, 'user', user_id, role_id FROM "
+	    "role_assignments UNION ALL SELECT 'domain', domain_id, 'user', "
 	    "user_id, role_id FROM domain_role_assignments UNION ALL SELECT "
-	    "'system', 'all', user_id, role_id FROM system_role_assignments) a "
-	    "JOIN users u ON u.id = a.user_id JOIN domains ud ON ud.id = "
-	    "u.domain_id JOIN roles ro ON ro.id = a.role_id "
-	    "LEFT JOIN projects p ON a.kind = 'project' AND p.id = a.target "
+	    "'system', 'all', 'user', user_id, role_id FROM "
+	    "system_role_assignments UNION ALL SELECT 'project', project_id, "
+	    "'group', group_id, role_id FROM group_project_roles UNION ALL "
+	    "SELECT 'domain', domain_id, 'group', group_id, role_id FROM "
+	    "group_domain_roles UNION ALL SELECT 'system', 'all', 'group', "
+	    "group_id, role_id FROM group_system_roles), "
+	    "e AS (SELECT *, '' AS via FROM a WHERE NOT $7::boolean OR actor = "
+	    "'user' UNION ALL SELECT a.kind, a.target, 'user', m.user_id, "
+	    "a.role_id, a.aid FROM a JOIN group_members m ON m.group_id = a.aid "
+	    "WHERE $7::boolean AND a.actor = 'group') "
+	    "SELECT e.aid, coalesce(u.name, g.name), e.kind, e.target, "
+	    "coalesce(p.name, td.name, ''), e.role_id, ro.name, ad.id, ad.name, "
+	    "coalesce(p.domain_id, ''), coalesce(pd.name, ''), e.actor, e.via "
+	    "FROM e LEFT JOIN users u ON e.actor = 'user' AND u.id = e.aid "
+	    "LEFT JOIN groups g ON e.actor = 'group' AND g.id = e.aid "
+	    "JOIN domains ad ON ad.id = coalesce(u.domain_id, g.domain_id) "
+	    "JOIN roles ro ON ro.id = e.role_id "
+	    "LEFT JOIN projects p ON e.kind = 'project' AND p.id = e.target "
 	    "LEFT JOIN domains pd ON pd.id = p.domain_id "
-	    "LEFT JOIN domains td ON a.kind = 'domain' AND td.id = a.target "
-	    "WHERE ($1::text IS NULL OR a.user_id = $1) AND ($2::text IS NULL OR "
-	    "(a.kind = 'project' AND a.target = $2)) AND ($3::text IS NULL OR "
-	    "a.role_id = $3) AND ($4::text IS NULL OR (a.kind = 'domain' AND "
-	    "a.target = $4)) AND ($5::text IS NULL OR a.kind = 'system') "
-	    "ORDER BY a.kind = 'system', a.kind = 'domain', p.name, u.name, "
-	    "ro.name", 5, p);
+	    "LEFT JOIN domains td ON e.kind = 'domain' AND td.id = e.target "
+	    "WHERE ($1::text IS NULL OR (e.actor = 'user' AND e.aid = $1)) AND "
+	    "($2::text IS NULL OR (e.kind = 'project' AND e.target = $2)) AND "
+	    "($3::text IS NULL OR e.role_id = $3) AND ($4::text IS NULL OR "
+	    "(e.kind = 'domain' AND e.target = $4)) AND ($5::text IS NULL OR "
+	    "e.kind = 'system') AND ($6::text IS NULL OR (e.actor = 'group' "
+	    "AND e.aid = $6)) ORDER BY e.kind = 'system', e.kind = 'domain', "
+	    "p.name, e.actor, coalesce(u.name, g.name), ro.name, e.via", 7, p);
 	if (r == NULL)
 		return -1;
 	list = json_array();
@@ -1448,16 +1782,7 @@ domain_update(struct gr_req *req, struct gr_resp *resp)
 static int
 domains_reply(PGresult *r, const char *self, struct gr_resp *resp)
 {
-	json_t *list;
-
-	if (r == NULL)
-		return -1;
-	list = json_array();
-	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, domain_json(r, i));
-	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "domains", list, "links",
-	    list_links(self)));
-	return 0;
+	return rows_reply(r, "domains", domain_json, self, resp);
 }
 
 static int
@@ -1538,7 +1863,7 @@ auth_domains(struct gr_req *req, struct gr_resp *resp)
 	const char *p[1] = { gr_auth_of(req)->user_id };
 
 	r = gr_db_query("SELECT " DOMAIN_COLS " FROM domains WHERE enabled AND "
-	    "id IN (SELECT domain_id FROM domain_role_assignments WHERE user_id "
+	    "id IN (SELECT domain_id FROM user_domain_roles WHERE user_id "
 	    "= $1) ORDER BY name", 1, p);
 	return domains_reply(r, "auth/domains", resp);
 }
@@ -1551,7 +1876,7 @@ auth_system(struct gr_req *req, struct gr_resp *resp)
 	const char *p[1] = { gr_auth_of(req)->user_id };
 	json_t *list;
 
-	if ((r = gr_db_query("SELECT 1 FROM system_role_assignments WHERE "
+	if ((r = gr_db_query("SELECT 1 FROM user_system_roles WHERE "
 	    "user_id = $1 LIMIT 1", 1, p)) == NULL)
 		return -1;
 	list = json_array();
@@ -1652,6 +1977,32 @@ const struct gr_route identity_routes[] = {
 	{ "HEAD",   "/v3/system/users/{u}/roles/{r}",		grant_check_system, GR_POLICY_ADMIN },
 	{ "GET",    "/v3/system/users/{u}/roles/{r}",		grant_check_system, GR_POLICY_ADMIN },
 	{ "DELETE", "/v3/system/users/{u}/roles/{r}",		revoke_system,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/projects/{p}/groups/{g}/roles",	grants_list_project_group, GR_POLICY_ADMIN },
+	{ "PUT",    "/v3/projects/{p}/groups/{g}/roles/{r}",	grant_project_group, GR_POLICY_ADMIN },
+	{ "HEAD",   "/v3/projects/{p}/groups/{g}/roles/{r}",	grant_check_project_group, GR_POLICY_ADMIN },
+	{ "GET",    "/v3/projects/{p}/groups/{g}/roles/{r}",	grant_check_project_group, GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/projects/{p}/groups/{g}/roles/{r}",	revoke_project_group, GR_POLICY_ADMIN },
+	{ "GET",    "/v3/domains/{d}/groups/{g}/roles",		grants_list_domain_group, GR_POLICY_ADMIN },
+	{ "PUT",    "/v3/domains/{d}/groups/{g}/roles/{r}",	grant_domain_group, GR_POLICY_ADMIN },
+	{ "HEAD",   "/v3/domains/{d}/groups/{g}/roles/{r}",	grant_check_domain_group, GR_POLICY_ADMIN },
+	{ "GET",    "/v3/domains/{d}/groups/{g}/roles/{r}",	grant_check_domain_group, GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/domains/{d}/groups/{g}/roles/{r}",	revoke_domain_group, GR_POLICY_ADMIN },
+	{ "GET",    "/v3/system/groups/{g}/roles",		grants_list_system_group, GR_POLICY_ADMIN },
+	{ "PUT",    "/v3/system/groups/{g}/roles/{r}",		grant_system_group, GR_POLICY_ADMIN },
+	{ "HEAD",   "/v3/system/groups/{g}/roles/{r}",		grant_check_system_group, GR_POLICY_ADMIN },
+	{ "GET",    "/v3/system/groups/{g}/roles/{r}",		grant_check_system_group, GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/system/groups/{g}/roles/{r}",		revoke_system_group, GR_POLICY_ADMIN },
+	{ "GET",    "/v3/groups",				group_list,	GR_POLICY_ADMIN },
+	{ "POST",   "/v3/groups",				group_create,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/groups/{id}",				group_get,	GR_POLICY_ADMIN },
+	{ "PATCH",  "/v3/groups/{id}",				group_update,	GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/groups/{id}",				group_delete,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/groups/{id}/users",			group_users,	GR_POLICY_ADMIN },
+	{ "PUT",    "/v3/groups/{g}/users/{u}",			member_add,	GR_POLICY_ADMIN },
+	{ "HEAD",   "/v3/groups/{g}/users/{u}",			member_check,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/groups/{g}/users/{u}",			member_check,	GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/groups/{g}/users/{u}",			member_remove,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/users/{id}/groups",			user_groups,	GR_POLICY_USER },
 	{ "GET",    "/v3/users",				user_list,	GR_POLICY_ADMIN },
 	{ "POST",   "/v3/users",				user_create,	GR_POLICY_ADMIN },
 	{ "GET",    "/v3/users/{id}",				user_get,	GR_POLICY_USER },
