@@ -1328,6 +1328,182 @@ role_delete(struct gr_req *req, struct gr_resp *resp)
 	    "('admin', 'member', 'reader')", "deletable role", req, resp);
 }
 
+/* ---- implied roles ---- */
+
+/* {"id", "name", "links"} of a role, as Keystone shows both sides of an
+ * inference. */
+static json_t *
+role_ref(const char *id, const char *name)
+{
+	return json_pack("{s:s,s:s,s:o}", "id", id, "name", name, "links",
+	    links_self("roles", id));
+}
+
+/* Fails with Keystone's 404 unless both roles of /roles/{p}/implies/{i}
+ * exist; their names into the result (columns prior, implied). */
+static PGresult *
+inference_roles(struct gr_req *req)
+{
+	PGresult *r;
+	const char *p[2] = { req->params[0], req->params[1] };
+
+	r = gr_db_query("SELECT (SELECT name FROM roles WHERE id = $1), (SELECT "
+	    "name FROM roles WHERE id = $2)", 2, p);
+	if (r == NULL)
+		return NULL;
+	for (int i = 0; i < 2; i++)
+		if (PQgetisnull(r, 0, i)) {
+			gr_error(GR_ERR_NOT_FOUND, "Could not find role: %s.",
+			    p[i]);
+			PQclear(r);
+			return NULL;
+		}
+	return r;
+}
+
+/* The document of one inference: {"role_inference": {"prior_role",
+ * "implies"}, "links"}. */
+static json_t *
+inference_json(struct gr_req *req, PGresult *names)
+{
+	char self[128];
+
+	snprintf(self, sizeof(self), "roles/%s/implies", req->params[0]);
+	return json_pack("{s:{s:o,s:o},s:o}", "role_inference", "prior_role",
+	    role_ref(req->params[0], PQgetvalue(names, 0, 0)), "implies",
+	    role_ref(req->params[1], PQgetvalue(names, 0, 1)), "links",
+	    links_self(self, req->params[1]));
+}
+
+/* PUT /v3/roles/{prior}/implies/{implied}: 201. As Keystone's, the admin
+ * role cannot be implied (it would make admins of whoever holds the
+ * prior role). */
+static int
+implied_create(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = inference_roles(req);
+	const char *p[2] = { req->params[0], req->params[1] };
+
+	if (r == NULL)
+		return -1;
+	if (strcmp(PQgetvalue(r, 0, 1), "admin") == 0) {
+		gr_error(GR_ERR_FORBIDDEN, "%s cannot be an implied roles: it is "
+		    "the role 'admin'.", p[1]);
+		return -1;
+	}
+	if (gr_db_exec("INSERT INTO implied_roles (prior_role_id, "
+	    "implied_role_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, p) < 0)
+		return -1;
+	gr_resp_json(resp, 201, inference_json(req, r));
+	return 0;
+}
+
+/* GET (200 with the inference), HEAD or DELETE (204) of one inference:
+ * sql on {prior, implied}; none is Keystone's 404. */
+static int
+inference_do(struct gr_req *req, struct gr_resp *resp, const char *sql)
+{
+	GR_AUTO_PGRES PGresult *r = inference_roles(req);
+	GR_AUTO_PGRES PGresult *e = NULL;
+	const char *p[2] = { req->params[0], req->params[1] };
+
+	if (r == NULL || (e = gr_db_query(sql, 2, p)) == NULL)
+		return -1;
+	if (PQntuples(e) + gr_db_affected(e) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "%s does not imply %s.", p[0], p[1]);
+		return -1;
+	}
+	if (strcmp(req->method, "GET") == 0)
+		gr_resp_json(resp, 200, inference_json(req, r));
+	else
+		gr_resp_empty(resp, 204);
+	return 0;
+}
+
+static int
+implied_get(struct gr_req *req, struct gr_resp *resp)
+{
+	return inference_do(req, resp, "SELECT 1 FROM implied_roles WHERE "
+	    "prior_role_id = $1 AND implied_role_id = $2");
+}
+
+static int
+implied_delete(struct gr_req *req, struct gr_resp *resp)
+{
+	return inference_do(req, resp, "DELETE FROM implied_roles WHERE "
+	    "prior_role_id = $1 AND implied_role_id = $2");
+}
+
+#define INFERENCE_ROWS "SELECT p.id, p.name, i.id, i.name FROM implied_roles " \
+	"x JOIN roles p ON p.id = x.prior_role_id JOIN roles i ON i.id = " \
+	"x.implied_role_id "
+
+/* Inferences from rows of INFERENCE_ROWS (grouped by prior role), as
+ * Keystone's list: [{"prior_role", "implies": [...]}]. */
+static json_t *
+inferences_json(PGresult *r)
+{
+	json_t *list = json_array(), *imp = NULL;
+	const char *last = "";
+
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (strcmp(last, PQgetvalue(r, i, 0)) != 0) {
+			imp = json_array();
+			json_array_append_new(list, json_pack("{s:o,s:o}",
+			    "prior_role", role_ref(PQgetvalue(r, i, 0),
+			    PQgetvalue(r, i, 1)), "implies", imp));
+			last = PQgetvalue(r, i, 0);
+		}
+		json_array_append_new(imp, role_ref(PQgetvalue(r, i, 2),
+		    PQgetvalue(r, i, 3)));
+	}
+	return list;
+}
+
+/* GET /v3/roles/{prior}/implies: the roles it implies directly. */
+static int
+implied_list(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	GR_AUTO_PGRES PGresult *n = NULL;
+	const char *p[1] = { req->params[0] };
+	char self[128];
+	json_t *imp;
+
+	if ((n = gr_db_query("SELECT name FROM roles WHERE id = $1", 1, p)) ==
+	    NULL || (r = gr_db_query(INFERENCE_ROWS "WHERE x.prior_role_id = $1 "
+	    "ORDER BY i.name", 1, p)) == NULL)
+		return -1;
+	if (PQntuples(n) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find role: %s.", p[0]);
+		return -1;
+	}
+	imp = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(imp, role_ref(PQgetvalue(r, i, 2),
+		    PQgetvalue(r, i, 3)));
+	snprintf(self, sizeof(self), "roles/%s/implies", p[0]);
+	gr_resp_json(resp, 200, json_pack("{s:{s:o,s:o},s:o}", "role_inference",
+	    "prior_role", role_ref(p[0], PQgetvalue(n, 0, 0)), "implies", imp,
+	    "links", links_self(self, NULL)));
+	return 0;
+}
+
+/* GET /v3/role_inferences: every rule, by prior role. */
+static int
+inferences_list(struct gr_req *req, struct gr_resp *resp)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+
+	(void)req;
+	if ((r = gr_db_query(INFERENCE_ROWS "ORDER BY p.name, p.id, i.name", 0,
+	    NULL)) == NULL)
+		return -1;
+	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "role_inferences",
+	    inferences_json(r), "links", links_self("role_inferences", NULL)));
+	return 0;
+}
+
 /* ---- role assignments ---- */
 
 /*
@@ -1568,13 +1744,14 @@ assignment_url(char *url, size_t n, const char *kind, const char *target,
  * One row of GET /v3/role_assignments: columns actor id, actor name,
  * kind, target, target's name, role id, role name, actor's domain id and
  * name, project's domain id and name, actor ("user" or "group"), and for
- * a user's role through a group (?effective) the group's id, else "".
+ * a user's role through a group (?effective) the group's id, else "",
+ * and for a role implied by an assigned one (?effective) that one's id.
  */
 static json_t *
 assignment_json(PGresult *r, int i, int names)
 {
 	const char *kind = PQgetvalue(r, i, 2), *target = PQgetvalue(r, i, 3);
-	const char *via = PQgetvalue(r, i, 12);
+	const char *via = PQgetvalue(r, i, 12), *prior = PQgetvalue(r, i, 13);
 	json_t *who = json_pack("{s:s}", "id", PQgetvalue(r, i, 0));
 	json_t *ro = json_pack("{s:s}", "id", PQgetvalue(r, i, 5));
 	json_t *scope, *links;
@@ -1595,8 +1772,15 @@ assignment_json(PGresult *r, int i, int names)
 	}
 	assignment_url(url, sizeof(url), kind, target, via[0] ? "group" :
 	    PQgetvalue(r, i, 11), via[0] ? via : PQgetvalue(r, i, 0),
-	    PQgetvalue(r, i, 5));
+	    prior[0] ? prior : PQgetvalue(r, i, 5));
 	links = json_pack("{s:s}", "assignment", url);
+	if (prior[0]) {
+		/* Keystone's link, its two ids in its order */
+		snprintf(url, sizeof(url), "http://%s:%ld/v3/prior_role/%s/"
+		    "implies/%s", ctl.public_host, ctl.identity_port,
+		    PQgetvalue(r, i, 5), prior);
+		json_object_set_new(links, "prior_role", json_string(url));
+	}
 	if (via[0]) {
 		snprintf(url, sizeof(url), "http://%s:%ld/v3/groups/%s/users/%s",
 		    ctl.public_host, ctl.identity_port, via, PQgetvalue(r, i, 0));
@@ -1617,7 +1801,8 @@ assignment_json(PGresult *r, int i, int names)
  * Assignments on projects, domains and the system, of users and groups,
  * filtered as Keystone's (user.id, group.id, role.id, scope.project.id,
  * scope.domain.id, scope.system). ?effective: a group's become its
- * members', each with the membership link, as Keystone's.
+ * members', each with the membership link, and each role brings those it
+ * implies, with the prior_role link, as Keystone's.
  */
 static int
 assignments_list(struct gr_req *req, struct gr_resp *resp)
@@ -1647,16 +1832,21 @@ assignments_list(struct gr_req *req, struct gr_resp *resp)
 	    "SELECT 'domain', domain_id, 'group', group_id, role_id FROM "
 	    "group_domain_roles UNION ALL SELECT 'system', 'all', 'group', "
 	    "group_id, role_id FROM group_system_roles), "
-	    "e AS (SELECT *, '' AS via FROM a WHERE NOT $7::boolean OR actor = "
+	    "g AS (SELECT *, '' AS via FROM a WHERE NOT $7::boolean OR actor = "
 	    "'user' UNION ALL SELECT a.kind, a.target, 'user', m.user_id, "
 	    "a.role_id, a.aid FROM a JOIN group_members m ON m.group_id = a.aid "
-	    "WHERE $7::boolean AND a.actor = 'group') "
-	    "SELECT e.aid, coalesce(u.name, g.name), e.kind, e.target, "
+	    "WHERE $7::boolean AND a.actor = 'group'), "
+	    "e AS (SELECT *, '' AS prior FROM g UNION ALL SELECT g.kind, "
+	    "g.target, g.actor, g.aid, c.implied_id, g.via, g.role_id FROM g "
+	    "JOIN role_closure c ON c.role_id = g.role_id AND c.implied_id <> "
+	    "g.role_id WHERE $7::boolean) "
+	    "SELECT e.aid, coalesce(u.name, gr.name), e.kind, e.target, "
 	    "coalesce(p.name, td.name, ''), e.role_id, ro.name, ad.id, ad.name, "
-	    "coalesce(p.domain_id, ''), coalesce(pd.name, ''), e.actor, e.via "
+	    "coalesce(p.domain_id, ''), coalesce(pd.name, ''), e.actor, e.via, "
+	    "e.prior "
 	    "FROM e LEFT JOIN users u ON e.actor = 'user' AND u.id = e.aid "
-	    "LEFT JOIN groups g ON e.actor = 'group' AND g.id = e.aid "
-	    "JOIN domains ad ON ad.id = coalesce(u.domain_id, g.domain_id) "
+	    "LEFT JOIN groups gr ON e.actor = 'group' AND gr.id = e.aid "
+	    "JOIN domains ad ON ad.id = coalesce(u.domain_id, gr.domain_id) "
 	    "JOIN roles ro ON ro.id = e.role_id "
 	    "LEFT JOIN projects p ON e.kind = 'project' AND p.id = e.target "
 	    "LEFT JOIN domains pd ON pd.id = p.domain_id "
@@ -1667,7 +1857,8 @@ assignments_list(struct gr_req *req, struct gr_resp *resp)
 	    "(e.kind = 'domain' AND e.target = $4)) AND ($5::text IS NULL OR "
 	    "e.kind = 'system') AND ($6::text IS NULL OR (e.actor = 'group' "
 	    "AND e.aid = $6)) ORDER BY e.kind = 'system', e.kind = 'domain', "
-	    "p.name, e.actor, coalesce(u.name, g.name), ro.name, e.via", 7, p);
+	    "p.name, e.actor, coalesce(u.name, gr.name), e.prior <> '', ro.name, "
+	    "e.via", 7, p);
 	if (r == NULL)
 		return -1;
 	list = json_array();
@@ -2014,6 +2205,12 @@ const struct gr_route identity_routes[] = {
 	{ "POST",   "/v3/roles",				role_create,	GR_POLICY_ADMIN },
 	{ "GET",    "/v3/roles/{id}",				role_get,	GR_POLICY_ADMIN },
 	{ "DELETE", "/v3/roles/{id}",				role_delete,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/roles/{p}/implies",			implied_list,	GR_POLICY_ADMIN },
+	{ "PUT",    "/v3/roles/{p}/implies/{i}",		implied_create,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/roles/{p}/implies/{i}",		implied_get,	GR_POLICY_ADMIN },
+	{ "HEAD",   "/v3/roles/{p}/implies/{i}",		implied_get,	GR_POLICY_ADMIN },
+	{ "DELETE", "/v3/roles/{p}/implies/{i}",		implied_delete,	GR_POLICY_ADMIN },
+	{ "GET",    "/v3/role_inferences",			inferences_list, GR_POLICY_ADMIN },
 	{ "GET",    "/v3/role_assignments",			assignments_list, GR_POLICY_ADMIN },
 	{ "GET",    "/v3/domains",				domain_list,	GR_POLICY_ADMIN },
 	{ "POST",   "/v3/domains",				domain_create,	GR_POLICY_ADMIN },
