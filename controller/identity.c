@@ -1250,32 +1250,41 @@ member_remove(struct gr_req *req, struct gr_resp *resp)
 
 /* ---- roles ---- */
 
+/* A role from row i of r: columns id, name, domain_id (NULL: global). */
 static json_t *
-role_json(const char *id, const char *name)
+role_json(PGresult *r, int i)
 {
-	return json_pack("{s:s,s:s,s:n,s:n,s:{},s:o}", "id", id, "name", name,
-	    "domain_id", "description", "options", "links",
-	    links_self("roles", id));
+	return json_pack("{s:s,s:s,s:o,s:n,s:{},s:o}", "id", PQgetvalue(r, i, 0),
+	    "name", PQgetvalue(r, i, 1), "domain_id", PQgetisnull(r, i, 2) ?
+	    json_null() : json_string(PQgetvalue(r, i, 2)), "description",
+	    "options", "links", links_self("roles", PQgetvalue(r, i, 0)));
 }
 
+/* The global roles, or with ?domain_id those of that domain, as
+ * Keystone lists them. */
 static int
 role_list(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { gr_req_query(req, "name") };
-	json_t *list = json_array();
+	const char *p[2] = { gr_req_query(req, "name"),
+	    gr_req_query(req, "domain_id") };
 
-	r = gr_db_query("SELECT id, name FROM roles WHERE ($1::text IS NULL OR "
-	    "name = $1) ORDER BY name", 1, p);
-	if (r == NULL) {
-		json_decref(list);
+	r = gr_db_query("SELECT id, name, domain_id FROM roles WHERE ($1::text "
+	    "IS NULL OR name = $1) AND domain_id IS NOT DISTINCT FROM $2 ORDER "
+	    "BY name", 2, p);
+	return rows_reply(r, "roles", role_json, "roles", resp);
+}
+
+/* Answers a statement's one role row (status st), or 404 for none. */
+static int
+role_reply(PGresult *r, struct gr_req *req, struct gr_resp *resp, int st)
+{
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Could not find role '%s'.",
+		    req->params[0]);
 		return -1;
 	}
-	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, role_json(PQgetvalue(r, i, 0),
-		    PQgetvalue(r, i, 1)));
-	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "roles", list, "links",
-	    list_links("roles")));
+	gr_resp_json(resp, st, json_pack("{s:o}", "role", role_json(r, 0)));
 	return 0;
 }
 
@@ -1285,26 +1294,22 @@ role_get(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *p[1] = { req->params[0] };
 
-	if ((r = gr_db_query("SELECT id, name FROM roles WHERE id = $1", 1, p)) ==
-	    NULL)
+	if ((r = gr_db_query("SELECT id, name, domain_id FROM roles WHERE id = "
+	    "$1", 1, p)) == NULL)
 		return -1;
-	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_NOT_FOUND, "Could not find role '%s'.",
-		    req->params[0]);
-		return -1;
-	}
-	gr_resp_json(resp, 200, json_pack("{s:o}", "role",
-	    role_json(PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1))));
-	return 0;
+	return role_reply(r, req, resp, 200);
 }
 
+/* POST /v3/roles; with a domain_id (that must exist: 404) a
+ * domain-specific role. */
 static int
 role_create(struct gr_req *req, struct gr_resp *resp)
 {
 	static const char *const known[] = { "name", "description", "options",
 	    "domain_id", NULL };
+	GR_AUTO_PGRES PGresult *r = NULL;
 	json_t *body, *role;
-	const char *name = NULL, *desc = NULL;
+	const char *name = NULL, *desc = NULL, *dom = NULL;
 	char id[33];
 
 	if ((body = gr_req_json(req)) == NULL ||
@@ -1312,20 +1317,23 @@ role_create(struct gr_req *req, struct gr_resp *resp)
 	    gr_json_only(role, "role", known) < 0 ||
 	    name_field(role, 1, NAME_MAX_LEN, &name) < 0 ||
 	    gr_json_str(role, "description", 0, DESC_MAX_LEN, &desc) < 0 ||
+	    gr_json_str(role, "domain_id", 0, 64, &dom) < 0 ||
+	    (dom && domain_exists(dom, GR_ERR_NOT_FOUND) < 0) ||
 	    new_id(id) < 0)
 		return -1;
-	const char *p[2] = { id, name };
-	if (gr_db_exec("INSERT INTO roles (id, name) VALUES ($1, $2)", 2, p) < 0)
+	const char *p[3] = { id, name, dom };
+	if ((r = gr_db_query("INSERT INTO roles (id, name, domain_id) VALUES "
+	    "($1, $2, $3) RETURNING id, name, domain_id", 3, p)) == NULL)
 		return conflict("role", name);
-	gr_resp_json(resp, 201, json_pack("{s:o}", "role", role_json(id, name)));
-	return 0;
+	return role_reply(r, req, resp, 201);
 }
 
 static int
 role_delete(struct gr_req *req, struct gr_resp *resp)
 {
-	return delete_by_id("DELETE FROM roles WHERE id = $1 AND name NOT IN "
-	    "('admin', 'member', 'reader')", "deletable role", req, resp);
+	return delete_by_id("DELETE FROM roles WHERE id = $1 AND (domain_id IS "
+	    "NOT NULL OR name NOT IN ('admin', 'member', 'reader'))",
+	    "deletable role", req, resp);
 }
 
 /* ---- implied roles ---- */
@@ -1340,7 +1348,8 @@ role_ref(const char *id, const char *name)
 }
 
 /* Fails with Keystone's 404 unless both roles of /roles/{p}/implies/{i}
- * exist; their names into the result (columns prior, implied). */
+ * exist; their names into the result (columns prior, implied), then
+ * whether the prior is global and the implied domain-specific. */
 static PGresult *
 inference_roles(struct gr_req *req)
 {
@@ -1348,7 +1357,9 @@ inference_roles(struct gr_req *req)
 	const char *p[2] = { req->params[0], req->params[1] };
 
 	r = gr_db_query("SELECT (SELECT name FROM roles WHERE id = $1), (SELECT "
-	    "name FROM roles WHERE id = $2)", 2, p);
+	    "name FROM roles WHERE id = $2), (SELECT domain_id IS NULL FROM "
+	    "roles WHERE id = $1), (SELECT domain_id IS NOT NULL FROM roles "
+	    "WHERE id = $2)", 2, p);
 	if (r == NULL)
 		return NULL;
 	for (int i = 0; i < 2; i++)
@@ -1389,6 +1400,11 @@ implied_create(struct gr_req *req, struct gr_resp *resp)
 	if (strcmp(PQgetvalue(r, 0, 1), "admin") == 0) {
 		gr_error(GR_ERR_FORBIDDEN, "%s cannot be an implied roles: it is "
 		    "the role 'admin'.", p[1]);
+		return -1;
+	}
+	if (PQgetvalue(r, 0, 2)[0] == 't' && PQgetvalue(r, 0, 3)[0] == 't') {
+		gr_error(GR_ERR_FORBIDDEN, "Global role cannot imply a "
+		    "domain-specific role.");
 		return -1;
 	}
 	if (gr_db_exec("INSERT INTO implied_roles (prior_role_id, "
@@ -1533,7 +1549,7 @@ static const struct grant_kind kind_project = { "project", 1, "user",
 	"AND role_id = $3",
 	"DELETE FROM role_assignments WHERE project_id = $1 AND user_id = $2 "
 	"AND role_id = $3",
-	"SELECT ro.id, ro.name FROM role_assignments ra JOIN roles ro ON "
+	"SELECT ro.id, ro.name, ro.domain_id FROM role_assignments ra JOIN roles ro ON "
 	"ro.id = ra.role_id WHERE ra.project_id = $1 AND ra.user_id = $2 "
 	"ORDER BY ro.name",
 };
@@ -1548,7 +1564,7 @@ static const struct grant_kind kind_domain = { "domain", 1, "user",
 	"user_id = $2 AND role_id = $3",
 	"DELETE FROM domain_role_assignments WHERE domain_id = $1 AND "
 	"user_id = $2 AND role_id = $3",
-	"SELECT ro.id, ro.name FROM domain_role_assignments ra JOIN roles ro "
+	"SELECT ro.id, ro.name, ro.domain_id FROM domain_role_assignments ra JOIN roles ro "
 	"ON ro.id = ra.role_id WHERE ra.domain_id = $1 AND ra.user_id = $2 "
 	"ORDER BY ro.name",
 };
@@ -1562,7 +1578,7 @@ static const struct grant_kind kind_system = { "system", 0, "user",
 	"role_id = $2",
 	"DELETE FROM system_role_assignments WHERE user_id = $1 AND "
 	"role_id = $2",
-	"SELECT ro.id, ro.name FROM system_role_assignments ra JOIN roles ro "
+	"SELECT ro.id, ro.name, ro.domain_id FROM system_role_assignments ra JOIN roles ro "
 	"ON ro.id = ra.role_id WHERE ra.user_id = $1 ORDER BY ro.name",
 };
 
@@ -1577,7 +1593,7 @@ static const struct grant_kind kind_project_group = { "project", 1, "group",
 	"group_id = $2 AND role_id = $3",
 	"DELETE FROM group_project_roles WHERE project_id = $1 AND "
 	"group_id = $2 AND role_id = $3",
-	"SELECT ro.id, ro.name FROM group_project_roles ra JOIN roles ro ON "
+	"SELECT ro.id, ro.name, ro.domain_id FROM group_project_roles ra JOIN roles ro ON "
 	"ro.id = ra.role_id WHERE ra.project_id = $1 AND ra.group_id = $2 "
 	"ORDER BY ro.name",
 };
@@ -1592,7 +1608,7 @@ static const struct grant_kind kind_domain_group = { "domain", 1, "group",
 	"group_id = $2 AND role_id = $3",
 	"DELETE FROM group_domain_roles WHERE domain_id = $1 AND "
 	"group_id = $2 AND role_id = $3",
-	"SELECT ro.id, ro.name FROM group_domain_roles ra JOIN roles ro ON "
+	"SELECT ro.id, ro.name, ro.domain_id FROM group_domain_roles ra JOIN roles ro ON "
 	"ro.id = ra.role_id WHERE ra.domain_id = $1 AND ra.group_id = $2 "
 	"ORDER BY ro.name",
 };
@@ -1605,7 +1621,7 @@ static const struct grant_kind kind_system_group = { "system", 0, "group",
 	"SELECT 1 FROM group_system_roles WHERE group_id = $1 AND "
 	"role_id = $2",
 	"DELETE FROM group_system_roles WHERE group_id = $1 AND role_id = $2",
-	"SELECT ro.id, ro.name FROM group_system_roles ra JOIN roles ro ON "
+	"SELECT ro.id, ro.name, ro.domain_id FROM group_system_roles ra JOIN roles ro ON "
 	"ro.id = ra.role_id WHERE ra.group_id = $1 ORDER BY ro.name",
 };
 
@@ -1621,6 +1637,33 @@ grant_params(const struct grant_kind *k, struct gr_req *req,
 	p[2] = req->nparams > t + 1 ? req->params[t + 1] : NULL; /* lists */
 	*n = 2 + t;
 	return t ? p : p + 1;
+}
+
+/* A domain-specific role is granted only on its domain and the projects
+ * in it (Keystone's 403 otherwise). */
+static int
+role_fits(const struct grant_kind *k, const char *target, const char *role)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[2] = { target, role };
+	int proj = strcmp(k->what, "project") == 0;
+
+	if (!k->has_target || role == NULL)
+		return 0;
+	r = gr_db_query(proj ? "SELECT ro.domain_id, (SELECT domain_id FROM "
+	    "projects WHERE id = $1) FROM roles ro WHERE ro.id = $2 AND "
+	    "ro.domain_id IS NOT NULL" : "SELECT ro.domain_id, $1::text FROM "
+	    "roles ro WHERE ro.id = $2 AND ro.domain_id IS NOT NULL", 2, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), PQgetvalue(r, 0,
+	    1)) != 0) {
+		gr_error(GR_ERR_FORBIDDEN, "%s %s must be in the same domain as "
+		    "the role %s being assigned.", proj ? "Project" : "Domain",
+		    target, role);
+		return -1;
+	}
+	return 0;
 }
 
 /* Checks that target, user and role all exist, naming the missing one. */
@@ -1643,7 +1686,7 @@ assignment_targets(const struct grant_kind *k, struct gr_req *req)
 			return -1;
 		}
 	}
-	return 0;
+	return role_fits(k, p[0], p[2]);
 }
 
 /* PUT, HEAD/GET or DELETE of one assignment of kind k. */
@@ -1683,8 +1726,7 @@ grants_list_of(const struct grant_kind *k, struct gr_req *req,
 		return -1;
 	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, role_json(PQgetvalue(r, i, 0),
-		    PQgetvalue(r, i, 1)));
+		json_array_append_new(list, role_json(r, i));
 	gr_resp_json(resp, 200, json_pack("{s:o,s:o}", "roles", list, "links",
 	    list_links("roles")));
 	return 0;
@@ -2093,7 +2135,7 @@ identity_bootstrap(const char *user, const char *password, const char *project)
 		const char *p[2] = { id, roles[i] };
 
 		if (new_id(id) < 0 || gr_db_exec("INSERT INTO roles (id, name) "
-		    "VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", 2, p) < 0)
+		    "VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, p) < 0)
 			goto fail;
 	}
 	const char *pp[2] = { id, project };
