@@ -1787,7 +1787,8 @@ assignment_url(char *url, size_t n, const char *kind, const char *target,
  * kind, target, target's name, role id, role name, actor's domain id and
  * name, project's domain id and name, actor ("user" or "group"), and for
  * a user's role through a group (?effective) the group's id, else "",
- * and for a role implied by an assigned one (?effective) that one's id.
+ * for a role implied by an assigned one (?effective) that one's id, and
+ * the role's domain id and name ("" for a global role).
  */
 static json_t *
 assignment_json(PGresult *r, int i, int names)
@@ -1834,6 +1835,9 @@ assignment_json(PGresult *r, int i, int names)
 		    7), PQgetvalue(r, i, 8))));
 		json_object_set_new(ro, "name", json_string(PQgetvalue(r, i,
 		    6)));
+		if (PQgetvalue(r, i, 14)[0])
+			json_object_set_new(ro, "domain", domain_ref(PQgetvalue(r,
+			    i, 14), PQgetvalue(r, i, 15)));
 	}
 	return json_pack("{s:o,s:o,s:o,s:o}", PQgetvalue(r, i, 11), who,
 	    "scope", scope, "role", ro, "links", links);
@@ -1885,11 +1889,12 @@ assignments_list(struct gr_req *req, struct gr_resp *resp)
 	    "SELECT e.aid, coalesce(u.name, gr.name), e.kind, e.target, "
 	    "coalesce(p.name, td.name, ''), e.role_id, ro.name, ad.id, ad.name, "
 	    "coalesce(p.domain_id, ''), coalesce(pd.name, ''), e.actor, e.via, "
-	    "e.prior "
+	    "e.prior, coalesce(ro.domain_id, ''), coalesce(rd.name, '') "
 	    "FROM e LEFT JOIN users u ON e.actor = 'user' AND u.id = e.aid "
 	    "LEFT JOIN groups gr ON e.actor = 'group' AND gr.id = e.aid "
 	    "JOIN domains ad ON ad.id = coalesce(u.domain_id, gr.domain_id) "
 	    "JOIN roles ro ON ro.id = e.role_id "
+	    "LEFT JOIN domains rd ON rd.id = ro.domain_id "
 	    "LEFT JOIN projects p ON e.kind = 'project' AND p.id = e.target "
 	    "LEFT JOIN domains pd ON pd.id = p.domain_id "
 	    "LEFT JOIN domains td ON e.kind = 'domain' AND td.id = e.target "

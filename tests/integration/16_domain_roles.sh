@@ -48,6 +48,12 @@ expect_fault 403 "...or on the domain Default"
 check "...no assignment made" test "$(psql_q "SELECT count(*) FROM role_assignments WHERE role_id = '$DR'")" = 0
 api PUT "$ID_URL/v3/projects/$P1/users/$U1/roles/$DR"
 expect 204 "d1's role on p1 of d1"
+api GET "$ID_URL/v3/role_assignments?user.id=$U1&include_names"
+check "role_assignments?include_names names the role's domain, as Keystone" \
+    jqt ".role_assignments[0].role == {id:\"$DR\",name:\"dr\",domain:{id:\"$D1\",name:\"d1\"}}"
+api GET "$ID_URL/v3/role_assignments?include_names"
+check "...and not a global role's" \
+    jqt '[.role_assignments[].role | select(.name == "admin") | has("domain")] == [false, false]'
 scope='{"project":{"name":"p1","domain":{"name":"d1"}}}'
 body=$(jq -nc --argjson s "$scope" '{auth:{identity:{methods:["password"],
     password:{user:{name:"u1",domain:{name:"d1"},password:"pw"}}},scope:$s}}')
