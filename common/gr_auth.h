@@ -26,6 +26,11 @@ struct gr_auth {
 	char	 project_id[33];	/* "" unless scoped to a project */
 	char	*project_name;
 	char	 domain_id[65];		/* "" unless scoped to a domain */
+	char	 domain_name[257];	/* ...and its name */
+	char	 user_domain_id[65];	/* the user's domain */
+	char	 user_domain_name[257];
+	char	 project_domain_id[65];	/* the project's domain, or "" */
+	char	 project_domain_name[257];
 	int	 system;		/* scoped to the system ("all") */
 	int	 is_admin;		/* admin role on the token's scope */
 	int	 is_agent;		/* a signed agent request */

@@ -15,6 +15,10 @@
 #include "gr_err.h"
 #include "gr_util.h"
 
+/* Copies column c of r's first row into the array dst, cut to fit. */
+#define COPY_COL(dst, r, c) \
+	snprintf((dst), sizeof(dst), "%s", PQgetvalue((r), 0, (c)))
+
 /* Loads the context of a token hash. Distinguishes why a token fails so the
  * caller learns whether to re-authenticate. */
 struct gr_auth *
@@ -30,18 +34,24 @@ gr_auth_load_fresh(const char *hash)
 	    "SELECT t.user_id, u.name, coalesce(t.project_id, ''), "
 	    "coalesce(p.name, ''), extract(epoch FROM t.issued_at)::bigint, "
 	    "extract(epoch FROM t.expires_at)::bigint, t.revoked, "
-	    "t.expires_at <= now(), u.enabled AND coalesce(p.enabled, true), "
+	    "t.expires_at <= now(), u.enabled AND coalesce(p.enabled, true) "
+	    "AND ud.enabled AND coalesce(pd.enabled, true) AND "
+	    "coalesce(sd.enabled, true), "
 	    "coalesce((SELECT json_agg(json_build_object('id', ro.id, "
 	    "'name', ro.name) ORDER BY ro.name) FROM roles ro WHERE ro.id IN "
-	    "(SELECT role_id FROM role_assignments WHERE user_id = t.user_id "
+	    "(SELECT role_id FROM user_project_roles WHERE user_id = t.user_id "
 	    "AND project_id = t.project_id UNION SELECT role_id FROM "
-	    "domain_role_assignments WHERE user_id = t.user_id AND domain_id = "
-	    "t.domain_id UNION SELECT role_id FROM system_role_assignments "
+	    "user_domain_roles WHERE user_id = t.user_id AND domain_id = "
+	    "t.domain_id UNION SELECT role_id FROM user_system_roles "
 	    "WHERE user_id = t.user_id AND t.system)), '[]'), "
 	    "substr(t.hash, 1, 22), coalesce(t.domain_id, ''), t.system, "
-	    "t.methods, coalesce(t.parent_audit_id, '') "
+	    "t.methods, coalesce(t.parent_audit_id, ''), coalesce(sd.name, ''), "
+	    "ud.id, ud.name, coalesce(pd.id, ''), coalesce(pd.name, '') "
 	    "FROM tokens t JOIN users u ON u.id = t.user_id "
-	    "LEFT JOIN projects p ON p.id = t.project_id WHERE t.hash = $1",
+	    "JOIN domains ud ON ud.id = u.domain_id "
+	    "LEFT JOIN projects p ON p.id = t.project_id "
+	    "LEFT JOIN domains pd ON pd.id = p.domain_id "
+	    "LEFT JOIN domains sd ON sd.id = t.domain_id WHERE t.hash = $1",
 	    1, p);
 	if (r == NULL)
 		return NULL;
@@ -60,8 +70,8 @@ gr_auth_load_fresh(const char *hash)
 		return NULL;
 	}
 	if (PQgetvalue(r, 0, 8)[0] != 't') {
-		gr_error(GR_ERR_UNAUTHORIZED, "The token's user or project has "
-		    "been disabled.");
+		gr_error(GR_ERR_UNAUTHORIZED, "The token's user or project, or "
+		    "their domain, has been disabled.");
 		return NULL;
 	}
 	/* As Keystone: a scoped token is only as good as the user's roles on
@@ -74,20 +84,23 @@ gr_auth_load_fresh(const char *hash)
 		return NULL;
 	}
 	a = gr_xcalloc(1, sizeof(*a));
-	snprintf(a->user_id, sizeof(a->user_id), "%s", PQgetvalue(r, 0, 0));
+	COPY_COL(a->user_id, r, 0);
 	a->user_name = gr_xstrdup(PQgetvalue(r, 0, 1));
-	snprintf(a->project_id, sizeof(a->project_id), "%s",
-	    PQgetvalue(r, 0, 2));
+	COPY_COL(a->project_id, r, 2);
 	a->project_name = gr_xstrdup(PQgetvalue(r, 0, 3));
 	a->issued_at = atoll(PQgetvalue(r, 0, 4));
 	a->expires_at = atoll(PQgetvalue(r, 0, 5));
 	a->roles = json_loads(PQgetvalue(r, 0, 9), 0, NULL);
-	snprintf(a->audit_id, sizeof(a->audit_id), "%s", PQgetvalue(r, 0, 10));
-	snprintf(a->domain_id, sizeof(a->domain_id), "%s", PQgetvalue(r, 0, 11));
+	COPY_COL(a->audit_id, r, 10);
+	COPY_COL(a->domain_id, r, 11);
 	a->system = PQgetvalue(r, 0, 12)[0] == 't';
-	snprintf(a->methods, sizeof(a->methods), "%s", PQgetvalue(r, 0, 13));
-	snprintf(a->parent_audit_id, sizeof(a->parent_audit_id), "%s",
-	    PQgetvalue(r, 0, 14));
+	COPY_COL(a->methods, r, 13);
+	COPY_COL(a->parent_audit_id, r, 14);
+	COPY_COL(a->domain_name, r, 15);
+	COPY_COL(a->user_domain_id, r, 16);
+	COPY_COL(a->user_domain_name, r, 17);
+	COPY_COL(a->project_domain_id, r, 18);
+	COPY_COL(a->project_domain_name, r, 19);
 	if (a->roles == NULL)
 		a->roles = json_array();
 	for (size_t i = 0; i < json_array_size(a->roles); i++) {

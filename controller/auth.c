@@ -70,9 +70,9 @@ auth_catalog_json(void)
 /* ---- token documents ---- */
 
 static json_t *
-domain_json(void)
+domain_json(const char *id, const char *name)
 {
-	return json_pack("{s:s,s:s}", "id", "default", "name", "Default");
+	return json_pack("{s:s,s:s}", "id", id, "name", name);
 }
 
 /* "token,password" -> ["token", "password"] */
@@ -104,7 +104,8 @@ token_json(const struct gr_auth *a, int with_catalog)
 	t = json_pack("{s:o,s:{s:s,s:s,s:o,s:n},s:[s],s:s,s:s}",
 	    "methods", methods_json(a->methods),
 	    "user", "id", a->user_id, "name", a->user_name, "domain",
-	    domain_json(), "password_expires_at",
+	    domain_json(a->user_domain_id, a->user_domain_name),
+	    "password_expires_at",
 	    "audit_ids", a->audit_id,
 	    "issued_at", issued, "expires_at", expires);
 	if (a->parent_audit_id[0])
@@ -115,10 +116,11 @@ token_json(const struct gr_auth *a, int with_catalog)
 	if (a->project_id[0]) {
 		json_object_set_new(t, "project", json_pack("{s:s,s:s,s:o}",
 		    "id", a->project_id, "name", a->project_name, "domain",
-		    domain_json()));
+		    domain_json(a->project_domain_id, a->project_domain_name)));
 		json_object_set_new(t, "is_domain", json_false());
 	} else if (a->domain_id[0]) {
-		json_object_set_new(t, "domain", domain_json());
+		json_object_set_new(t, "domain", domain_json(a->domain_id,
+		    a->domain_name));
 	} else {
 		json_object_set_new(t, "system", json_pack("{s:b}", "all", 1));
 	}
@@ -137,39 +139,52 @@ struct scope {
 	int	system;
 };
 
-/* A domain reference {id|name}; only "default" exists. */
+/* A domain reference {id|name}: the domain's id into id. One that does
+ * not exist or is disabled is Keystone's 401. */
 static int
-check_domain(json_t *d, const char *what)
+check_domain(json_t *d, const char *what, char id[65])
 {
-	const char *id = NULL, *name = NULL;
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *did = NULL, *name = NULL;
 
-	if (gr_json_str(d, "id", 0, 64, &id) < 0 ||
+	if (gr_json_str(d, "id", 0, 64, &did) < 0 ||
 	    gr_json_str(d, "name", 0, 255, &name) < 0)
 		return -1;
-	if (id == NULL && name == NULL) {
+	if (did == NULL && name == NULL) {
 		gr_error(GR_ERR_BAD_REQUEST, "The %s's domain needs an 'id' or "
 		    "a 'name'.", what);
 		return -1;
 	}
-	if ((id && strcmp(id, "default") != 0) ||
-	    (name && strcasecmp(name, "Default") != 0)) {
+	const char *p[1] = { did ? did : name };
+	if ((r = gr_db_query(did ? "SELECT id, enabled FROM domains WHERE id = "
+	    "$1" : "SELECT id, enabled FROM domains WHERE name = $1", 1, p)) ==
+	    NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
 		gr_error(GR_ERR_UNAUTHORIZED, "The %s's domain '%s' does not "
-		    "exist; this cloud has only the domain 'Default'.", what,
-		    id ? id : name);
+		    "exist.", what, p[0]);
 		return -1;
 	}
+	if (PQgetvalue(r, 0, 1)[0] != 't') {
+		gr_error(GR_ERR_UNAUTHORIZED, "The %s's domain '%s' is "
+		    "disabled.", what, p[0]);
+		return -1;
+	}
+	snprintf(id, 65, "%s", PQgetvalue(r, 0, 0));
 	return 0;
 }
 
-/* The owner's optional "domain" member. */
+/* The owner's optional "domain" member: its id into id ("default" if
+ * there is none). */
 static int
-check_owner_domain(json_t *owner, const char *what)
+check_owner_domain(json_t *owner, const char *what, char id[65])
 {
 	json_t *d = NULL;
 
+	snprintf(id, 65, "default");
 	if (gr_json_object(owner, "domain", 0, &d) < 0)
 		return -1;
-	return d ? check_domain(d, what) : 0;
+	return d ? check_domain(d, what, id) : 0;
 }
 
 /* Finds the user named in the password method and checks the password.
@@ -179,21 +194,25 @@ password_user(json_t *user, char uid[33])
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *id = NULL, *name = NULL, *pw = NULL;
+	char dom[65];
 
 	if (gr_json_str(user, "id", 0, 64, &id) < 0 ||
 	    gr_json_str(user, "name", 0, 255, &name) < 0 ||
 	    gr_json_str(user, "password", 1, PASSWORD_MAX, &pw) < 0 ||
-	    check_owner_domain(user, "user") < 0)
+	    check_owner_domain(user, "user", dom) < 0)
 		return -1;
 	if (id == NULL && name == NULL) {
 		gr_error(GR_ERR_BAD_REQUEST, "The password method needs the "
 		    "user's 'id' or 'name'.");
 		return -1;
 	}
-	const char *p[1] = { id ? id : name };
-	r = gr_db_query(id ? "SELECT id, password_hash, enabled FROM users "
-	    "WHERE id = $1" : "SELECT id, password_hash, enabled FROM users "
-	    "WHERE name = $1 AND domain_id = 'default'", 1, p);
+	const char *p[2] = { id ? id : name, dom };
+	r = gr_db_query(id ? "SELECT u.id, u.password_hash, u.enabled, "
+	    "d.enabled FROM users u JOIN domains d ON d.id = u.domain_id WHERE "
+	    "u.id = $1 AND $2::text IS NOT NULL" : "SELECT u.id, "
+	    "u.password_hash, u.enabled, d.enabled FROM users u JOIN domains d "
+	    "ON d.id = u.domain_id WHERE u.name = $1 AND u.domain_id = $2", 2,
+	    p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) == 0 || PQgetisnull(r, 0, 1) ||
@@ -205,6 +224,11 @@ password_user(json_t *user, char uid[33])
 	if (PQgetvalue(r, 0, 2)[0] != 't') {
 		gr_error(GR_ERR_UNAUTHORIZED, "The user '%s' is disabled.",
 		    id ? id : name);
+		return -1;
+	}
+	if (PQgetvalue(r, 0, 3)[0] != 't') {
+		gr_error(GR_ERR_UNAUTHORIZED, "The domain of the user '%s' is "
+		    "disabled.", id ? id : name);
 		return -1;
 	}
 	snprintf(uid, 33, "%s", PQgetvalue(r, 0, 0));
@@ -239,7 +263,7 @@ scope_default(const char *uid, struct scope *sc)
 
 	r = gr_db_query("SELECT p.id FROM users u JOIN projects p ON p.id = "
 	    "u.default_project_id WHERE u.id = $1 AND p.enabled AND EXISTS "
-	    "(SELECT 1 FROM role_assignments ra WHERE ra.user_id = u.id AND "
+	    "(SELECT 1 FROM user_project_roles ra WHERE ra.user_id = u.id AND "
 	    "ra.project_id = p.id)", 1, p);
 	if (r == NULL)
 		return -1;
@@ -256,24 +280,27 @@ scope_project(json_t *proj, const char *uid, struct scope *sc)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	const char *id = NULL, *name = NULL;
+	char dom[65];
 
 	if (gr_json_str(proj, "id", 0, 64, &id) < 0 ||
 	    gr_json_str(proj, "name", 0, 255, &name) < 0 ||
-	    check_owner_domain(proj, "project") < 0)
+	    check_owner_domain(proj, "project", dom) < 0)
 		return -1;
 	if (id == NULL && name == NULL) {
 		gr_error(GR_ERR_BAD_REQUEST, "The project scope needs an 'id' or "
 		    "a 'name'.");
 		return -1;
 	}
-	const char *p[2] = { id ? id : name, uid };
+	const char *p[3] = { id ? id : name, uid, dom };
 	r = gr_db_query(id ?
-	    "SELECT p.id, p.enabled, EXISTS (SELECT 1 FROM role_assignments ra "
-	    "WHERE ra.project_id = p.id AND ra.user_id = $2) FROM projects p "
-	    "WHERE p.id = $1" :
-	    "SELECT p.id, p.enabled, EXISTS (SELECT 1 FROM role_assignments ra "
-	    "WHERE ra.project_id = p.id AND ra.user_id = $2) FROM projects p "
-	    "WHERE p.name = $1 AND p.domain_id = 'default'", 2, p);
+	    "SELECT p.id, p.enabled AND d.enabled, EXISTS (SELECT 1 FROM "
+	    "user_project_roles ra WHERE ra.project_id = p.id AND ra.user_id = $2) "
+	    "FROM projects p JOIN domains d ON d.id = p.domain_id "
+	    "WHERE p.id = $1 AND $3::text IS NOT NULL" :
+	    "SELECT p.id, p.enabled AND d.enabled, EXISTS (SELECT 1 FROM "
+	    "user_project_roles ra WHERE ra.project_id = p.id AND ra.user_id = $2) "
+	    "FROM projects p JOIN domains d ON d.id = p.domain_id "
+	    "WHERE p.name = $1 AND p.domain_id = $3", 3, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) == 0 || PQgetvalue(r, 0, 2)[0] != 't') {
@@ -282,8 +309,8 @@ scope_project(json_t *proj, const char *uid, struct scope *sc)
 		return -1;
 	}
 	if (PQgetvalue(r, 0, 1)[0] != 't') {
-		gr_error(GR_ERR_UNAUTHORIZED, "The project '%s' is disabled.",
-		    id ? id : name);
+		gr_error(GR_ERR_UNAUTHORIZED, "The project '%s' or its domain is "
+		    "disabled.", id ? id : name);
 		return -1;
 	}
 	snprintf(sc->project_id, sizeof(sc->project_id), "%s",
@@ -292,16 +319,18 @@ scope_project(json_t *proj, const char *uid, struct scope *sc)
 }
 
 /* scope.domain {id | name}, or scope.system {all: true}: the user needs a
- * role on it (domain_role_assignments, system_role_assignments). */
+ * role on it, its own or its groups' (user_domain_roles,
+ * user_system_roles). */
 static int
 scope_domain_or_system(json_t *dom, json_t *sys, const char *uid,
     struct scope *sc)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { uid };
+	char did[65] = "";
+	const char *p[2] = { uid, did };
 	int all = 0;
 
-	if (dom && check_domain(dom, "scope") < 0)
+	if (dom && check_domain(dom, "scope", did) < 0)
 		return -1;
 	if (sys && gr_json_bool(sys, "all", 0, &all) < 0)
 		return -1;
@@ -310,18 +339,19 @@ scope_domain_or_system(json_t *dom, json_t *sys, const char *uid,
 		    "{\"all\": true}: the whole system is the only one.");
 		return -1;
 	}
-	r = gr_db_query(dom ? "SELECT 1 FROM domain_role_assignments WHERE "
-	    "domain_id = 'default' AND user_id = $1 LIMIT 1" : "SELECT 1 FROM "
-	    "system_role_assignments WHERE user_id = $1 LIMIT 1", 1, p);
+	r = gr_db_query(dom ? "SELECT 1 FROM user_domain_roles WHERE "
+	    "domain_id = $2 AND user_id = $1 LIMIT 1" : "SELECT 1 FROM "
+	    "user_system_roles WHERE user_id = $1 AND $2::text IS NOT NULL "
+	    "LIMIT 1", 2, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) == 0) {
-		gr_error(GR_ERR_UNAUTHORIZED, "The user has no role on %s.",
-		    dom ? "the domain 'default'" : "the system");
+		gr_error(GR_ERR_UNAUTHORIZED, "The user has no role on %s%s%s.",
+		    dom ? "the domain '" : "the system", did, dom ? "'" : "");
 		return -1;
 	}
 	if (dom)
-		snprintf(sc->domain_id, sizeof(sc->domain_id), "default");
+		snprintf(sc->domain_id, sizeof(sc->domain_id), "%s", did);
 	sc->system = sys != NULL;
 	return 0;
 }
