@@ -166,10 +166,40 @@ op_snapshot(struct op *o, virDomainPtr d)
 	if (failed)
 		gr_warn("instance %s: snapshot failed: %s", o->id,
 		    gr_err_msg());
-	report(o, domain_vm_state(ps), ps, failed ? "snapshot_failed" :
+	report(o, domain_vm_state(d), ps, failed ? "snapshot_failed" :
 	    "snapshot", failed ? gr_err_msg() : NULL);
 	if (failed)
 		snap_undo(o->ctx, &o->snap);
+}
+
+/*
+ * pause, unpause, suspend (libvirt's managed save: the guest's memory to
+ * disk, the domain off) and resume (a start restores the saved image).
+ * A libvirt refusal leaves the domain as it was: the report says what it
+ * is and that the operation failed, with libvirt's reason.
+ */
+static void
+op_power(struct op *o, virDomainPtr d)
+{
+	const char *name = o->kind->name;
+	int rc;
+
+	if (strcmp(name, "pause") == 0)
+		rc = virDomainSuspend(d);
+	else if (strcmp(name, "unpause") == 0)
+		rc = virDomainResume(d);
+	else if (strcmp(name, "suspend") == 0)
+		rc = virDomainManagedSave(d, 0);
+	else
+		rc = virDomainCreate(d);
+	if (rc < 0) {
+		gr_warn("instance %s: %s failed: %s", o->id, name,
+		    inv_virt_msg());
+		report(o, domain_vm_state(d), domain_power(d), "failed",
+		    inv_virt_msg());
+		return;
+	}
+	report(o, domain_vm_state(d), domain_power(d), name, NULL);
 }
 
 static void
@@ -178,7 +208,8 @@ op_snapshot_undo(struct op *o)
 	snap_undo(o->ctx, &o->snap);
 }
 
-enum { OP_DELETE, OP_STOP, OP_START, OP_REBOOT, OP_SNAPSHOT };
+enum { OP_DELETE, OP_STOP, OP_START, OP_REBOOT, OP_SNAPSHOT, OP_PAUSE,
+    OP_UNPAUSE, OP_SUSPEND, OP_RESUME };
 
 static const struct op_kind ops[] = {
 	[OP_DELETE]	= { "delete",	0, op_delete,	NULL },
@@ -186,6 +217,10 @@ static const struct op_kind ops[] = {
 	[OP_START]	= { "start",	1, op_start,	NULL },
 	[OP_REBOOT]	= { "reboot",	1, op_reboot,	NULL },
 	[OP_SNAPSHOT]	= { "snapshot",	1, op_snapshot,	op_snapshot_undo },
+	[OP_PAUSE]	= { "pause",	1, op_power,	NULL },
+	[OP_UNPAUSE]	= { "unpause",	1, op_power,	NULL },
+	[OP_SUSPEND]	= { "suspend",	1, op_power,	NULL },
+	[OP_RESUME]	= { "resume",	1, op_power,	NULL },
 };
 
 static void
@@ -245,6 +280,21 @@ int
 inst_start(struct gr_req *req, struct gr_resp *resp)
 {
 	return start_op(req, resp, &(struct op){ .kind = &ops[OP_START] });
+}
+
+/* POST /v1/instances/{id}/pause, unpause, suspend or resume: the op is
+ * the path's last segment. */
+int
+inst_power(struct gr_req *req, struct gr_resp *resp)
+{
+	const char *name = strrchr(req->path, '/') + 1;
+
+	for (int k = OP_PAUSE; k <= OP_RESUME; k++)
+		if (strcmp(ops[k].name, name) == 0)
+			return start_op(req, resp, &(struct op){ .kind =
+			    &ops[k] });
+	gr_error(GR_ERR_NOT_FOUND, "No operation '%s'.", name);
+	return -1;
 }
 
 /* POST /v1/instances/{id}/reboot [{"type": "SOFT" | "HARD"}]; no body

@@ -3,7 +3,9 @@
  * with the vm_states it is allowed from, the task it sets while the agent
  * works, the agent operation and its handler. An action moves the task
  * state only from no task (one task at a time) and is refused with 409
- * from any other state; the agent's report ends the task.
+ * from any other state; the agent's report ends the task. A locked
+ * instance refuses the actions marked so to all but admins (Nova's
+ * check_instance_lock); lock and unlock change only the row.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -35,7 +37,11 @@ struct server_action {
 	const char		*task;		/* task_state while under way */
 	const char		*agent_op;	/* /v1/instances/{id}/OP */
 	server_action_fn	 handler;
+	unsigned		 flags;		/* ACT_* */
 };
+
+#define ACT_LOCK	0x1	/* refused while the instance is locked */
+#define ACT_UNDO	0x2	/* an agent that never took it changes nothing */
 
 /*
  * Moves instance r (on a node, in one of the vm_states need_vm lists, with
@@ -46,16 +52,14 @@ static int
 begin_task(struct gr_req *req, PGresult *r, const char *action,
     const char *need_vm, const char *task)
 {
-	const char *vm = PQgetvalue(r, 0, I_VM);
-	const char *cur = PQgetisnull(r, 0, I_TASK) ? NULL :
-	    PQgetvalue(r, 0, I_TASK);
 	const char *p[3] = { req->params[0], task, need_vm };
 	GR_AUTO_PGRES PGresult *u = NULL;
 
-	if (cur || strstr(need_vm, vm) == NULL || PQgetisnull(r, 0, I_HOST)) {
-		gr_error(GR_ERR_CONFLICT, "Cannot '%s' instance %s while it is in "
-		    "vm_state %s%s%s.", action, req->params[0], vm,
-		    cur ? " and task_state " : "", cur ? cur : "");
+	if (server_check_state(r, action, need_vm) < 0)
+		return -1;
+	if (PQgetisnull(r, 0, I_HOST)) {
+		gr_error(GR_ERR_CONFLICT, "Cannot '%s' instance %s while it is "
+		    "not on a node.", action, req->params[0]);
 		return -1;
 	}
 	u = gr_db_query("UPDATE instances SET task_state = $2, updated_at = "
@@ -71,15 +75,30 @@ begin_task(struct gr_req *req, PGresult *r, const char *action,
 	return 0;
 }
 
+/* The agent never took the work: the task is over, the instance is as it
+ * was, and the action failed with msg. */
+static void
+task_undo(const char *id, json_t *body, const char *msg)
+{
+	const char *p[1] = { id };
+
+	(void)body;
+	gr_db_exec("UPDATE instances SET task_state = NULL, updated_at = now() "
+	    "WHERE id = $1", 1, p);
+	action_finish(id, msg);
+}
+
 /* Sends the action's agent operation after checking and moving the
- * state (stop, start, reboot). */
+ * state (stop, start, reboot; pause, suspend and their undoing, whose
+ * failure to reach the agent leaves the instance as it was). */
 static int
 lifecycle(struct gr_req *req, struct gr_resp *resp, PGresult *r,
     const struct server_action *act, json_t *body)
 {
+
 	GR_AUTOFREE char *path = NULL;
 
-	if (begin_task(req, r, act->name, act->from, act->task) < 0) {
+	if (begin_task(req, r, act->record, act->from, act->task) < 0) {
 		json_decref(body);
 		return -1;
 	}
@@ -87,7 +106,8 @@ lifecycle(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	path = gr_xasprintf("/v1/instances/%s/%s", req->params[0],
 	    act->agent_op);
 	agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST",
-	    path, body, act->name, server_failed);
+	    path, body, act->name, act->flags & ACT_UNDO ? task_undo :
+	    server_failed);
 	gr_resp_empty(resp, 202);
 	return 0;
 }
@@ -259,7 +279,7 @@ create_image(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 		return -1;
 	/* A snapshot of an instance that is off or on, not one that is
 	 * building, failed or being deleted. */
-	if (begin_task(req, r, act->name, act->from, act->task) < 0)
+	if (begin_task(req, r, act->record, act->from, act->task) < 0)
 		return -1;
 	img = snapshot_image(req, r, name, meta);
 	made = image_client_create(token, img, image_id);
@@ -280,14 +300,58 @@ create_image(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	return 0;
 }
 
+/*
+ * lock and unlock: only the row changes. Who locked it is kept: the
+ * owner's project ('owner') or anyone else ('admin'); an owner may not
+ * lift an admin's lock (Nova's unlock_override policy, admins only). An
+ * owner locking a locked instance changes nothing, as in Nova.
+ */
+static int
+lock_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	struct gr_auth *a = gr_auth_of(req);
+	int owner = strcmp(PQgetvalue(r, 0, I_PROJECT), a->project_id) == 0;
+	int lock = strcmp(act->name, "lock") == 0;
+	const char *by = PQgetvalue(r, 0, I_LOCKED_BY);
+	const char *p[3] = { req->params[0], lock ? "t" : "f",
+	    lock ? (owner ? "owner" : "admin") : NULL };
+
+	(void)arg;
+	if (lock && owner && strcmp(PQgetvalue(r, 0, I_LOCKED), "t") == 0) {
+		gr_resp_empty(resp, 202);
+		return 0;
+	}
+	if (!lock && *by && strcmp(by, owner ? "owner" : "admin") != 0 &&
+	    !a->is_admin) {
+		gr_error(GR_ERR_FORBIDDEN, "Policy doesn't allow "
+		    "os_compute_api:os-lock-server:unlock:unlock_override to "
+		    "be performed.");
+		return -1;
+	}
+	if (gr_db_exec("UPDATE instances SET locked = $2, locked_by = $3, "
+	    "updated_at = now() WHERE id = $1", 3, p) < 0)
+		return -1;
+	action_start(req, req->params[0], act->record);
+	action_finish(req->params[0], NULL);
+	gr_resp_empty(resp, 202);
+	return 0;
+}
+
 /* The actions served; any other is a 400. */
 static const struct server_action actions[] = {
-	/* name			record		from		task		agent op	handler */
-	{ "os-stop",		"stop",		"active,error",	"powering-off",	"stop",		simple_action },
-	{ "os-start",		"start",	"stopped",	"powering-on",	"start",	simple_action },
-	{ "reboot",		"reboot",	"active",	"rebooting",	"reboot",	reboot_action },
-	{ "os-getConsoleOutput", NULL,		NULL,		NULL,		"console",	console_output },
-	{ "createImage",	"createImage",	"active,stopped", "image_snapshot", "snapshot", create_image },
+	/* name			record		from		task		agent op	handler		flags */
+	{ "os-stop",		"stop",		"active,error",	"powering-off",	"stop",		simple_action,	ACT_LOCK },
+	{ "os-start",		"start",	"stopped",	"powering-on",	"start",	simple_action,	ACT_LOCK },
+	{ "reboot",		"reboot",	"active",	"rebooting",	"reboot",	reboot_action,	ACT_LOCK },
+	{ "os-getConsoleOutput", NULL,		NULL,		NULL,		"console",	console_output,	0 },
+	{ "createImage",	"createImage",	"active,stopped", "image_snapshot", "snapshot", create_image,	0 },
+	{ "lock",		"lock",		NULL,		NULL,		NULL,		lock_action,	0 },
+	{ "unlock",		"unlock",	NULL,		NULL,		NULL,		lock_action,	0 },
+	{ "pause",		"pause",	"active",	"pausing",	"pause",	simple_action,	ACT_LOCK | ACT_UNDO },
+	{ "unpause",		"unpause",	"paused",	"unpausing",	"unpause",	simple_action,	ACT_LOCK | ACT_UNDO },
+	{ "suspend",		"suspend",	"active",	"suspending",	"suspend",	simple_action,	ACT_LOCK | ACT_UNDO },
+	{ "resume",		"resume",	"suspended",	"resuming",	"resume",	simple_action,	ACT_LOCK | ACT_UNDO },
 };
 
 int
@@ -309,8 +373,12 @@ server_action(struct gr_req *req, struct gr_resp *resp)
 	if ((r = server_load(req, req->params[0])) == NULL)
 		return -1;
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (strcmp(name, actions[i].name) == 0)
+		if (strcmp(name, actions[i].name) == 0) {
+			if ((actions[i].flags & ACT_LOCK) &&
+			    server_check_unlocked(req, r) < 0)
+				return -1;
 			return actions[i].handler(req, resp, r, &actions[i], arg);
+		}
 	gr_error(GR_ERR_BAD_REQUEST, "Unsupported server action '%.64s'.", name);
 	return -1;
 }

@@ -82,6 +82,8 @@ static const char *const ignored_keys[] = { "architecture", "cell_name",
 	"WHEN 'rebooting' THEN 'REBOOT' WHEN 'rebooting_hard' THEN " \
 	"'HARD_REBOOT' ELSE 'ACTIVE' END WHEN i.vm_state = 'building' THEN " \
 	"'BUILD' WHEN i.vm_state = 'stopped' THEN 'SHUTOFF' " \
+	"WHEN i.vm_state = 'paused' THEN 'PAUSED' " \
+	"WHEN i.vm_state = 'suspended' THEN 'SUSPENDED' " \
 	"WHEN i.vm_state = 'error' THEN 'ERROR' " \
 	"WHEN i.vm_state = 'deleted' THEN 'DELETED' " \
 	"ELSE 'UNKNOWN' END"

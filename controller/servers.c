@@ -54,6 +54,10 @@ status_of(const char *vm, const char *task)
 		return "BUILD";
 	if (strcmp(vm, "stopped") == 0)
 		return "SHUTOFF";
+	if (strcmp(vm, "paused") == 0)
+		return "PAUSED";
+	if (strcmp(vm, "suspended") == 0)
+		return "SUSPENDED";
 	if (strcmp(vm, "error") == 0)
 		return "ERROR";
 	if (strcmp(vm, "deleted") == 0)
@@ -212,6 +216,34 @@ server_load(struct gr_req *req, const char *id)
 		return NULL;
 	}
 	return r;
+}
+
+int
+server_check_state(PGresult *r, const char *action, const char *need_vm)
+{
+	const char *vm = PQgetvalue(r, 0, I_VM);
+	const char *cur = PQgetisnull(r, 0, I_TASK) ? NULL :
+	    PQgetvalue(r, 0, I_TASK);
+
+	if (cur || strstr(need_vm, vm) == NULL) {
+		gr_error(GR_ERR_CONFLICT, "Cannot '%s' instance %s while it is in "
+		    "vm_state %s%s%s.", action, PQgetvalue(r, 0, I_ID), vm,
+		    cur ? " and task_state " : "", cur ? cur : "");
+		return -1;
+	}
+	return 0;
+}
+
+int
+server_check_unlocked(struct gr_req *req, PGresult *r)
+{
+	if (strcmp(PQgetvalue(r, 0, I_LOCKED), "t") == 0 &&
+	    !gr_auth_of(req)->is_admin) {
+		gr_error(GR_ERR_CONFLICT, "Instance %s is locked",
+		    PQgetvalue(r, 0, I_ID));
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -732,7 +764,7 @@ server_delete(struct gr_req *req, struct gr_resp *resp)
 	const char *p[1] = { req->params[0] };
 	GR_AUTOFREE char *path = NULL;
 
-	if (r == NULL)
+	if (r == NULL || server_check_unlocked(req, r) < 0)
 		return -1;
 	action_start(req, req->params[0], "delete");
 	if (PQgetisnull(r, 0, I_HOST) || !node_alive(PQgetvalue(r, 0, I_HOST))) {

@@ -1,0 +1,8 @@
+-- 0014_instance_lifecycle.sql: a server's lock, as Nova keeps it: locked
+-- servers refuse their owner's actions and delete (admins may still act),
+-- and locked_by says who locked it ('owner', the server's project, or
+-- 'admin', anyone else), which decides who may unlock it. Shown from
+-- microversion 2.9 only; kept from 2.1.
+ALTER TABLE instances
+	ADD COLUMN locked boolean NOT NULL DEFAULT false,
+	ADD COLUMN locked_by text CHECK (locked_by IN ('owner', 'admin'));
