@@ -3,7 +3,7 @@
  * /v1/instances/{id}/...): each handler checks its request, answers 202
  * and hands the work to a task (boot.c for a create, the op table in
  * instances.c for delete, stop, start, reboot, snapshot, pause, unpause,
- * suspend and resume); console
+ * suspend, resume and rebuild); console
  * output is read at once. Owns struct node_ctx, the one context of this
  * work, which the daemon sets up (inst_init) and tears down (inst_free,
  * after its HTTP server stopped and before the image cache and libvirt
@@ -39,6 +39,7 @@ int inst_stop(struct gr_req *req, struct gr_resp *resp);
 int inst_start(struct gr_req *req, struct gr_resp *resp);
 int inst_reboot(struct gr_req *req, struct gr_resp *resp);
 int inst_snapshot(struct gr_req *req, struct gr_resp *resp);
+int inst_rebuild(struct gr_req *req, struct gr_resp *resp);
 /* pause, unpause, suspend and resume, by the path's last segment. */
 int inst_power(struct gr_req *req, struct gr_resp *resp);
 int inst_console(struct gr_req *req, struct gr_resp *resp);

@@ -338,6 +338,121 @@ lock_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	return 0;
 }
 
+/* The rebuild body as Nova's 2.1 schema: imageRef, and optionally name,
+ * adminPass, metadata (replacing the server's) and OS-DCF:diskConfig. */
+struct rebuild {
+	const char	*image_ref;
+	const char	*name;
+	const char	*admin_pass;
+	const char	*disk_config;
+	json_t		*metadata;	/* borrowed */
+};
+
+static int
+rebuild_parse(json_t *arg, struct rebuild *rb)
+{
+	static const char *const known[] = { "imageRef", "name", "adminPass",
+	    "metadata", "OS-DCF:diskConfig", NULL };
+
+	*rb = (struct rebuild){ 0 };
+	if (!json_is_object(arg)) {
+		gr_error(GR_ERR_BAD_REQUEST, "rebuild needs an object with the "
+		    "imageRef.");
+		return -1;
+	}
+	if (gr_json_only(arg, "rebuild", known) < 0 ||
+	    gr_json_str(arg, "imageRef", 1, 255, &rb->image_ref) < 0 ||
+	    gr_json_name(arg, "name", 0, NAME_MAX_LEN, &rb->name) < 0 ||
+	    gr_json_str(arg, "adminPass", 0, 255, &rb->admin_pass) < 0 ||
+	    gr_json_str(arg, "OS-DCF:diskConfig", 0, 8, &rb->disk_config) < 0 ||
+	    gr_json_object(arg, "metadata", 0, &rb->metadata) < 0 ||
+	    (rb->metadata && server_check_metadata(rb->metadata) < 0))
+		return -1;
+	if (rb->disk_config && strcmp(rb->disk_config, "AUTO") != 0 &&
+	    strcmp(rb->disk_config, "MANUAL") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "OS-DCF:diskConfig must be AUTO or "
+		    "MANUAL, not '%s'.", rb->disk_config);
+		return -1;
+	}
+	return 0;
+}
+
+/* The image must exist, be active and fit the instance's flavor (400s as
+ * on create); its id in id. */
+static int
+rebuild_image(struct gr_req *req, const struct rebuild *rb, char id[37],
+    long long *disk_gb)
+{
+	GR_AUTO_PGRES PGresult *f = NULL;
+	const char *p[1] = { req->params[0] };
+	json_t *img, *flavor;
+	int ret;
+
+	f = gr_db_query("SELECT flavor FROM instances WHERE id = $1", 1, p);
+	if (f == NULL || PQntuples(f) != 1)
+		return -1;
+	if ((img = image_client_get(gr_req_header(req, "X-Auth-Token"),
+	    rb->image_ref)) == NULL)
+		return -1;
+	flavor = json_loads(PQgetvalue(f, 0, 0), 0, NULL);
+	ret = server_check_fit(img, flavor);
+	snprintf(id, 37, "%s", json_string_value(json_object_get(img, "id")));
+	*disk_gb = json_integer_value(json_object_get(flavor, "disk"));
+	json_decref(flavor);
+	json_decref(img);
+	return ret;
+}
+
+/*
+ * rebuild: the same server on a new disk from another image. The state
+ * (ACTIVE, SHUTOFF or ERROR, no task; Nova's rule) is checked before the
+ * image; the row takes the new image, name, metadata and diskConfig as
+ * Nova's API does, the task is `rebuilding` (status REBUILD), and the
+ * agent makes the disk anew and restarts the domain. 202 with the server.
+ */
+static int
+rebuild_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	GR_AUTO_PGRES PGresult *now = NULL;
+	GR_AUTOFREE char *path = NULL, *meta = NULL;
+	struct rebuild rb;
+	long long disk_gb;
+	char image[37];
+	json_t *doc;
+
+	if (rebuild_parse(arg, &rb) < 0 ||
+	    server_check_state(r, act->record, act->from) < 0 ||
+	    rebuild_image(req, &rb, image, &disk_gb) < 0 ||
+	    begin_task(req, r, act->record, act->from, act->task) < 0)
+		return -1;
+	meta = rb.metadata ? json_dumps(rb.metadata, JSON_COMPACT) : NULL;
+	const char *p[5] = { req->params[0], image, rb.name, meta,
+	    rb.disk_config };
+	if (gr_db_exec("UPDATE instances SET image_id = $2, name = coalesce($3, "
+	    "name), metadata = coalesce($4::jsonb, metadata), disk_config = "
+	    "coalesce($5, disk_config), updated_at = now() WHERE id = $1", 5,
+	    p) < 0) {
+		gr_db_exec("UPDATE instances SET task_state = NULL WHERE id = "
+		    "$1 AND task_state = 'rebuilding'", 1, p);
+		return -1;
+	}
+	action_start(req, req->params[0], act->record);
+	path = gr_xasprintf("/v1/instances/%s/%s", req->params[0],
+	    act->agent_op);
+	agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST",
+	    path, json_pack("{s:s,s:I}", "image_id", image, "disk_gb",
+	    (json_int_t)disk_gb), act->name, server_failed);
+	if ((now = server_load(req, req->params[0])) == NULL)
+		return -1;
+	doc = server_doc(now, 0, server_doc_view(req));
+	if (rb.admin_pass)
+		json_object_set_new(doc, "adminPass",
+		    json_string(rb.admin_pass));
+	gr_resp_json(resp, 202, json_pack("{s:o}", "server", doc));
+	return 0;
+}
+
 /* The actions served; any other is a 400. */
 static const struct server_action actions[] = {
 	/* name			record		from		task		agent op	handler		flags */
@@ -352,6 +467,7 @@ static const struct server_action actions[] = {
 	{ "unpause",		"unpause",	"paused",	"unpausing",	"unpause",	simple_action,	ACT_LOCK | ACT_UNDO },
 	{ "suspend",		"suspend",	"active",	"suspending",	"suspend",	simple_action,	ACT_LOCK | ACT_UNDO },
 	{ "resume",		"resume",	"suspended",	"resuming",	"resume",	simple_action,	ACT_LOCK | ACT_UNDO },
+	{ "rebuild",		"rebuild",	"active,stopped,error", "rebuilding", "rebuild", rebuild_action, ACT_LOCK },
 };
 
 int

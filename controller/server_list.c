@@ -78,7 +78,8 @@ static const char *const ignored_keys[] = { "architecture", "cell_name",
 
 /* Nova's status of an instance row, in SQL (servers.c's status_of). */
 #define STATUS_SQL \
-	"CASE WHEN i.vm_state = 'active' THEN CASE i.task_state " \
+	"CASE WHEN i.task_state = 'rebuilding' THEN 'REBUILD' " \
+	"WHEN i.vm_state = 'active' THEN CASE i.task_state " \
 	"WHEN 'rebooting' THEN 'REBOOT' WHEN 'rebooting_hard' THEN " \
 	"'HARD_REBOOT' ELSE 'ACTIVE' END WHEN i.vm_state = 'building' THEN " \
 	"'BUILD' WHEN i.vm_state = 'stopped' THEN 'SHUTOFF' " \

@@ -43,6 +43,8 @@
 static const char *
 status_of(const char *vm, const char *task)
 {
+	if (task && strcmp(task, "rebuilding") == 0)
+		return "REBUILD";
 	if (strcmp(vm, "active") == 0) {
 		if (task && strcmp(task, "rebooting") == 0)
 			return "REBOOT";
@@ -273,9 +275,8 @@ jint(json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
-/* Image and flavor must agree: Nova's FlavorDiskSmallerThanImage etc. */
-static int
-check_fit(json_t *img, json_t *flavor)
+int
+server_check_fit(json_t *img, json_t *flavor)
 {
 	const long long gib = 1LL << 30;
 	long long vsize = (jint(img, "virtual_size") + gib - 1) / gib;
@@ -620,7 +621,7 @@ server_create(struct gr_req *req, struct gr_resp *resp)
 	}
 	if ((c.img = image_client_get(gr_req_header(req, "X-Auth-Token"),
 	    c.image_ref)) == NULL ||
-	    check_fit(c.img, c.flavor) < 0)
+	    server_check_fit(c.img, c.flavor) < 0)
 		goto out;
 	if (c.key_name && (c.public_key = keypair_public_key(a->user_id,
 	    c.key_name)) == NULL) {

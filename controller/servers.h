@@ -61,6 +61,9 @@ void server_failed(const char *id, json_t *body, const char *msg);
 /* Marks an instance deleted, takes it out of its server group and frees
  * its claim. 0 or -1 with a database error. */
 int server_mark_deleted(const char *id);
+/* Image and flavor must agree (Nova's FlavorDiskSmallerThanImage and
+ * FlavorMemoryTooSmall): 0, or -1 with a 400 that says which. */
+int server_check_fit(json_t *img, json_t *flavor);
 /* Instance (and snapshot) metadata: at most 128 string pairs of at most
  * 255 bytes each. 0, or -1 with a 400 naming the item. */
 int server_check_metadata(json_t *m);

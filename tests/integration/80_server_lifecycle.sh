@@ -5,7 +5,9 @@
 # (libvirt suspends and resumes the domain), suspend and resume (libvirt's
 # managed save, and the start that restores it); each action in the wrong
 # state is a 409 with Nova's sentence, each is an instance action, and an
-# agent that never takes the work leaves the server as it was. Server
+# agent that never takes the work leaves the server as it was. rebuild
+# makes the disk anew from another image and starts the guest again.
+# Server
 # metadata: server set/unset --property and the metadata routes, with
 # Nova's validation, quota (403), lock and state rules (409).
 . "$(dirname "$0")/../lib/harness.sh"
@@ -15,6 +17,9 @@ start_compute nodeS $'reserved_host_memory_mb = 256\nshutdown_timeout = 2'
 wait_node_up
 
 make_image gureum-tiny '"visibility":"public"'
+make_image gureum-big '"visibility":"public","min_disk":5'
+make_image gureum-tiny2 '"visibility":"public"'
+IMG2=$IMG
 make_flavor m1.tiny 1 128 1
 make_member bob demo
 ADMIN_TOKEN=$TOKEN
@@ -205,8 +210,46 @@ expect_fault 404 "DELETE of a key no longer there"
 meta GET
 check "the metadata is empty" jqt '.metadata == {}'
 
+# ---- rebuild ----
+os server pause vm1
+wait_for 30 status_is vm1 PAUSED
+act '{"rebuild": {"imageRef": "'"$IMG2"'"}}'
+expect_fault 409 "rebuild of a paused server"
+check "Nova's sentence: Cannot 'rebuild' ... vm_state paused" \
+    jqt ".conflictingRequest.message | startswith(\"Cannot 'rebuild' instance $ID while it is in vm_state paused\")"
+os server unpause vm1
+wait_for 30 status_is vm1 ACTIVE
+for bad in '{"rebuild": {}}' '{"rebuild": null}' '{"rebuild": {"imageRef": "'"$IMG2"'", "x": 1}}' \
+    '{"rebuild": {"imageRef": "'"$IMG2"'", "OS-DCF:diskConfig": "SOME"}}' \
+    '{"rebuild": {"imageRef": "'"$IMG2"'", "metadata": {"k": 1}}}' \
+    '{"rebuild": {"imageRef": "'"$IMG2"'", "name": ""}}' \
+    '{"rebuild": {"imageRef": "00000000-0000-0000-0000-000000000000"}}'; do
+	act "$bad"
+	expect_fault 400 "rebuild with ${bad:0:60}"
+done
+act '{"rebuild": {"imageRef": "'"$(openstack image show gureum-big -f value -c id 2>/dev/null)"'"}}'
+expect_fault 400 "rebuild with an image the flavor's disk cannot take"
+check "the 400 says the flavor's disk is too small" jqt '.badRequest.message | test("disk is too small")'
+check "refused rebuilds left vm1 ACTIVE on its image" \
+    test "$(psql_q "SELECT vm_state, coalesce(task_state, '-') FROM instances WHERE id = '$ID'")" = "active|-"
+: >"$T/compute/instances/$ID/console.log"
+OUT=$(os server rebuild --image gureum-tiny2 --name vm1 --property after=rebuild vm1 -f json)
+check "server rebuild answers the server" jqt ".id == \"$ID\"" "$OUT"
+check "server rebuild: ACTIVE again" wait_for 60 status_is vm1 ACTIVE
+api GET "$CP_URL/v2.1/servers/$ID"
+check "the server now shows the new image and the new metadata" \
+    jqt ".server.image.id == \"$IMG2\" and .server.metadata == {\"after\": \"rebuild\"}"
+same_base() {
+	local cached
+	cached=$(find "$T/compute" -name "$IMG2*" -type f | head -1)
+	[ -n "$cached" ] && [ "$(stat -c %i "$T/compute/instances/$ID/base")" = "$(stat -c %i "$cached")" ]
+}
+check "its disk's base is now the new image's cached copy" same_base
+check "libvirt runs the domain again" domstate_is running
+check "the rebuilt guest boots to its ready line" wait_for 90 ready
+
 OUT=$(os server event list vm1 -f json)
-WANT='["unlock", "lock", "resume", "suspend", "unpause", "pause", "unpause", "unlock", "pause", "lock", "unlock", "lock", "create"]'
+WANT='["rebuild", "unpause", "pause", "unlock", "lock", "resume", "suspend", "unpause", "pause", "unpause", "unlock", "pause", "lock", "unlock", "lock", "create"]'
 check "server event list: every action recorded, newest first" \
     jqt "[.[].Action] == $WANT" "$OUT"
 jqt "[.[].Action] == $WANT" "$OUT" || { echo "$OUT"; cat "$T/os.err"; }
