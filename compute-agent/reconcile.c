@@ -126,7 +126,8 @@ sync_state(struct node_ctx *c, json_t *inst, const char *id)
 	if (strcmp(vm, "building") == 0 && ps == DOMAIN_RUNNING)
 		report_state(c->agent, id, now, ps, "spawned", NULL);
 	else if (strcmp(vm, "building") != 0 && strcmp(vm, "error") != 0 &&
-	    strcmp(vm, now) != 0)
+	    strcmp(vm, now) != 0 && !(strcmp(vm, "soft-delete") == 0 &&
+	    strcmp(now, "stopped") == 0))
 		report_state(c->agent, id, now, ps, "power_sync", NULL);
 	else
 		return;

@@ -365,7 +365,11 @@ instance_state(struct gr_req *req, struct gr_resp *resp)
 	const char *p[5] = { id, s.vm_state, pw, s.event, s.host };
 	/* Only the node that holds the instance may move it; a power-state
 	 * sync never overrides a task under way (its own report will come). */
-	if (gr_db_exec("UPDATE instances SET vm_state = $2, power_state = $3, "
+	/* A soft delete's power-off, and any later report of its domain
+	 * off, leave it SOFT_DELETED. */
+	if (gr_db_exec("UPDATE instances SET vm_state = CASE WHEN $2 = "
+	    "'stopped' AND (task_state = 'soft-deleting' OR vm_state = "
+	    "'soft-delete') THEN 'soft-delete' ELSE $2 END, power_state = $3, "
 	    "task_state = NULL, fault = NULL, launched_at = CASE WHEN $4 = "
 	    "'spawned' THEN now() ELSE launched_at END, updated_at = now() "
 	    "WHERE id = $1 AND host = $5 AND NOT deleted AND ($4 <> "

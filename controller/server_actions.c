@@ -453,6 +453,15 @@ rebuild_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	return 0;
 }
 
+static int
+force_delete_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	(void)act;
+	(void)arg;
+	return server_force_delete(req, resp, r);
+}
+
 /* The actions served; any other is a 400. */
 static const struct server_action actions[] = {
 	/* name			record		from		task		agent op	handler		flags */
@@ -468,6 +477,8 @@ static const struct server_action actions[] = {
 	{ "suspend",		"suspend",	"active",	"suspending",	"suspend",	simple_action,	ACT_LOCK | ACT_UNDO },
 	{ "resume",		"resume",	"suspended",	"resuming",	"resume",	simple_action,	ACT_LOCK | ACT_UNDO },
 	{ "rebuild",		"rebuild",	"active,stopped,error", "rebuilding", "rebuild", rebuild_action, ACT_LOCK },
+	{ "restore",		"restore",	"soft-delete",	"restoring",	"start",	simple_action,	ACT_LOCK | ACT_UNDO },
+	{ "forceDelete",	"forceDelete",	NULL,		NULL,		NULL,		force_delete_action, ACT_LOCK },
 };
 
 int

@@ -85,6 +85,7 @@ static const char *const ignored_keys[] = { "architecture", "cell_name",
 	"'BUILD' WHEN i.vm_state = 'stopped' THEN 'SHUTOFF' " \
 	"WHEN i.vm_state = 'paused' THEN 'PAUSED' " \
 	"WHEN i.vm_state = 'suspended' THEN 'SUSPENDED' " \
+	"WHEN i.vm_state = 'soft-delete' THEN 'SOFT_DELETED' " \
 	"WHEN i.vm_state = 'error' THEN 'ERROR' " \
 	"WHEN i.vm_state = 'deleted' THEN 'DELETED' " \
 	"ELSE 'UNKNOWN' END"

@@ -68,6 +68,14 @@ int server_check_fit(json_t *img, json_t *flavor);
  * 255 bytes each. 0, or -1 with a 400 naming the item. */
 int server_check_metadata(json_t *m);
 
+/* forceDelete of instance r (SERVER_COLS, unlocked or by an admin): in
+ * any vm_state with no task (Nova's rule; else 409), deleted now; 202. */
+int server_force_delete(struct gr_req *req, struct gr_resp *resp,
+    PGresult *r);
+/* Deletes the servers soft-deleted more than reclaim_instance_interval s
+ * ago (the convergence pass calls it). 0, or -1 with a database error. */
+int server_reclaim(void);
+
 /* Handlers listed in compute_routes. */
 int server_create(struct gr_req *req, struct gr_resp *resp);
 int server_show(struct gr_req *req, struct gr_resp *resp);

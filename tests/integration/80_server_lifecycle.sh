@@ -282,4 +282,14 @@ RID=$(jq -r '.[0]."Request ID"' <<<"$(admin server event list "$ID" -f json)")
 OUT=$(admin server event show "$ID" "$RID" -f json)
 check "the pause's event is an Error with the reason" \
     jqt '.action == "pause" and .events[0].result == "Error" and (.events[0].traceback | length) > 0' "$OUT"
+
+# With reclaim_instance_interval 0 (the default) nothing is soft-deleted:
+# restore is Nova's 409; forceDelete deletes at once, in any state.
+act '{"restore": null}'
+expect_fault 409 "restore with no soft delete"
+check "Nova's sentence: Cannot 'restore' ... vm_state active" \
+    jqt ".conflictingRequest.message | startswith(\"Cannot 'restore' instance $ID while it is in vm_state active\")"
+act '{"forceDelete": null}'
+expect 202 "forceDelete of an active server (its node down: deleted here)"
+check "it is gone" wait_for 30 gone vm2
 finish
