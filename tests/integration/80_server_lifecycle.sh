@@ -247,9 +247,15 @@ same_base() {
 check "its disk's base is now the new image's cached copy" same_base
 check "libvirt runs the domain again" domstate_is running
 check "the rebuilt guest boots to its ready line" wait_for 90 ready
+IMG1=$(openstack image show gureum-tiny -f value -c id 2>/dev/null)
+act '{"rebuild": {"imageRef": "'"$IMG1"'", "adminPass": "s3cret"}}'
+expect 202 "rebuild through the API"
+check "its 202 is the server, status REBUILD, with the adminPass given" \
+    jqt ".server.id == \"$ID\" and .server.status == \"REBUILD\" and .server.adminPass == \"s3cret\" and .server.image.id == \"$IMG1\""
+check "and it ends ACTIVE" wait_for 60 status_is vm1 ACTIVE
 
 OUT=$(os server event list vm1 -f json)
-WANT='["rebuild", "unpause", "pause", "unlock", "lock", "resume", "suspend", "unpause", "pause", "unpause", "unlock", "pause", "lock", "unlock", "lock", "create"]'
+WANT='["rebuild", "rebuild", "unpause", "pause", "unlock", "lock", "resume", "suspend", "unpause", "pause", "unpause", "unlock", "pause", "lock", "unlock", "lock", "create"]'
 check "server event list: every action recorded, newest first" \
     jqt "[.[].Action] == $WANT" "$OUT"
 jqt "[.[].Action] == $WANT" "$OUT" || { echo "$OUT"; cat "$T/os.err"; }
