@@ -59,6 +59,11 @@ const struct gr_route agent_routes[] = {
 	{ "POST", "/v1/instances/{id}/start",	inst_start,	GR_POLICY_AGENT },
 	{ "POST", "/v1/instances/{id}/reboot",	inst_reboot,	GR_POLICY_AGENT },
 	{ "POST", "/v1/instances/{id}/snapshot", inst_snapshot, GR_POLICY_AGENT },
+	{ "POST", "/v1/instances/{id}/pause",	inst_power,	GR_POLICY_AGENT },
+	{ "POST", "/v1/instances/{id}/unpause",	inst_power,	GR_POLICY_AGENT },
+	{ "POST", "/v1/instances/{id}/suspend",	inst_power,	GR_POLICY_AGENT },
+	{ "POST", "/v1/instances/{id}/resume",	inst_power,	GR_POLICY_AGENT },
+	{ "POST", "/v1/instances/{id}/rebuild",	inst_rebuild,	GR_POLICY_AGENT },
 	{ "GET",  "/v1/instances/{id}/console",	inst_console,	GR_POLICY_AGENT },
 };
 const size_t agent_nroutes = sizeof(agent_routes) / sizeof(agent_routes[0]);

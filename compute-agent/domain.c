@@ -55,9 +55,17 @@ domain_power(virDomainPtr d)
 }
 
 const char *
-domain_vm_state(enum domain_power ps)
+domain_vm_state(virDomainPtr d)
 {
-	return ps == DOMAIN_RUNNING ? "active" : "stopped";
+	switch (domain_power(d)) {
+	case DOMAIN_RUNNING:
+		return "active";
+	case DOMAIN_PAUSED:
+		return "paused";
+	default:
+		return virDomainHasManagedSaveImage(d, 0) == 1 ? "suspended" :
+		    "stopped";
+	}
 }
 
 void
@@ -91,7 +99,7 @@ domain_remove(struct node_ctx *c, const char *id)
 	if (d) {
 		if (virDomainIsActive(d) == 1)
 			virDomainDestroy(d);
-		virDomainUndefine(d);
+		virDomainUndefineFlags(d, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE);
 		virDomainFree(d);
 	}
 	node_rm_rf(dir);

@@ -29,13 +29,15 @@ virDomainPtr domain_lookup(struct node_ctx *c, const char *id);
 /* The instance id of a domain named "instance-<uuid>", or NULL. */
 const char *domain_instance(virDomainPtr d);
 enum domain_power domain_power(virDomainPtr d);
-/* The vm_state a power state reports: running is active, else stopped. */
-const char *domain_vm_state(enum domain_power ps);
+/* The vm_state a domain reports: running is active, paused is paused, an
+ * inactive domain with a managed save image is suspended, else stopped. */
+const char *domain_vm_state(virDomainPtr d);
 /* Asks the guest to shut down (the ACPI power button); forces it off
  * after shutdown_timeout. The log says which it was. */
 void domain_stop(struct node_ctx *c, virDomainPtr d);
-/* Destroys and undefines the instance's domain (if any) and removes its
- * directory: disk, base link, config drive, console log. */
+/* Destroys and undefines the instance's domain (if any, with its managed
+ * save image) and removes its directory: disk, base link, config drive,
+ * console log. */
 void domain_remove(struct node_ctx *c, const char *id);
 
 #endif

@@ -10,12 +10,14 @@
 
 #include "boot.h"
 #include "boot_spec.h"
+#include "disk.h"
 #include "domain.h"
 #include "gr_buf.h"
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_log.h"
 #include "gr_util.h"
+#include "imgcache.h"
 #include "instances.h"
 #include "report.h"
 #include "snapshot.h"
@@ -99,6 +101,8 @@ struct op {
 	char			 id[37];
 	int			 hard;		/* reboot: destroy first */
 	struct snap_req		 snap;		/* snapshot: where to */
+	char			 image_id[37];	/* rebuild: the new image */
+	long long		 disk_gb;	/* rebuild: 0 = the image's */
 };
 
 /*
@@ -166,10 +170,96 @@ op_snapshot(struct op *o, virDomainPtr d)
 	if (failed)
 		gr_warn("instance %s: snapshot failed: %s", o->id,
 		    gr_err_msg());
-	report(o, domain_vm_state(ps), ps, failed ? "snapshot_failed" :
+	report(o, domain_vm_state(d), ps, failed ? "snapshot_failed" :
 	    "snapshot", failed ? gr_err_msg() : NULL);
 	if (failed)
 		snap_undo(o->ctx, &o->snap);
+}
+
+/*
+ * pause, unpause, suspend (libvirt's managed save: the guest's memory to
+ * disk, the domain off) and resume (a start restores the saved image).
+ * A libvirt refusal leaves the domain as it was: the report says what it
+ * is and that the operation failed, with libvirt's reason.
+ */
+static void
+op_power(struct op *o, virDomainPtr d)
+{
+	const char *name = o->kind->name;
+	int rc;
+
+	if (strcmp(name, "pause") == 0)
+		rc = virDomainSuspend(d);
+	else if (strcmp(name, "unpause") == 0)
+		rc = virDomainResume(d);
+	else if (strcmp(name, "suspend") == 0)
+		rc = virDomainManagedSave(d, 0);
+	else
+		rc = virDomainCreate(d);
+	if (rc < 0) {
+		gr_warn("instance %s: %s failed: %s", o->id, name,
+		    inv_virt_msg());
+		report(o, domain_vm_state(d), domain_power(d), "failed",
+		    inv_virt_msg());
+		return;
+	}
+	report(o, domain_vm_state(d), domain_power(d), name, NULL);
+}
+
+/* Replaces the disk of instance dir with one made from base, of the same
+ * provisioning as the old. 0, or -1 with the error (the old is gone). */
+static int
+rebuild_disk(struct op *o, const char *dir, const char *base)
+{
+	GR_AUTOFREE char *old = NULL, *link_path = NULL, *made = NULL;
+	const char *format;
+	enum boot_prov prov;
+
+	disk_find(dir, &old, &format);
+	prov = strcmp(format, "qcow2") == 0 ? BOOT_THIN : BOOT_THICK;
+	link_path = gr_xasprintf("%s/base", dir);
+	if ((unlink(old) < 0 && errno != ENOENT) ||
+	    (unlink(link_path) < 0 && errno != ENOENT)) {
+		gr_error(GR_ERR_SYSTEM, "Cannot remove the old disk of %s: %s.",
+		    o->id, strerror(errno));
+		return -1;
+	}
+	return disk_make(dir, base, prov, o->disk_gb, &made, &format);
+}
+
+/*
+ * rebuild: the new image is fetched first (a failure there changes
+ * nothing: the domain is as it was and the report says why); then the
+ * domain is powered off, its disk made anew from the image, and it is
+ * started again unless it was off (as Nova keeps a stopped server
+ * stopped). The domain's definition stays: same devices, NICs, config
+ * drive.
+ */
+static void
+op_rebuild(struct op *o, virDomainPtr d)
+{
+	GR_AUTOFREE char *base = NULL, *dir = node_inst_dir(o->ctx, o->id);
+	int was_on = virDomainIsActive(d) == 1, downloaded;
+
+	if (imgcache_get(o->ctx->cache, o->image_id, &base, &downloaded) < 0) {
+		report(o, domain_vm_state(d), domain_power(d), "failed",
+		    gr_err_msg());
+		return;
+	}
+	if (was_on)
+		virDomainDestroy(d);
+	if (virDomainHasManagedSaveImage(d, 0) == 1)
+		virDomainManagedSaveRemove(d, 0);
+	if (rebuild_disk(o, dir, base) < 0) {
+		report(o, "error", domain_power(d), "error", gr_err_msg());
+		return;
+	}
+	if (was_on && virDomainCreate(d) < 0) {
+		report(o, "error", domain_power(d), "error", inv_virt_msg());
+		return;
+	}
+	gr_info("instance %s: rebuilt from image %s", o->id, o->image_id);
+	report(o, domain_vm_state(d), domain_power(d), "rebuild", NULL);
 }
 
 static void
@@ -178,7 +268,8 @@ op_snapshot_undo(struct op *o)
 	snap_undo(o->ctx, &o->snap);
 }
 
-enum { OP_DELETE, OP_STOP, OP_START, OP_REBOOT, OP_SNAPSHOT };
+enum { OP_DELETE, OP_STOP, OP_START, OP_REBOOT, OP_SNAPSHOT, OP_PAUSE,
+    OP_UNPAUSE, OP_SUSPEND, OP_RESUME, OP_REBUILD };
 
 static const struct op_kind ops[] = {
 	[OP_DELETE]	= { "delete",	0, op_delete,	NULL },
@@ -186,6 +277,11 @@ static const struct op_kind ops[] = {
 	[OP_START]	= { "start",	1, op_start,	NULL },
 	[OP_REBOOT]	= { "reboot",	1, op_reboot,	NULL },
 	[OP_SNAPSHOT]	= { "snapshot",	1, op_snapshot,	op_snapshot_undo },
+	[OP_PAUSE]	= { "pause",	1, op_power,	NULL },
+	[OP_UNPAUSE]	= { "unpause",	1, op_power,	NULL },
+	[OP_SUSPEND]	= { "suspend",	1, op_power,	NULL },
+	[OP_RESUME]	= { "resume",	1, op_power,	NULL },
+	[OP_REBUILD]	= { "rebuild",	1, op_rebuild,	NULL },
 };
 
 static void
@@ -247,6 +343,21 @@ inst_start(struct gr_req *req, struct gr_resp *resp)
 	return start_op(req, resp, &(struct op){ .kind = &ops[OP_START] });
 }
 
+/* POST /v1/instances/{id}/pause, unpause, suspend or resume: the op is
+ * the path's last segment. */
+int
+inst_power(struct gr_req *req, struct gr_resp *resp)
+{
+	const char *name = strrchr(req->path, '/') + 1;
+
+	for (int k = OP_PAUSE; k <= OP_RESUME; k++)
+		if (strcmp(ops[k].name, name) == 0)
+			return start_op(req, resp, &(struct op){ .kind =
+			    &ops[k] });
+	gr_error(GR_ERR_NOT_FOUND, "No operation '%s'.", name);
+	return -1;
+}
+
 /* POST /v1/instances/{id}/reboot [{"type": "SOFT" | "HARD"}]; no body
  * is a soft reboot. */
 int
@@ -267,6 +378,24 @@ inst_reboot(struct gr_req *req, struct gr_resp *resp)
 		return -1;
 	}
 	o.hard = strcmp(type, "HARD") == 0;
+	return start_op(req, resp, &o);
+}
+
+/* POST /v1/instances/{id}/rebuild {"image_id", "disk_gb"} */
+int
+inst_rebuild(struct gr_req *req, struct gr_resp *resp)
+{
+	static const char *const keys[] = { "image_id", "disk_gb", NULL };
+	struct op o = { .kind = &ops[OP_REBUILD] };
+	const char *image = NULL;
+	json_t *b = gr_req_json(req);
+
+	if (b == NULL || gr_json_only(b, "rebuild request", keys) < 0 ||
+	    gr_json_str(b, "image_id", 1, 36, &image) < 0 ||
+	    node_check_id(image) < 0 ||
+	    gr_json_int(b, "disk_gb", 1, 0, 65536, &o.disk_gb) < 0)
+		return -1;
+	snprintf(o.image_id, sizeof(o.image_id), "%s", image);
 	return start_op(req, resp, &o);
 }
 

@@ -2,7 +2,8 @@
  * instances.h - the instances API of this node (POST /v1/instances and
  * /v1/instances/{id}/...): each handler checks its request, answers 202
  * and hands the work to a task (boot.c for a create, the op table in
- * instances.c for delete, stop, start, reboot and snapshot); console
+ * instances.c for delete, stop, start, reboot, snapshot, pause, unpause,
+ * suspend, resume and rebuild); console
  * output is read at once. Owns struct node_ctx, the one context of this
  * work, which the daemon sets up (inst_init) and tears down (inst_free,
  * after its HTTP server stopped and before the image cache and libvirt
@@ -38,6 +39,9 @@ int inst_stop(struct gr_req *req, struct gr_resp *resp);
 int inst_start(struct gr_req *req, struct gr_resp *resp);
 int inst_reboot(struct gr_req *req, struct gr_resp *resp);
 int inst_snapshot(struct gr_req *req, struct gr_resp *resp);
+int inst_rebuild(struct gr_req *req, struct gr_resp *resp);
+/* pause, unpause, suspend and resume, by the path's last segment. */
+int inst_power(struct gr_req *req, struct gr_resp *resp);
 int inst_console(struct gr_req *req, struct gr_resp *resp);
 
 #endif

@@ -31,8 +31,8 @@ reconcile_resync(struct node_ctx *c)
 		enum domain_power ps = domain_power(doms[i]);
 
 		if (id)
-			report_state(c->agent, id, domain_vm_state(ps), ps,
-			    "resync", NULL);
+			report_state(c->agent, id, domain_vm_state(doms[i]),
+			    ps, "resync", NULL);
 		virDomainFree(doms[i]);
 	}
 	free(doms);
@@ -121,12 +121,13 @@ sync_state(struct node_ctx *c, json_t *inst, const char *id)
 	    (d = domain_lookup(c, id)) == NULL)
 		return;
 	ps = domain_power(d);
+	now = domain_vm_state(d);
 	virDomainFree(d);
-	now = domain_vm_state(ps);
 	if (strcmp(vm, "building") == 0 && ps == DOMAIN_RUNNING)
 		report_state(c->agent, id, now, ps, "spawned", NULL);
-	else if ((strcmp(vm, "active") == 0 || strcmp(vm, "stopped") == 0) &&
-	    strcmp(vm, now) != 0)
+	else if (strcmp(vm, "building") != 0 && strcmp(vm, "error") != 0 &&
+	    strcmp(vm, now) != 0 && !(strcmp(vm, "soft-delete") == 0 &&
+	    strcmp(now, "stopped") == 0))
 		report_state(c->agent, id, now, ps, "power_sync", NULL);
 	else
 		return;

@@ -280,7 +280,7 @@ instance_on(const char *id, const char *host)
 
 /* POST /internal/v1/instances/{id}/state */
 struct state_report {
-	const char	*vm_state;	/* active, stopped, error, deleted */
+	const char	*vm_state;	/* active, stopped, paused... */
 	const char	*event;		/* what happened: spawned, stopped... */
 	const char	*host;		/* the reporting node */
 	long long	 power_state;	/* Nova's numbers, 0..7 */
@@ -303,11 +303,12 @@ report_parse(struct gr_req *req, struct state_report *s)
 {
 	static const char *const known[] = { "vm_state", "power_state", "event",
 	    "fault", "host", NULL };
-	static const char *const states[] = { "active", "stopped", "error",
-	    "deleted", NULL };
+	static const char *const states[] = { "active", "stopped", "paused",
+	    "suspended", "error", "deleted", NULL };
 	static const char *const events[] = { "spawned", "resync",
 	    "power_sync", "stopped", "start", "reboot", "deleted", "error",
-	    "snapshot", "snapshot_failed", NULL };
+	    "snapshot", "snapshot_failed", "pause", "unpause", "suspend",
+	    "resume", "rebuild", "failed", NULL };
 	static const char *const fault_keys[] = { "message", NULL };
 	json_t *body, *fault = NULL;
 
@@ -335,6 +336,7 @@ instance_state(struct gr_req *req, struct gr_resp *resp)
 	const char *id = req->params[0];
 	struct state_report s;
 	char pw[8];
+	int failed;
 
 	if (report_parse(req, &s) < 0 || auth_node_speaks(req, s.host) < 0 ||
 	    instance_on(id, s.host) < 0)
@@ -352,21 +354,29 @@ instance_state(struct gr_req *req, struct gr_resp *resp)
 		gr_resp_empty(resp, 204);
 		return 0;
 	}
-	if (strcmp(s.event, "snapshot_failed") == 0)
-		gr_warn("instance %s: snapshot failed on %s: %s", id, s.host,
-		    s.fault ? s.fault : "no reason given");
+	/* An operation that failed on the node without harm (snapshot,
+	 * pause...): the instance is as libvirt has it, the action failed. */
+	failed = strcmp(s.event, "snapshot_failed") == 0 ||
+	    strcmp(s.event, "failed") == 0;
+	if (failed)
+		gr_warn("instance %s: an operation failed on %s: %s", id,
+		    s.host, s.fault ? s.fault : "no reason given");
 	snprintf(pw, sizeof(pw), "%lld", s.power_state);
 	const char *p[5] = { id, s.vm_state, pw, s.event, s.host };
 	/* Only the node that holds the instance may move it; a power-state
 	 * sync never overrides a task under way (its own report will come). */
-	if (gr_db_exec("UPDATE instances SET vm_state = $2, power_state = $3, "
+	/* A soft delete's power-off, and any later report of its domain
+	 * off, leave it SOFT_DELETED. */
+	if (gr_db_exec("UPDATE instances SET vm_state = CASE WHEN $2 = "
+	    "'stopped' AND (task_state = 'soft-deleting' OR vm_state = "
+	    "'soft-delete') THEN 'soft-delete' ELSE $2 END, power_state = $3, "
 	    "task_state = NULL, fault = NULL, launched_at = CASE WHEN $4 = "
 	    "'spawned' THEN now() ELSE launched_at END, updated_at = now() "
 	    "WHERE id = $1 AND host = $5 AND NOT deleted AND ($4 <> "
 	    "'power_sync' OR task_state IS NULL)", 5, p) < 0)
 		return -1;
-	action_finish(id, strcmp(s.event, "snapshot_failed") == 0 ? s.fault :
-	    NULL);
+	action_finish(id, failed ? (s.fault ? s.fault : "The operation "
+	    "failed on the node.") : NULL);
 	gr_resp_empty(resp, 204);
 	return 0;
 }

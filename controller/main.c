@@ -56,6 +56,8 @@ load_conf(const struct gr_conf *c, long *threads)
 	    &ctl.reconcile_interval) < 0 ||
 	    gr_conf_int(c, "vif_plugging_timeout", 60, 1, 300,
 	    &ctl.vif_plugging_timeout) < 0 ||
+	    gr_conf_int(c, "reclaim_instance_interval", 0, 0, 86400 * 365,
+	    &ctl.reclaim_interval) < 0 ||
 	    sched_set_weigher(gr_conf_get(c, "scheduler_weigher", "spread"),
 	    c->path) < 0)
 		return -1;

@@ -17,6 +17,7 @@
 #include "gr_log.h"
 #include "gr_util.h"
 #include "reconcile.h"
+#include "servers.h"
 
 /* The open actions of the instances given next end with a timeout. */
 #define FINISH_ACTIONS \
@@ -57,7 +58,10 @@ reconcile_once(void)
 	    "NULL AND vm_state <> 'building' AND updated_at < now() - "
 	    "make_interval(secs => $1::integer) RETURNING id) " FINISH_ACTIONS
 	    "(SELECT id FROM cleared)", 1, q);
-	return r ? 0 : -1;
+	if (r == NULL)
+		return -1;
+	/* Soft-deleted past reclaim_instance_interval: deleted now. */
+	return server_reclaim();
 }
 
 static void *

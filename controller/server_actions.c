@@ -3,7 +3,9 @@
  * with the vm_states it is allowed from, the task it sets while the agent
  * works, the agent operation and its handler. An action moves the task
  * state only from no task (one task at a time) and is refused with 409
- * from any other state; the agent's report ends the task.
+ * from any other state; the agent's report ends the task. A locked
+ * instance refuses the actions marked so to all but admins (Nova's
+ * check_instance_lock); lock and unlock change only the row.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -35,7 +37,11 @@ struct server_action {
 	const char		*task;		/* task_state while under way */
 	const char		*agent_op;	/* /v1/instances/{id}/OP */
 	server_action_fn	 handler;
+	unsigned		 flags;		/* ACT_* */
 };
+
+#define ACT_LOCK	0x1	/* refused while the instance is locked */
+#define ACT_UNDO	0x2	/* an agent that never took it changes nothing */
 
 /*
  * Moves instance r (on a node, in one of the vm_states need_vm lists, with
@@ -46,16 +52,14 @@ static int
 begin_task(struct gr_req *req, PGresult *r, const char *action,
     const char *need_vm, const char *task)
 {
-	const char *vm = PQgetvalue(r, 0, I_VM);
-	const char *cur = PQgetisnull(r, 0, I_TASK) ? NULL :
-	    PQgetvalue(r, 0, I_TASK);
 	const char *p[3] = { req->params[0], task, need_vm };
 	GR_AUTO_PGRES PGresult *u = NULL;
 
-	if (cur || strstr(need_vm, vm) == NULL || PQgetisnull(r, 0, I_HOST)) {
-		gr_error(GR_ERR_CONFLICT, "Cannot '%s' instance %s while it is in "
-		    "vm_state %s%s%s.", action, req->params[0], vm,
-		    cur ? " and task_state " : "", cur ? cur : "");
+	if (server_check_state(r, action, need_vm) < 0)
+		return -1;
+	if (PQgetisnull(r, 0, I_HOST)) {
+		gr_error(GR_ERR_CONFLICT, "Cannot '%s' instance %s while it is "
+		    "not on a node.", action, req->params[0]);
 		return -1;
 	}
 	u = gr_db_query("UPDATE instances SET task_state = $2, updated_at = "
@@ -71,15 +75,30 @@ begin_task(struct gr_req *req, PGresult *r, const char *action,
 	return 0;
 }
 
+/* The agent never took the work: the task is over, the instance is as it
+ * was, and the action failed with msg. */
+static void
+task_undo(const char *id, json_t *body, const char *msg)
+{
+	const char *p[1] = { id };
+
+	(void)body;
+	gr_db_exec("UPDATE instances SET task_state = NULL, updated_at = now() "
+	    "WHERE id = $1", 1, p);
+	action_finish(id, msg);
+}
+
 /* Sends the action's agent operation after checking and moving the
- * state (stop, start, reboot). */
+ * state (stop, start, reboot; pause, suspend and their undoing, whose
+ * failure to reach the agent leaves the instance as it was). */
 static int
 lifecycle(struct gr_req *req, struct gr_resp *resp, PGresult *r,
     const struct server_action *act, json_t *body)
 {
+
 	GR_AUTOFREE char *path = NULL;
 
-	if (begin_task(req, r, act->name, act->from, act->task) < 0) {
+	if (begin_task(req, r, act->record, act->from, act->task) < 0) {
 		json_decref(body);
 		return -1;
 	}
@@ -87,7 +106,8 @@ lifecycle(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	path = gr_xasprintf("/v1/instances/%s/%s", req->params[0],
 	    act->agent_op);
 	agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST",
-	    path, body, act->name, server_failed);
+	    path, body, act->name, act->flags & ACT_UNDO ? task_undo :
+	    server_failed);
 	gr_resp_empty(resp, 202);
 	return 0;
 }
@@ -259,7 +279,7 @@ create_image(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 		return -1;
 	/* A snapshot of an instance that is off or on, not one that is
 	 * building, failed or being deleted. */
-	if (begin_task(req, r, act->name, act->from, act->task) < 0)
+	if (begin_task(req, r, act->record, act->from, act->task) < 0)
 		return -1;
 	img = snapshot_image(req, r, name, meta);
 	made = image_client_create(token, img, image_id);
@@ -280,14 +300,185 @@ create_image(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	return 0;
 }
 
+/*
+ * lock and unlock: only the row changes. Who locked it is kept: the
+ * owner's project ('owner') or anyone else ('admin'); an owner may not
+ * lift an admin's lock (Nova's unlock_override policy, admins only). An
+ * owner locking a locked instance changes nothing, as in Nova.
+ */
+static int
+lock_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	struct gr_auth *a = gr_auth_of(req);
+	int owner = strcmp(PQgetvalue(r, 0, I_PROJECT), a->project_id) == 0;
+	int lock = strcmp(act->name, "lock") == 0;
+	const char *by = PQgetvalue(r, 0, I_LOCKED_BY);
+	const char *p[3] = { req->params[0], lock ? "t" : "f",
+	    lock ? (owner ? "owner" : "admin") : NULL };
+
+	(void)arg;
+	if (lock && owner && strcmp(PQgetvalue(r, 0, I_LOCKED), "t") == 0) {
+		gr_resp_empty(resp, 202);
+		return 0;
+	}
+	if (!lock && *by && strcmp(by, owner ? "owner" : "admin") != 0 &&
+	    !a->is_admin) {
+		gr_error(GR_ERR_FORBIDDEN, "Policy doesn't allow "
+		    "os_compute_api:os-lock-server:unlock:unlock_override to "
+		    "be performed.");
+		return -1;
+	}
+	if (gr_db_exec("UPDATE instances SET locked = $2, locked_by = $3, "
+	    "updated_at = now() WHERE id = $1", 3, p) < 0)
+		return -1;
+	action_start(req, req->params[0], act->record);
+	action_finish(req->params[0], NULL);
+	gr_resp_empty(resp, 202);
+	return 0;
+}
+
+/* The rebuild body as Nova's 2.1 schema: imageRef, and optionally name,
+ * adminPass, metadata (replacing the server's) and OS-DCF:diskConfig. */
+struct rebuild {
+	const char	*image_ref;
+	const char	*name;
+	const char	*admin_pass;
+	const char	*disk_config;
+	json_t		*metadata;	/* borrowed */
+};
+
+static int
+rebuild_parse(json_t *arg, struct rebuild *rb)
+{
+	static const char *const known[] = { "imageRef", "name", "adminPass",
+	    "metadata", "OS-DCF:diskConfig", NULL };
+
+	*rb = (struct rebuild){ 0 };
+	if (!json_is_object(arg)) {
+		gr_error(GR_ERR_BAD_REQUEST, "rebuild needs an object with the "
+		    "imageRef.");
+		return -1;
+	}
+	if (gr_json_only(arg, "rebuild", known) < 0 ||
+	    gr_json_str(arg, "imageRef", 1, 255, &rb->image_ref) < 0 ||
+	    gr_json_name(arg, "name", 0, NAME_MAX_LEN, &rb->name) < 0 ||
+	    gr_json_str(arg, "adminPass", 0, 255, &rb->admin_pass) < 0 ||
+	    gr_json_str(arg, "OS-DCF:diskConfig", 0, 8, &rb->disk_config) < 0 ||
+	    gr_json_object(arg, "metadata", 0, &rb->metadata) < 0 ||
+	    (rb->metadata && server_check_metadata(rb->metadata) < 0))
+		return -1;
+	if (rb->disk_config && strcmp(rb->disk_config, "AUTO") != 0 &&
+	    strcmp(rb->disk_config, "MANUAL") != 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "OS-DCF:diskConfig must be AUTO or "
+		    "MANUAL, not '%s'.", rb->disk_config);
+		return -1;
+	}
+	return 0;
+}
+
+/* The image must exist, be active and fit the instance's flavor (400s as
+ * on create); its id in id. */
+static int
+rebuild_image(struct gr_req *req, const struct rebuild *rb, char id[37],
+    long long *disk_gb)
+{
+	GR_AUTO_PGRES PGresult *f = NULL;
+	const char *p[1] = { req->params[0] };
+	json_t *img, *flavor;
+	int ret;
+
+	f = gr_db_query("SELECT flavor FROM instances WHERE id = $1", 1, p);
+	if (f == NULL || PQntuples(f) != 1)
+		return -1;
+	if ((img = image_client_get(gr_req_header(req, "X-Auth-Token"),
+	    rb->image_ref)) == NULL)
+		return -1;
+	flavor = json_loads(PQgetvalue(f, 0, 0), 0, NULL);
+	ret = server_check_fit(img, flavor);
+	snprintf(id, 37, "%s", json_string_value(json_object_get(img, "id")));
+	*disk_gb = json_integer_value(json_object_get(flavor, "disk"));
+	json_decref(flavor);
+	json_decref(img);
+	return ret;
+}
+
+/*
+ * rebuild: the same server on a new disk from another image. The state
+ * (ACTIVE, SHUTOFF or ERROR, no task; Nova's rule) is checked before the
+ * image; the row takes the new image, name, metadata and diskConfig as
+ * Nova's API does, the task is `rebuilding` (status REBUILD), and the
+ * agent makes the disk anew and restarts the domain. 202 with the server.
+ */
+static int
+rebuild_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	GR_AUTO_PGRES PGresult *now = NULL;
+	GR_AUTOFREE char *path = NULL, *meta = NULL;
+	struct rebuild rb;
+	long long disk_gb;
+	char image[37];
+	json_t *doc;
+
+	if (rebuild_parse(arg, &rb) < 0 ||
+	    server_check_state(r, act->record, act->from) < 0 ||
+	    rebuild_image(req, &rb, image, &disk_gb) < 0 ||
+	    begin_task(req, r, act->record, act->from, act->task) < 0)
+		return -1;
+	meta = rb.metadata ? json_dumps(rb.metadata, JSON_COMPACT) : NULL;
+	const char *p[5] = { req->params[0], image, rb.name, meta,
+	    rb.disk_config };
+	if (gr_db_exec("UPDATE instances SET image_id = $2, name = coalesce($3, "
+	    "name), metadata = coalesce($4::jsonb, metadata), disk_config = "
+	    "coalesce($5, disk_config), updated_at = now() WHERE id = $1", 5,
+	    p) < 0) {
+		gr_db_exec("UPDATE instances SET task_state = NULL WHERE id = "
+		    "$1 AND task_state = 'rebuilding'", 1, p);
+		return -1;
+	}
+	action_start(req, req->params[0], act->record);
+	path = gr_xasprintf("/v1/instances/%s/%s", req->params[0],
+	    act->agent_op);
+	agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST",
+	    path, json_pack("{s:s,s:I}", "image_id", image, "disk_gb",
+	    (json_int_t)disk_gb), act->name, server_failed);
+	if ((now = server_load(req, req->params[0])) == NULL)
+		return -1;
+	doc = server_doc(now, 0, server_doc_view(req));
+	if (rb.admin_pass)
+		json_object_set_new(doc, "adminPass",
+		    json_string(rb.admin_pass));
+	gr_resp_json(resp, 202, json_pack("{s:o}", "server", doc));
+	return 0;
+}
+
+static int
+force_delete_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	(void)act;
+	(void)arg;
+	return server_force_delete(req, resp, r);
+}
+
 /* The actions served; any other is a 400. */
 static const struct server_action actions[] = {
-	/* name			record		from		task		agent op	handler */
-	{ "os-stop",		"stop",		"active,error",	"powering-off",	"stop",		simple_action },
-	{ "os-start",		"start",	"stopped",	"powering-on",	"start",	simple_action },
-	{ "reboot",		"reboot",	"active",	"rebooting",	"reboot",	reboot_action },
-	{ "os-getConsoleOutput", NULL,		NULL,		NULL,		"console",	console_output },
-	{ "createImage",	"createImage",	"active,stopped", "image_snapshot", "snapshot", create_image },
+	/* name			record		from		task		agent op	handler		flags */
+	{ "os-stop",		"stop",		"active,error",	"powering-off",	"stop",		simple_action,	ACT_LOCK },
+	{ "os-start",		"start",	"stopped",	"powering-on",	"start",	simple_action,	ACT_LOCK },
+	{ "reboot",		"reboot",	"active",	"rebooting",	"reboot",	reboot_action,	ACT_LOCK },
+	{ "os-getConsoleOutput", NULL,		NULL,		NULL,		"console",	console_output,	0 },
+	{ "createImage",	"createImage",	"active,stopped", "image_snapshot", "snapshot", create_image,	0 },
+	{ "lock",		"lock",		NULL,		NULL,		NULL,		lock_action,	0 },
+	{ "unlock",		"unlock",	NULL,		NULL,		NULL,		lock_action,	0 },
+	{ "pause",		"pause",	"active",	"pausing",	"pause",	simple_action,	ACT_LOCK | ACT_UNDO },
+	{ "unpause",		"unpause",	"paused",	"unpausing",	"unpause",	simple_action,	ACT_LOCK | ACT_UNDO },
+	{ "suspend",		"suspend",	"active",	"suspending",	"suspend",	simple_action,	ACT_LOCK | ACT_UNDO },
+	{ "resume",		"resume",	"suspended",	"resuming",	"resume",	simple_action,	ACT_LOCK | ACT_UNDO },
+	{ "rebuild",		"rebuild",	"active,stopped,error", "rebuilding", "rebuild", rebuild_action, ACT_LOCK },
+	{ "restore",		"restore",	"soft-delete",	"restoring",	"start",	simple_action,	ACT_LOCK | ACT_UNDO },
+	{ "forceDelete",	"forceDelete",	NULL,		NULL,		NULL,		force_delete_action, ACT_LOCK },
 };
 
 int
@@ -309,8 +500,12 @@ server_action(struct gr_req *req, struct gr_resp *resp)
 	if ((r = server_load(req, req->params[0])) == NULL)
 		return -1;
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (strcmp(name, actions[i].name) == 0)
+		if (strcmp(name, actions[i].name) == 0) {
+			if ((actions[i].flags & ACT_LOCK) &&
+			    server_check_unlocked(req, r) < 0)
+				return -1;
 			return actions[i].handler(req, resp, r, &actions[i], arg);
+		}
 	gr_error(GR_ERR_BAD_REQUEST, "Unsupported server action '%.64s'.", name);
 	return -1;
 }

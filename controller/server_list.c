@@ -78,10 +78,14 @@ static const char *const ignored_keys[] = { "architecture", "cell_name",
 
 /* Nova's status of an instance row, in SQL (servers.c's status_of). */
 #define STATUS_SQL \
-	"CASE WHEN i.vm_state = 'active' THEN CASE i.task_state " \
+	"CASE WHEN i.task_state = 'rebuilding' THEN 'REBUILD' " \
+	"WHEN i.vm_state = 'active' THEN CASE i.task_state " \
 	"WHEN 'rebooting' THEN 'REBOOT' WHEN 'rebooting_hard' THEN " \
 	"'HARD_REBOOT' ELSE 'ACTIVE' END WHEN i.vm_state = 'building' THEN " \
 	"'BUILD' WHEN i.vm_state = 'stopped' THEN 'SHUTOFF' " \
+	"WHEN i.vm_state = 'paused' THEN 'PAUSED' " \
+	"WHEN i.vm_state = 'suspended' THEN 'SUSPENDED' " \
+	"WHEN i.vm_state = 'soft-delete' THEN 'SOFT_DELETED' " \
 	"WHEN i.vm_state = 'error' THEN 'ERROR' " \
 	"WHEN i.vm_state = 'deleted' THEN 'DELETED' " \
 	"ELSE 'UNKNOWN' END"

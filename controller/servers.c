@@ -43,6 +43,8 @@
 static const char *
 status_of(const char *vm, const char *task)
 {
+	if (task && strcmp(task, "rebuilding") == 0)
+		return "REBUILD";
 	if (strcmp(vm, "active") == 0) {
 		if (task && strcmp(task, "rebooting") == 0)
 			return "REBOOT";
@@ -54,6 +56,12 @@ status_of(const char *vm, const char *task)
 		return "BUILD";
 	if (strcmp(vm, "stopped") == 0)
 		return "SHUTOFF";
+	if (strcmp(vm, "paused") == 0)
+		return "PAUSED";
+	if (strcmp(vm, "suspended") == 0)
+		return "SUSPENDED";
+	if (strcmp(vm, "soft-delete") == 0)
+		return "SOFT_DELETED";
 	if (strcmp(vm, "error") == 0)
 		return "ERROR";
 	if (strcmp(vm, "deleted") == 0)
@@ -217,6 +225,34 @@ server_load(struct gr_req *req, const char *id)
 	return r;
 }
 
+int
+server_check_state(PGresult *r, const char *action, const char *need_vm)
+{
+	const char *vm = PQgetvalue(r, 0, I_VM);
+	const char *cur = PQgetisnull(r, 0, I_TASK) ? NULL :
+	    PQgetvalue(r, 0, I_TASK);
+
+	if (cur || strstr(need_vm, vm) == NULL) {
+		gr_error(GR_ERR_CONFLICT, "Cannot '%s' instance %s while it is in "
+		    "vm_state %s%s%s.", action, PQgetvalue(r, 0, I_ID), vm,
+		    cur ? " and task_state " : "", cur ? cur : "");
+		return -1;
+	}
+	return 0;
+}
+
+int
+server_check_unlocked(struct gr_req *req, PGresult *r)
+{
+	if (strcmp(PQgetvalue(r, 0, I_LOCKED), "t") == 0 &&
+	    !gr_auth_of(req)->is_admin) {
+		gr_error(GR_ERR_CONFLICT, "Instance %s is locked",
+		    PQgetvalue(r, 0, I_ID));
+		return -1;
+	}
+	return 0;
+}
+
 void
 server_set_fault(const char *id, int code, const char *msg,
     const char *details)
@@ -255,9 +291,8 @@ jint(json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
-/* Image and flavor must agree: Nova's FlavorDiskSmallerThanImage etc. */
-static int
-check_fit(json_t *img, json_t *flavor)
+int
+server_check_fit(json_t *img, json_t *flavor)
 {
 	const long long gib = 1LL << 30;
 	long long vsize = (jint(img, "virtual_size") + gib - 1) / gib;
@@ -603,7 +638,7 @@ server_create(struct gr_req *req, struct gr_resp *resp)
 	}
 	if ((c.img = image_client_get(gr_req_header(req, "X-Auth-Token"),
 	    c.image_ref)) == NULL ||
-	    check_fit(c.img, c.flavor) < 0)
+	    server_check_fit(c.img, c.flavor) < 0)
 		goto out;
 	if (c.key_name && (c.public_key = keypair_public_key(a->user_id,
 	    c.key_name)) == NULL) {
@@ -740,31 +775,146 @@ node_alive(const char *host)
 	return r == NULL || PQntuples(r) > 0;
 }
 
+/* Deletes instance id on host (NULL: never placed): at once when it has
+ * no node or its node is down (as Nova's local delete; a node that comes
+ * back removes what is left, its orphan reconcile), else through the
+ * agent. Ends the instance's open action when done here. */
+static int
+delete_on_node(const char *id, const char *host)
+{
+	GR_AUTOFREE char *path = NULL;
+	const char *p[1] = { id };
+
+	if (host == NULL || !node_alive(host)) {
+		if (server_mark_deleted(id) < 0)
+			return -1;
+		action_finish(id, NULL);
+		return 0;
+	}
+	if (gr_db_exec("UPDATE instances SET task_state = 'deleting', "
+	    "updated_at = now() WHERE id = $1", 1, p) < 0)
+		return -1;
+	path = gr_xasprintf("/v1/instances/%s", id);
+	agent_rpc_dispatch(id, host, "DELETE", path, NULL, "delete",
+	    server_failed);
+	return 0;
+}
+
+static const char *
+host_of(PGresult *r)
+{
+	return PQgetisnull(r, 0, I_HOST) ? NULL : PQgetvalue(r, 0, I_HOST);
+}
+
+/* The soft delete's power-off never reached the agent: the server is as
+ * it was. */
+static void
+soft_delete_undo(const char *id, json_t *body, const char *msg)
+{
+	const char *p[1] = { id };
+
+	(void)body;
+	gr_db_exec("UPDATE instances SET task_state = NULL, soft_deleted_at = "
+	    "NULL, updated_at = now() WHERE id = $1 AND task_state = "
+	    "'soft-deleting'", 1, p);
+	action_finish(id, msg);
+}
+
+/*
+ * With reclaim_instance_interval set, a delete of a launched server on a
+ * live node with no task powers it off and keeps it SOFT_DELETED (Nova's
+ * soft delete; restore brings it back, forceDelete or the reclaim ends
+ * it). 1 when it did, 0 when the server must be deleted now (as Nova
+ * falls back to a delete), -1 on error.
+ */
+static int
+soft_delete(struct gr_req *req, PGresult *r)
+{
+	GR_AUTO_PGRES PGresult *u = NULL;
+	GR_AUTOFREE char *path = NULL;
+	const char *p[1] = { req->params[0] };
+
+	if (ctl.reclaim_interval == 0 || host_of(r) == NULL ||
+	    PQgetisnull(r, 0, I_LAUNCHED) || !node_alive(host_of(r)))
+		return 0;
+	u = gr_db_query("UPDATE instances SET task_state = 'soft-deleting', "
+	    "soft_deleted_at = now(), updated_at = now() WHERE id = $1 AND "
+	    "task_state IS NULL AND vm_state NOT IN ('building', "
+	    "'soft-delete') AND NOT deleted", 1, p);
+	if (u == NULL)
+		return -1;
+	if (gr_db_affected(u) == 0)
+		return 0;
+	action_start(req, req->params[0], "delete");
+	path = gr_xasprintf("/v1/instances/%s/stop", req->params[0]);
+	agent_rpc_dispatch(req->params[0], host_of(r), "POST", path, NULL,
+	    "soft delete", soft_delete_undo);
+	return 1;
+}
+
 int
 server_delete(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = server_load(req, req->params[0]);
-	const char *p[1] = { req->params[0] };
-	GR_AUTOFREE char *path = NULL;
+	int soft;
 
-	if (r == NULL)
+	if (r == NULL || server_check_unlocked(req, r) < 0)
 		return -1;
-	action_start(req, req->params[0], "delete");
-	if (PQgetisnull(r, 0, I_HOST) || !node_alive(PQgetvalue(r, 0, I_HOST))) {
-		/* Never reached a node, or its node is down: delete here (as
-		 * Nova's local delete); a node that comes back removes what is
-		 * left of it (its orphan reconcile). */
-		if (server_mark_deleted(req->params[0]) < 0)
+	/* A soft-deleted server deleted again stays as it is. */
+	if (ctl.reclaim_interval > 0 &&
+	    strcmp(PQgetvalue(r, 0, I_VM), "soft-delete") == 0) {
+		gr_resp_empty(resp, 204);
+		return 0;
+	}
+	if ((soft = soft_delete(req, r)) < 0)
+		return -1;
+	if (soft == 0) {
+		action_start(req, req->params[0], "delete");
+		if (delete_on_node(req->params[0], host_of(r)) < 0)
 			return -1;
-		action_finish(req->params[0], NULL);
-	} else {
-		if (gr_db_exec("UPDATE instances SET task_state = 'deleting', "
-		    "updated_at = now() WHERE id = $1", 1, p) < 0)
-			return -1;
-		path = gr_xasprintf("/v1/instances/%s", req->params[0]);
-		agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST),
-		    "DELETE", path, NULL, "delete", server_failed);
 	}
 	gr_resp_empty(resp, 204);
+	return 0;
+}
+
+int
+server_force_delete(struct gr_req *req, struct gr_resp *resp, PGresult *r)
+{
+	if (!PQgetisnull(r, 0, I_TASK)) {
+		gr_error(GR_ERR_CONFLICT, "Cannot 'forceDelete' instance %s "
+		    "while it is in task_state %s.", req->params[0],
+		    PQgetvalue(r, 0, I_TASK));
+		return -1;
+	}
+	action_start(req, req->params[0], "forceDelete");
+	if (delete_on_node(req->params[0], host_of(r)) < 0)
+		return -1;
+	gr_resp_empty(resp, 202);
+	return 0;
+}
+
+int
+server_reclaim(void)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	char ivl[24];
+
+	snprintf(ivl, sizeof(ivl), "%ld", ctl.reclaim_interval);
+	const char *p[1] = { ivl };
+	if (ctl.reclaim_interval == 0)
+		return 0;
+	r = gr_db_query("SELECT id, host FROM instances WHERE vm_state = "
+	    "'soft-delete' AND task_state IS NULL AND NOT deleted AND "
+	    "soft_deleted_at < now() - make_interval(secs => $1::integer)", 1,
+	    p);
+	if (r == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		gr_info("instance %s: reclaimed, soft-deleted more than %ld s "
+		    "ago", PQgetvalue(r, i, 0), ctl.reclaim_interval);
+		if (delete_on_node(PQgetvalue(r, i, 0), PQgetisnull(r, i, 1) ?
+		    NULL : PQgetvalue(r, i, 1)) < 0)
+			return -1;
+	}
 	return 0;
 }
