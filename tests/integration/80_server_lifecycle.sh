@@ -295,6 +295,13 @@ act '{"restore": null}'
 expect_fault 409 "restore with no soft delete"
 check "Nova's sentence: Cannot 'restore' ... vm_state active" \
     jqt ".conflictingRequest.message | startswith(\"Cannot 'restore' instance $ID while it is in vm_state active\")"
+# The node counts as down 2.5 heartbeats after its agent stopped; only
+# then is a delete done here rather than sent to the (gone) agent.
+node_down() {
+	api GET "$CP_URL/v2.1/os-hypervisors/detail"
+	jqt '.hypervisors[0].state == "down"'
+}
+check "the node shows down" wait_for 10 node_down
 act '{"forceDelete": null}'
 expect 202 "forceDelete of an active server (its node down: deleted here)"
 check "it is gone" wait_for 30 gone vm2
