@@ -17,9 +17,6 @@ void compute_decorate(struct gr_req *req, struct gr_resp *resp);
 
 /* Checks the requested microversion, then the token (auth_authorize). */
 int compute_authorize(struct gr_req *req, enum gr_policy policy);
-/* The request's microversion's minor number (2.N), already checked:
- * handlers whose formats change with it ask this. */
-int compute_microversion(struct gr_req *req);
 
 /*
  * A full page's links, Nova's [{"rel": "next", "href": ...}]: the

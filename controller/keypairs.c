@@ -23,7 +23,6 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "compute_api.h"
 #include "ctl.h"
 #include "gr_buf.h"
 #include "gr_db.h"
@@ -32,6 +31,7 @@
 #include "gr_util.h"
 #include "keypairs.h"
 #include "keypairs_priv.h"
+#include "microversion.h"
 #include "quotas.h"
 
 #define KEY_MAX		16384	/* bytes in an imported public key line */

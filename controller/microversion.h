@@ -1,0 +1,25 @@
+/*
+ * microversion.h - Compute's microversions: the range served and the
+ * version a request asks for (microversion.c).
+ */
+#ifndef MICROVERSION_H
+#define MICROVERSION_H
+
+#include "gr_http.h"
+
+/* The range of 2.N whose formats are served exactly: the maximum is
+ * raised only once every format up to it is. */
+#define MV_MIN_MINOR	1
+#define MV_MAX_MINOR	2
+
+/*
+ * The minor number asked for in OpenStack-API-Version ("compute 2.30") or
+ * X-OpenStack-Nova-API-Version; MV_MIN_MINOR with neither, MV_MAX_MINOR
+ * for "latest". -1 with a 400 (not MAJOR.MINOR) or a 406 (out of range).
+ */
+int microversion(struct gr_req *req, int *minor);
+/* The same, already checked (compute_authorize refused a bad one before
+ * any handler ran): handlers whose formats change with it ask this. */
+int compute_microversion(struct gr_req *req);
+
+#endif
