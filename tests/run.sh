@@ -12,13 +12,18 @@ set -u
 cd "$(dirname "$0")/.."
 unit=${GUREUM_UNIT:-build-san/tests}
 pass=0 fail=0 broken=()
+# What failed, repeated at the end (where a CI summary shows only the
+# last lines): each failing check, and a broken test's last lines.
+failures=$(mktemp)
 
 tally() {	# NAME LOGFILE STATUS
 	local line p f
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$2" | tail -1)
+	grep -E '^not ok' "$2" | sed "s|^|$1: |" >>"$failures"
 	if [ -z "$line" ]; then
 		broken+=("$1 (no summary line, exit $3)")
 		fail=$((fail + 1))
+		{ echo "$1 ended early; its last lines:"; tail -8 "$2" | sed 's/^/    /'; } >>"$failures"
 		return
 	fi
 	p=${line%% passed*}
@@ -64,6 +69,8 @@ if [ $ran = 1 ] || selected "$last"; then
 	run_one "$(basename "$last")" bash "$last"
 fi
 rm -f "$log" "$GUREUM_TEST_DIRS"
+[ -s "$failures" ] && { echo "== what failed"; cat "$failures"; }
+rm -f "$failures"
 for b in "${broken[@]}"; do echo "broken: $b"; done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -94,12 +94,18 @@ finish() {
 die() { echo "Bail out! $*"; exit 1; }
 
 # A TCP port nobody listens on now, below the ephemeral range (where
-# outgoing connections take their local ports, which would clash).
+# outgoing connections take their local ports, which would clash), and
+# not one this test was already given: ports are often picked in a row
+# before any daemon binds them (start_controller takes six), so the
+# listening check alone could hand out the same port twice. The ports
+# given are kept in $T/ports, as this runs in a subshell.
 free_port() {
 	local p
 	while :; do
 		p=$((20000 + RANDOM % 12000))
+		grep -qx "$p" "$T/ports" 2>/dev/null && continue
 		if ! ss -Hltn "sport = :$p" | grep -q .; then
+			echo "$p" >>"$T/ports"
 			echo "$p"
 			return
 		fi
