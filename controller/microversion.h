@@ -10,7 +10,7 @@
 /* The range of 2.N whose formats are served exactly: the maximum is
  * raised only once every format up to it is. */
 #define MV_MIN_MINOR	1
-#define MV_MAX_MINOR	2
+#define MV_MAX_MINOR	60
 
 /*
  * The minor number asked for in OpenStack-API-Version ("compute 2.30") or
