@@ -249,3 +249,27 @@ gr_is_uuid(const char *s)
 	}
 	return s[36] == '\0';
 }
+
+void
+gr_hostname(const char *name, char out[64])
+{
+	size_t j = 0;
+
+	for (const char *s = name; *s && j < 63; s++) {
+		char ch = *s;
+
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		    ch == '-')
+			out[j++] = ch;
+		else if ((ch == ' ' || ch == '_' || ch == '.') && j > 0 &&
+		    out[j - 1] != '-')
+			out[j++] = '-';
+	}
+	while (j > 0 && out[j - 1] == '-')
+		j--;
+	out[j] = '\0';
+	if (j == 0)
+		snprintf(out, 64, "instance");
+}

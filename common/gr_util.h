@@ -50,6 +50,11 @@ long gr_listen_port(const char *listen);
  */
 int gr_write_all(int fd, const void *data, size_t len, const char *what);
 
+/* The guest hostname for a server name: lower-case letters, digits and
+ * '-' ("My VM_1" -> "my-vm-1"), "instance" when nothing is left. The
+ * config drive gives it to the guest; the compute API shows it. */
+void gr_hostname(const char *name, char out[64]);
+
 /* Monotonic time in seconds. */
 double gr_now(void);
 

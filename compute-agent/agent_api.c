@@ -63,6 +63,7 @@ const struct gr_route agent_routes[] = {
 	{ "POST", "/v1/instances/{id}/unpause",	inst_power,	GR_POLICY_AGENT },
 	{ "POST", "/v1/instances/{id}/suspend",	inst_power,	GR_POLICY_AGENT },
 	{ "POST", "/v1/instances/{id}/resume",	inst_power,	GR_POLICY_AGENT },
+	{ "POST", "/v1/instances/{id}/crash_dump", inst_power, GR_POLICY_AGENT },
 	{ "POST", "/v1/instances/{id}/rebuild",	inst_rebuild,	GR_POLICY_AGENT },
 	{ "GET",  "/v1/instances/{id}/console",	inst_console,	GR_POLICY_AGENT },
 };

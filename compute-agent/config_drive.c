@@ -12,30 +12,6 @@
 #include "gr_util.h"
 #include "node.h"
 
-void
-cdrive_hostname(const char *name, char out[64])
-{
-	size_t j = 0;
-
-	for (const char *s = name; *s && j < 63; s++) {
-		char ch = *s;
-
-		if (ch >= 'A' && ch <= 'Z')
-			ch = (char)(ch - 'A' + 'a');
-		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-		    ch == '-')
-			out[j++] = ch;
-		else if ((ch == ' ' || ch == '_' || ch == '.') && j > 0 &&
-		    out[j - 1] != '-')
-			out[j++] = '-';
-	}
-	while (j > 0 && out[j - 1] == '-')
-		j--;
-	out[j] = '\0';
-	if (j == 0)
-		snprintf(out, 64, "instance");
-}
-
 static int
 write_file(const char *path, const void *data, size_t len)
 {
@@ -77,7 +53,7 @@ meta_data(const struct boot_spec *spec)
 	json_t *md;
 	char *text;
 
-	cdrive_hostname(spec->name, host);
+	gr_hostname(spec->name, host);
 	md = json_pack("{s:s,s:s,s:s,s:O,s:s}", "uuid", spec->id, "hostname",
 	    host, "name", spec->name, "meta", spec->metadata,
 	    "availability_zone", "nova");

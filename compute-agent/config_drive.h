@@ -13,8 +13,5 @@
  * space (removed again). Returns 0, or -1 with the error. */
 int cdrive_make(const char *dir, const struct boot_spec *spec,
     const char *iso);
-/* The guest hostname for a server name: lower-case letters, digits and
- * '-' ("My VM_1" -> "my-vm-1"), "instance" when nothing is left. */
-void cdrive_hostname(const char *name, char out[64]);
 
 #endif

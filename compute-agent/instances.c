@@ -178,7 +178,8 @@ op_snapshot(struct op *o, virDomainPtr d)
 
 /*
  * pause, unpause, suspend (libvirt's managed save: the guest's memory to
- * disk, the domain off) and resume (a start restores the saved image).
+ * disk, the domain off), resume (a start restores the saved image) and
+ * crash_dump (an NMI into the guest, whose kernel may dump).
  * A libvirt refusal leaves the domain as it was: the report says what it
  * is and that the operation failed, with libvirt's reason.
  */
@@ -194,6 +195,8 @@ op_power(struct op *o, virDomainPtr d)
 		rc = virDomainResume(d);
 	else if (strcmp(name, "suspend") == 0)
 		rc = virDomainManagedSave(d, 0);
+	else if (strcmp(name, "crash_dump") == 0)
+		rc = virDomainInjectNMI(d, 0);
 	else
 		rc = virDomainCreate(d);
 	if (rc < 0) {
@@ -269,7 +272,7 @@ op_snapshot_undo(struct op *o)
 }
 
 enum { OP_DELETE, OP_STOP, OP_START, OP_REBOOT, OP_SNAPSHOT, OP_PAUSE,
-    OP_UNPAUSE, OP_SUSPEND, OP_RESUME, OP_REBUILD };
+    OP_UNPAUSE, OP_SUSPEND, OP_RESUME, OP_NMI, OP_REBUILD };
 
 static const struct op_kind ops[] = {
 	[OP_DELETE]	= { "delete",	0, op_delete,	NULL },
@@ -281,6 +284,7 @@ static const struct op_kind ops[] = {
 	[OP_UNPAUSE]	= { "unpause",	1, op_power,	NULL },
 	[OP_SUSPEND]	= { "suspend",	1, op_power,	NULL },
 	[OP_RESUME]	= { "resume",	1, op_power,	NULL },
+	[OP_NMI]	= { "crash_dump", 1, op_power, NULL },
 	[OP_REBUILD]	= { "rebuild",	1, op_rebuild,	NULL },
 };
 
@@ -343,14 +347,14 @@ inst_start(struct gr_req *req, struct gr_resp *resp)
 	return start_op(req, resp, &(struct op){ .kind = &ops[OP_START] });
 }
 
-/* POST /v1/instances/{id}/pause, unpause, suspend or resume: the op is
- * the path's last segment. */
+/* POST /v1/instances/{id}/pause, unpause, suspend, resume or
+ * crash_dump: the op is the path's last segment. */
 int
 inst_power(struct gr_req *req, struct gr_resp *resp)
 {
 	const char *name = strrchr(req->path, '/') + 1;
 
-	for (int k = OP_PAUSE; k <= OP_RESUME; k++)
+	for (int k = OP_PAUSE; k <= OP_NMI; k++)
 		if (strcmp(ops[k].name, name) == 0)
 			return start_op(req, resp, &(struct op){ .kind =
 			    &ops[k] });

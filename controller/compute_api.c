@@ -25,6 +25,7 @@
 #include "quotas.h"
 #include "server_groups.h"
 #include "server_nets.h"
+#include "server_tags.h"
 #include "server_volumes.h"
 #include "servers.h"
 #include "services.h"
@@ -245,6 +246,12 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/servers/{id}/metadata/{key}", server_metadata_show, GR_POLICY_USER },
 	{ "PUT",    "/v2.1/servers/{id}/metadata/{key}", server_metadata_set, GR_POLICY_USER },
 	{ "DELETE", "/v2.1/servers/{id}/metadata/{key}", server_metadata_delete, GR_POLICY_USER },
+	{ "GET",    "/v2.1/servers/{id}/tags",		server_tags_list, GR_POLICY_USER },
+	{ "PUT",    "/v2.1/servers/{id}/tags",		server_tags_replace, GR_POLICY_USER },
+	{ "DELETE", "/v2.1/servers/{id}/tags",		server_tags_clear, GR_POLICY_USER },
+	{ "GET",    "/v2.1/servers/{id}/tags/{tag}",	server_tag_show, GR_POLICY_USER },
+	{ "PUT",    "/v2.1/servers/{id}/tags/{tag}",	server_tag_add,	GR_POLICY_USER },
+	{ "DELETE", "/v2.1/servers/{id}/tags/{tag}",	server_tag_delete, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/ips",		server_ips,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/ips/{network}",	server_ips_network, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-interface",	server_interface_list, GR_POLICY_USER },

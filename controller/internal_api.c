@@ -308,7 +308,7 @@ report_parse(struct gr_req *req, struct state_report *s)
 	static const char *const events[] = { "spawned", "resync",
 	    "power_sync", "stopped", "start", "reboot", "deleted", "error",
 	    "snapshot", "snapshot_failed", "pause", "unpause", "suspend",
-	    "resume", "rebuild", "failed", NULL };
+	    "resume", "rebuild", "crash_dump", "failed", NULL };
 	static const char *const fault_keys[] = { "message", NULL };
 	json_t *body, *fault = NULL;
 

@@ -66,3 +66,25 @@ compute_microversion(struct gr_req *req)
 	return minor;
 }
 
+
+int
+mv_fields_check(json_t *obj, const char *what, int mv,
+    const struct mv_field *f)
+{
+	for (; f->key; f++) {
+		if (json_object_get(obj, f->key) == NULL ||
+		    (mv >= f->min && (f->max == 0 || mv <= f->max)))
+			continue;
+		if (mv < f->min)
+			gr_error(GR_ERR_BAD_REQUEST, "The %s has an unknown "
+			    "field '%s': it needs microversion 2.%d or later.",
+			    what, f->key, f->min);
+		else
+			gr_error(GR_ERR_BAD_REQUEST, "The %s has an unknown "
+			    "field '%s': microversion 2.%d removed it (2.%d is "
+			    "the last that takes it).", what, f->key, f->max + 1,
+			    f->max);
+		return -1;
+	}
+	return 0;
+}

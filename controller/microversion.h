@@ -5,6 +5,8 @@
 #ifndef MICROVERSION_H
 #define MICROVERSION_H
 
+#include <jansson.h>
+
 #include "gr_http.h"
 
 /* The range of 2.N whose formats are served exactly: the maximum is
@@ -21,5 +23,17 @@ int microversion(struct gr_req *req, int *minor);
 /* The same, already checked (compute_authorize refused a bad one before
  * any handler ran): handlers whose formats change with it ask this. */
 int compute_microversion(struct gr_req *req);
+
+/* A request member served only from microversion 2.min up to 2.max (0:
+ * no end). */
+struct mv_field {
+	const char	*key;
+	int		 min, max;
+};
+/* 0 when every member of obj named in f (ended by a NULL key) is served
+ * at 2.mv; else -1 with the 400 for an unknown field, saying which
+ * microversions take it. */
+int mv_fields_check(json_t *obj, const char *what, int mv,
+    const struct mv_field *f);
 
 #endif

@@ -21,6 +21,8 @@
 #include "gr_log.h"
 #include "gr_util.h"
 #include "image_client.h"
+#include "keypairs.h"
+#include "microversion.h"
 #include "servers.h"
 
 #define NAME_MAX_LEN	255
@@ -38,6 +40,7 @@ struct server_action {
 	const char		*agent_op;	/* /v1/instances/{id}/OP */
 	server_action_fn	 handler;
 	unsigned		 flags;		/* ACT_* */
+	int			 min_mv;	/* served from 2.min_mv */
 };
 
 #define ACT_LOCK	0x1	/* refused while the instance is locked */
@@ -63,8 +66,8 @@ begin_task(struct gr_req *req, PGresult *r, const char *action,
 		return -1;
 	}
 	u = gr_db_query("UPDATE instances SET task_state = $2, updated_at = "
-	    "now() WHERE id = $1 AND task_state IS NULL AND position(vm_state "
-	    "IN $3) > 0 AND NOT deleted", 3, p);
+	    "now() WHERE id = $1 AND task_state IS NULL AND vm_state = "
+	    "ANY (string_to_array($3, ',')) AND NOT deleted", 3, p);
 	if (u == NULL)
 		return -1;
 	if (gr_db_affected(u) == 0) {
@@ -251,7 +254,8 @@ snapshot_image(struct gr_req *req, PGresult *r, const char *name,
 /*
  * createImage: the instance's disk becomes a new private image. The image
  * is created here, queued, with the caller's token, so its address can be
- * answered at once (Nova's Location header); the agent copies the disk and
+ * answered at once (Nova's Location header; its id in the body from
+ * 2.45); the agent copies the disk and
  * uploads it with the same token, so the image service's ownership and
  * storage quota apply as for any upload.
  */
@@ -294,6 +298,12 @@ create_image(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST",
 	    path, json_pack("{s:s,s:s}", "image_id", image_id, "token", token),
 	    "snapshot", snapshot_undo);
+	/* From 2.45 the image's id in the body instead of its Location. */
+	if (compute_microversion(req) >= 45) {
+		gr_resp_json(resp, 202, json_pack("{s:s}", "image_id",
+		    image_id));
+		return 0;
+	}
 	loc = image_client_url(image_id);
 	gr_resp_empty(resp, 202);
 	gr_resp_header(resp, "Location", loc);
@@ -338,21 +348,30 @@ lock_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	return 0;
 }
 
-/* The rebuild body as Nova's 2.1 schema: imageRef, and optionally name,
- * adminPass, metadata (replacing the server's) and OS-DCF:diskConfig. */
+/* The rebuild body as Nova's schema: imageRef, and optionally name,
+ * adminPass, metadata (replacing the server's), OS-DCF:diskConfig;
+ * description from 2.19, key_name from 2.54 and user_data from 2.57
+ * (null clears either). */
 struct rebuild {
 	const char	*image_ref;
 	const char	*name;
 	const char	*admin_pass;
 	const char	*disk_config;
 	json_t		*metadata;	/* borrowed */
+	json_t		*description;	/* borrowed, absent: NULL */
+	json_t		*key_name;
+	json_t		*user_data;
 };
 
 static int
-rebuild_parse(json_t *arg, struct rebuild *rb)
+rebuild_parse(struct gr_req *req, json_t *arg, struct rebuild *rb)
 {
 	static const char *const known[] = { "imageRef", "name", "adminPass",
-	    "metadata", "OS-DCF:diskConfig", NULL };
+	    "metadata", "OS-DCF:diskConfig", "description", "key_name",
+	    "user_data", NULL };
+	static const struct mv_field fields[] = { { "description", 19, 0 },
+	    { "key_name", 54, 0 }, { "user_data", 57, 0 }, { NULL, 0, 0 } };
+	const char *unused;
 
 	*rb = (struct rebuild){ 0 };
 	if (!json_is_object(arg)) {
@@ -361,6 +380,8 @@ rebuild_parse(json_t *arg, struct rebuild *rb)
 		return -1;
 	}
 	if (gr_json_only(arg, "rebuild", known) < 0 ||
+	    mv_fields_check(arg, "rebuild", compute_microversion(req),
+	    fields) < 0 ||
 	    gr_json_str(arg, "imageRef", 1, 255, &rb->image_ref) < 0 ||
 	    gr_json_name(arg, "name", 0, NAME_MAX_LEN, &rb->name) < 0 ||
 	    gr_json_str(arg, "adminPass", 0, 255, &rb->admin_pass) < 0 ||
@@ -374,6 +395,16 @@ rebuild_parse(json_t *arg, struct rebuild *rb)
 		    "MANUAL, not '%s'.", rb->disk_config);
 		return -1;
 	}
+	rb->description = json_object_get(arg, "description");
+	rb->key_name = json_object_get(arg, "key_name");
+	rb->user_data = json_object_get(arg, "user_data");
+	if ((rb->description && server_parse_description(arg, &unused) < 0) ||
+	    (rb->user_data && !json_is_null(rb->user_data) &&
+	    server_check_user_data(json_string_value(rb->user_data)) < 0))
+		return -1;
+	if (rb->key_name && !json_is_null(rb->key_name) &&
+	    gr_json_name(arg, "key_name", 0, 255, &unused) < 0)
+		return -1;
 	return 0;
 }
 
@@ -417,22 +448,43 @@ rebuild_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	GR_AUTO_PGRES PGresult *now = NULL;
 	GR_AUTOFREE char *path = NULL, *meta = NULL;
 	struct rebuild rb;
+	struct server_view v;
 	long long disk_gb;
 	char image[37];
 	json_t *doc;
 
-	if (rebuild_parse(arg, &rb) < 0 ||
+	if (rebuild_parse(req, arg, &rb) < 0 ||
 	    server_check_state(r, act->record, act->from) < 0 ||
-	    rebuild_image(req, &rb, image, &disk_gb) < 0 ||
-	    begin_task(req, r, act->record, act->from, act->task) < 0)
+	    rebuild_image(req, &rb, image, &disk_gb) < 0)
+		return -1;
+	if (rb.key_name && json_is_string(rb.key_name)) {
+		char *pub = keypair_public_key(gr_auth_of(req)->user_id,
+		    json_string_value(rb.key_name));
+
+		if (pub == NULL) {
+			gr_error(GR_ERR_BAD_REQUEST, "Invalid key_name provided: "
+			    "no keypair named '%s'.",
+			    json_string_value(rb.key_name));
+			return -1;
+		}
+		free(pub);
+	}
+	if (begin_task(req, r, act->record, act->from, act->task) < 0)
 		return -1;
 	meta = rb.metadata ? json_dumps(rb.metadata, JSON_COMPACT) : NULL;
-	const char *p[5] = { req->params[0], image, rb.name, meta,
-	    rb.disk_config };
+	/* $6/$8/$10 say whether description, key_name, user_data were given
+	 * (null among them clears the column). */
+	const char *p[11] = { req->params[0], image, rb.name, meta,
+	    rb.disk_config, json_string_value(rb.description),
+	    rb.description ? "t" : "f", json_string_value(rb.key_name),
+	    rb.key_name ? "t" : "f", json_string_value(rb.user_data),
+	    rb.user_data ? "t" : "f" };
 	if (gr_db_exec("UPDATE instances SET image_id = $2, name = coalesce($3, "
 	    "name), metadata = coalesce($4::jsonb, metadata), disk_config = "
-	    "coalesce($5, disk_config), updated_at = now() WHERE id = $1", 5,
-	    p) < 0) {
+	    "coalesce($5, disk_config), description = CASE WHEN $7 THEN $6 "
+	    "ELSE description END, key_name = CASE WHEN $9 THEN $8 ELSE "
+	    "key_name END, user_data = CASE WHEN $11 THEN $10 ELSE user_data "
+	    "END, updated_at = now() WHERE id = $1", 11, p) < 0) {
 		gr_db_exec("UPDATE instances SET task_state = NULL WHERE id = "
 		    "$1 AND task_state = 'rebuilding'", 1, p);
 		return -1;
@@ -445,12 +497,36 @@ rebuild_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	    (json_int_t)disk_gb), act->name, server_failed);
 	if ((now = server_load(req, req->params[0])) == NULL)
 		return -1;
-	doc = server_doc(now, 0, server_doc_view(req));
+	/* Nova answers with the basic members, key_name from 2.54 and
+	 * user_data from 2.57. */
+	server_view_init(&v, req, 0);
+	doc = server_doc(now, 0, &v);
+	server_view_clear(&v);
+	if (v.mv >= 54)
+		json_object_set_new(doc, "key_name", gr_db_json_text(now, 0,
+		    I_KEY));
+	if (v.mv >= 57)
+		json_object_set_new(doc, "user_data", gr_db_json_text(now, 0,
+		    I_USER_DATA));
 	if (rb.admin_pass)
 		json_object_set_new(doc, "adminPass",
 		    json_string(rb.admin_pass));
 	gr_resp_json(resp, 202, json_pack("{s:o}", "server", doc));
 	return 0;
+}
+
+/* trigger_crash_dump (2.17): null is its only argument, as Nova's
+ * schema. */
+static int
+crash_dump_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	if (!json_is_null(arg)) {
+		gr_error(GR_ERR_BAD_REQUEST, "trigger_crash_dump takes null, "
+		    "not a value.");
+		return -1;
+	}
+	return lifecycle(req, resp, r, act, NULL);
 }
 
 static int
@@ -479,6 +555,7 @@ static const struct server_action actions[] = {
 	{ "rebuild",		"rebuild",	"active,stopped,error", "rebuilding", "rebuild", rebuild_action, ACT_LOCK },
 	{ "restore",		"restore",	"soft-delete",	"restoring",	"start",	simple_action,	ACT_LOCK | ACT_UNDO },
 	{ "forceDelete",	"forceDelete",	NULL,		NULL,		NULL,		force_delete_action, ACT_LOCK },
+	{ "trigger_crash_dump",	"trigger_crash_dump", "active,paused,error", "crash_dumping", "crash_dump", crash_dump_action, ACT_LOCK | ACT_UNDO, 17 },
 };
 
 int
@@ -501,6 +578,12 @@ server_action(struct gr_req *req, struct gr_resp *resp)
 		return -1;
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
 		if (strcmp(name, actions[i].name) == 0) {
+			if (compute_microversion(req) < actions[i].min_mv) {
+				gr_error(GR_ERR_BAD_REQUEST, "The server action "
+				    "'%s' needs microversion 2.%d or later.", name,
+				    actions[i].min_mv);
+				return -1;
+			}
 			if ((actions[i].flags & ACT_LOCK) &&
 			    server_check_unlocked(req, r) < 0)
 				return -1;

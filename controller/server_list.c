@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "compute_api.h"
 #include "ctl.h"
@@ -20,6 +21,7 @@
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "microversion.h"
 #include "servers.h"
 
 #define MAX_LIMIT	1000	/* Nova's [api] max_limit */
@@ -75,20 +77,6 @@ static const char *const ignored_keys[] = { "architecture", "cell_name",
     "id", "key_data", "launched_on", "locked", "memory_mb", "os_type",
     "reservation_id", "root_gb", "shutdown_terminate", "user_data", "vcpus",
     "vm_mode", NULL };
-
-/* Nova's status of an instance row, in SQL (servers.c's status_of). */
-#define STATUS_SQL \
-	"CASE WHEN i.task_state = 'rebuilding' THEN 'REBUILD' " \
-	"WHEN i.vm_state = 'active' THEN CASE i.task_state " \
-	"WHEN 'rebooting' THEN 'REBOOT' WHEN 'rebooting_hard' THEN " \
-	"'HARD_REBOOT' ELSE 'ACTIVE' END WHEN i.vm_state = 'building' THEN " \
-	"'BUILD' WHEN i.vm_state = 'stopped' THEN 'SHUTOFF' " \
-	"WHEN i.vm_state = 'paused' THEN 'PAUSED' " \
-	"WHEN i.vm_state = 'suspended' THEN 'SUSPENDED' " \
-	"WHEN i.vm_state = 'soft-delete' THEN 'SOFT_DELETED' " \
-	"WHEN i.vm_state = 'error' THEN 'ERROR' " \
-	"WHEN i.vm_state = 'deleted' THEN 'DELETED' " \
-	"ELSE 'UNKNOWN' END"
 
 struct sort {
 	const struct sort_key	*key[MAX_SORT + 2];
@@ -214,8 +202,10 @@ parse_sort(json_t *query, int admin, struct sort *s)
 
 /*
  * The query: $1 project, $2 every project, $3 name regex, $4
- * changes-since, $5 status, $6 marker, $7 limit. The marker's own sort
- * values (the CTE m) bound the page: rows after it in the sort order.
+ * changes-since, $5 status, $6 marker, $7 limit, $8..$11 the tag filters
+ * (2.26: tags, tags-any, not-tags, not-tags-any; comma-separated). The
+ * marker's own sort values (the CTE m) bound the page: rows after it in
+ * the sort order.
  */
 static char *
 list_sql(const struct sort *s)
@@ -231,8 +221,12 @@ list_sql(const struct sort *s)
 	    SERVER_COLS " FROM instances i WHERE ($4::timestamptz IS NULL AND "
 	    "NOT i.deleted OR i.updated_at >= $4::timestamptz) AND ($2 OR "
 	    "i.project_id = $1) AND ($3::text IS NULL OR i.name ~ $3) AND "
-	    "($5::text IS NULL OR " STATUS_SQL " = upper($5)) AND ($6::text IS "
-	    "NULL OR EXISTS (SELECT 1 FROM m WHERE ");
+	    "($5::text IS NULL OR " SERVER_STATUS_SQL " = upper($5)) AND "
+	    "($8::text IS NULL OR i.tags ?& string_to_array($8, ',')) AND "
+	    "($9::text IS NULL OR i.tags ?| string_to_array($9, ',')) AND "
+	    "($10::text IS NULL OR NOT i.tags ?& string_to_array($10, ',')) "
+	    "AND ($11::text IS NULL OR NOT i.tags ?| string_to_array($11, "
+	    "',')) AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM m WHERE ");
 	for (i = 0; i < s->n; i++) {
 		gr_buf_puts(&b, i ? " OR (" : "(");
 		for (j = 0; j < i; j++)
@@ -302,14 +296,28 @@ check_marker(struct gr_auth *a, const char *marker)
 
 /* The brief form of GET /servers: id, name, links. */
 static json_t *
-brief(json_t *s)
+brief(PGresult *r, int i)
 {
-	json_t *b = json_pack("{s:O,s:O,s:O}", "id", json_object_get(s, "id"),
-	    "name", json_object_get(s, "name"), "links",
-	    json_object_get(s, "links"));
+	return json_pack("{s:s,s:s,s:o}", "id", PQgetvalue(r, i, I_ID),
+	    "name", PQgetvalue(r, i, I_NAME), "links",
+	    server_links(PQgetvalue(r, i, I_ID)));
+}
 
-	json_decref(s);
-	return b;
+/* The statuses Nova knows (common._STATE_MAP): from 2.38 any other in
+ * ?status= is a 400; below, it matches nothing. */
+static int
+status_known(const char *st)
+{
+	static const char *const known[] = { "ACTIVE", "BUILD", "DELETED",
+	    "ERROR", "HARD_REBOOT", "MIGRATING", "PASSWORD", "PAUSED",
+	    "REBOOT", "REBUILD", "RESCUE", "RESIZE", "REVERT_RESIZE",
+	    "SHELVED", "SHELVED_OFFLOADED", "SHUTOFF", "SOFT_DELETED",
+	    "SUSPENDED", "UNKNOWN", "VERIFY_RESIZE", NULL };
+
+	for (int i = 0; known[i]; i++)
+		if (strcasecmp(known[i], st) == 0)
+			return 1;
+	return 0;
 }
 
 static int
@@ -332,9 +340,20 @@ list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 		return -1;
 	n = limit && atol(lim) < MAX_LIMIT ? atol(lim) : MAX_LIMIT;
 	snprintf(lim, sizeof(lim), "%ld", n);
-	const char *p[7] = { a->project_id, everyone ? "t" : "f",
+	struct server_view v;
+	int mv = compute_microversion(req);
+	const char *p[11] = { a->project_id, everyone ? "t" : "f",
 	    gr_req_query(req, "name"), gr_req_query(req, "changes-since"),
-	    gr_req_query(req, "status"), marker, lim };
+	    gr_req_query(req, "status"), marker, lim,
+	    mv >= 26 ? gr_req_query(req, "tags") : NULL,
+	    mv >= 26 ? gr_req_query(req, "tags-any") : NULL,
+	    mv >= 26 ? gr_req_query(req, "not-tags") : NULL,
+	    mv >= 26 ? gr_req_query(req, "not-tags-any") : NULL };
+	if (mv >= 38 && p[4] && !status_known(p[4])) {
+		gr_error(GR_ERR_BAD_REQUEST, "Invalid status value '%.32s'.",
+		    p[4]);
+		return -1;
+	}
 	if (p[3] && !iso_time_ok(p[3])) {
 		gr_error(GR_ERR_BAD_REQUEST, "Invalid filter: changes-since "
 		    "'%.64s' is not an ISO 8601 time.", p[3]);
@@ -344,14 +363,14 @@ list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 	    (marker && check_marker(a, marker) < 0))
 		return -1;
 	sql = list_sql(&s);
-	if ((r = gr_db_query(sql, 7, p)) == NULL)
+	if ((r = gr_db_query(sql, 11, p)) == NULL)
 		return -1;
 	list = json_array();
-	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *doc = server_doc(r, i, server_doc_view(req));
-
-		json_array_append_new(list, detail ? doc : brief(doc));
-	}
+	server_view_init(&v, req, 1);
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(list, detail ? server_doc(r, i, &v) :
+		    brief(r, i));
+	server_view_clear(&v);
 	out = json_pack("{s:o}", "servers", list);
 	/* Nova: a full page (of limit, or of max_limit) links to the next. */
 	if (n > 0 && PQntuples(r) == n)

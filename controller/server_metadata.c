@@ -34,14 +34,36 @@ key_ok(const char *k)
 	    "0123456789-_:. ") == n;
 }
 
+int
+server_check_metadata_items(json_t *m)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(m, k, v) {
+		if (!key_ok(k)) {
+			gr_error(GR_ERR_BAD_REQUEST, "Invalid metadata key "
+			    "'%.64s': 1 to 255 of a-z, A-Z, 0-9, '-', '_', ':', "
+			    "'.' and space.", k);
+			return -1;
+		}
+		if (!json_is_string(v) || json_string_length(v) >
+		    META_LEN_MAX) {
+			gr_error(GR_ERR_BAD_REQUEST, "The metadata value of "
+			    "'%s' must be a string of at most 255 bytes.", k);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The body's one member `name`, a metadata object as Nova's schema has
  * it; with one_item, exactly one pair. Borrowed, or NULL with a 400. */
 static json_t *
 body_metadata(struct gr_req *req, const char *name, int one_item)
 {
 	const char *const known[] = { name, NULL };
-	json_t *body, *m, *v;
-	const char *k;
+	json_t *body, *m;
 
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_only(body, "request body", known) < 0)
@@ -55,20 +77,8 @@ body_metadata(struct gr_req *req, const char *name, int one_item)
 		    "item.", name);
 		return NULL;
 	}
-	json_object_foreach(m, k, v) {
-		if (!key_ok(k)) {
-			gr_error(GR_ERR_BAD_REQUEST, "Invalid metadata key "
-			    "'%.64s': 1 to 255 of a-z, A-Z, 0-9, '-', '_', ':', "
-			    "'.' and space.", k);
-			return NULL;
-		}
-		if (!json_is_string(v) || json_string_length(v) >
-		    META_LEN_MAX) {
-			gr_error(GR_ERR_BAD_REQUEST, "The metadata value of "
-			    "'%s' must be a string of at most 255 bytes.", k);
-			return NULL;
-		}
-	}
+	if (server_check_metadata_items(m) < 0)
+		return NULL;
 	return m;
 }
 
@@ -127,7 +137,7 @@ store(struct gr_req *req, PGresult *r, const char *action, json_t *m,
 	p[1] = text = json_dumps(m, JSON_COMPACT);
 	u = gr_db_query("UPDATE instances SET metadata = $2::jsonb, updated_at "
 	    "= now() WHERE id = $1 AND metadata = $3::jsonb AND task_state IS "
-	    "NULL AND position(vm_state IN $4) > 0 AND NOT deleted", 4, p);
+	    "NULL AND vm_state = ANY (string_to_array($4, ',')) AND NOT deleted", 4, p);
 	if (u == NULL)
 		goto fail;
 	if (gr_db_affected(u) == 0) {

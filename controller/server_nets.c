@@ -17,6 +17,7 @@
 #include "gr_log.h"
 #include "gr_util.h"
 #include "ipnet.h"
+#include "microversion.h"
 #include "net_state.h"
 #include "network_api.h"
 #include "ports.h"
@@ -197,10 +198,24 @@ server_nets_parse(struct gr_req *req, json_t *server, struct server_nets *out)
 	json_t *nets = json_object_get(server, "networks"), *e;
 	size_t i;
 
+	int mv = compute_microversion(req);
+
 	memset(out, 0, sizeof(*out));
 	net_scope_of(req, &s);
 	if (read_groups(server, out, &s) < 0)
 		return -1;
+	/* Nova's schemas: from 2.37 networks is required and may be "auto"
+	 * or "none"; below, a list or nothing (the project's network). */
+	if (nets == NULL && mv >= 37) {
+		gr_error(GR_ERR_BAD_REQUEST, "'networks' is a required property "
+		    "from microversion 2.37: a list, \"auto\" or \"none\".");
+		return -1;
+	}
+	if (json_is_string(nets) && mv < 37) {
+		gr_error(GR_ERR_BAD_REQUEST, "Bad networks format: it must be a "
+		    "list (\"auto\" and \"none\" need microversion 2.37).");
+		return -1;
+	}
 	if (nets == NULL || (json_is_string(nets) &&
 	    strcmp(json_string_value(nets), "auto") == 0))
 		return pick_auto(out, &s);
@@ -218,6 +233,14 @@ server_nets_parse(struct gr_req *req, json_t *server, struct server_nets *out)
 		return -1;
 	}
 	json_array_foreach(nets, i, e) {
+		/* A NIC's tag: 2.32 to 2.36, and again from 2.42 (Nova). */
+		if (json_object_get(e, "tag") && (mv < 32 || (mv > 36 &&
+		    mv < 42))) {
+			gr_error(GR_ERR_BAD_REQUEST, "Bad networks format: a "
+			    "network's tag is taken at microversions 2.32 to "
+			    "2.36 and from 2.42, not at 2.%d.", mv);
+			return -1;
+		}
 		if (read_nic(e, &out->nics[i], &s) < 0)
 			return -1;
 		for (size_t k = 0; k < i; k++)

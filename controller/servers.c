@@ -26,10 +26,12 @@
 #include "hypervisors.h"
 #include "image_client.h"
 #include "keypairs.h"
+#include "microversion.h"
 #include "quotas.h"
 #include "sched.h"
 #include "server_groups.h"
 #include "server_nets.h"
+#include "server_tags.h"
 #include "servers.h"
 
 #define NAME_MAX_LEN		255
@@ -39,34 +41,10 @@
 
 /* ---- documents ---- */
 
-/* Nova's status from vm_state and task_state. */
-static const char *
-status_of(const char *vm, const char *task)
+static long long
+jint(json_t *o, const char *k)
 {
-	if (task && strcmp(task, "rebuilding") == 0)
-		return "REBUILD";
-	if (strcmp(vm, "active") == 0) {
-		if (task && strcmp(task, "rebooting") == 0)
-			return "REBOOT";
-		if (task && strcmp(task, "rebooting_hard") == 0)
-			return "HARD_REBOOT";
-		return "ACTIVE";
-	}
-	if (strcmp(vm, "building") == 0)
-		return "BUILD";
-	if (strcmp(vm, "stopped") == 0)
-		return "SHUTOFF";
-	if (strcmp(vm, "paused") == 0)
-		return "PAUSED";
-	if (strcmp(vm, "suspended") == 0)
-		return "SUSPENDED";
-	if (strcmp(vm, "soft-delete") == 0)
-		return "SOFT_DELETED";
-	if (strcmp(vm, "error") == 0)
-		return "ERROR";
-	if (strcmp(vm, "deleted") == 0)
-		return "DELETED";
-	return "UNKNOWN";
+	return json_integer_value(json_object_get(o, k));
 }
 
 static json_t *
@@ -80,6 +58,24 @@ links(const char *kind, const char *id)
 	    ctl.compute_port, kind, id);
 	return json_pack("[{s:s,s:s},{s:s,s:s}]", "rel", "self", "href", self,
 	    "rel", "bookmark", "href", book);
+}
+
+json_t *
+server_links(const char *id)
+{
+	return links("servers", id);
+}
+
+/* Nova's bookmark of a flavor or image named in a server: the link
+ * without the version. */
+static json_t *
+bookmark(const char *kind, const char *id)
+{
+	char book[256];
+
+	snprintf(book, sizeof(book), "http://%s:%ld/%s/%s", ctl.public_host,
+	    ctl.compute_port, kind, id);
+	return json_pack("[{s:s,s:s}]", "rel", "bookmark", "href", book);
 }
 
 /* hostId: an opaque hash of project and host, as Nova shows it. */
@@ -97,6 +93,63 @@ host_id(PGresult *r, int i)
 	return json_string(out);
 }
 
+/* The flavor as 2.47 embeds it: the copy taken at boot, not today's. */
+static json_t *
+flavor_embedded(PGresult *r, int i)
+{
+	json_t *f = json_loads(PQgetvalue(r, i, I_FLAVOR_DOC), 0, NULL);
+	json_t *es = json_object_get(f, "extra_specs");
+	json_t *swap = json_object_get(f, "swap");
+	json_t *out;
+
+	out = json_pack("{s:I,s:I,s:I,s:I,s:I,s:s,s:O}",
+	    "vcpus", jint(f, "vcpus"), "ram", jint(f, "ram"),
+	    "disk", jint(f, "disk"),
+	    "ephemeral", jint(f, "OS-FLV-EXT-DATA:ephemeral"),
+	    /* The flavor document's "" (no swap) is 0 here. */
+	    "swap", json_is_integer(swap) ? json_integer_value(swap) : 0,
+	    "original_name", json_string_value(json_object_get(f, "name")) ?
+	    json_string_value(json_object_get(f, "name")) : "",
+	    "extra_specs", es ? es : json_object());
+	json_decref(f);
+	return out;
+}
+
+/*
+ * 2.16's host_status, admins only: UP, DOWN (forced down), MAINTENANCE
+ * (its compute service disabled), UNKNOWN (no heartbeat lately), or ""
+ * when the server has no node, as Nova's get_instance_host_status. The
+ * nodes are read once per view.
+ */
+static json_t *
+host_status(struct server_view *v, PGresult *r, int i)
+{
+	const char *host = PQgetvalue(r, i, I_HOST);
+	json_t *st;
+
+	if (PQgetisnull(r, i, I_HOST))
+		return json_string("");
+	if (v->host_status == NULL) {
+		GR_AUTO_PGRES PGresult *n = NULL;
+		char ivl[24];
+		const char *p[1] = { ivl };
+
+		v->host_status = json_object();
+		hv_alive_secs(ivl);
+		n = gr_db_query("SELECT n.host, CASE WHEN NOT n.enabled THEN "
+		    "'MAINTENANCE' WHEN a.last_seen > now() - make_interval("
+		    "secs => $1::float8) THEN 'UP' ELSE 'UNKNOWN' END FROM "
+		    "compute_nodes n LEFT JOIN agents a ON a.host = n.host AND "
+		    "a.kind = 'compute'", 1, p);
+		for (int k = 0; n && k < PQntuples(n); k++)
+			json_object_set_new(v->host_status, PQgetvalue(n, k, 0),
+			    json_string(PQgetvalue(n, k, 1)));
+		gr_err_clear();
+	}
+	st = json_object_get(v->host_status, host);
+	return st ? json_incref(st) : json_string("UNKNOWN");
+}
+
 /* The members GET shows beside the basic ones (PUT leaves them out below
  * 2.75): zone, config drive, key, usage times, security groups, task
  * states, volumes. */
@@ -104,8 +157,6 @@ static void
 doc_extended(json_t *s, PGresult *r, int i)
 {
 	const char *id = PQgetvalue(r, i, I_ID);
-	const char *task = PQgetisnull(r, i, I_TASK) ? NULL :
-	    PQgetvalue(r, i, I_TASK);
 	json_t *groups = server_nets_groups(id);
 
 	json_object_update_new(s, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:s,"
@@ -117,15 +168,16 @@ doc_extended(json_t *s, PGresult *r, int i)
 	    "OS-SRV-USG:terminated_at", gr_db_json_text(r, i, I_TERMINATED),
 	    "security_groups", groups ? groups : json_pack("[{s:s}]", "name",
 	    "default"),
-	    "OS-EXT-STS:task_state", task ? json_string(task) : json_null(),
+	    "OS-EXT-STS:task_state", gr_db_json_text(r, i, I_TASK),
 	    "OS-EXT-STS:vm_state", PQgetvalue(r, i, I_VM),
 	    "OS-EXT-STS:power_state", atoi(PQgetvalue(r, i, I_POWER)),
 	    "os-extended-volumes:volumes_attached"));
 }
 
-/* What only admins see (Nova's extended server attributes). */
+/* What only admins see (Nova's extended server attributes; more of them
+ * from 2.3). */
 static void
-doc_admin(json_t *s, PGresult *r, int i)
+doc_admin(json_t *s, PGresult *r, int i, int mv)
 {
 	char iname[64];
 
@@ -134,23 +186,35 @@ doc_admin(json_t *s, PGresult *r, int i)
 	    "OS-EXT-SRV-ATTR:host", gr_db_json_text(r, i, I_HOST),
 	    "OS-EXT-SRV-ATTR:hypervisor_hostname", gr_db_json_text(r, i,
 	    I_HOST), "OS-EXT-SRV-ATTR:instance_name", iname));
+	if (mv < 3)
+		return;
+	json_object_update_new(s, json_pack("{s:s,s:i,s:s,s:o,s:s,s:o,s:o}",
+	    "OS-EXT-SRV-ATTR:reservation_id", PQgetvalue(r, i, I_RESERVATION),
+	    "OS-EXT-SRV-ATTR:launch_index", atoi(PQgetvalue(r, i,
+	    I_LAUNCH_INDEX)),
+	    "OS-EXT-SRV-ATTR:kernel_id", "",
+	    "OS-EXT-SRV-ATTR:hostname", gr_db_json_text(r, i, I_HOSTNAME),
+	    "OS-EXT-SRV-ATTR:ramdisk_id", "",
+	    "OS-EXT-SRV-ATTR:root_device_name", gr_db_json_text(r, i,
+	    I_ROOT_DEV),
+	    "OS-EXT-SRV-ATTR:user_data", PQgetvalue(r, i, I_USER_DATA)[0] ?
+	    json_string(PQgetvalue(r, i, I_USER_DATA)) : json_null()));
 }
 
 json_t *
-server_doc(PGresult *r, int i, unsigned what)
+server_doc(PGresult *r, int i, struct server_view *v)
 {
 	static const char *const progress_statuses[] = { "ACTIVE", "BUILD",
 	    NULL };
 	const char *id = PQgetvalue(r, i, I_ID), *img = PQgetvalue(r, i, I_IMAGE);
-	const char *task = PQgetisnull(r, i, I_TASK) ? NULL :
-	    PQgetvalue(r, i, I_TASK);
-	const char *status = status_of(PQgetvalue(r, i, I_VM), task);
+	const char *status = PQgetvalue(r, i, I_STATUS);
 	json_t *s, *addr, *meta = json_loads(PQgetvalue(r, i, I_META), 0, NULL);
+	int admin = (v->parts & SERVER_DOC_ADMIN) != 0;
 
 	addr = server_nets_addresses(id);
-	if (!(what & SERVER_DOC_EXTENDED))
+	if (!(v->parts & SERVER_DOC_EXTENDED))
 		addr = server_nets_addresses_plain(addr);
-	s = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:{s:s,s:o},s:s,s:s,"
+	s = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:s,"
 	    "s:o,s:s,s:s,s:o,s:s}",
 	    "id", id, "name", PQgetvalue(r, i, I_NAME),
 	    "status", status,
@@ -159,10 +223,10 @@ server_doc(PGresult *r, int i, unsigned what)
 	    "metadata", meta ? meta : json_object(),
 	    "hostId", host_id(r, i),
 	    "image", img[0] ? json_pack("{s:s,s:o}", "id", img, "links",
-	    json_pack("[{s:s,s:s}]", "rel", "bookmark", "href", "")) :
-	    json_string(""),
-	    "flavor", "id", PQgetvalue(r, i, I_FLAVOR), "links",
-	    links("flavors", PQgetvalue(r, i, I_FLAVOR)),
+	    bookmark("images", img)) : json_string(""),
+	    "flavor", v->mv >= 47 ? flavor_embedded(r, i) : json_pack("{s:s,"
+	    "s:o}", "id", PQgetvalue(r, i, I_FLAVOR), "links",
+	    bookmark("flavors", PQgetvalue(r, i, I_FLAVOR))),
 	    "created", PQgetvalue(r, i, I_CREATED),
 	    "updated", PQgetvalue(r, i, I_UPDATED),
 	    "addresses", addr,
@@ -170,23 +234,13 @@ server_doc(PGresult *r, int i, unsigned what)
 	    "accessIPv6", PQgetvalue(r, i, I_IPV6),
 	    "links", links("servers", id),
 	    "OS-DCF:diskConfig", PQgetvalue(r, i, I_DISKCFG));
-	/* Nova's image bookmark names the image by id on the compute API. */
-	if (img[0]) {
-		char book[256];
-
-		snprintf(book, sizeof(book), "http://%s:%ld/images/%s",
-		    ctl.public_host, ctl.compute_port, img);
-		json_object_set_new(json_array_get(json_object_get(
-		    json_object_get(s, "image"), "links"), 0), "href",
-		    json_string(book));
-	}
 	/* As Nova: a fault in ERROR and DELETED, progress while it moves. */
 	if (!PQgetisnull(r, i, I_FAULT) && (strcmp(status, "ERROR") == 0 ||
 	    strcmp(status, "DELETED") == 0)) {
 		json_t *f = json_loads(PQgetvalue(r, i, I_FAULT), 0, NULL);
 
 		/* Nova shows a fault's details to admins only. */
-		if (f && !(what & SERVER_DOC_ADMIN))
+		if (f && !admin)
 			json_object_del(f, "details");
 		if (f)
 			json_object_set_new(s, "fault", f);
@@ -194,18 +248,41 @@ server_doc(PGresult *r, int i, unsigned what)
 	for (int k = 0; progress_statuses[k]; k++)
 		if (strcmp(status, progress_statuses[k]) == 0)
 			json_object_set_new(s, "progress", json_integer(0));
-	if (what & SERVER_DOC_EXTENDED)
+	if (v->parts & SERVER_DOC_EXTENDED)
 		doc_extended(s, r, i);
-	if (what & SERVER_DOC_ADMIN)
-		doc_admin(s, r, i);
+	if (admin && (v->parts & SERVER_DOC_EXTENDED))
+		doc_admin(s, r, i, v->mv);
+	if (v->mv >= 9)
+		json_object_set_new(s, "locked", json_boolean(strcmp(
+		    PQgetvalue(r, i, I_LOCKED), "t") == 0));
+	if (v->mv >= 16 && admin && (v->parts & SERVER_DOC_EXTENDED))
+		json_object_set_new(s, "host_status", host_status(v, r, i));
+	if (v->mv >= 19)
+		json_object_set_new(s, "description", gr_db_json_text(r, i,
+		    I_DESC));
+	if (v->mv >= 26) {
+		json_t *tags = json_loads(PQgetvalue(r, i, I_TAGS), 0, NULL);
+
+		json_object_set_new(s, "tags", tags ? tags : json_array());
+	}
 	return s;
 }
 
-unsigned
-server_doc_view(struct gr_req *req)
+void
+server_view_init(struct server_view *v, struct gr_req *req, int get)
 {
-	return SERVER_DOC_EXTENDED | (gr_auth_of(req)->is_admin ?
-	    SERVER_DOC_ADMIN : 0);
+	v->parts = get ? SERVER_DOC_EXTENDED : 0;
+	if (gr_auth_of(req)->is_admin)
+		v->parts |= SERVER_DOC_ADMIN;
+	v->mv = compute_microversion(req);
+	v->host_status = NULL;
+}
+
+void
+server_view_clear(struct server_view *v)
+{
+	json_decref(v->host_status);
+	v->host_status = NULL;
 }
 
 PGresult *
@@ -225,20 +302,46 @@ server_load(struct gr_req *req, const char *id)
 	return r;
 }
 
-int
-server_check_state(PGresult *r, const char *action, const char *need_vm)
+/* 1 if vm is one of the comma-separated states in list. */
+static int
+state_in(const char *list, const char *vm)
+{
+	size_t n = strlen(vm);
+
+	for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',')
+		if (strncmp(p, vm, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+static int
+check_state(PGresult *r, const char *action, const char *need_vm,
+    int any_task)
 {
 	const char *vm = PQgetvalue(r, 0, I_VM);
-	const char *cur = PQgetisnull(r, 0, I_TASK) ? NULL :
+	const char *cur = PQgetisnull(r, 0, I_TASK) || any_task ? NULL :
 	    PQgetvalue(r, 0, I_TASK);
 
-	if (cur || strstr(need_vm, vm) == NULL) {
+	if (cur || !state_in(need_vm, vm)) {
 		gr_error(GR_ERR_CONFLICT, "Cannot '%s' instance %s while it is in "
 		    "vm_state %s%s%s.", action, PQgetvalue(r, 0, I_ID), vm,
 		    cur ? " and task_state " : "", cur ? cur : "");
 		return -1;
 	}
 	return 0;
+}
+
+int
+server_check_state(PGresult *r, const char *action, const char *need_vm)
+{
+	return check_state(r, action, need_vm, 0);
+}
+
+int
+server_check_state_any_task(PGresult *r, const char *action,
+    const char *need_vm)
+{
+	return check_state(r, action, need_vm, 1);
 }
 
 int
@@ -284,12 +387,6 @@ server_set_error(const char *id, int code, const char *msg)
 }
 
 /* ---- create ---- */
-
-static long long
-jint(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
 
 int
 server_check_fit(json_t *img, json_t *flavor)
@@ -389,29 +486,28 @@ struct create {
 	const char	*group_id;	/* scheduler hint "group" */
 	struct server_nets nets;	/* networks, ports, security groups */
 	struct access	 access;	/* accessIPv4/6, OS-DCF:diskConfig */
+	const char	*description;	/* 2.19; the name below, as Nova */
+	json_t		*tags;		/* 2.52: a new reference, or NULL */
+	int		 want_reservation; /* return_reservation_id */
+	char		 reservation[12]; /* "r-" and 8 characters */
+};
+
+/* Members of a create that come and go with microversions. */
+static const struct mv_field create_fields[] = {
+	{ "description", 19, 0 },
+	{ "tags", 52, 0 },
+	{ NULL, 0, 0 }
 };
 
 int
 server_check_metadata(json_t *m)
 {
-	const char *key;
-	json_t *v;
-
 	if (json_object_size(m) > METADATA_MAX) {
 		gr_error(GR_ERR_BAD_REQUEST, "At most %d metadata items are "
 		    "allowed.", METADATA_MAX);
 		return -1;
 	}
-	json_object_foreach(m, key, v) {
-		if (gr_check_name("metadata key", key, 255) < 0)
-			return -1;
-		if (!json_is_string(v) || json_string_length(v) > 255) {
-			gr_error(GR_ERR_BAD_REQUEST, "Metadata value of '%s' must "
-			    "be a string of at most 255 bytes.", key);
-			return -1;
-		}
-	}
-	return 0;
+	return server_check_metadata_items(m);
 }
 
 /*
@@ -440,6 +536,58 @@ parse_hints(json_t *body, struct create *c)
 	return 0;
 }
 
+int
+server_check_user_data(const char *ud)
+{
+	size_t n;
+	unsigned char *tmp;
+	int ok;
+
+	if (ud == NULL) {
+		gr_error(GR_ERR_BAD_REQUEST, "user_data must be a base64 "
+		    "string, or null.");
+		return -1;
+	}
+	n = strlen(ud);
+	if (n > USER_DATA_MAX) {
+		gr_error(GR_ERR_BAD_REQUEST, "user_data is %zu bytes of base64; "
+		    "at most %d are allowed (64 KiB).", n, USER_DATA_MAX);
+		return -1;
+	}
+	tmp = gr_xmalloc(n + 4);
+	ok = n % 4 == 0 && EVP_DecodeBlock(tmp, (const unsigned char *)ud,
+	    (int)n) >= 0;
+	free(tmp);
+	if (!ok) {
+		gr_error(GR_ERR_BAD_REQUEST, "user_data must be base64 encoded.");
+		return -1;
+	}
+	return 0;
+}
+
+int
+server_parse_description(json_t *s, const char **out)
+{
+	json_t *d = json_object_get(s, "description");
+
+	*out = NULL;
+	if (d == NULL || json_is_null(d))
+		return 0;
+	if (!json_is_string(d) || gr_utf8_chars(json_string_value(d)) > 255) {
+		gr_error(GR_ERR_BAD_REQUEST, "description must be a string of "
+		    "at most 255 characters, or null.");
+		return -1;
+	}
+	*out = json_string_value(d);
+	for (const unsigned char *c = (const unsigned char *)*out; *c; c++)
+		if (*c < 0x20 || *c == 0x7f) {
+			gr_error(GR_ERR_BAD_REQUEST, "The description contains a "
+			    "control character (byte 0x%02x).", *c);
+			return -1;
+		}
+	return 0;
+}
+
 static int
 create_parse(struct gr_req *req, struct create *c)
 {
@@ -448,7 +596,8 @@ create_parse(struct gr_req *req, struct create *c)
 	    "availability_zone", "min_count", "max_count", "config_drive",
 	    "security_groups", "OS-DCF:diskConfig", "adminPass", "accessIPv4",
 	    "accessIPv6",
-	    "block_device_mapping_v2", "return_reservation_id", NULL };
+	    "block_device_mapping_v2", "return_reservation_id", "description",
+	    "tags", NULL };
 	json_t *body, *s;
 	long long minc = 1, maxc = 1;
 	int gotmax, flag;
@@ -469,9 +618,22 @@ create_parse(struct gr_req *req, struct create *c)
 	    (gotmax = gr_json_nova_int(s, "max_count", 0, 1, MAX_COUNT,
 	    &maxc)) < 0 ||
 	    gr_json_nova_bool(s, "config_drive", 0, &flag) < 0 ||
-	    gr_json_nova_bool(s, "return_reservation_id", 0, &flag) < 0 ||
+	    gr_json_nova_bool(s, "return_reservation_id", 0,
+	    &c->want_reservation) < 0 ||
+	    mv_fields_check(s, "server", compute_microversion(req),
+	    create_fields) < 0 ||
+	    server_parse_description(s, &c->description) < 0 ||
 	    parse_hints(body, c) < 0)
 		return -1;
+	if (compute_microversion(req) < 19)
+		c->description = c->name;
+	if ((c->tags = json_object_get(s, "tags")) != NULL) {
+		if (server_tags_check(c->tags) < 0) {
+			c->tags = NULL;
+			return -1;
+		}
+		c->tags = server_tags_unique(c->tags);
+	}
 	/* Nova: max_count defaults to min_count. */
 	if (gotmax == 0)
 		maxc = minc;
@@ -482,26 +644,8 @@ create_parse(struct gr_req *req, struct create *c)
 	}
 	c->min_count = (int)minc;
 	c->max_count = (int)maxc;
-	if (c->user_data) {
-		size_t n = strlen(c->user_data);
-		unsigned char *tmp;
-
-		if (n > USER_DATA_MAX) {
-			gr_error(GR_ERR_BAD_REQUEST, "user_data is %zu bytes of "
-			    "base64; at most %d are allowed (64 KiB).", n,
-			    USER_DATA_MAX);
-			return -1;
-		}
-		tmp = gr_xmalloc(n + 4);
-		int ok = n % 4 == 0 && EVP_DecodeBlock(tmp, (const unsigned char *)
-		    c->user_data, (int)n) >= 0;
-		free(tmp);
-		if (!ok) {
-			gr_error(GR_ERR_BAD_REQUEST, "user_data must be base64 "
-			    "encoded.");
-			return -1;
-		}
-	}
+	if (c->user_data && server_check_user_data(c->user_data) < 0)
+		return -1;
 	if (c->metadata && server_check_metadata(c->metadata) < 0)
 		return -1;
 	if (c->az && strcmp(c->az, "nova") != 0) {
@@ -520,11 +664,23 @@ create_parse(struct gr_req *req, struct create *c)
 	return server_nets_parse(req, s, &c->nets);
 }
 
+static const char *const buses[] = { "virtio", "ide", "sata", NULL };
+
+/* Where the guest sees its disk (2.3's root_device_name): by the bus the
+ * image asks for. */
+static const char *
+root_device(json_t *img)
+{
+	const char *bus = img_prop(img, "hw_disk_bus", "virtio", buses);
+
+	return strcmp(bus, "sata") == 0 ? "/dev/sda" : strcmp(bus, "ide") ==
+	    0 ? "/dev/hda" : "/dev/vda";
+}
+
 /* The spec the agent boots from. */
 static json_t *
 agent_spec(struct create *c, const char *id, const char *name)
 {
-	static const char *const buses[] = { "virtio", "ide", "sata", NULL };
 	static const char *const vifs[] = { "virtio", "e1000", "rtl8139", NULL };
 	json_t *es = json_object_get(c->flavor, "extra_specs");
 	const char *prov = json_string_value(json_object_get(es,
@@ -552,7 +708,7 @@ agent_spec(struct create *c, const char *id, const char *name)
 /* Inserts, schedules and dispatches one instance. Returns its id. */
 static int
 create_one(struct gr_req *req, struct create *c, const char *name,
-    char id[37])
+    int index, char id[37])
 {
 	struct gr_auth *a = gr_auth_of(req);
 	GR_AUTOFREE char *flv = json_dumps(c->flavor, JSON_COMPACT);
@@ -568,19 +724,30 @@ create_one(struct gr_req *req, struct create *c, const char *name,
 	/* Its ports first, so a refused address or quota makes nothing. */
 	if (server_nets_allocate(req, &c->nets, id, &nics, &record) < 0)
 		return -1;
-	const char *p[15] = { id, name, a->project_id, a->user_id,
+	GR_AUTOFREE char *tags = c->tags ? json_dumps(c->tags, JSON_COMPACT) :
+	    NULL;
+	char hostname[64], launch[16];
+	const char *root = root_device(c->img);
+
+	gr_hostname(name, hostname);
+	snprintf(launch, sizeof(launch), "%d", index);
+	const char *p[21] = { id, name, a->project_id, a->user_id,
 	    json_string_value(json_object_get(c->img, "id")),
 	    json_string_value(json_object_get(c->flavor, "id")), flv,
 	    c->key_name, c->user_data, meta, req->request_id, record,
-	    c->access.ipv4, c->access.ipv6, c->access.disk_config };
+	    c->access.ipv4, c->access.ipv6, c->access.disk_config,
+	    c->description, tags, c->reservation, launch, hostname, root };
 	/* An instance and its group membership exist together or not at all. */
 	if (gr_db_begin() < 0)
 		goto undo;
 	if (gr_db_exec("INSERT INTO instances (id, name, project_id, user_id, "
 	    "image_id, flavor_id, flavor, key_name, user_data, metadata, "
-	    "request_id, nics, access_ip_v4, access_ip_v6, disk_config) VALUES "
-	    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-	    "coalesce($15, 'MANUAL'))", 15, p) < 0 ||
+	    "request_id, nics, access_ip_v4, access_ip_v6, disk_config, "
+	    "description, tags, reservation_id, launch_index, hostname, "
+	    "root_device_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	    "$10, $11, $12, $13, $14, coalesce($15, 'MANUAL'), $16, "
+	    "coalesce($17, '[]')::jsonb, $18, $19::integer, $20, $21)", 21,
+	    p) < 0 ||
 	    (c->group_id && server_group_join(c->group_id, id) < 0) ||
 	    gr_db_commit() < 0) {
 		gr_db_rollback();
@@ -651,13 +818,22 @@ server_create(struct gr_req *req, struct gr_resp *resp)
 	    (c.group_id && server_group_check(c.group_id, a->project_id,
 	    a->is_admin, c.max_count) < 0))
 		goto out;
+	/* Nova's reservation id: one per request, "r-" and 8 characters. */
+	memcpy(c.reservation, "r-", 2);
+	gr_random_hex(c.reservation + 2, 4);
 	for (int i = 0; i < c.max_count; i++) {
 		if (c.max_count > 1)
 			snprintf(name, sizeof(name), "%s-%d", c.name, i + 1);
 		else
 			snprintf(name, sizeof(name), "%s", c.name);
-		if (create_one(req, &c, name, id) < 0)
+		if (create_one(req, &c, name, i, id) < 0)
 			goto out;
+	}
+	ret = 0;
+	if (c.want_reservation) {
+		gr_resp_json(resp, 202, json_pack("{s:s}", "reservation_id",
+		    c.reservation));
+		goto out;
 	}
 	char pw[13];
 	gr_random_hex(pw, 6);
@@ -666,8 +842,8 @@ server_create(struct gr_req *req, struct gr_resp *resp)
 	    "OS-DCF:diskConfig", c.access.disk_config ? c.access.disk_config :
 	    "MANUAL", "security_groups", "name", "default",
 	    "adminPass", pw));
-	ret = 0;
 out:
+	json_decref(c.tags);
 	json_decref(c.flavor);
 	json_decref(c.img);
 	free(c.public_key);
@@ -681,11 +857,14 @@ int
 server_show(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = server_load(req, req->params[0]);
+	struct server_view v;
 
 	if (r == NULL)
 		return -1;
+	server_view_init(&v, req, 1);
 	gr_resp_json(resp, 200, json_pack("{s:o}", "server", server_doc(r, 0,
-	    server_doc_view(req))));
+	    &v)));
+	server_view_clear(&v);
 	return 0;
 }
 
@@ -693,38 +872,44 @@ server_show(struct gr_req *req, struct gr_resp *resp)
 
 /*
  * PUT /servers/{id}: name, accessIPv4/6 and OS-DCF:diskConfig, as Nova
- * 2.1 takes them (description comes with 2.19); the answer is the server
- * in Nova's basic form (no extension members below 2.75).
+ * 2.1 takes them, and description from 2.19 (null clears it); the answer
+ * is the server in Nova's basic form (no extension members below 2.75).
  */
 int
 server_update(struct gr_req *req, struct gr_resp *resp)
 {
 	static const char *const top[] = { "server", NULL };
 	static const char *const known[] = { "name", "accessIPv4", "accessIPv6",
-	    "OS-DCF:diskConfig", NULL };
+	    "OS-DCF:diskConfig", "description", NULL };
+	static const struct mv_field fields[] = { { "description", 19, 0 },
+	    { NULL, 0, 0 } };
 	GR_AUTO_PGRES PGresult *r = NULL;
+	struct server_view v;
 	struct access acc = { 0 };
-	const char *name = NULL;
+	const char *name = NULL, *desc = NULL;
 	json_t *body, *s;
 
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_only(body, "the request body", top) < 0 ||
 	    gr_json_object(body, "server", 1, &s) < 0 ||
 	    gr_json_only(s, "server", known) < 0 ||
+	    mv_fields_check(s, "server", compute_microversion(req), fields) < 0 ||
 	    gr_json_name(s, "name", 0, NAME_MAX_LEN, &name) < 0 ||
 	    (name && gr_check_trimmed_name("name", name, NAME_MAX_LEN) < 0) ||
-	    parse_access(s, &acc) < 0)
+	    parse_access(s, &acc) < 0 || server_parse_description(s, &desc) < 0)
 		return -1;
 	if ((r = server_load(req, req->params[0])) == NULL)
 		return -1;
 	PQclear(r);
-	const char *p[5] = { req->params[0], name, acc.ipv4, acc.ipv6,
-	    acc.disk_config };
+	const char *p[7] = { req->params[0], name, acc.ipv4, acc.ipv6,
+	    acc.disk_config, desc, json_object_get(s, "description") ? "t" :
+	    "f" };
 	r = gr_db_query("UPDATE instances i SET name = coalesce($2, name), "
 	    "access_ip_v4 = coalesce($3::inet, access_ip_v4), access_ip_v6 = "
 	    "coalesce($4::inet, access_ip_v6), disk_config = coalesce($5, "
-	    "disk_config), updated_at = now() WHERE i.id = $1 AND NOT i.deleted "
-	    "RETURNING " SERVER_COLS, 5, p);
+	    "disk_config), description = CASE WHEN $7 THEN $6 ELSE "
+	    "description END, updated_at = now() WHERE i.id = $1 AND NOT "
+	    "i.deleted RETURNING " SERVER_COLS, 7, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) == 0) {
@@ -732,8 +917,10 @@ server_update(struct gr_req *req, struct gr_resp *resp)
 		    req->params[0]);
 		return -1;
 	}
+	server_view_init(&v, req, 0);
 	gr_resp_json(resp, 200, json_pack("{s:o}", "server", server_doc(r, 0,
-	    0)));
+	    &v)));
+	server_view_clear(&v);
 	return 0;
 }
 

@@ -15,6 +15,21 @@
 #include "gr_db.h"
 #include "gr_http.h"
 
+/* Nova's status of instance row i (from vm_state and task_state), in SQL:
+ * the document shows it and GET /servers?status= filters by it. */
+#define SERVER_STATUS_SQL \
+	"CASE WHEN i.task_state = 'rebuilding' THEN 'REBUILD' " \
+	"WHEN i.vm_state = 'active' THEN CASE i.task_state " \
+	"WHEN 'rebooting' THEN 'REBOOT' WHEN 'rebooting_hard' THEN " \
+	"'HARD_REBOOT' ELSE 'ACTIVE' END WHEN i.vm_state = 'building' THEN " \
+	"'BUILD' WHEN i.vm_state = 'stopped' THEN 'SHUTOFF' " \
+	"WHEN i.vm_state = 'paused' THEN 'PAUSED' " \
+	"WHEN i.vm_state = 'suspended' THEN 'SUSPENDED' " \
+	"WHEN i.vm_state = 'soft-delete' THEN 'SOFT_DELETED' " \
+	"WHEN i.vm_state = 'error' THEN 'ERROR' " \
+	"WHEN i.vm_state = 'deleted' THEN 'DELETED' " \
+	"ELSE 'UNKNOWN' END"
+
 /* The columns server_load() reads, and their indexes. */
 #define SERVER_COLS \
 	"i.id, i.name, i.project_id, i.user_id, coalesce(i.image_id, ''), " \
@@ -26,12 +41,15 @@
 	GR_DB_ISO_US("i.terminated_at") ", " \
 	"i.config_drive, i.deleted, coalesce(host(i.access_ip_v4), ''), " \
 	"coalesce(host(i.access_ip_v6), ''), i.description, i.disk_config, " \
-	"i.locked, coalesce(i.locked_by, '')"
+	"i.locked, coalesce(i.locked_by, ''), " SERVER_STATUS_SQL ", i.tags, " \
+	"coalesce(i.reservation_id, ''), i.launch_index, i.hostname, " \
+	"i.root_device_name, i.user_data, i.flavor"
 
 enum { I_ID, I_NAME, I_PROJECT, I_USER, I_IMAGE, I_FLAVOR, I_HOST, I_VM,
     I_TASK, I_POWER, I_FAULT, I_KEY, I_META, I_AZ, I_CREATED, I_UPDATED,
     I_LAUNCHED, I_TERMINATED, I_CDRIVE, I_DELETED, I_IPV4, I_IPV6, I_DESC,
-    I_DISKCFG, I_LOCKED, I_LOCKED_BY };
+    I_DISKCFG, I_LOCKED, I_LOCKED_BY, I_STATUS, I_TAGS, I_RESERVATION,
+    I_LAUNCH_INDEX, I_HOSTNAME, I_ROOT_DEV, I_USER_DATA, I_FLAVOR_DOC };
 
 /* A live instance the caller may see (SERVER_COLS), or NULL with a 404
  * (others' are 404 too) or a database error. The caller PQclear()s it. */
@@ -40,18 +58,34 @@ PGresult *server_load(struct gr_req *req, const char *id);
  * need_vm ("active,stopped"); else -1 with Nova's 409 "Cannot 'action'
  * instance X while it is in vm_state Y". */
 int server_check_state(PGresult *r, const char *action, const char *need_vm);
+/* The same whatever task the instance has (tags, as Nova checks them). */
+int server_check_state_any_task(PGresult *r, const char *action,
+    const char *need_vm);
 /* 0 when the caller may act on instance r (SERVER_COLS): it is not
  * locked, or the caller is an admin; else -1 with Nova's 409. */
 int server_check_unlocked(struct gr_req *req, PGresult *r);
-/* What a server document holds beyond Nova's basic members (a
- * microversion may later choose them). */
+/* What a server document holds beyond Nova's basic members. */
 #define SERVER_DOC_EXTENDED	0x1	/* GET's extension members */
 #define SERVER_DOC_ADMIN	0x2	/* OS-EXT-SRV-ATTR: admins only */
-/* The server document of row i of r (SERVER_COLS) in Nova's 2.1 form,
- * with the parts in what. A new reference. */
-json_t *server_doc(PGresult *r, int i, unsigned what);
-/* What GET shows this caller: SERVER_DOC_EXTENDED, and ADMIN for admins. */
-unsigned server_doc_view(struct gr_req *req);
+/* How server documents are shown to one request: the parts, and the
+ * request's microversion, which adds members (2.3 extended attributes,
+ * 2.9 locked, 2.16 host_status, 2.19 description, 2.26 tags, 2.47 the
+ * embedded flavor). */
+struct server_view {
+	unsigned	 parts;		/* SERVER_DOC_* */
+	int		 mv;		/* the microversion's minor number */
+	json_t		*host_status;	/* host -> 2.16 host_status, once read */
+};
+/* The view of req: GET's (SERVER_DOC_EXTENDED, and ADMIN for admins) if
+ * get, else the basic members PUT and rebuild answer with. Cleared with
+ * server_view_clear(). */
+void server_view_init(struct server_view *v, struct gr_req *req, int get);
+void server_view_clear(struct server_view *v);
+/* A server's self and bookmark links: a new reference. */
+json_t *server_links(const char *id);
+/* The server document of row i of r (SERVER_COLS) as view v shows it. A
+ * new reference. */
+json_t *server_doc(PGresult *r, int i, struct server_view *v);
 /* Puts an instance in ERROR with a fault {code, message}, ends its open
  * action with msg, and frees its claim. */
 void server_set_error(const char *id, int code, const char *msg);
@@ -68,9 +102,21 @@ int server_mark_deleted(const char *id);
 /* Image and flavor must agree (Nova's FlavorDiskSmallerThanImage and
  * FlavorMemoryTooSmall): 0, or -1 with a 400 that says which. */
 int server_check_fit(json_t *img, json_t *flavor);
-/* Instance (and snapshot) metadata: at most 128 string pairs of at most
- * 255 bytes each. 0, or -1 with a 400 naming the item. */
+/* Instance (and snapshot) metadata: at most 128 items, each as
+ * server_check_metadata_items(). 0, or -1 with a 400 naming the item. */
 int server_check_metadata(json_t *m);
+/* Nova's metadata schema: keys of 1..255 of [a-zA-Z0-9-_:. ], string
+ * values of at most 255 bytes (server_metadata.c). 0, or -1 with a 400
+ * naming the item. */
+int server_check_metadata_items(json_t *m);
+
+/* user_data as Nova takes it: base64 of at most 65535 bytes. 0, or -1
+ * with a 400 (NULL: not a string). */
+int server_check_user_data(const char *ud);
+/* The description member of s (2.19): absent or null leaves *out NULL;
+ * else at most 255 characters without control characters. 0, or -1 with
+ * a 400. */
+int server_parse_description(json_t *s, const char **out);
 
 /* forceDelete of instance r (SERVER_COLS, unlocked or by an admin): in
  * any vm_state with no task (Nova's rule; else 409), deleted now; 202. */
