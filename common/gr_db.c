@@ -152,6 +152,10 @@ record_failure(PGconn *c, PGresult *r)
 		gr_error(GR_ERR_CONFLICT, "That name or id is already taken.");
 	else if (state && strcmp(state, "23503") == 0)
 		gr_error(GR_ERR_CONFLICT, "It is still referenced: %s", msg);
+	else if (state && strcmp(state, "2201B") == 0)
+		/* A filter that is a regular expression (server names). */
+		gr_error(GR_ERR_BAD_REQUEST, "A filter is not a valid regular "
+		    "expression: %s", msg);
 	else if (PQstatus(c) != CONNECTION_OK)
 		gr_error(GR_ERR_UNAVAILABLE, "The database connection was lost: %s",
 		    msg);

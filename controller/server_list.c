@@ -1,8 +1,9 @@
 /*
  * server_list.c - GET /servers and /servers/detail as Nova answers them:
- * the filters (all_tenants, name, status, changes-since), Nova's sort keys
- * (several sort_key/sort_dir pairs; created_at desc and then the id by
- * default), and pages of at most `limit` servers (Nova's max_limit, 1000)
+ * the filters (all_tenants, name, status, changes-since, image, flavor,
+ * ip, ip6, reservation_id, host for admins, the tags of 2.26), Nova's
+ * sort keys (several sort_key/sort_dir pairs; created_at desc and then
+ * the id by default), and pages of at most `limit` servers (Nova's max_limit, 1000)
  * after a `marker`, with a "next" link when a page is full. A page is the
  * rows after the marker's own sort values (keyset paging), so a second
  * page never repeats the first. The SQL is assembled only from the
@@ -203,7 +204,9 @@ parse_sort(json_t *query, int admin, struct sort *s)
 /*
  * The query: $1 project, $2 every project, $3 name regex, $4
  * changes-since, $5 status, $6 marker, $7 limit, $8..$11 the tag filters
- * (2.26: tags, tags-any, not-tags, not-tags-any; comma-separated). The
+ * (2.26: tags, tags-any, not-tags, not-tags-any; comma-separated), $12
+ * image, $13 flavor, $14 ip and $15 ip6 (regular expressions matched at
+ * the start of a fixed address), $16 reservation_id, $17 host. The
  * marker's own sort values (the CTE m) bound the page: rows after it in
  * the sort order.
  */
@@ -226,7 +229,16 @@ list_sql(const struct sort *s)
 	    "($9::text IS NULL OR i.tags ?| string_to_array($9, ',')) AND "
 	    "($10::text IS NULL OR NOT i.tags ?& string_to_array($10, ',')) "
 	    "AND ($11::text IS NULL OR NOT i.tags ?| string_to_array($11, "
-	    "',')) AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM m WHERE ");
+	    "',')) AND ($12::text IS NULL OR i.image_id = $12) AND ($13::text "
+	    "IS NULL OR i.flavor_id = $13) AND ($14::text IS NULL OR EXISTS "
+	    "(SELECT 1 FROM ports p JOIN ip_allocations a ON a.port_id = p.id "
+	    "WHERE p.device_id = i.id AND family(a.ip) = 4 AND host(a.ip) ~ "
+	    "('^' || $14))) AND ($15::text IS NULL OR EXISTS (SELECT 1 FROM "
+	    "ports p JOIN ip_allocations a ON a.port_id = p.id WHERE "
+	    "p.device_id = i.id AND family(a.ip) = 6 AND host(a.ip) ~ ('^' || "
+	    "$15))) AND ($16::text IS NULL OR i.reservation_id = $16) AND "
+	    "($17::text IS NULL OR i.host = $17) AND ($6::text IS NULL OR "
+	    "EXISTS (SELECT 1 FROM m WHERE ");
 	for (i = 0; i < s->n; i++) {
 		gr_buf_puts(&b, i ? " OR (" : "(");
 		for (j = 0; j < i; j++)
@@ -342,13 +354,20 @@ list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 	snprintf(lim, sizeof(lim), "%ld", n);
 	struct server_view v;
 	int mv = compute_microversion(req);
-	const char *p[11] = { a->project_id, everyone ? "t" : "f",
+	const char *p[17] = { a->project_id, everyone ? "t" : "f",
 	    gr_req_query(req, "name"), gr_req_query(req, "changes-since"),
 	    gr_req_query(req, "status"), marker, lim,
 	    mv >= 26 ? gr_req_query(req, "tags") : NULL,
 	    mv >= 26 ? gr_req_query(req, "tags-any") : NULL,
 	    mv >= 26 ? gr_req_query(req, "not-tags") : NULL,
-	    mv >= 26 ? gr_req_query(req, "not-tags-any") : NULL };
+	    mv >= 26 ? gr_req_query(req, "not-tags-any") : NULL,
+	    gr_req_query(req, "image"), gr_req_query(req, "flavor"),
+	    gr_req_query(req, "ip"),
+	    /* Nova: ip6 for members from 2.5; host for admins only (others'
+	     * filters it drops). */
+	    mv >= 5 || a->is_admin ? gr_req_query(req, "ip6") : NULL,
+	    gr_req_query(req, "reservation_id"),
+	    a->is_admin ? gr_req_query(req, "host") : NULL };
 	if (mv >= 38 && p[4] && !status_known(p[4])) {
 		gr_error(GR_ERR_BAD_REQUEST, "Invalid status value '%.32s'.",
 		    p[4]);
@@ -363,7 +382,7 @@ list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 	    (marker && check_marker(a, marker) < 0))
 		return -1;
 	sql = list_sql(&s);
-	if ((r = gr_db_query(sql, 11, p)) == NULL)
+	if ((r = gr_db_query(sql, 17, p)) == NULL)
 		return -1;
 	list = json_array();
 	server_view_init(&v, req, 1);

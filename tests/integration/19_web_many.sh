@@ -25,6 +25,10 @@ check "each has an address, a flavor and an image" jqt \
 check "the fixture's states: ACTIVE, SHUTOFF, and ERROR with its fault" jqt \
     '([.servers[].status] | unique) == ["ACTIVE", "ERROR", "SHUTOFF"] and
     all(.servers[] | select(.status == "ERROR"); .fault.message | test("No valid host"))'
+ONE=$(jq -r '.servers[0] | "\(.id) \(.addresses.private[0].addr)"' <<<"$BODY")
+api GET "$CP_URL/v2.1/servers?ip=${ONE#* }%24"
+check "?ip= (a regular expression from the start) finds the server with that address" \
+    jqt "[.servers[].id] == [\"${ONE%% *}\"]"
 GONE=$(psql_q "SELECT id FROM instances WHERE name = 'test-1'")
 
 . "$(dirname "$0")/../lib/browser.sh"

@@ -185,6 +185,20 @@ check "openstack 2.60 server set --tag --description, server show" \
 OUT=$(os --os-compute-api-version 2.60 server list --tags cli1 -f json)
 check "openstack 2.60 server list --tags" jqt '[.[].Name] == ["VM one"]' "$OUT"
 
+# ---- list: other filters ----
+mv 2.1 GET "/servers?reservation_id=$RESV"
+check "?reservation_id: the servers of one request" test "$(listed)" = "err-1,err-2"
+mv 2.1 GET "/servers?flavor=$WIDE"
+check "?flavor" test "$(listed)" = "err-1,err-2"
+mv 2.1 GET "/servers?image=$IMG&name=VM"
+check "?image with ?name" test "$(listed)" = "VM one"
+mv 2.1 GET "/servers?name=%5B"
+expect_fault 400 "a name filter that is not a regular expression"
+AS=admin mv 2.1 GET "/servers?all_tenants=1&host=nodeM"
+check "?host (admin)" test "$(listed)" = "VM one"
+mv 2.1 GET "/servers?host=nowhere"
+check "?host from a member is dropped, as Nova" test "$(listed)" = "VM one,err-1,err-2"
+
 # ---- list: status ----
 mv 2.37 GET "/servers?status=bogus"
 check "2.37: an unknown status lists nothing" eval '[ "$STATUS" = 200 ] && jqt ".servers == []"'
