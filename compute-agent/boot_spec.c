@@ -303,6 +303,33 @@ boot_spec_parse(json_t *j, struct boot_spec *out)
 	return 0;
 }
 
+int
+boot_config_parse(json_t *j, const char *id, struct boot_spec *out)
+{
+	static const char *const keys[] = { "name", "user_data", "public_key",
+	    "metadata", NULL };
+	const char *name, *key = "";
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(j)) {
+		gr_error(GR_ERR_BAD_REQUEST, "The config must be a JSON object.");
+		return -1;
+	}
+	if (gr_json_only(j, "config", keys) < 0 ||
+	    gr_json_name(j, "name", 1, BOOT_NAME_MAX, &name) < 0 ||
+	    gr_json_str(j, "public_key", 0, BOOT_KEY_MAX, &key) < 0)
+		return -1;
+	if (get_user_data(j, out) < 0 || get_metadata(j, out) < 0) {
+		boot_spec_free(out);
+		return -1;
+	}
+	snprintf(out->id, sizeof(out->id), "%s", id);
+	out->name = gr_xstrdup(name);
+	out->flavor_name = gr_xstrdup("");
+	out->public_key = gr_xstrdup(key);
+	return 0;
+}
+
 void
 boot_spec_free(struct boot_spec *s)
 {

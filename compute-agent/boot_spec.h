@@ -61,6 +61,12 @@ struct boot_spec {
  * then holds nothing to free (boot_spec_free on it is harmless).
  */
 int boot_spec_parse(json_t *j, struct boot_spec *out);
+/*
+ * Fills the config-drive part of *out (name, user_data, public_key,
+ * metadata) from j, for instance id: what a rebuild writes anew. Returns
+ * 0 (free with boot_spec_free), or -1 with GR_ERR_BAD_REQUEST.
+ */
+int boot_config_parse(json_t *j, const char *id, struct boot_spec *out);
 /* Frees what *s holds and zeroes it; accepts NULL. */
 void boot_spec_free(struct boot_spec *s);
 /* 1 when s is 36 lower-case UUID characters (8-4-4-4-12), else 0. */

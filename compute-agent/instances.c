@@ -10,6 +10,7 @@
 
 #include "boot.h"
 #include "boot_spec.h"
+#include "config_drive.h"
 #include "disk.h"
 #include "domain.h"
 #include "gr_buf.h"
@@ -103,6 +104,7 @@ struct op {
 	struct snap_req		 snap;		/* snapshot: where to */
 	char			 image_id[37];	/* rebuild: the new image */
 	long long		 disk_gb;	/* rebuild: 0 = the image's */
+	struct boot_spec	*config;	/* rebuild: the new config drive */
 };
 
 /*
@@ -235,8 +237,8 @@ rebuild_disk(struct op *o, const char *dir, const char *base)
  * nothing: the domain is as it was and the report says why); then the
  * domain is powered off, its disk made anew from the image, and it is
  * started again unless it was off (as Nova keeps a stopped server
- * stopped). The domain's definition stays: same devices, NICs, config
- * drive.
+ * stopped). The domain's definition stays (same devices, NICs); the
+ * config drive is written anew when the request gives its contents.
  */
 static void
 op_rebuild(struct op *o, virDomainPtr d)
@@ -256,6 +258,17 @@ op_rebuild(struct op *o, virDomainPtr d)
 	if (rebuild_disk(o, dir, base) < 0) {
 		report(o, "error", domain_power(d), "error", gr_err_msg());
 		return;
+	}
+	/* The config drive anew (name, key, user_data, metadata may have
+	 * changed), where the domain's definition has it. */
+	if (o->config) {
+		GR_AUTOFREE char *iso = gr_xasprintf("%s/config.iso", dir);
+
+		if (cdrive_make(dir, o->config, iso) < 0) {
+			report(o, "error", domain_power(d), "error",
+			    gr_err_msg());
+			return;
+		}
 	}
 	if (was_on && virDomainCreate(d) < 0) {
 		report(o, "error", domain_power(d), "error", inv_virt_msg());
@@ -289,6 +302,14 @@ static const struct op_kind ops[] = {
 };
 
 static void
+op_free_config(struct op *o)
+{
+	boot_spec_free(o->config);
+	free(o->config);
+	o->config = NULL;
+}
+
+static void
 op_task(void *arg)
 {
 	struct op *o = arg;
@@ -305,6 +326,7 @@ op_task(void *arg)
 	}
 	if (d)
 		virDomainFree(d);
+	op_free_config(o);
 	free(o);
 }
 
@@ -385,22 +407,37 @@ inst_reboot(struct gr_req *req, struct gr_resp *resp)
 	return start_op(req, resp, &o);
 }
 
-/* POST /v1/instances/{id}/rebuild {"image_id", "disk_gb"} */
+/* POST /v1/instances/{id}/rebuild {"image_id", "disk_gb", ["config"]}:
+ * config holds the config drive's name, user_data, public_key and
+ * metadata. */
 int
 inst_rebuild(struct gr_req *req, struct gr_resp *resp)
 {
-	static const char *const keys[] = { "image_id", "disk_gb", NULL };
+	static const char *const keys[] = { "image_id", "disk_gb", "config",
+	    NULL };
 	struct op o = { .kind = &ops[OP_REBUILD] };
 	const char *image = NULL;
-	json_t *b = gr_req_json(req);
+	json_t *b = gr_req_json(req), *cfg;
 
 	if (b == NULL || gr_json_only(b, "rebuild request", keys) < 0 ||
 	    gr_json_str(b, "image_id", 1, 36, &image) < 0 ||
 	    node_check_id(image) < 0 ||
-	    gr_json_int(b, "disk_gb", 1, 0, 65536, &o.disk_gb) < 0)
+	    gr_json_int(b, "disk_gb", 1, 0, 65536, &o.disk_gb) < 0 ||
+	    node_check_id(req->params[0]) < 0)
 		return -1;
 	snprintf(o.image_id, sizeof(o.image_id), "%s", image);
-	return start_op(req, resp, &o);
+	if ((cfg = json_object_get(b, "config")) != NULL) {
+		o.config = gr_xcalloc(1, sizeof(*o.config));
+		if (boot_config_parse(cfg, req->params[0], o.config) < 0) {
+			free(o.config);
+			return -1;
+		}
+	}
+	if (start_op(req, resp, &o) < 0) {
+		op_free_config(&o);
+		return -1;
+	}
+	return 0;
 }
 
 /* POST /v1/instances/{id}/snapshot {"image_id", "token"} */

@@ -435,6 +435,28 @@ rebuild_image(struct gr_req *req, const struct rebuild *rb, char id[37],
 }
 
 /*
+ * What the rebuilt server's config drive holds, from its row as the
+ * rebuild left it: the name, user_data, metadata, and the public key of
+ * its key pair (the caller's when the rebuild names one, as Nova looks
+ * it up; else the owner's).
+ */
+static json_t *
+rebuild_config(struct gr_req *req, PGresult *now, const struct rebuild *rb)
+{
+	const char *key = PQgetisnull(now, 0, I_KEY) ? NULL :
+	    PQgetvalue(now, 0, I_KEY);
+	GR_AUTOFREE char *pub = key ? keypair_public_key(rb->key_name ?
+	    gr_auth_of(req)->user_id : PQgetvalue(now, 0, I_USER), key) : NULL;
+	json_t *meta = json_loads(PQgetvalue(now, 0, I_META), 0, NULL);
+
+	gr_err_clear();
+	return json_pack("{s:s,s:s,s:s,s:o}", "name", PQgetvalue(now, 0,
+	    I_NAME), "user_data", PQgetvalue(now, 0, I_USER_DATA),
+	    "public_key", pub ? pub : "", "metadata", meta ? meta :
+	    json_object());
+}
+
+/*
  * rebuild: the same server on a new disk from another image. The state
  * (ACTIVE, SHUTOFF or ERROR, no task; Nova's rule) is checked before the
  * image; the row takes the new image, name, metadata and diskConfig as
@@ -490,13 +512,14 @@ rebuild_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 		return -1;
 	}
 	action_start(req, req->params[0], act->record);
+	if ((now = server_load(req, req->params[0])) == NULL)
+		return -1;
 	path = gr_xasprintf("/v1/instances/%s/%s", req->params[0],
 	    act->agent_op);
 	agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST",
-	    path, json_pack("{s:s,s:I}", "image_id", image, "disk_gb",
-	    (json_int_t)disk_gb), act->name, server_failed);
-	if ((now = server_load(req, req->params[0])) == NULL)
-		return -1;
+	    path, json_pack("{s:s,s:I,s:o}", "image_id", image, "disk_gb",
+	    (json_int_t)disk_gb, "config", rebuild_config(req, now, &rb)),
+	    act->name, server_failed);
 	/* Nova answers with the basic members, key_name from 2.54 and
 	 * user_data from 2.57. */
 	server_view_init(&v, req, 0);

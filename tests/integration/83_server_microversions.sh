@@ -234,16 +234,20 @@ mv 2.56 POST "/servers/$ID/action" '{"rebuild":{"imageRef":"'"$IMG"'","user_data
 check "2.56: rebuild with user_data needs 2.57" eval '[ "$STATUS" = 400 ] && msg_has "2.57"'
 mv 2.57 POST "/servers/$ID/action" '{"rebuild":{"imageRef":"'"$IMG"'","key_name":"nope"}}'
 check "an unknown key_name: 400" eval '[ "$STATUS" = 400 ] && msg_has "Invalid key_name"'
-UD2=$(printf '#!/bin/sh\necho two\n' | base64 -w0)
-mv 2.57 POST "/servers/$ID/action" '{"rebuild":{"imageRef":"'"$IMG"'","key_name":"k1","user_data":"'"$UD2"'","description":"rebuilt"}}'
+UD2=$(printf '#!/bin/sh\necho user-data-two\n' | base64 -w0)
+mv 2.57 POST "/servers/$ID/action" '{"rebuild":{"imageRef":"'"$IMG"'","name":"vm-rebuilt","key_name":"k1","user_data":"'"$UD2"'","description":"rebuilt"}}'
 check "2.57: rebuild answers key_name, user_data and description" \
     eval '[ "$STATUS" = 202 ] && jqt ".server.key_name == \"k1\" and .server.user_data == \"$UD2\" and .server.description == \"rebuilt\""'
 check "the row holds them" test "$(psql_q "SELECT key_name, user_data = '$UD2', description FROM instances WHERE id = '$ID'")" = "k1|t|rebuilt"
 check "the rebuilt server goes ACTIVE" wait_for 90 active
+console() { mv 2.1 POST "/servers/$ID/action" '{"os-getConsoleOutput":{}}'; jq -r .output <<<"$BODY"; }
+reborn() { console | grep -q "gureum-guest ready: vm-rebuilt"; }
+check "the config drive was written anew: the guest boots with the new name" wait_for 90 reborn
+check "... and runs the new user_data" eval 'console | grep -q "^user-data-two"'
 mv 2.57 POST "/servers/$ID/action" '{"rebuild":{"imageRef":"'"$IMG"'","key_name":null,"user_data":null}}'
 check "null key_name and user_data clear them" \
     eval '[ "$STATUS" = 202 ] && jqt ".server.key_name == null and .server.user_data == null"'
 check "it goes ACTIVE again" wait_for 90 active
 
-os server delete --wait "VM one"
+os server delete --wait "$ID"
 finish
