@@ -31,5 +31,20 @@ main(void)
 	CHECK(gr_check_name("name", "abcd", 3) < 0, "too long is refused");
 	CHECK(gr_check_name("name", "x'; DROP TABLE users; --", 255) == 0,
 	    "SQL metacharacters are just characters");
+	char host[64], longname[200];
+
+	gr_hostname("My VM_1", host);
+	CHECK(strcmp(host, "my-vm-1") == 0, "hostname: lower case, '-' for "
+	    "space and '_'");
+	gr_hostname("--a..b--", host);
+	CHECK(strcmp(host, "--a-b") == 0, "hostname: no '-' at the end, runs "
+	    "of separators are one '-'");
+	gr_hostname("\xea\xb5\xac\xeb\xa6\x84", host);
+	CHECK(strcmp(host, "instance") == 0, "hostname: nothing left is "
+	    "\"instance\"");
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	gr_hostname(longname, host);
+	CHECK(strlen(host) == 63, "hostname: at most 63 characters");
 	GR_TEST_END();
 }
