@@ -95,8 +95,9 @@ join_ended(struct gr_tasks *t)
 	free(ended);
 }
 
-/* Takes j out of the queue if no worker has; 1 when it did. Locked. */
-static int
+/* Takes j out of the queue. Locked, and j still queued: the lock was
+ * held since j was queued, so no worker could take it. */
+static void
 unqueue(struct gr_tasks *t, struct gr_task_job *j)
 {
 	struct gr_task_job **pp, *prev = NULL;
@@ -107,9 +108,8 @@ unqueue(struct gr_tasks *t, struct gr_task_job *j)
 		*pp = j->next;
 		if (t->tail == j)
 			t->tail = prev;
-		return 1;
+		return;
 	}
-	return 0;
 }
 
 int
@@ -145,10 +145,11 @@ gr_task_run(struct gr_tasks *t, void (*fn)(void *arg), void *arg)
 	} else {
 		pthread_cond_signal(&t->work);
 	}
-	if (err == 0 || !unqueue(t, j)) {
+	if (err == 0) {
 		pthread_mutex_unlock(&t->lock);
-		return 0;	/* started, or a worker took it meanwhile */
+		return 0;
 	}
+	unqueue(t, j);
 	if (--t->running == 0)
 		pthread_cond_broadcast(&t->idle);
 	pthread_mutex_unlock(&t->lock);

@@ -4,7 +4,8 @@
 // capacity-web.test.mjs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { accelerator, bytesText, diskGauge, memoryGauge, ratioText,
+import { formatSize } from '../../web/lib/images.mjs';
+import { accelerator, diskGauge, memoryGauge, ratioText,
     thinGauge, thinText, vcpuGauge } from '../../web/lib/capacity.mjs';
 
 const MIB = 1024 * 1024;
@@ -24,10 +25,10 @@ test('capacity: ratios and sizes as people write them', () => {
 	assert.equal(ratioText(4), '4.0');
 	assert.equal(ratioText(1.5), '1.5');
 	assert.equal(ratioText(0.75), '0.75');
-	assert.equal(bytesText(512), '512 bytes');
-	assert.equal(bytesText(1536), '1.5 KiB');
-	assert.equal(bytesText(210 * MIB), '210 MiB');
-	assert.equal(bytesText(3 * 1024 * MIB), '3.0 GiB');
+	assert.equal(formatSize(512), '512 bytes');
+	assert.equal(formatSize(1536), '1.5 KiB');
+	assert.equal(formatSize(210 * MIB), '210 MiB');
+	assert.equal(formatSize(3 * 1024 * MIB), '3 GiB');
 });
 
 test('capacity: the vCPU gauge says slots, pCPUs and the ratio', () => {
@@ -73,7 +74,7 @@ test('capacity: the thin disks\' real bytes against their virtual size',
 	    '2 thin disks: 210 MiB really written of 20 GiB virtual');
 	assert.equal(thinText(cap({ thin: { disks: 1, real_bytes: 196 * 1024,
 	    virtual_bytes: 1024 * MIB } })),
-	    '1 thin disk: 196 KiB really written of 1.0 GiB virtual');
+	    '1 thin disk: 196 KiB really written of 1 GiB virtual');
 	assert.equal(thinText(cap({ thin: { disks: 0 } })),
 	    'No thin disk on this node.');
 	const g = thinGauge(cap());

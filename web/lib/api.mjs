@@ -153,30 +153,43 @@ export async function logout() {
 	}
 }
 
-// Calls a service of the catalog: api('compute', 'GET', '/servers/detail').
-// Returns the JSON answer (null for an empty one: 204, or the 202 of a
-// server action); throws ApiError with the fault's sentence. A 401 ends
-// the session. The body is sent as JSON, with ctype as its Content-Type
-// if given (the image API's JSON patch type), else application/json.
-export async function api(type, method, path, body, ctype) {
+// The session and the base address of its `type` service; throws
+// ApiError when there is no session or the cloud has no such service.
+function target(type) {
 	const s = session;
 	if (!s)
 		throw new ApiError(401, EXPIRED);
 	const base = s.services[type];
 	if (!base)
 		throw new ApiError(0, `This cloud has no ${type} service.`);
+	return [s, base];
+}
+
+// The error for an answer that is not a success; a 401 ends session s
+// (if it is still the current one).
+function failure(s, status, sentence) {
+	if (status !== 401)
+		return new ApiError(status, sentence);
+	if (session === s)
+		setSession(null, 'expired');
+	return new ApiError(401, EXPIRED);
+}
+
+// Calls a service of the catalog: api('compute', 'GET', '/servers/detail').
+// Returns the JSON answer (null for an empty one: 204, or the 202 of a
+// server action); throws ApiError with the fault's sentence. A 401 ends
+// the session. The body is sent as JSON, with ctype as its Content-Type
+// if given (the image API's JSON patch type), else application/json.
+export async function api(type, method, path, body, ctype) {
+	const [s, base] = target(type);
 	const headers = { 'X-Auth-Token': s.token, Accept: 'application/json' };
 	if (body !== undefined)
 		headers['Content-Type'] = ctype || 'application/json';
 	const resp = await send(base + path, { method, headers,
 	    body: body === undefined ? undefined : JSON.stringify(body) });
-	if (resp.status === 401) {
-		if (session === s)
-			setSession(null, 'expired');
-		throw new ApiError(401, EXPIRED);
-	}
 	if (!resp.ok)
-		throw new ApiError(resp.status, await faultMessage(resp));
+		throw failure(s, resp.status, resp.status === 401 ? '' :
+		    await faultMessage(resp));
 	const text = await resp.text();
 	return text === '' ? null : JSON.parse(text);
 }
@@ -190,15 +203,14 @@ export const ABORTED = 'The upload was cancelled.';
 // rejects with an ApiError (the fault's sentence; status 0 and ABORTED
 // after abort()). A 401 ends the session, as in api().
 export function upload(type, path, blob, onProgress) {
-	const s = session;
 	const xhr = new XMLHttpRequest();
 	const done = new Promise((resolve, reject) => {
-		if (!s)
-			return reject(new ApiError(401, EXPIRED));
-		const base = s.services[type];
-		if (!base)
-			return reject(new ApiError(0,
-			    `This cloud has no ${type} service.`));
+		let s, base;
+		try {
+			[s, base] = target(type);
+		} catch (e) {
+			return reject(e);
+		}
 		xhr.open('PUT', base + path);
 		xhr.setRequestHeader('X-Auth-Token', s.token);
 		xhr.setRequestHeader('Content-Type', 'application/octet-stream');
@@ -208,12 +220,7 @@ export function upload(type, path, blob, onProgress) {
 		xhr.onload = () => {
 			if (xhr.status >= 200 && xhr.status < 300)
 				return resolve();
-			if (xhr.status === 401) {
-				if (session === s)
-					setSession(null, 'expired');
-				return reject(new ApiError(401, EXPIRED));
-			}
-			reject(new ApiError(xhr.status, faultSentence(
+			reject(failure(s, xhr.status, faultSentence(
 			    xhr.responseText, xhr.status, xhr.statusText)));
 		};
 		xhr.onerror = () => reject(new ApiError(0,

@@ -6,21 +6,11 @@
 // of the bar: a track as long as the overcommitted limit, a mark at the
 // physical size, the used parts filled one after the other and, for disk,
 // the real use beneath.
-const KIB = 1024;
-const MIB = 1024 * KIB;
-const GIB = 1024 * MIB;
+import { formatSize } from './images.mjs';
 
 // An allocation ratio as the configuration writes it: 4.0, 1.5, 0.75.
 export function ratioText(r) {
 	return Number.isInteger(r) ? r.toFixed(1) : String(r);
-}
-
-// Bytes in the largest unit that keeps a figure above 1: "210 MiB".
-export function bytesText(b) {
-	const [div, unit] = b >= GIB ? [GIB, 'GiB'] : b >= MIB ? [MIB, 'MiB'] :
-	    b >= KIB ? [KIB, 'KiB'] : [1, 'bytes'];
-	const v = b / div;
-	return `${v >= 10 || div === 1 ? Math.round(v) : v.toFixed(1)} ${unit}`;
 }
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
@@ -88,8 +78,8 @@ export function thinText(cap) {
 	const t = cap.disk_gb.thin;
 	if (!t.disks)
 		return 'No thin disk on this node.';
-	return `${plural(t.disks, 'thin disk', 'thin disks')}: ${bytesText(
-	    t.real_bytes)} really written of ${bytesText(t.virtual_bytes)
+	return `${plural(t.disks, 'thin disk', 'thin disks')}: ${formatSize(
+	    t.real_bytes)} really written of ${formatSize(t.virtual_bytes)
 	    } virtual`;
 }
 
