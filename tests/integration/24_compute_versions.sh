@@ -12,8 +12,8 @@ start_controller
 api GET "$CP_URL/"
 expect 200 "GET / on the compute port"
 check "the list is Nova's: v2.0 SUPPORTED, v2.1 CURRENT" \
-    test "$(jq -c . <<<"$BODY")" = '{"versions":[{"id":"v2.0","status":"SUPPORTED","version":"","min_version":"","updated":"2011-01-21T11:33:21Z","links":[{"rel":"self","href":"'"$CP_URL"'/v2/"}]},{"id":"v2.1","status":"CURRENT","version":"2.2","min_version":"2.1","updated":"2013-07-23T11:33:21Z","links":[{"rel":"self","href":"'"$CP_URL"'/v2.1/"}]}]}'
-V21='{"version":{"id":"v2.1","status":"CURRENT","version":"2.2","min_version":"2.1","updated":"2013-07-23T11:33:21Z","links":[{"rel":"self","href":"'"$CP_URL"'/v2.1/"},{"rel":"describedby","type":"text/html","href":"http://docs.openstack.org/"}],"media-types":[{"base":"application/json","type":"application/vnd.openstack.compute+json;version=2.1"}]}}'
+    test "$(jq -c . <<<"$BODY")" = '{"versions":[{"id":"v2.0","status":"SUPPORTED","version":"","min_version":"","updated":"2011-01-21T11:33:21Z","links":[{"rel":"self","href":"'"$CP_URL"'/v2/"}]},{"id":"v2.1","status":"CURRENT","version":"2.60","min_version":"2.1","updated":"2013-07-23T11:33:21Z","links":[{"rel":"self","href":"'"$CP_URL"'/v2.1/"}]}]}'
+V21='{"version":{"id":"v2.1","status":"CURRENT","version":"2.60","min_version":"2.1","updated":"2013-07-23T11:33:21Z","links":[{"rel":"self","href":"'"$CP_URL"'/v2.1/"},{"rel":"describedby","type":"text/html","href":"http://docs.openstack.org/"}],"media-types":[{"base":"application/json","type":"application/vnd.openstack.compute+json;version=2.1"}]}}'
 for path in /v2.1 /v2.1/; do
 	api GET "$CP_URL$path"
 	check "GET $path: v2.1's own document" test "$(jq -c . <<<"$BODY")" = "$V21"
@@ -24,7 +24,7 @@ check "GET /v2: v2.0's document" \
 
 use_openstack_cli
 OUT=$(/usr/bin/openstack versions show --service compute -f json 2>"$T/os.err")
-check "openstack versions show --service compute: 2.0 SUPPORTED; 2.1 CURRENT, 2.1 to 2.2" \
-    jqt 'map({(.Version): [.Status, ."Min Microversion", ."Max Microversion"]}) | add == {"2.0": ["SUPPORTED", null, null], "2.1": ["CURRENT", "2.1", "2.2"]}' "$OUT"
+check "openstack versions show --service compute: 2.0 SUPPORTED; 2.1 CURRENT, 2.1 to 2.60" \
+    jqt 'map({(.Version): [.Status, ."Min Microversion", ."Max Microversion"]}) | add == {"2.0": ["SUPPORTED", null, null], "2.1": ["CURRENT", "2.1", "2.60"]}' "$OUT"
 [ -s "$T/os.err" ] && say "versions show: $(head -c 300 "$T/os.err")"
 finish
