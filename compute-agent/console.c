@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -87,8 +88,46 @@ struct console {
 	virStreamPtr	 st;
 	int		 wake[2];
 	int		 watching;	/* the callback is registered */
+	int		 slot;		/* in slots[], or -1 */
 	char		 id[37];
 };
+
+/*
+ * The relays' wake pipes, by slot: a stream's callback is given its slot,
+ * never the console itself, since libvirt may still be dispatching it
+ * when the console is freed (and calls no free function for a removed
+ * callback). A slot freed meanwhile is -1, one reused wakes a relay for
+ * nothing, which only reads its stream once more.
+ */
+#define MAX_CONSOLES	256
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static int slots[MAX_CONSOLES];
+static int slots_used[MAX_CONSOLES];
+
+static int
+slot_take(int fd)
+{
+	int i;
+
+	pthread_mutex_lock(&slots_lock);
+	for (i = 0; i < MAX_CONSOLES && slots_used[i]; i++)
+		;
+	if (i < MAX_CONSOLES) {
+		slots_used[i] = 1;
+		slots[i] = fd;
+	}
+	pthread_mutex_unlock(&slots_lock);
+	return i < MAX_CONSOLES ? i : -1;
+}
+
+static void
+slot_free(int i)
+{
+	pthread_mutex_lock(&slots_lock);
+	slots_used[i] = 0;
+	slots[i] = -1;
+	pthread_mutex_unlock(&slots_lock);
+}
 
 static void
 console_free(void *arg)
@@ -97,6 +136,8 @@ console_free(void *arg)
 
 	if (c->watching)
 		virStreamEventRemoveCallback(c->st);
+	if (c->slot >= 0)
+		slot_free(c->slot);
 	if (c->st) {
 		virStreamAbort(c->st);
 		virStreamFree(c->st);
@@ -118,14 +159,16 @@ console_free(void *arg)
 static void
 on_stream(virStreamPtr st, int events, void *opaque)
 {
-	struct console *c = opaque;
+	int i = (int)(intptr_t)opaque;
 	char b = 1;
 
 	(void)events;
 	virStreamEventUpdateCallback(st, 0);
-	if (write(c->wake[1], &b, 1) < 0 && errno != EAGAIN)
-		gr_warn("console of instance %s: cannot wake its relay: %s",
-		    c->id, strerror(errno));
+	pthread_mutex_lock(&slots_lock);
+	if (slots_used[i] && write(slots[i], &b, 1) < 0 && errno != EAGAIN)
+		gr_warn("a console's relay cannot be woken: %s",
+		    strerror(errno));
+	pthread_mutex_unlock(&slots_lock);
 }
 
 /* All of buf into the stream; 0 or -1 (the stream failed or stayed
@@ -181,8 +224,8 @@ relay(int fd, const char *extra, size_t extra_len, void *arg)
 	char buf[CHUNK];
 	ssize_t n;
 
-	if (virStreamEventAddCallback(c->st, STREAM_EVENTS, on_stream, c,
-	    NULL) < 0) {
+	if (virStreamEventAddCallback(c->st, STREAM_EVENTS, on_stream,
+	    (void *)(intptr_t)c->slot, NULL) < 0) {
 		gr_warn("console of instance %s: no stream events: %s", c->id,
 		    inv_virt_msg());
 		return;
@@ -221,6 +264,7 @@ console_open(struct gr_req *req, struct gr_resp *resp)
 	}
 	c = gr_xcalloc(1, sizeof(*c));
 	c->wake[0] = c->wake[1] = -1;
+	c->slot = -1;
 	snprintf(c->id, sizeof(c->id), "%s", id);
 	if ((c->dom = domain_lookup(ctx, id)) == NULL) {
 		gr_error(GR_ERR_NOT_FOUND, "Instance %s has no domain on this "
@@ -235,6 +279,11 @@ console_open(struct gr_req *req, struct gr_resp *resp)
 	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		gr_error(GR_ERR_SYSTEM, "Cannot make a pipe: %s.",
 		    strerror(errno));
+		goto fail;
+	}
+	if ((c->slot = slot_take(c->wake[1])) < 0) {
+		gr_error(GR_ERR_UNAVAILABLE, "This node has %d consoles open "
+		    "already.", MAX_CONSOLES);
 		goto fail;
 	}
 	if ((c->st = virStreamNew(ctx->inv->conn, VIR_STREAM_NONBLOCK)) ==
