@@ -9,7 +9,8 @@
 # expire, and unknown ones are refused; a stopped server's console is
 # 409, another project's 404; VNC is Nova's unavailable console type;
 # bad bodies are 400 with Nova's schema sentences. The console log keeps
-# working beside the live console.
+# working beside the live console. A controller stopping with a console
+# open ends it and exits.
 . "$(dirname "$0")/../lib/harness.sh"
 
 start_cloud
@@ -43,9 +44,10 @@ ready() { os console log show vm1 | grep -q "gureum-guest ready: vm1"; }
 check "the console log shows the guest's ready line (the pty keeps its log)" \
     wait_for 90 ready
 
-# ws.py URL PROTOCOL [SEND EXPECT]: the handshake; prints the status
-# (exit 2 unless 101), then sends SEND (Enter first) and reads until
-# EXPECT came back (exit 0, 1 if not within 30 s); then a clean close.
+# ws.py URL PROTOCOL [SEND EXPECT | --hold]: the handshake; prints the
+# status (exit 2 unless 101), then sends SEND (Enter first) and reads
+# until EXPECT came back (exit 0, 1 if not within 30 s); then a clean
+# close. With --hold it stays open until the proxy closes it.
 cat >"$T/ws.py" <<'PY'
 import base64, hashlib, os, socket, struct, sys, time, urllib.parse
 url, proto = sys.argv[1], sys.argv[2]
@@ -102,6 +104,17 @@ def frames():
         if not d:
             return
         buf += d
+if len(sys.argv) == 4 and sys.argv[3] == "--hold":
+    # Open until the proxy ends it: how it did.
+    s.settimeout(None)
+    print("held")
+    sys.stdout.flush()
+    for op, p in frames():
+        if op == 8:
+            print("closed by proxy", struct.unpack(">H", p[:2])[0])
+            sys.exit(0)
+    print("eof")
+    sys.exit(0)
 if len(sys.argv) < 5:
     sys.exit(0)
 out = b""
@@ -283,4 +296,21 @@ check "...and stays unused (the agent refused before the commit)" \
 os server delete --wait vm1
 ws "$URL4" binary
 check "nor a deleted one's (404)" grep -q " 404 " "$T/ws.out"
+
+# ---- a controller that stops with a console open ----
+OUT=$(os server create --flavor m1.tiny --image gureum-tiny --wait vm2 -f json)
+check "vm2 reaches ACTIVE" jqt '.status == "ACTIVE"' "$OUT"
+ID=$(jq -r .id <<<"$OUT")
+rc '{"remote_console": {"protocol": "serial", "type": "serial"}}'
+python3 "$T/ws.py" "$(jq -r .remote_console.url <<<"$BODY")" binary --hold \
+    >"$T/hold.out" 2>&1 &
+HOLD=$!
+check "a console is held open" wait_for 20 grep -qx held "$T/hold.out"
+kill -TERM "$controller_PID"
+check "the controller stops with a console open (its relay ends first)" \
+    wait_for 15 pid_gone "$controller_PID"
+check "...and the websocket ended with it" wait_for 5 pid_gone "$HOLD"
+check "the client saw the proxy close it" grep -q "closed by proxy\|eof" "$T/hold.out"
+check "the agent's end of the console closed too" \
+    wait_for 5 grep -q "console of instance $ID: closed" "$T/compute.log"
 finish
