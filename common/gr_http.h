@@ -7,7 +7,9 @@
  * admits the caller, and calls the handler. A handler fills a gr_resp and
  * returns 0, or returns -1 after gr_error(); the server turns the recorded
  * error into the status and fault body of the server's fault style. All
- * memory of a request lives until its response is sent.
+ * memory of a request lives until its response is sent. A handler may
+ * instead switch protocols (101: a websocket, a console relay): the
+ * connection then goes to a function on a thread of its own.
  *
  * A server may also mount other APIs' configurations under path prefixes
  * (the web listener serves identity's table under /api/identity): a request
