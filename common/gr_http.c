@@ -1,11 +1,15 @@
 /* gr_http.c - see gr_http.h. */
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -18,10 +22,29 @@
 #include "gr_log.h"
 #include "gr_util.h"
 
+struct upgraded;
+
 struct gr_http {
 	struct gr_http_conf	 conf;
 	struct MHD_Daemon	*daemon;
 	unsigned		 port;
+	pthread_mutex_t		 up_lock;	/* guards ups and stopping */
+	pthread_cond_t		 up_done;	/* an upgraded connection ended */
+	struct upgraded		*ups;		/* those whose fn runs */
+	int			 stopping;
+};
+
+/* A connection switched to another protocol, from the 101 to its close. */
+struct upgraded {
+	struct gr_http	*h;
+	gr_upgrade_fn	 fn;
+	void		*arg;
+	void		(*free_arg)(void *arg);
+	char		*extra;		/* bytes read past the request */
+	size_t		 extra_len;
+	int		 fd;
+	struct MHD_UpgradeResponseHandle *urh;
+	struct upgraded	*next;
 };
 
 /* What we keep for a request while its body arrives. */
@@ -38,6 +61,7 @@ struct pending {
 	char		fail_msg[512];
 	int		answered;	/* a response is queued already */
 	double		started;
+	struct upgraded	*upgrade;	/* a 101 queued, its fn not yet run */
 };
 
 /* ---- route matching ---- */
@@ -303,9 +327,41 @@ gr_resp_stream(struct gr_resp *resp, int status, int fd)
 	resp->stream = 1;
 }
 
+void
+gr_resp_upgrade(struct gr_resp *resp, gr_upgrade_fn fn, void *arg,
+    void (*free_arg)(void *arg))
+{
+	resp->status = 101;
+	resp->upgrade = fn;
+	resp->upgrade_arg = arg;
+	resp->upgrade_free = free_arg;
+}
+
+/* An upgrade that will not happen: its argument is freed. */
+static void
+resp_drop_upgrade(struct gr_resp *resp)
+{
+	if (resp->upgrade && resp->upgrade_free)
+		resp->upgrade_free(resp->upgrade_arg);
+	resp->upgrade = NULL;
+	resp->upgrade_arg = NULL;
+}
+
+static void
+upgraded_free(struct upgraded *u)
+{
+	if (u == NULL)
+		return;
+	if (u->free_arg)
+		u->free_arg(u->arg);
+	free(u->extra);
+	free(u);
+}
+
 static void
 resp_clear(struct gr_resp *resp)
 {
+	resp_drop_upgrade(resp);
 	if (resp->fd >= 0)
 		close(resp->fd);
 	json_decref(resp->json);
@@ -340,18 +396,110 @@ resp_fault(struct gr_http *h, const struct gr_http_conf *api,
 	if (resp->fd >= 0)
 		close(resp->fd);
 	resp->fd = -1;
+	resp_drop_upgrade(resp);
 	gr_resp_json(resp, status, gr_fault_json(api->fault_style, status,
 	    msg));
 }
 
-static enum MHD_Result
-send_resp(struct gr_http *h, struct gr_req *req, struct gr_resp *resp)
+/* Runs an upgraded connection's fn, then closes it. */
+static void *
+upgraded_main(void *p)
 {
+	struct upgraded *u = p, **pp;
+	struct gr_http *h = u->h;
+
+	u->fn(u->fd, u->extra, u->extra_len, u->arg);
+	pthread_mutex_lock(&h->up_lock);
+	for (pp = &h->ups; *pp; pp = &(*pp)->next)
+		if (*pp == u) {
+			*pp = u->next;
+			break;
+		}
+	MHD_upgrade_action(u->urh, MHD_UPGRADE_ACTION_CLOSE);
+	pthread_cond_broadcast(&h->up_done);
+	pthread_mutex_unlock(&h->up_lock);
+	upgraded_free(u);
+	return NULL;
+}
+
+/* libmicrohttpd sent the 101: the connection goes to a thread of its own
+ * (this one is a worker's event loop, which must not block). */
+static void
+on_upgrade(void *cls, struct MHD_Connection *conn, void *con_cls,
+    const char *extra, size_t extra_len, MHD_socket sock,
+    struct MHD_UpgradeResponseHandle *urh)
+{
+	struct gr_http *h = cls;
+	struct pending *pend = con_cls;
+	struct upgraded *u = pend ? pend->upgrade : NULL;
+	pthread_attr_t attr;
+	pthread_t th;
+	int flags, err = -1;
+
+	(void)conn;
+	if (u == NULL) {
+		MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+		return;
+	}
+	pend->upgrade = NULL;
+	u->fd = sock;
+	u->urh = urh;
+	if (extra_len) {
+		u->extra = gr_xmalloc(extra_len);
+		memcpy(u->extra, extra, extra_len);
+		u->extra_len = extra_len;
+	}
+	if ((flags = fcntl(sock, F_GETFL)) >= 0)
+		fcntl(sock, F_SETFL, flags & ~O_NONBLOCK);
+	pthread_mutex_lock(&h->up_lock);
+	if (!h->stopping) {
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		err = pthread_create(&th, &attr, upgraded_main, u);
+		pthread_attr_destroy(&attr);
+		if (err == 0) {
+			u->next = h->ups;
+			h->ups = u;
+		} else {
+			gr_warn("%s: no thread for an upgraded connection: %s",
+			    h->conf.name, strerror(err));
+		}
+	}
+	pthread_mutex_unlock(&h->up_lock);
+	if (err != 0) {
+		MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+		upgraded_free(u);
+	}
+}
+
+static enum MHD_Result
+send_resp(struct gr_http *h, struct pending *pend, struct gr_resp *resp)
+{
+	struct gr_req *req = &pend->req;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	char *text = NULL;
 	size_t len = 0;
 
+	if (resp->upgrade) {
+		struct upgraded *u = gr_xcalloc(1, sizeof(*u));
+
+		u->h = h;
+		u->fn = resp->upgrade;
+		u->arg = resp->upgrade_arg;
+		u->free_arg = resp->upgrade_free;
+		u->fd = -1;
+		resp->upgrade = NULL;
+		resp->upgrade_arg = NULL;
+		if ((r = MHD_create_response_for_upgrade(on_upgrade, h)) ==
+		    NULL) {
+			upgraded_free(u);
+			return MHD_NO;
+		}
+		upgraded_free(pend->upgrade);
+		pend->upgrade = u;
+		goto headers;
+	}
 	if (resp->fd >= 0) {
 		r = resp->stream ? MHD_create_response_from_pipe(resp->fd) :
 		    MHD_create_response_from_fd_at_offset64(resp->length,
@@ -385,7 +533,6 @@ headers:
 		    resp->headers[i].value);
 	ret = MHD_queue_response(req->conn, resp->status, r);
 	MHD_destroy_response(r);
-	(void)h;
 	return ret;
 }
 
@@ -502,7 +649,7 @@ answer(struct gr_http *h, struct pending *pend, int failed)
 		api->decorate(req, &resp);
 	if (api != &h->conf && h->conf.decorate)
 		h->conf.decorate(req, &resp);
-	ret = send_resp(h, req, &resp);
+	ret = send_resp(h, pend, &resp);
 	gr_log(resp.status >= 500 ? GR_LOG_ERROR : GR_LOG_DEBUG,
 	    "%s %s %s -> %d (%.1f ms)", h->conf.name, req->method, req->path,
 	    resp.status, (gr_now() - pend->started) * 1e3);
@@ -594,6 +741,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (pend == NULL)
 		return;
 	upload_abort(pend);
+	upgraded_free(pend->upgrade);
 	for (int i = 0; i < pend->req.nparams; i++)
 		free(pend->req.params[i]);
 	json_decref(pend->req.json);
@@ -646,8 +794,10 @@ gr_http_start(const struct gr_http_conf *conf)
 		return NULL;
 	h = gr_xcalloc(1, sizeof(*h));
 	h->conf = *conf;
+	pthread_mutex_init(&h->up_lock, NULL);
+	pthread_cond_init(&h->up_done, NULL);
 	h->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_POLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_ALLOW_UPGRADE, 0, NULL, NULL,
 	    on_request, h,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, conf->threads ? conf->threads : 4,
@@ -658,6 +808,8 @@ gr_http_start(const struct gr_http_conf *conf)
 	if (h->daemon == NULL) {
 		gr_error(GR_ERR_SYSTEM, "Cannot listen on %s for the %s API (is "
 		    "the port taken?).", conf->listen, conf->name);
+		pthread_mutex_destroy(&h->up_lock);
+		pthread_cond_destroy(&h->up_done);
 		free(h);
 		return NULL;
 	}
@@ -678,9 +830,32 @@ gr_http_port(const struct gr_http *h)
 void
 gr_http_stop(struct gr_http *h)
 {
+	struct timespec until;
+
 	if (h == NULL)
 		return;
+	/* Upgraded connections end first: their sockets are shut down,
+	 * which their functions read as the peer's close. */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&h->up_lock);
+	h->stopping = 1;
+	for (struct upgraded *u = h->ups; u; u = u->next)
+		shutdown(u->fd, SHUT_RDWR);
+	while (h->ups && pthread_cond_timedwait(&h->up_done, &h->up_lock,
+	    &until) != ETIMEDOUT)
+		;
+	if (h->ups) {
+		/* Their threads still use the daemon: leave it to the exit. */
+		gr_warn("%s: upgraded connections did not end in 10 s",
+		    h->conf.name);
+		pthread_mutex_unlock(&h->up_lock);
+		return;
+	}
+	pthread_mutex_unlock(&h->up_lock);
 	MHD_stop_daemon(h->daemon);
+	pthread_mutex_destroy(&h->up_lock);
+	pthread_cond_destroy(&h->up_done);
 	free(h);
 }
 

@@ -7,7 +7,9 @@
  * admits the caller, and calls the handler. A handler fills a gr_resp and
  * returns 0, or returns -1 after gr_error(); the server turns the recorded
  * error into the status and fault body of the server's fault style. All
- * memory of a request lives until its response is sent.
+ * memory of a request lives until its response is sent. A handler may
+ * instead switch protocols (101: a websocket, a console relay): the
+ * connection then goes to a function on a thread of its own.
  *
  * A server may also mount other APIs' configurations under path prefixes
  * (the web listener serves identity's table under /api/identity): a request
@@ -38,6 +40,17 @@ enum gr_policy {
 struct gr_req;
 struct gr_resp;
 typedef int (*gr_handler)(struct gr_req *req, struct gr_resp *resp);
+
+/*
+ * What an upgraded connection (status 101: a websocket, a console relay)
+ * runs once the answer is sent, on a thread of its own: fd is the
+ * connection's socket, blocking, and extra the bytes the client sent past
+ * its request, which come first. When it returns, the socket is closed.
+ * A stopping server shuts the socket down (reads see its end) and waits
+ * for the function to return.
+ */
+typedef void (*gr_upgrade_fn)(int fd, const char *extra, size_t extra_len,
+    void *arg);
 
 /*
  * A streamed upload (image bytes): the body is never held in memory.
@@ -104,6 +117,10 @@ struct gr_resp {
 	unsigned long long	 length;	/* ...this many bytes */
 	int			 stream;	/* or all that fd (a pipe or
 						   socket) gives until its end */
+	gr_upgrade_fn		 upgrade;	/* or switch protocols: 101 */
+	void			*upgrade_arg;	/* upgrade's, freed by... */
+	void			(*upgrade_free)(void *arg); /* ...this, after
+						   it ran or if it never did */
 };
 
 struct gr_http_conf;
@@ -212,5 +229,14 @@ void gr_resp_file(struct gr_resp *resp, int status, int fd,
  * in read() while fd has nothing yet: for a local, fast writer.
  */
 void gr_resp_stream(struct gr_resp *resp, int status, int fd);
+
+/*
+ * Answers 101 and hands the connection to fn(arg) (see gr_upgrade_fn);
+ * the handler adds the Upgrade header and the protocol's own. free_arg
+ * (may be NULL) frees arg after fn returned, or when the connection
+ * failed before it could run.
+ */
+void gr_resp_upgrade(struct gr_resp *resp, gr_upgrade_fn fn, void *arg,
+    void (*free_arg)(void *arg));
 
 #endif

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "agent.h"
+#include "console.h"
 #include "gr_err.h"
 #include "gr_util.h"
 #include "instances.h"
@@ -66,5 +67,6 @@ const struct gr_route agent_routes[] = {
 	{ "POST", "/v1/instances/{id}/crash_dump", inst_power, GR_POLICY_AGENT },
 	{ "POST", "/v1/instances/{id}/rebuild",	inst_rebuild,	GR_POLICY_AGENT },
 	{ "GET",  "/v1/instances/{id}/console",	inst_console,	GR_POLICY_AGENT },
+	{ "GET",  "/v1/instances/{id}/serial",	console_open,	GR_POLICY_AGENT },
 };
 const size_t agent_nroutes = sizeof(agent_routes) / sizeof(agent_routes[0]);

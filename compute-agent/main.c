@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "console.h"
 #include "gr_agent.h"
 #include "gr_auth.h"
 #include "gr_daemon.h"
@@ -99,6 +100,9 @@ setup(struct gr_daemon *d)
 	if (gr_agent_conf(a, c, "compute") < 0)
 		return -1;
 	gr_daemon_defer(d, agent_end, a);
+	/* The event loop stops after the connection that uses it closed. */
+	if (console_events_start(d) < 0)
+		return -1;
 	gr_daemon_defer(d, inv_end, &comp->inv);
 	if (gr_conf_int(c, "image_cache_max_age", 86400, 0, 1L << 30,
 	    &max_age) < 0 || gr_conf_int(c, "reconcile_interval", 60, 0,
@@ -116,6 +120,7 @@ setup(struct gr_daemon *d)
 	if (r < 0)
 		return -1;
 	agent_api_init(&comp->cache);
+	console_init(&comp->inst);
 	trust.self = &a->signer;
 	a->inventory = collect;
 	a->tick = tick;

@@ -602,17 +602,19 @@ put_nic(struct xw *w, const struct vm_nic *n)
 	xw_end(w);
 }
 
-/* The serial port appends to the log file; the console is that port. No
- * graphics: the video model is none. */
+/* The serial port is a pty, which libvirt's console streams attach to
+ * (the live console), and everything the guest writes to it is also
+ * appended to the log file (the console log); the console is that port.
+ * No graphics: the video model is none. */
 static void
 put_console(struct xw *w, const struct vm_spec *s)
 {
-	xw_start(w, "serial", "type", "file", NULL);
-	xw_empty(w, "source", "path", s->console_log, "append", "on", NULL);
+	xw_start(w, "serial", "type", "pty", NULL);
+	xw_empty(w, "log", "file", s->console_log, "append", "on", NULL);
 	xw_empty(w, "target", "port", "0", NULL);
 	xw_end(w);
-	xw_start(w, "console", "type", "file", NULL);
-	xw_empty(w, "source", "path", s->console_log, "append", "on", NULL);
+	xw_start(w, "console", "type", "pty", NULL);
+	xw_empty(w, "log", "file", s->console_log, "append", "on", NULL);
 	xw_empty(w, "target", "type", "serial", "port", "0", NULL);
 	xw_end(w);
 }

@@ -1,7 +1,14 @@
 /* agent_rpc.c - see agent_rpc.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent_rpc.h"
@@ -9,6 +16,7 @@
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_log.h"
+#include "gr_sign.h"
 #include "gr_task.h"
 #include "gr_util.h"
 
@@ -57,6 +65,140 @@ agent_rpc_call(const char *host, const char *method, const char *path,
 	    "WHERE host = $1 AND agent_url IS NOT NULL", path, &url, &key) < 0)
 		return -1;
 	return gr_httpc_json(method, url, body, &key, AGENT_TIMEOUT_MS, resp);
+}
+
+/* Connects to "http://IPV4:PORT..." within timeout_ms: the socket,
+ * blocking, or -1 with the error. */
+static int
+connect_url(const char *url, long timeout_ms)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	char host[64];
+	const char *h = url, *colon;
+	struct pollfd pfd;
+	int fd, err = 0, flags;
+	socklen_t elen = sizeof(err);
+	unsigned long port;
+
+	if (strncmp(h, "http://", 7) == 0)
+		h += 7;
+	if ((colon = strchr(h, ':')) == NULL ||
+	    (size_t)(colon - h) >= sizeof(host))
+		goto bad;
+	memcpy(host, h, colon - h);
+	host[colon - h] = '\0';
+	port = strtoul(colon + 1, NULL, 10);
+	if (port == 0 || port > 65535 || inet_pton(AF_INET, host,
+	    &sa.sin_addr) != 1)
+		goto bad;
+	sa.sin_port = htons((uint16_t)port);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		gr_error(GR_ERR_SYSTEM, "Cannot make a socket: %s.",
+		    strerror(errno));
+		return -1;
+	}
+	flags = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (errno != EINPROGRESS)
+			err = errno;
+		pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
+		if (!err && poll(&pfd, 1, (int)timeout_ms) != 1)
+			err = ETIMEDOUT;
+		if (!err && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
+		    &elen) < 0)
+			err = errno;
+	}
+	fcntl(fd, F_SETFL, flags);
+	if (err) {
+		close(fd);
+		gr_error(GR_ERR_UNAVAILABLE, "Cannot reach the agent at %s: %s.",
+		    url, strerror(err));
+		return -1;
+	}
+	return fd;
+bad:
+	gr_error(GR_ERR_UNAVAILABLE, "The agent URL '%s' is not of the form "
+	    "http://IPV4:PORT.", url);
+	return -1;
+}
+
+/* Reads an HTTP answer's header (at most 4 KiB) within timeout_ms into
+ * buf: its status, with *hlen the header's length and *len what was
+ * read; -1 with the error. */
+static int
+read_answer(int fd, long timeout_ms, char *buf, size_t cap, size_t *len,
+    size_t *hlen)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char *end;
+	ssize_t n;
+	int status;
+
+	*len = 0;
+	while ((end = memmem(buf, *len, "\r\n\r\n", 4)) == NULL) {
+		if (*len == cap || poll(&pfd, 1, (int)timeout_ms) != 1 ||
+		    (n = read(fd, buf + *len, cap - *len)) <= 0) {
+			gr_error(GR_ERR_UNAVAILABLE, "The agent gave no answer to "
+			    "the console's request.");
+			return -1;
+		}
+		*len += (size_t)n;
+	}
+	*hlen = (size_t)(end - buf) + 4;
+	if (sscanf(buf, "HTTP/1.%*1[01] %3d", &status) != 1) {
+		gr_error(GR_ERR_UNAVAILABLE, "The agent's answer to the "
+		    "console's request is not HTTP.");
+		return -1;
+	}
+	return status;
+}
+
+int
+agent_rpc_upgrade(const char *host, const char *path, long timeout_ms,
+    int *status, int *fd, char **extra, size_t *extra_len)
+{
+	GR_AUTOFREE char *url = NULL, *req = NULL;
+	struct gr_signer key;
+	char sig[GR_SHA256_HEX], buf[4096];
+	long long ts = (long long)time(NULL);
+	size_t len, hlen;
+	int s;
+
+	*fd = -1;
+	*extra = NULL;
+	*extra_len = 0;
+	if (agent_target(host, "compute", "SELECT agent_url FROM compute_nodes "
+	    "WHERE host = $1 AND agent_url IS NOT NULL", "", &url, &key) < 0 ||
+	    (s = connect_url(url, timeout_ms)) < 0)
+		return -1;
+	gr_sign(&key, "GET", path, ts, "", 0, sig);
+	req = gr_xasprintf("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: "
+	    "Upgrade\r\nUpgrade: gureum-console\r\nX-Gureum-Node: %s\r\n"
+	    "X-Gureum-Timestamp: %lld\r\nX-Gureum-Signature: %s\r\n\r\n",
+	    path, url + 7, key.node, ts, sig);
+	if (gr_write_all(s, req, strlen(req), "the console's request") < 0) {
+		close(s);
+		gr_error(GR_ERR_UNAVAILABLE, "Cannot send the console's request "
+		    "to the agent at %s.", url);
+		return -1;
+	}
+	if ((*status = read_answer(s, timeout_ms, buf, sizeof(buf), &len,
+	    &hlen)) < 0) {
+		close(s);
+		return -1;
+	}
+	if (*status != 101) {
+		close(s);
+		return 0;
+	}
+	if (len > hlen) {
+		*extra_len = len - hlen;
+		*extra = gr_xmalloc(*extra_len);
+		memcpy(*extra, buf + hlen, *extra_len);
+	}
+	*fd = s;
+	return 0;
 }
 
 struct agent_rpc_job {

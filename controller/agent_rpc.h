@@ -24,6 +24,18 @@ int agent_rpc_call(const char *host, const char *method, const char *path,
     json_t *body, struct gr_httpc_resp *resp);
 
 /*
+ * Opens host's compute agent's upgraded connection at path (the serial
+ * console relay): a signed GET with "Upgrade: gureum-console", waited for
+ * up to timeout_ms. On a 101, *fd is the connected socket (the caller's
+ * to close) and *extra and *extra_len the bytes that came after the answer's
+ * header (the console's first output; the caller frees extra). Returns
+ * 0 with *status the agent's status (101, or its refusal: *fd is then
+ * -1), or -1 with GR_ERR_UNAVAILABLE when the agent cannot be reached.
+ */
+int agent_rpc_upgrade(const char *host, const char *path, long timeout_ms,
+    int *status, int *fd, char **extra, size_t *extra_len);
+
+/*
  * What to do when the agent cannot be reached or refuses the work: undo
  * what the request began and leave the instance as it was, or put it in
  * ERROR (server_failed). msg says why, for the instance's action and

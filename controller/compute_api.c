@@ -12,6 +12,7 @@
 #include "actions.h"
 #include "auth.h"
 #include "compute_api.h"
+#include "console.h"
 #include "ctl.h"
 #include "flavors.h"
 #include "gr_buf.h"
@@ -222,6 +223,7 @@ const struct gr_route compute_routes[] = {
 	{ "PUT",    "/v2.1/os-quota-sets/{id}",			quota_update,	GR_POLICY_ADMIN },
 	{ "DELETE", "/v2.1/os-quota-sets/{id}",			quota_delete,	GR_POLICY_ADMIN },
 	{ "GET",    "/v2.1/limits",				limits_show,	GR_POLICY_USER },
+	{ "GET",    "/v2.1/os-console-auth-tokens/{token}", console_token_show, GR_POLICY_ADMIN },
 	{ "GET",    "/v2.1/os-availability-zone",		az_list,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/os-availability-zone/detail",	az_detail,	GR_POLICY_ADMIN },
 	/* tenant_usage.c */
@@ -240,6 +242,7 @@ const struct gr_route compute_routes[] = {
 	{ "PUT",    "/v2.1/servers/{id}",		server_update,	GR_POLICY_USER },
 	{ "DELETE", "/v2.1/servers/{id}",		server_delete,	GR_POLICY_USER },
 	{ "POST",   "/v2.1/servers/{id}/action",	server_action,	GR_POLICY_USER },
+	{ "POST",   "/v2.1/servers/{id}/remote-consoles", console_create, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/metadata",	server_metadata_list, GR_POLICY_USER },
 	{ "POST",   "/v2.1/servers/{id}/metadata",	server_metadata_merge, GR_POLICY_USER },
 	{ "PUT",    "/v2.1/servers/{id}/metadata",	server_metadata_replace, GR_POLICY_USER },

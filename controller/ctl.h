@@ -28,6 +28,9 @@ struct ctl_conf {
 	long	 task_timeout;		/* s a task may wait for its report */
 	long	 reconcile_interval;	/* s between convergence passes */
 	long	 vif_plugging_timeout;	/* s a boot waits for its ports */
+	char	*console_listen;	/* the console proxy's ADDR:PORT */
+	long	 console_port;		/* ...its port, in console URLs */
+	long	 console_token_ttl;	/* s a console token lives */
 	long	 reclaim_interval;	/* s a soft-deleted server is kept;
 					 * 0: delete at once (Nova's
 					 * reclaim_instance_interval) */

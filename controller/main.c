@@ -11,6 +11,7 @@
 #include "agent_rpc.h"
 #include "auth.h"
 #include "compute_api.h"
+#include "console.h"
 #include "ctl.h"
 #include "gr_daemon.h"
 #include "gr_db.h"
@@ -36,6 +37,7 @@ conf_free(void *arg)
 	free(ctl.public_host);
 	free(ctl.region);
 	free(ctl.cluster_secret);
+	free(ctl.console_listen);
 }
 
 static int
@@ -57,7 +59,7 @@ load_conf(const struct gr_conf *c, long *threads)
 	    gr_conf_int(c, "vif_plugging_timeout", 60, 1, 300,
 	    &ctl.vif_plugging_timeout) < 0 ||
 	    gr_conf_int(c, "reclaim_instance_interval", 0, 0, 86400 * 365,
-	    &ctl.reclaim_interval) < 0 ||
+	    &ctl.reclaim_interval) < 0 || console_conf(c) < 0 ||
 	    sched_set_weigher(gr_conf_get(c, "scheduler_weigher", "spread"),
 	    c->path) < 0)
 		return -1;
@@ -68,9 +70,10 @@ load_conf(const struct gr_conf *c, long *threads)
 
 static void reconcile_end(void *arg) { (void)arg; reconcile_stop_wait(); }
 
-/* The five listeners: identity, compute and network for tenants, the
- * agents' side door on the management address, and the web portal, which
- * serves the page and the first three's route tables under /api/. */
+/* The six listeners: identity, compute and network for tenants, the
+ * agents' side door on the management address, the web portal, which
+ * serves the page and the first three's route tables under /api/, and
+ * the consoles' websocket proxy. */
 static int
 listen_all(struct gr_daemon *d, long threads)
 {
@@ -109,6 +112,8 @@ listen_all(struct gr_daemon *d, long threads)
 	web_conf_read(c, &web);
 	web.threads = (unsigned)threads;
 	web.body_limit = BODY_LIMIT;
+	if (console_proxy_start(d, (unsigned)threads) < 0)
+		return -1;
 	return web_start(d, &web, &id, &cp, &nw);
 }
 

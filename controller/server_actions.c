@@ -14,6 +14,7 @@
 
 #include "actions.h"
 #include "agent_rpc.h"
+#include "console.h"
 #include "ctl.h"
 #include "gr_db.h"
 #include "gr_err.h"
@@ -561,6 +562,13 @@ force_delete_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	return server_force_delete(req, resp, r);
 }
 
+static int
+console_url_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
+    const struct server_action *act, json_t *arg)
+{
+	return console_action(req, resp, r, act->name, arg);
+}
+
 /* The actions served; any other is a 400. */
 static const struct server_action actions[] = {
 	/* name			record		from		task		agent op	handler		flags */
@@ -568,6 +576,9 @@ static const struct server_action actions[] = {
 	{ "os-start",		"start",	"stopped",	"powering-on",	"start",	simple_action,	ACT_LOCK },
 	{ "reboot",		"reboot",	"active",	"rebooting",	"reboot",	reboot_action,	ACT_LOCK },
 	{ "os-getConsoleOutput", NULL,		NULL,		NULL,		"console",	console_output,	0 },
+	{ "os-getSerialConsole", NULL,		NULL,		NULL,		NULL,		console_url_action, 0 },
+	{ "os-getVNCConsole",	NULL,		NULL,		NULL,		NULL,		console_url_action, 0 },
+	{ "os-getSPICEConsole",	NULL,		NULL,		NULL,		NULL,		console_url_action, 0 },
 	{ "createImage",	"createImage",	"active,stopped", "image_snapshot", "snapshot", create_image,	0 },
 	{ "lock",		"lock",		NULL,		NULL,		NULL,		lock_action,	0 },
 	{ "unlock",		"unlock",	NULL,		NULL,		NULL,		lock_action,	0 },

@@ -1,5 +1,6 @@
 /* web.c - see web.h. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,7 @@
 #include "gr_err.h"
 #include "gr_http.h"
 #include "gr_log.h"
+#include "gr_util.h"
 #include "image_proxy.h"
 #include "web.h"
 #include "web_priv.h"
@@ -18,10 +20,12 @@
 #define WEB_PATH_MAX	255
 
 /* The page loads only its own scripts, styles and images, talks only to
- * its own origin, and may not be framed. */
-#define WEB_CSP	"default-src 'self'; script-src 'self'; style-src 'self'; " \
-	"img-src 'self' data:; connect-src 'self'; object-src 'none'; " \
-	"base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+ * its own origin and the console proxy's websockets, and may not be
+ * framed. */
+#define WEB_CSP_HEAD	"default-src 'self'; script-src 'self'; " \
+	"style-src 'self'; img-src 'self' data:; connect-src 'self'"
+#define WEB_CSP_TAIL	"; object-src 'none'; base-uri 'none'; " \
+	"frame-ancestors 'none'; form-action 'self'"
 
 enum { MOUNT_IDENTITY, MOUNT_COMPUTE, MOUNT_NETWORK, MOUNT_IMAGE, NMOUNTS };
 
@@ -30,6 +34,7 @@ static struct {
 	int			root_fd;	/* web_root, or -1 */
 	struct gr_http_conf	apis[NMOUNTS];	/* copies of the listeners' */
 	struct gr_http_mount	mounts[NMOUNTS];
+	char			csp[512];	/* Content-Security-Policy */
 } web = { .root_fd = -1 };
 
 static const struct {
@@ -168,7 +173,7 @@ static const struct gr_route static_route = {
 static void
 decorate(struct gr_req *req, struct gr_resp *resp)
 {
-	gr_resp_header(resp, "Content-Security-Policy", WEB_CSP);
+	gr_resp_header(resp, "Content-Security-Policy", web.csp);
 	gr_resp_header(resp, "X-Content-Type-Options", "nosniff");
 	gr_resp_header(resp, "Referrer-Policy", "no-referrer");
 	gr_resp_header(resp, "X-Frame-Options", "DENY");
@@ -182,8 +187,19 @@ web_conf_read(const struct gr_conf *c, struct web_conf *wc)
 {
 	wc->listen = gr_conf_get(c, "web_listen", "0.0.0.0:8080");
 	wc->root = gr_conf_get(c, "web_root", "/usr/share/gureum/web");
+	const char *host = gr_conf_get(c, "public_host", "127.0.0.1");
+	long port = gr_listen_port(gr_conf_get(c, "console_listen",
+	    "127.0.0.1:6083"));
+
 	if (wc->listen[0] == '\0' || strcmp(wc->listen, "off") == 0)
 		wc->listen = NULL;
+	/* A host name goes into the policy as it is: only a plain one. */
+	wc->console[0] = '\0';
+	if (port > 0 && host[0] && strlen(host) < 256 && strspn(host,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+	    == strlen(host))
+		snprintf(wc->console, sizeof(wc->console), "ws://%s:%ld", host,
+		    port);
 	return 0;
 }
 
@@ -209,6 +225,8 @@ web_start(struct gr_daemon *d, const struct web_conf *wc,
 
 	if (wc->listen == NULL)
 		return 0;
+	snprintf(web.csp, sizeof(web.csp), "%s%s%s%s", WEB_CSP_HEAD,
+	    wc->console[0] ? " " : "", wc->console, WEB_CSP_TAIL);
 	web.apis[MOUNT_IDENTITY] = *identity;
 	web.apis[MOUNT_COMPUTE] = *compute;
 	web.apis[MOUNT_NETWORK] = *network;

@@ -22,6 +22,9 @@ struct gr_daemon;
 struct web_conf {
 	const char	*listen;	/* "ADDR:PORT", or NULL: no listener */
 	const char	*root;		/* the static page's directory */
+	char		 console[320];	/* the console proxy's origin,
+					   "ws://public_host:PORT", which
+					   the page may connect to; or "" */
 	unsigned	 threads;
 	size_t		 body_limit;
 };
@@ -29,7 +32,8 @@ struct web_conf {
 /*
  * Reads web_listen (default 0.0.0.0:8080; "" or "off": none) and
  * web_root (default /usr/share/gureum/web) from c into wc, whose strings
- * belong to c. Returns 0.
+ * belong to c, and the console proxy's origin from public_host and
+ * console_listen's port. Returns 0.
  */
 int web_conf_read(const struct gr_conf *c, struct web_conf *wc);
 

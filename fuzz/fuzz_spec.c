@@ -91,7 +91,7 @@ check_xml(const struct vm_spec *s, const char *xml)
 	    "'flavor'])", s->flavor_name));
 	CHECK(xpath_is(x, "string(/domain/devices/disk[1]/source/@file)",
 	    s->disk_path));
-	CHECK(xpath_is(x, "string(/domain/devices/serial/source/@path)",
+	CHECK(xpath_is(x, "string(/domain/devices/serial/log/@file)",
 	    s->console_log));
 	if (s->config_drive)
 		CHECK(xpath_is(x, "string(/domain/devices/disk[2]/source/"

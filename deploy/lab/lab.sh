@@ -492,6 +492,7 @@ compute_listen = $HOST_IP:8774
 network_listen = $HOST_IP:9696
 internal_listen = $HOST_IP:8779
 web_listen = $HOST_IP:8080
+console_listen = $HOST_IP:6083
 web_root = $REPO/web
 public_host = $HOST_IP
 cluster_secret_file = $STATE/secret

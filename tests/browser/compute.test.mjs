@@ -1,6 +1,6 @@
 // The portal with a compute node: an instance launched from the Launch
 // form turns ACTIVE without a reload, its console log shows the guest's
-// ready line, and its row's snapshot, reboot, stop and delete work. Run by
+// ready line, its live console echoes keys typed, and its row's snapshot, reboot, stop and delete work. Run by
 // tests/integration/18_web_compute.sh; its environment:
 //   GUREUM_WEB_URL      the web listener
 //   GUREUM_PROJECT, GUREUM_USER, GUREUM_PASSWORD  a member's login
@@ -85,6 +85,21 @@ test('its console log shows the guest\'s ready line', async () => {
 	    /[\u0000-\u0008\u000b-\u001f\u007f]/);
 	await shot('compute-console');
 	await row().getByRole('button', { name: `Hide console ${VM}` })
+	    .click();
+});
+
+test('its live console takes keys and shows what the guest sends back',
+    async () => {
+	await row().getByRole('button', { name: `Terminal ${VM}` }).click();
+	await row().getByText('Serial console: Connected').waitFor(WAIT);
+	const pre = row().getByLabel(`Live console of ${VM}`);
+	await pre.focus();
+	// The guest's tty echoes what it receives: the keys went through
+	// the proxy, the agent and libvirt's stream, and came back.
+	await page.keyboard.type('gureum-live-42');
+	await pre.filter({ hasText: 'gureum-live-42' }).waitFor(WAIT);
+	await shot('compute-live-console');
+	await row().getByRole('button', { name: `Hide terminal ${VM}` })
 	    .click();
 });
 

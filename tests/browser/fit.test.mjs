@@ -1,10 +1,11 @@
 // web/lib/fit.mjs in node: which flavors fit an image and the nodes, the
-// dropdowns' labels, user data as base64 of UTF-8, console text made safe.
+// dropdowns' labels, user data as base64 of UTF-8, console text made safe,
+// the live console's screen and keys.
 // Run by tests/integration/17_web.sh beside web.test.mjs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { base64Utf8, cleanConsole, flavorLabel, flavorProblem, imageLabel,
-    smallestFlavor } from '../../web/lib/fit.mjs';
+    smallestFlavor, termFeed, termKey } from '../../web/lib/fit.mjs';
 
 const MIB = 1024 * 1024;
 const f = (vcpus, ram, disk) => ({ name: 'f', vcpus, ram, disk });
@@ -66,4 +67,29 @@ test('fit: user data is base64 of its UTF-8 bytes', () => {
 test('fit: console text keeps newlines and tabs, drops controls', () => {
 	assert.equal(cleanConsole('a\r\nb\rc\td\x1b[31mred\x07\x00\x9b'),
 	    'a\nb\nc\td[31mred');
+});
+
+test('termFeed: the live console as a plain terminal shows it', () => {
+	assert.equal(termFeed('', 'login: \r\n/ # ls\r\n'), 'login: \n/ # ls\n');
+	assert.equal(termFeed('/ # ', 'ecx\b \bho'), '/ # echo',
+	    'backspace, space, backspace erases a character');
+	assert.equal(termFeed('a\n', '\x7f'), 'a\n', 'never past a line start');
+	assert.equal(termFeed('', '\x1b[1;31mred\x1b[0m\x1b[?25l\x07\x00 ok'),
+	    'red ok', 'escape sequences and other controls are dropped');
+	assert.equal(termFeed('x', 'lone\rcr'), 'xlonecr');
+	assert.equal(termFeed('12345', '678', 4), '5678', 'the newest kept');
+	assert.equal(termFeed('', 'é ✓'), 'é ✓');
+});
+
+test('termKey: what a key press sends', () => {
+	assert.equal(termKey({ key: 'a' }), 'a');
+	assert.equal(termKey({ key: 'Enter' }), '\r');
+	assert.equal(termKey({ key: 'Backspace' }), '\x7f');
+	assert.equal(termKey({ key: 'ArrowUp' }), '\x1b[A');
+	assert.equal(termKey({ key: 'c', ctrlKey: true }), '\x03');
+	assert.equal(termKey({ key: 'D', ctrlKey: true }), '\x04');
+	assert.equal(termKey({ key: 'Shift' }), null);
+	assert.equal(termKey({ key: 'F5' }), null);
+	assert.equal(termKey({ key: 'v', metaKey: true }), null);
+	assert.equal(termKey({ key: 'é' }), 'é');
 });

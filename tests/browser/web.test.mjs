@@ -25,9 +25,7 @@ const PASSWORD = env('GUREUM_PASSWORD');
 const SERVER = env('GUREUM_SERVER_NAME');
 const IMAGE = env('GUREUM_IMAGE_NAME');
 const ART = process.env.GUREUM_ARTIFACTS || 'tests/artifacts';
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; " +
-    "img-src 'self' data:; connect-src 'self'; object-src 'none'; " +
-    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+const CSP = env('GUREUM_CSP');	// with the console proxy's origin
 const EXPIRED = 'Your session expired; log in again.';
 const WAIT = { timeout: 15000 };
 

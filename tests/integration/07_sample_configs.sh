@@ -34,7 +34,7 @@ start_pg
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/secret"
 echo "samplepw" >"$T/admin-password"
 IDP=$(free_port) CPP=$(free_port) IMP=$(free_port) AGP=$(free_port)
-INP=$(free_port) NWP=$(free_port) WBP=$(free_port)
+INP=$(free_port) NWP=$(free_port) WBP=$(free_port) COP=$(free_port)
 ID_URL=http://127.0.0.1:$IDP CP_URL=http://127.0.0.1:$CPP
 INT_URL=http://127.0.0.1:$INP
 IMG_URL=http://127.0.0.1:$IMP
@@ -44,6 +44,7 @@ sample controller "database=$PG_CONNINFO" "cluster_secret_file=$T/secret" \
     "identity_listen=127.0.0.1:$IDP" "compute_listen=127.0.0.1:$CPP" \
     "internal_listen=127.0.0.1:$INP" "network_listen=127.0.0.1:$NWP" \
     "web_listen=127.0.0.1:$WBP" "web_root=$HARNESS_REPO/web" \
+    "console_listen=127.0.0.1:$COP" \
     public_host=127.0.0.1 "image_port=$IMP"
 start_daemon controller gureum-controller "$T/controller.conf"
 check "the controller starts on its sample" \

@@ -13,11 +13,12 @@
 # expired session in the browser.
 . "$(dirname "$0")/../lib/harness.sh"
 
-CSP="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 ART=${GUREUM_ARTIFACTS:-$T/artifacts}
 
 start_pg
 start_controller
+# The page may also open websockets to the console proxy, on public_host.
+CSP="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:$CONSOLE_PORT; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 start_image
 ADMIN_TOKEN=$(get_token admin "$ADMIN_PW" admin)
 [ -n "$ADMIN_TOKEN" ] || die "no admin token"
@@ -228,7 +229,7 @@ fi
 GUREUM_WEB_URL=$WEB_URL GUREUM_ID_URL=$ID_URL \
     GUREUM_ADMIN_TOKEN=$ADMIN_TOKEN GUREUM_PROJECT=webproj \
     GUREUM_USER=webuser GUREUM_PASSWORD=pw GUREUM_SERVER_NAME=$XSS \
-    GUREUM_IMAGE_NAME=web-tiny \
+    GUREUM_IMAGE_NAME=web-tiny GUREUM_CSP="$CSP" \
     GUREUM_ARTIFACTS=$ART \
     browser_run 300 21 "$BROWSER/web.test.mjs" "$BROWSER/fit.test.mjs"
 say "screenshots in $ART"

@@ -149,12 +149,14 @@ start_daemon() {
 
 # start_controller: writes $T/controller.conf, starts it, waits for /v3.
 # Sets ID_URL, CP_URL, NET_URL, INT_URL (the agents' internal listener),
-# WEB_URL (the web portal, serving the repository's web/), ADMIN_PW,
+# WEB_URL (the web portal, serving the repository's web/), CONSOLE_PORT
+# (the consoles' websocket proxy), ADMIN_PW,
 # SECRET and SECRET_FILE (the file it is in).
 start_controller() {
 	local idp cpp intp netp webp
 	idp=$(free_port); cpp=$(free_port); intp=$(free_port); netp=$(free_port)
 	webp=$(free_port)
+	CONSOLE_PORT=$(free_port)
 	IMG_PORT=$(free_port)
 	ADMIN_PW=adminpw-$RANDOM
 	SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -167,6 +169,7 @@ compute_listen = 127.0.0.1:$cpp
 internal_listen = 127.0.0.1:$intp
 network_listen = 127.0.0.1:$netp
 web_listen = 127.0.0.1:$webp
+console_listen = 127.0.0.1:$CONSOLE_PORT
 web_root = $HARNESS_REPO/web
 public_host = 127.0.0.1
 cluster_secret_file = $T/secret

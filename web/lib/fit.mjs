@@ -76,3 +76,43 @@ export function cleanConsole(text) {
 	    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
+
+// The live console's screen: text plus what the guest sent (already
+// decoded), as a plain terminal would show it in a <pre>: CR LF and LF
+// end lines, a lone CR is dropped, backspace (BS or DEL) takes the last
+// character of the line back, escape sequences (colours, cursor moves)
+// and other control characters are dropped. At most max characters, the
+// newest kept.
+export function termFeed(text, chunk, max = 100000) {
+	let out = text;
+	const s = String(chunk).replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+	    .replace(/\x1b[@-_]/g, '').replace(/\r\n/g, '\n');
+	for (const ch of s) {
+		if (ch === '\b' || ch === '\x7f') {
+			if (out.length && !out.endsWith('\n'))
+				out = out.slice(0, -1);
+		} else if (ch === '\n' || ch === '\t' || ch >= ' ' &&
+		    !(ch >= '\x7f' && ch <= '\x9f')) {
+			out += ch;
+		}
+	}
+	return out.length > max ? out.slice(out.length - max) : out;
+}
+
+const TERM_KEYS = { Enter: '\r', Backspace: '\x7f', Tab: '\t',
+	Escape: '\x1b', ArrowUp: '\x1b[A', ArrowDown: '\x1b[B',
+	ArrowRight: '\x1b[C', ArrowLeft: '\x1b[D' };
+
+// What a key press sends to the guest's serial console (a terminal's
+// bytes), or null for a key that sends nothing (Shift alone, F-keys).
+export function termKey({ key, ctrlKey = false, altKey = false,
+    metaKey = false }) {
+	if (metaKey || altKey)
+		return null;
+	if (ctrlKey)
+		return /^[a-zA-Z]$/.test(key) ?
+		    String.fromCharCode(key.toUpperCase().charCodeAt(0) - 64) : null;
+	if (TERM_KEYS[key])
+		return TERM_KEYS[key];
+	return [...key].length === 1 ? key : null;
+}

@@ -1,9 +1,10 @@
 // An instance row's actions: stop, start, reboot (soft), snapshot (asks a
-// name), console log, delete (confirmed in the row). Each is one call;
+// name), console log, live console, delete (confirmed in the row). Each is one call;
 // its fault is shown in the row, and onChanged() asks the list for a
 // poll at once.
 import { api } from '../lib/api.mjs';
 import { cleanConsole } from '../lib/fit.mjs';
+import { LiveConsole } from './live_console.mjs';
 import { startPolling } from '../lib/poll.mjs';
 import { html, useEffect, useRef, useState } from '../lib/ui.mjs';
 
@@ -61,6 +62,7 @@ export function RowActions({ server, onChanged }) {
 	const [busy, setBusy] = useState(false);
 	const [ask, setAsk] = useState(null);	// 'delete', 'snapshot' or null
 	const [consoleOpen, setConsoleOpen] = useState(false);
+	const [liveOpen, setLiveOpen] = useState(false);
 	const [done, setDone] = useState(null);
 	const st = server.status;
 	const deleting = server['OS-EXT-STS:task_state'] === 'deleting';
@@ -126,9 +128,12 @@ export function RowActions({ server, onChanged }) {
 	    st === 'ACTIVE' || st === 'SHUTOFF')}
 	${btn(consoleOpen ? 'Hide console' : 'Console',
 	    () => setConsoleOpen(!consoleOpen), true)}
+	${btn(liveOpen ? 'Hide terminal' : 'Terminal',
+	    () => setLiveOpen(!liveOpen), liveOpen || st === 'ACTIVE')}
 	${btn('Delete', () => setAsk('delete'), !deleting)}`}
 	${done && html`<p class="done" role="status">${done}</p>`}
 	${error && html`<p class="error" role="alert">${error}</p>`}
 	${consoleOpen && html`<${ConsoleLog} server=${server}/>`}
+	${liveOpen && html`<${LiveConsole} server=${server}/>`}
 </div>`;
 }
