@@ -205,6 +205,7 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/flavors/detail",			flavor_detail,	GR_POLICY_USER },
 	{ "POST",   "/v2.1/flavors",				flavor_create,	GR_POLICY_ADMIN },
 	{ "GET",    "/v2.1/flavors/{id}",			flavor_show,	GR_POLICY_USER },
+	{ "PUT",    "/v2.1/flavors/{id}",			flavor_update,	GR_POLICY_ADMIN },
 	{ "DELETE", "/v2.1/flavors/{id}",			flavor_delete,	GR_POLICY_ADMIN },
 	{ "GET",    "/v2.1/flavors/{id}/os-extra_specs",	flavor_specs_get, GR_POLICY_USER },
 	{ "POST",   "/v2.1/flavors/{id}/os-extra_specs",	flavor_specs_set, GR_POLICY_ADMIN },

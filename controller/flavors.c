@@ -1,5 +1,6 @@
 /*
- * flavors.c - Compute v2.1 flavors (microversion 2.1 formats), their
+ * flavors.c - Compute v2.1 flavors (microversion 2.1 formats, and from
+ * 2.55 a description: shown, given at create, changed by PUT), their
  * extra specs (gureum:disk_provisioning = thin | thick chooses the disk
  * kind) and per-project access to private flavors.
  *
@@ -21,12 +22,13 @@
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "microversion.h"
 #include "quotas.h"
 
 #define FLV_COLS "f.id, f.name, f.vcpus, f.ram, f.disk, f.swap, f.ephemeral, " \
-	"f.rxtx_factor, f.is_public, f.extra_specs"
+	"f.rxtx_factor, f.is_public, f.extra_specs, f.description"
 enum { C_ID, C_NAME, C_VCPUS, C_RAM, C_DISK, C_SWAP, C_EPH, C_RXTX, C_PUBLIC,
-	C_SPECS };
+	C_SPECS, C_DESC };
 
 /* Who may see a flavor: public ones, private ones shared with the
  * project, and everything for admins. $2 project, $3 admin. */
@@ -34,6 +36,7 @@ enum { C_ID, C_NAME, C_VCPUS, C_RAM, C_DISK, C_SWAP, C_EPH, C_RXTX, C_PUBLIC,
 	"flavor_access fa WHERE fa.flavor_id = f.id AND fa.project_id = $2))"
 
 #define SPEC_MAX	255	/* bytes in an extra spec key or value */
+#define DESC_MAX	65535	/* characters in a description (Nova's TEXT) */
 #define PAGE_MAX	1000	/* Nova's osapi_max_limit */
 
 static const char spec_key_chars[] = "abcdefghijklmnopqrstuvwxyz"
@@ -63,16 +66,19 @@ flavor_links(const char *id)
 	return links;
 }
 
-/* A flavor document at microversion 2.1: {id, name, links} in a plain
- * list, every field in a detailed one. */
+/* A flavor document: {id, name, links} in a plain list, every field in a
+ * detailed one; from 2.55 both have the description (null if none). */
 static json_t *
-flavor_json(PGresult *r, int i, int detail)
+flavor_json(struct gr_req *req, PGresult *r, int i, int detail)
 {
 	const char *id = PQgetvalue(r, i, C_ID);
 	int swap = col_i(r, i, C_SWAP);
 	json_t *f = json_pack("{s:s,s:s,s:o}", "id", id, "name",
 	    PQgetvalue(r, i, C_NAME), "links", flavor_links(id));
 
+	if (compute_microversion(req) >= 55)
+		json_object_set_new(f, "description", PQgetisnull(r, i, C_DESC) ?
+		    json_null() : json_string(PQgetvalue(r, i, C_DESC)));
 	if (!detail)
 		return f;
 	json_object_update_new(f, json_pack("{s:i,s:i,s:i,s:o,s:f,s:i,s:b,s:b}",
@@ -282,7 +288,7 @@ list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 		return -1;
 	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, flavor_json(r, i, detail));
+		json_array_append_new(list, flavor_json(req, r, i, detail));
 	out = json_pack("{s:o}", "flavors", list);
 	if (limit && PQntuples(r) > 0 && PQntuples(r) == atoi(lim))
 		json_object_set_new(out, "flavors_links", next_link(req, detail,
@@ -311,7 +317,7 @@ flavor_show(struct gr_req *req, struct gr_resp *resp)
 	if (r == NULL)
 		return -1;
 	gr_resp_json(resp, 200, json_pack("{s:o}", "flavor",
-	    flavor_json(r, 0, 1)));
+	    flavor_json(req, r, 0, 1)));
 	return 0;
 }
 
@@ -360,6 +366,48 @@ bad:
 	return -1;
 }
 
+/*
+ * The "description" of f (2.55): absent or null (*desc NULL), or a string
+ * of at most 65535 characters with no control characters or line breaks,
+ * Nova's valid_description_regex (printable, spaces allowed).
+ */
+static int
+description_of(json_t *f, const char **desc)
+{
+	json_t *v = json_object_get(f, "description");
+	const unsigned char *s;
+	size_t n, chars = 0;
+
+	*desc = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		goto bad;
+	s = (const unsigned char *)json_string_value(v);
+	n = json_string_length(v);
+	if (strlen((const char *)s) != n)
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		/* C0 and DEL; C1 (U+0080-U+009F); U+2028, U+2029. */
+		if (s[i] < 0x20 || s[i] == 0x7f ||
+		    (s[i] == 0xc2 && i + 1 < n && s[i + 1] < 0xa0) ||
+		    (s[i] == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)))
+			goto bad;
+		if ((s[i] & 0xc0) != 0x80)
+			chars++;
+	}
+	if (chars > DESC_MAX)
+		goto bad;
+	*desc = (const char *)s;
+	return 0;
+bad:
+	gr_error(GR_ERR_BAD_REQUEST, "Invalid input for field/attribute "
+	    "description: it must be null or a string of at most %d printable "
+	    "characters (no control characters or line breaks).", DESC_MAX);
+	return -1;
+}
+
 /* After a unique violation: says whether the id or the name is taken. */
 static void
 explain_conflict(const char *id, const char *name)
@@ -382,9 +430,12 @@ flavor_create(struct gr_req *req, struct gr_resp *resp)
 	static const char *const known[] = { "id", "name", "vcpus", "ram",
 	    "disk", "swap", "rxtx_factor", "OS-FLV-EXT-DATA:ephemeral",
 	    "os-flavor-access:is_public", NULL };
+	static const char *const known255[] = { "id", "name", "vcpus", "ram",
+	    "disk", "swap", "rxtx_factor", "OS-FLV-EXT-DATA:ephemeral",
+	    "os-flavor-access:is_public", "description", NULL };
 	GR_AUTO_PGRES PGresult *r = NULL;
 	json_t *body, *f;
-	const char *name, *id;
+	const char *name, *id, *desc;
 	long long vcpus, ram, disk = 0, swap = 0, eph = 0;
 	int pub = 1;
 	double rxtx = 1.0;
@@ -393,7 +444,9 @@ flavor_create(struct gr_req *req, struct gr_resp *resp)
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_only(body, "request", top) < 0 ||
 	    gr_json_object(body, "flavor", 1, &f) < 0 ||
-	    gr_json_only(f, "flavor", known) < 0 ||
+	    gr_json_only(f, "flavor", compute_microversion(req) >= 55 ?
+	    known255 : known) < 0 ||
+	    description_of(f, &desc) < 0 ||
 	    gr_json_str(f, "name", 1, 255, &name) < 0 ||
 	    gr_check_trimmed_name("flavor name", name, 255) < 0 ||
 	    gr_json_nova_int(f, "vcpus", 1, 1, INT32_MAX, &vcpus) < 0 ||
@@ -412,18 +465,61 @@ flavor_create(struct gr_req *req, struct gr_resp *resp)
 	snprintf(s[3], 24, "%lld", swap);
 	snprintf(s[4], 24, "%lld", eph);
 	snprintf(rx, sizeof(rx), "%.17g", rxtx);
-	const char *p[9] = { id, name, s[0], s[1], s[2], s[3], s[4], rx,
-	    pub ? "t" : "f" };
+	const char *p[10] = { id, name, s[0], s[1], s[2], s[3], s[4], rx,
+	    pub ? "t" : "f", desc };
 	r = gr_db_query("INSERT INTO flavors AS f (id, name, vcpus, ram, disk, "
-	    "swap, ephemeral, rxtx_factor, is_public) VALUES ($1, $2, $3, $4, $5, "
-	    "$6, $7, $8, $9) RETURNING " FLV_COLS, 9, p);
+	    "swap, ephemeral, rxtx_factor, is_public, description) VALUES ($1, "
+	    "$2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING " FLV_COLS, 10, p);
 	if (r == NULL) {
 		if (gr_err_code() == GR_ERR_CONFLICT)
 			explain_conflict(id, name);
 		return -1;
 	}
 	gr_resp_json(resp, 200, json_pack("{s:o}", "flavor",
-	    flavor_json(r, 0, 1)));
+	    flavor_json(req, r, 0, 1)));
+	return 0;
+}
+
+/* PUT /flavors/{id} (2.55): {"flavor": {"description": D}}, D a string
+ * or null; nothing else of a flavor changes. Below 2.55 the method is not
+ * there, Nova's 404. */
+int
+flavor_update(struct gr_req *req, struct gr_resp *resp)
+{
+	static const char *const top[] = { "flavor", NULL };
+	static const char *const known[] = { "description", NULL };
+	GR_AUTO_PGRES PGresult *r = NULL;
+	json_t *body, *f;
+	const char *desc;
+
+	if (compute_microversion(req) < 55) {
+		gr_error(GR_ERR_NOT_FOUND, "Updating a flavor (its description) "
+		    "needs microversion 2.55 or later.");
+		return -1;
+	}
+	if ((body = gr_req_json(req)) == NULL ||
+	    gr_json_only(body, "request", top) < 0 ||
+	    gr_json_object(body, "flavor", 1, &f) < 0 ||
+	    gr_json_only(f, "flavor", known) < 0)
+		return -1;
+	if (json_object_get(f, "description") == NULL) {
+		gr_error(GR_ERR_BAD_REQUEST, "Invalid input for field/attribute "
+		    "flavor: 'description' is a required property.");
+		return -1;
+	}
+	if (description_of(f, &desc) < 0)
+		return -1;
+	const char *p[2] = { req->params[0], desc };
+	if ((r = gr_db_query("UPDATE flavors AS f SET description = $2 WHERE "
+	    "f.id = $1 RETURNING " FLV_COLS, 2, p)) == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_NOT_FOUND, "Flavor %.255s could not be found.",
+		    req->params[0]);
+		return -1;
+	}
+	gr_resp_json(resp, 200, json_pack("{s:o}", "flavor",
+	    flavor_json(req, r, 0, 1)));
 	return 0;
 }
 

@@ -21,6 +21,8 @@ int flavor_list(struct gr_req *req, struct gr_resp *resp);
 int flavor_detail(struct gr_req *req, struct gr_resp *resp);
 int flavor_show(struct gr_req *req, struct gr_resp *resp);
 int flavor_create(struct gr_req *req, struct gr_resp *resp);
+/* PUT /flavors/{id}: its description, from microversion 2.55. */
+int flavor_update(struct gr_req *req, struct gr_resp *resp);
 int flavor_delete(struct gr_req *req, struct gr_resp *resp);
 int flavor_specs_get(struct gr_req *req, struct gr_resp *resp);
 int flavor_specs_set(struct gr_req *req, struct gr_resp *resp);

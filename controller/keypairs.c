@@ -1,8 +1,11 @@
 /*
- * keypairs.c - os-keypairs at microversion 2.1: SSH keys a user keeps for
- * their instances. A keypair belongs to the user who made it (not to the
- * project) and counts against the project's key_pairs quota per user, as
- * in Nova.
+ * keypairs.c - os-keypairs, microversions 2.1 to 2.60: SSH keys a user
+ * keeps for their instances. A keypair belongs to the user who made it
+ * (not to the project) and counts against the project's key_pairs quota
+ * per user, as in Nova. From 2.2 a key pair has a type; from 2.10 admins
+ * act on other users' key pairs (?user_id=, "user_id" in a create), as
+ * Nova's policy "admin or user_id:%(user_id)s" allows; from 2.35 the list
+ * pages by name (limit, marker).
  *
  * Generated keys are RSA 2048 made with OpenSSL 3; the public half is
  * encoded here in the OpenSSH format (string "ssh-rsa", mpint e, mpint n)
@@ -23,6 +26,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include "compute_api.h"
 #include "ctl.h"
 #include "gr_buf.h"
 #include "gr_db.h"
@@ -36,6 +40,7 @@
 
 #define KEY_MAX		16384	/* bytes in an imported public key line */
 #define NAME_MAX_LEN	255
+#define PAGE_MAX	1000	/* Nova's osapi_max_limit */
 
 /* ---- the SSH wire format (RFC 4251 section 5) ---- */
 
@@ -372,23 +377,96 @@ keypair_json(struct gr_req *req, PGresult *r, int i)
 	return k;
 }
 
+/*
+ * Whose key pairs a call is about: from 2.10 the user named by ?user_id=
+ * (or, for a create, given), else the caller's own. Someone else's only
+ * for admins: Nova's policy refuses members with a 403 naming the rule
+ * (action: index, show, create or delete).
+ */
+static int
+target_user(struct gr_req *req, const char *given, const char *action,
+    const char **user_id)
+{
+	struct gr_auth *a = gr_auth_of(req);
+
+	*user_id = a->user_id;
+	if (compute_microversion(req) < 10)
+		return 0;
+	if (given == NULL)
+		given = gr_req_query(req, "user_id");
+	if (given == NULL || given[0] == '\0' ||
+	    strcmp(given, a->user_id) == 0)
+		return 0;
+	if (!a->is_admin) {
+		gr_error(GR_ERR_FORBIDDEN, "Policy doesn't allow "
+		    "os_compute_api:os-keypairs:%s to be performed: only admins "
+		    "may act on another user's key pairs.", action);
+		return -1;
+	}
+	*user_id = given;
+	return 0;
+}
+
 /* ---- handlers ---- */
+
+/* From 2.35: limit (0 or none: the maximum) and marker, a name of the
+ * user's (400 if it has none such). Sets *limit to NULL below 2.35. */
+static int
+page_of(struct gr_req *req, const char *user_id, char lim[24],
+    const char **limit, const char **marker)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+
+	*limit = *marker = NULL;
+	if (compute_microversion(req) < 35)
+		return 0;
+	if (gr_req_query_int(req, "limit", 0, lim, limit) < 0)
+		return -1;
+	if (*limit == NULL || atol(*limit) == 0 || atol(*limit) > PAGE_MAX)
+		snprintf(lim, 24, "%d", PAGE_MAX);
+	*limit = lim;
+	if ((*marker = gr_req_query(req, "marker")) == NULL)
+		return 0;
+	const char *p[2] = { user_id, *marker };
+	if ((r = gr_db_query("SELECT 1 FROM keypairs WHERE user_id = $1 AND "
+	    "name = $2", 2, p)) == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "Marker %.255s could not be found.",
+		    *marker);
+		return -1;
+	}
+	return 0;
+}
 
 int
 keypair_list(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { gr_auth_of(req)->user_id };
-	json_t *list;
+	const char *user, *limit, *marker;
+	char lim[24];
+	json_t *list, *out;
+	int n;
 
+	if (target_user(req, NULL, "index", &user) < 0 ||
+	    page_of(req, user, lim, &limit, &marker) < 0)
+		return -1;
+	const char *p[3] = { user, marker, limit };
 	if ((r = gr_db_query("SELECT name, public_key, fingerprint, type FROM "
-	    "keypairs WHERE user_id = $1 ORDER BY name", 1, p)) == NULL)
+	    "keypairs WHERE user_id = $1 AND ($2::text IS NULL OR name > $2) "
+	    "ORDER BY name LIMIT $3::bigint", 3, p)) == NULL)
 		return -1;
 	list = json_array();
-	for (int i = 0; i < PQntuples(r); i++)
+	n = PQntuples(r);
+	for (int i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:o}", "keypair",
 		    keypair_json(req, r, i)));
-	gr_resp_json(resp, 200, json_pack("{s:o}", "keypairs", list));
+	out = json_pack("{s:o}", "keypairs", list);
+	/* A full page links to the next, as Nova's collection links. */
+	if (limit && n > 0 && n == atoi(limit))
+		json_object_set_new(out, "keypairs_links", compute_next_link(req,
+		    "os-keypairs", PQgetvalue(r, n - 1, 0)));
+	gr_resp_json(resp, 200, out);
 	return 0;
 }
 
@@ -396,9 +474,12 @@ int
 keypair_show(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[2] = { gr_auth_of(req)->user_id, req->params[0] };
+	const char *user;
 	json_t *k;
 
+	if (target_user(req, NULL, "show", &user) < 0)
+		return -1;
+	const char *p[2] = { user, req->params[0] };
 	if ((r = gr_db_query("SELECT name, public_key, fingerprint, type, "
 	    "user_id, " GR_DB_ISO_US("created_at") " FROM keypairs WHERE "
 	    "user_id = $1 AND name = $2", 2, p)) == NULL)
@@ -457,25 +538,30 @@ int
 keypair_create(struct gr_req *req, struct gr_resp *resp)
 {
 	static const char *const top[] = { "keypair", NULL };
-	/* "type" from 2.2; no "user_id" (2.10). */
+	/* "type" from 2.2, "user_id" from 2.10. */
 	static const char *const known21[] = { "name", "public_key", NULL };
 	static const char *const known22[] = { "name", "public_key", "type",
 	    NULL };
+	static const char *const known210[] = { "name", "public_key", "type",
+	    "user_id", NULL };
 	struct gr_auth *a = gr_auth_of(req);
 	GR_AUTOFREE char *pub = NULL, *priv = NULL;
 	int mv = compute_microversion(req);
 	json_t *body, *k, *out;
-	const char *name, *given = NULL, *type = "ssh";
+	const char *name, *given = NULL, *type = "ssh", *for_user = NULL, *user;
 	char fp[KEYPAIR_FP_LEN];
 
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_only(body, "request", top) < 0 ||
 	    gr_json_object(body, "keypair", 1, &k) < 0 ||
-	    gr_json_only(k, "keypair", mv >= 2 ? known22 : known21) < 0 ||
+	    gr_json_only(k, "keypair", mv >= 10 ? known210 : mv >= 2 ? known22 :
+	    known21) < 0 ||
 	    gr_json_str(k, "name", 1, NAME_MAX_LEN, &name) < 0 ||
 	    check_keyname(name) < 0 ||
 	    gr_json_str(k, "public_key", 0, KEY_MAX, &given) < 0 ||
-	    gr_json_str(k, "type", 0, 16, &type) < 0)
+	    gr_json_str(k, "type", 0, 16, &type) < 0 ||
+	    gr_json_str(k, "user_id", 0, 255, &for_user) < 0 ||
+	    target_user(req, for_user ? for_user : "", "create", &user) < 0)
 		return -1;
 	if (type == NULL)
 		type = "ssh";
@@ -492,10 +578,10 @@ keypair_create(struct gr_req *req, struct gr_resp *resp)
 	if (given ? (pub = keypair_check_public(given, fp)) == NULL :
 	    generate(&pub, &priv, fp) < 0)
 		return -1;
-	if (insert_keypair(a->project_id, a->user_id, name, pub, fp) < 0)
+	if (insert_keypair(a->project_id, user, name, pub, fp) < 0)
 		return -1;
 	out = json_pack("{s:s,s:s,s:s,s:s}", "name", name, "public_key", pub,
-	    "fingerprint", fp, "user_id", a->user_id);
+	    "fingerprint", fp, "user_id", user);
 	if (priv)
 		json_object_set_new(out, "private_key", json_string(priv));
 	/* From 2.2: the type, and 201 (it was 200). */
@@ -510,8 +596,11 @@ int
 keypair_delete(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[2] = { gr_auth_of(req)->user_id, req->params[0] };
+	const char *user;
 
+	if (target_user(req, NULL, "delete", &user) < 0)
+		return -1;
+	const char *p[2] = { user, req->params[0] };
 	if ((r = gr_db_query("DELETE FROM keypairs WHERE user_id = $1 AND name = "
 	    "$2", 2, p)) == NULL)
 		return -1;

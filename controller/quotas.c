@@ -1,7 +1,9 @@
 /*
  * quotas.c - per-project limits (os-quota-sets), the limits summary
- * (/limits) and the availability zones (one zone, "nova"), at
- * microversion 2.1.
+ * (/limits) and the availability zones (one zone, "nova"), in the formats
+ * of microversions 2.1 to 2.60: from 2.36 the network service's quotas
+ * and limits leave both documents (and may not be set), from 2.39
+ * maxImageMeta leaves /limits, from 2.57 the injected file ones leave.
  *
  * Limits live in the quotas table as overrides; a resource with no row
  * has its default. -1 means unlimited. What a project uses is counted
@@ -22,6 +24,7 @@
 #include "gr_json.h"
 #include "gr_util.h"
 #include "hypervisors.h"
+#include "microversion.h"
 #include "quotas.h"
 #include "server_groups.h"
 
@@ -41,6 +44,31 @@ static const struct {
  * API's business). */
 static const char *const fixed[] = { "fixed_ips", "floating_ips",
 	"security_groups", "security_group_rules", NULL };
+
+/* The microversion from which a resource leaves the quota sets (Nova's
+ * FILTERED_QUOTAS): the network ones at 2.36, the injected files at 2.57. */
+static int
+gone_from(const char *resource)
+{
+	static const char *const v257[] = { "injected_files",
+	    "injected_file_content_bytes", "injected_file_path_bytes", NULL };
+
+	for (int i = 0; fixed[i]; i++)
+		if (strcmp(fixed[i], resource) == 0)
+			return 36;
+	for (int i = 0; v257[i]; i++)
+		if (strcmp(v257[i], resource) == 0)
+			return 57;
+	return 0;
+}
+
+static int
+shown(const char *resource, int mv)
+{
+	int v = gone_from(resource);
+
+	return v == 0 || mv < v;
+}
 
 /* What a project uses of the resources its instances hold, and its
  * server groups. */
@@ -131,13 +159,13 @@ used_of(const struct usage *u, const char *resource)
 }
 
 /*
- * The quota_set document: each resource's limit, or with u given
- * {"in_use", "limit", "reserved"} (the /detail form). id is added unless
- * NULL. A new object, or NULL with the error.
+ * The quota_set document at microversion mv: each resource's limit, or
+ * with u given {"in_use", "limit", "reserved"} (the /detail form). id is
+ * added unless NULL. A new object, or NULL with the error.
  */
 static json_t *
 quota_set(const char *project_id, int overrides, const char *id,
-    const struct usage *u)
+    const struct usage *u, int mv)
 {
 	long lim[NDEFAULTS];
 	json_t *q;
@@ -146,11 +174,12 @@ quota_set(const char *project_id, int overrides, const char *id,
 		return NULL;
 	q = id ? json_pack("{s:s}", "id", id) : json_object();
 	for (size_t i = 0; i < NDEFAULTS; i++)
-		json_object_set_new(q, defaults[i].name, u ? json_pack(
-		    "{s:I,s:I,s:i}", "in_use", (json_int_t)used_of(u,
-		    defaults[i].name), "limit", (json_int_t)lim[i], "reserved",
-		    0) : json_integer(lim[i]));
-	for (int i = 0; fixed[i]; i++)
+		if (shown(defaults[i].name, mv))
+			json_object_set_new(q, defaults[i].name, u ? json_pack(
+			    "{s:I,s:I,s:i}", "in_use", (json_int_t)used_of(u,
+			    defaults[i].name), "limit", (json_int_t)lim[i],
+			    "reserved", 0) : json_integer(lim[i]));
+	for (int i = 0; fixed[i] && mv < 36; i++)
 		json_object_set_new(q, fixed[i], u ? json_pack("{s:i,s:i,s:i}",
 		    "in_use", 0, "limit", -1, "reserved", 0) : json_integer(-1));
 	return q;
@@ -180,7 +209,8 @@ quota_show(struct gr_req *req, struct gr_resp *resp)
 
 	if (own_or_admin(req, pid) < 0)
 		return -1;
-	return answer(resp, quota_set(pid, 1, pid, NULL));
+	return answer(resp, quota_set(pid, 1, pid, NULL,
+	    compute_microversion(req)));
 }
 
 int
@@ -191,14 +221,16 @@ quota_detail(struct gr_req *req, struct gr_resp *resp)
 
 	if (own_or_admin(req, pid) < 0 || usage_of(pid, &u) < 0)
 		return -1;
-	return answer(resp, quota_set(pid, 1, pid, &u));
+	return answer(resp, quota_set(pid, 1, pid, &u,
+	    compute_microversion(req)));
 }
 
 /* Anyone may read the defaults, as in Nova. */
 int
 quota_defaults(struct gr_req *req, struct gr_resp *resp)
 {
-	return answer(resp, quota_set(req->params[0], 0, req->params[0], NULL));
+	return answer(resp, quota_set(req->params[0], 0, req->params[0], NULL,
+	    compute_microversion(req)));
 }
 
 /* Nova checks the project against Identity; ours is in the same database. */
@@ -245,18 +277,25 @@ quota_check_instances(const char *project_id, int n, long vcpus, long ram)
 }
 
 /*
- * Checks member key of quota_set update q: a known resource, an integer
- * (or, as Nova takes it, a string of one) from -1 (unlimited) to
- * 2^31-1, not below what the project uses unless forced; *out is its
- * value. Returns 1 to store it, 0 to skip it (a fixed resource set to
- * -1), -1.
+ * Checks member key of quota_set update q at microversion mv: a known
+ * resource still in the API at mv, an integer (or, as Nova takes it, a
+ * string of one) from -1 (unlimited) to 2^31-1, not below what the
+ * project uses unless forced; *out is its value. Returns 1 to store it, 0
+ * to skip it (a fixed resource set to -1), -1.
  */
 static int
 check_update(json_t *q, const char *key, const struct usage *u, int force,
-    long long *out)
+    int mv, long long *out)
 {
 	long long n;
 
+	if (!shown(key, mv)) {
+		gr_error(GR_ERR_BAD_REQUEST, "Invalid input for field/attribute "
+		    "quota_set: additional properties are not allowed ('%s' was "
+		    "unexpected): the compute API has no %s quota from "
+		    "microversion 2.%d.", key, key, gone_from(key));
+		return -1;
+	}
 	if (gr_json_nova_int(q, key, 1, -1, INT32_MAX, &n) < 0)
 		return -1;
 	*out = n;
@@ -291,7 +330,7 @@ quota_update(struct gr_req *req, struct gr_resp *resp)
 	json_t *body, *q, *v;
 	struct usage u;
 	long long n;
-	int force = 0;
+	int force = 0, mv = compute_microversion(req);
 
 	if ((body = gr_req_json(req)) == NULL ||
 	    gr_json_only(body, "request", top) < 0 ||
@@ -301,7 +340,7 @@ quota_update(struct gr_req *req, struct gr_resp *resp)
 		return -1;
 	json_object_foreach(q, key, v)
 		if (strcmp(key, "force") != 0 && check_update(q, key, &u,
-		    force, &n) < 0)
+		    force, mv, &n) < 0)
 			return -1;
 	if (gr_db_begin() < 0)
 		return -1;
@@ -323,7 +362,7 @@ quota_update(struct gr_req *req, struct gr_resp *resp)
 	if (gr_db_commit() < 0)
 		return -1;
 	/* Nova's update answers without the id. */
-	return answer(resp, quota_set(pid, 1, NULL, NULL));
+	return answer(resp, quota_set(pid, 1, NULL, NULL, mv));
 }
 
 int
@@ -338,11 +377,12 @@ quota_delete(struct gr_req *req, struct gr_resp *resp)
 }
 
 /* GET /limits[?tenant_id=P]: the absolute limits of the caller's project
- * (another's for admins), in the 2.1 form, with what it uses. */
+ * (another's for admins), with what it uses, at the request's version. */
 int
 limits_show(struct gr_req *req, struct gr_resp *resp)
 {
 	const char *pid = gr_req_query(req, "tenant_id");
+	int mv = compute_microversion(req);
 	long lim[NDEFAULTS];
 	struct usage u;
 	json_t *abs;
@@ -361,19 +401,26 @@ limits_show(struct gr_req *req, struct gr_resp *resp)
 	    "maxTotalRAMSize", (json_int_t)lim[2],
 	    "maxTotalKeypairs", (json_int_t)lim[3],
 	    "maxServerMeta", (json_int_t)lim[4],
-	    "maxImageMeta", (json_int_t)lim[4],
 	    "maxServerGroups", (json_int_t)lim[5],
 	    "maxServerGroupMembers", (json_int_t)lim[6],
-	    "maxPersonality", (json_int_t)lim[7],
-	    "maxPersonalitySize", (json_int_t)lim[8]);
-	json_object_update_new(abs, json_pack("{s:i,s:i,s:i,s:I,s:I,s:I,s:i,"
-	    "s:i,s:I}", "maxSecurityGroups", -1, "maxSecurityGroupRules", -1,
-	    "maxTotalFloatingIps", -1,
 	    "totalInstancesUsed", (json_int_t)u.instances,
 	    "totalCoresUsed", (json_int_t)u.cores,
-	    "totalRAMUsed", (json_int_t)u.ram,
-	    "totalSecurityGroupsUsed", 0, "totalFloatingIpsUsed", 0,
-	    "totalServerGroupsUsed", (json_int_t)u.server_groups));
+	    "totalRAMUsed", (json_int_t)u.ram);
+	json_object_set_new(abs, "totalServerGroupsUsed",
+	    json_integer(u.server_groups));
+	/* Nova's FILTERED_LIMITS: the network ones leave at 2.36, the
+	 * injected files at 2.57; maxImageMeta leaves at 2.39. */
+	if (mv < 36)
+		json_object_update_new(abs, json_pack("{s:i,s:i,s:i,s:i,s:i}",
+		    "maxSecurityGroups", -1, "maxSecurityGroupRules", -1,
+		    "maxTotalFloatingIps", -1, "totalSecurityGroupsUsed", 0,
+		    "totalFloatingIpsUsed", 0));
+	if (mv < 39)
+		json_object_set_new(abs, "maxImageMeta", json_integer(lim[4]));
+	if (mv < 57)
+		json_object_update_new(abs, json_pack("{s:I,s:I}",
+		    "maxPersonality", (json_int_t)lim[7],
+		    "maxPersonalitySize", (json_int_t)lim[8]));
 	gr_resp_json(resp, 200, json_pack("{s:{s:[],s:o}}", "limits", "rate",
 	    "absolute", abs));
 	return 0;

@@ -264,7 +264,17 @@ by_weight(const void *a, const void *b)
 {
 	const struct sched_node *x = a, *y = b;
 
-	return (x->weight < y->weight) - (x->weight > y->weight);
+	if (x->pref != y->pref)
+		return x->pref < y->pref ? 1 : -1;
+	if (x->weight != y->weight)
+		return (x->weight < y->weight) - (x->weight > y->weight);
+	return strcmp(x->host, y->host);
+}
+
+void
+sched_sort(struct sched_node *nodes, int n)
+{
+	qsort(nodes, (size_t)n, sizeof(*nodes), by_weight);
 }
 
 /* The server group's policy on host, with the group's members read again
@@ -379,20 +389,25 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 	char ivl[24];
 	int n, nfit = 0, ret = -1;
 
-	/* Most decisions end here, without reading every node. */
-	int best = r->force_host || sched_weigh_all ? 0 :
+	if (r->group_id && server_group_rule(r->group_id, r->instance_id, 0,
+	    &group) < 0)
+		return -1;
+	/* Most decisions end here, without reading every node; a soft
+	 * policy's preference needs every node weighed. */
+	int best = r->force_host || sched_weigh_all || group.soft ? 0 :
 	    place_best(r, host);
-	if (best != 0)
+	if (best != 0) {
+		server_group_rule_free(&group);
 		return best < 0 ? -1 : 0;
+	}
 	hv_alive_secs(ivl);
 	const char *p[2] = { ivl, r->force_host };
 	res = gr_db_query("SELECT " NODE_LIST "WHERE ($2::text IS NULL OR "
 	    "n.host = $2) ORDER BY n.host", 2, p);
-	if (res == NULL)
+	if (res == NULL) {
+		server_group_rule_free(&group);
 		return -1;
-	if (r->group_id && server_group_rule(r->group_id, r->instance_id, 0,
-	    &group) < 0)
-		return -1;
+	}
 	n = PQntuples(res) < MAX_NODES ? PQntuples(res) : MAX_NODES;
 	nodes = gr_xcalloc((size_t)n + 1, sizeof(*nodes));
 	for (int i = 0; i < n; i++) {
@@ -412,9 +427,11 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 		    nd.mem_used);
 		if (sched_weigher == SCHED_PACK)
 			nd.weight = -nd.weight;
+		if (r->group_id)
+			nd.pref = server_group_preference(&group, nd.host);
 		nodes[nfit++] = nd;
 	}
-	qsort(nodes, nfit, sizeof(*nodes), by_weight);
+	sched_sort(nodes, nfit);
 	for (int i = 0; i < nfit; i++) {
 		int c = claim(r, nodes[i].host, &why);
 

@@ -19,7 +19,12 @@ struct sched_node {
 	double	cpu_ratio, ram_ratio, disk_ratio, thin_ratio;
 	long	vcpus_used, mem_used, thick_used, thin_used;
 	double	weight;		/* the weigher's score, higher first */
+	int	pref;		/* a soft group policy's, before weight */
 };
+
+/* Orders nodes best first: a soft server group policy's preference
+ * (server_group_preference), then the weigher's score, then by name. */
+void sched_sort(struct sched_node *nodes, int n);
 
 /* The rule a node breaks for a request, in the order they are tried. */
 enum sched_rule {

@@ -7,7 +7,9 @@
  * A group belongs to the project that made it; other projects' groups are
  * 404 to members, admins see every group and list them all with
  * all_projects. An instance joins a group when it is created with the
- * scheduler hint "group" and leaves it when it is deleted. The policy is
+ * scheduler hint "group" and leaves it when it is deleted. From 2.15 the
+ * soft policies are taken too: the scheduler prefers hosts that keep them
+ * and never refuses one for them. The policy is
  * checked again inside the scheduler's claim transaction, under the
  * group's row lock (server_group_rule with lock set), so members placed
  * at the same time can never break it.
@@ -24,6 +26,7 @@
 #include "gr_err.h"
 #include "gr_json.h"
 #include "gr_util.h"
+#include "microversion.h"
 #include "quotas.h"
 #include "server_groups.h"
 
@@ -34,24 +37,30 @@
 #define SG_COLS "g.id, g.name, g.policy, coalesce((SELECT " \
 	"json_agg(m.instance_id ORDER BY m.created_at, m.instance_id) FROM " \
 	"server_group_members m JOIN instances i ON i.id = m.instance_id " \
-	"WHERE m.group_id = g.id AND NOT i.deleted), '[]')"
-enum { G_ID, G_NAME, G_POLICY, G_MEMBERS };
+	"WHERE m.group_id = g.id AND NOT i.deleted), '[]'), g.project_id, " \
+	"g.user_id"
+enum { G_ID, G_NAME, G_POLICY, G_MEMBERS, G_PROJECT, G_USER };
 
 /* Who may see a group: its project, and admins. $2 project, $3 admin. */
 #define SG_VISIBLE "(g.project_id = $2 OR $3::boolean)"
 
-/* The 2.1 document: {id, name, policies, members, metadata}. Nova shows
- * project_id and user_id only from 2.13, and strict clients refuse
- * unknown keys, so they are not here. */
+/* The 2.1 document: {id, name, policies, members, metadata}; from 2.13
+ * also project_id and user_id (strict clients refuse unknown keys, so
+ * not before). */
 static json_t *
-group_json(PGresult *r, int i)
+group_json(struct gr_req *req, PGresult *r, int i)
 {
 	json_t *members = json_loads(PQgetvalue(r, i, G_MEMBERS), 0, NULL);
-
-	return json_pack("{s:s,s:s,s:[s],s:o,s:{}}",
+	json_t *g = json_pack("{s:s,s:s,s:[s],s:o,s:{}}",
 	    "id", PQgetvalue(r, i, G_ID), "name", PQgetvalue(r, i, G_NAME),
 	    "policies", PQgetvalue(r, i, G_POLICY),
 	    "members", members ? members : json_array(), "metadata");
+
+	if (compute_microversion(req) >= 13)
+		json_object_update_new(g, json_pack("{s:s,s:s}", "project_id",
+		    PQgetvalue(r, i, G_PROJECT), "user_id",
+		    PQgetvalue(r, i, G_USER)));
+	return g;
 }
 
 /* One group as the caller may see it; NULL with a 404. */
@@ -129,7 +138,7 @@ server_group_list(struct gr_req *req, struct gr_resp *resp)
 		return -1;
 	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, group_json(r, i));
+		json_array_append_new(list, group_json(req, r, i));
 	gr_resp_json(resp, 200, json_pack("{s:o}", "server_groups", list));
 	return 0;
 }
@@ -143,13 +152,14 @@ server_group_show(struct gr_req *req, struct gr_resp *resp)
 	if (r == NULL)
 		return -1;
 	gr_resp_json(resp, 200, json_pack("{s:o}", "server_group",
-	    group_json(r, 0)));
+	    group_json(req, r, 0)));
 	return 0;
 }
 
-/* "policies": a list of exactly one of the 2.1 policies. */
+/* "policies": a list of exactly one policy: affinity, anti-affinity, and
+ * from 2.15 soft-affinity and soft-anti-affinity. */
 static int
-policy_of(json_t *g, const char **policy)
+policy_of(json_t *g, int mv, const char **policy)
 {
 	json_t *list = NULL, *v;
 	const char *s;
@@ -163,11 +173,18 @@ policy_of(json_t *g, const char **policy)
 		return -1;
 	}
 	s = json_string_value(v);
+	if (mv >= 15 && (strcmp(s, "soft-affinity") == 0 ||
+	    strcmp(s, "soft-anti-affinity") == 0)) {
+		*policy = s;
+		return 0;
+	}
 	if (strcmp(s, "affinity") != 0 && strcmp(s, "anti-affinity") != 0) {
-		gr_error(GR_ERR_BAD_REQUEST, "Invalid server group policy "
-		    "'%.64s': the allowed policies are 'affinity' and "
-		    "'anti-affinity' (the soft ones need microversion 2.15, "
-		    "which is not served).", s);
+		gr_error(GR_ERR_BAD_REQUEST, mv >= 15 ? "Invalid server group "
+		    "policy '%.64s': the allowed policies are 'affinity', "
+		    "'anti-affinity', 'soft-affinity' and 'soft-anti-affinity'." :
+		    "Invalid server group policy '%.64s': the allowed policies "
+		    "are 'affinity' and 'anti-affinity' (the soft ones need "
+		    "microversion 2.15).", s);
 		return -1;
 	}
 	*policy = s;
@@ -229,7 +246,7 @@ server_group_create(struct gr_req *req, struct gr_resp *resp)
 	    gr_json_only(g, "server_group", known) < 0 ||
 	    gr_json_str(g, "name", 1, NAME_MAX_LEN, &name) < 0 ||
 	    gr_check_trimmed_name("server group name", name, NAME_MAX_LEN) < 0 ||
-	    policy_of(g, &policy) < 0)
+	    policy_of(g, compute_microversion(req), &policy) < 0)
 		return -1;
 	if (gr_uuid(id) < 0) {
 		gr_error(GR_ERR_INTERNAL, "Making a server group id failed.");
@@ -238,7 +255,7 @@ server_group_create(struct gr_req *req, struct gr_resp *resp)
 	if (insert_group(gr_auth_of(req), id, name, policy, &r) < 0)
 		return -1;
 	gr_resp_json(resp, 200, json_pack("{s:o}", "server_group",
-	    group_json(r, 0)));
+	    group_json(req, r, 0)));
 	return 0;
 }
 
@@ -368,8 +385,11 @@ server_group_rule(const char *group_id, const char *instance_id, int lock,
 		return -1;
 	}
 	snprintf(g->name, sizeof(g->name), "%s", PQgetvalue(r, 0, 0));
-	g->anti = strcmp(PQgetvalue(r, 0, 1), "anti-affinity") == 0;
-	h = gr_db_query("SELECT DISTINCT i.host FROM server_group_members m "
+	g->soft = strncmp(PQgetvalue(r, 0, 1), "soft-", 5) == 0;
+	g->anti = strcmp(PQgetvalue(r, 0, 1) + (g->soft ? 5 : 0),
+	    "anti-affinity") == 0;
+	/* A host once per member: the soft policies weigh by the count. */
+	h = gr_db_query("SELECT i.host FROM server_group_members m "
 	    "JOIN instances i ON i.id = m.instance_id WHERE m.group_id = "
 	    "$1::uuid AND m.instance_id <> $2 AND NOT i.deleted AND i.host IS "
 	    "NOT NULL ORDER BY i.host", 2, p);
@@ -388,6 +408,9 @@ server_group_allows(const struct server_group_rule *g, const char *host,
 {
 	int on = 0;
 
+	/* The soft policies are preferences (server_group_preference). */
+	if (g->soft)
+		return 1;
 	for (int i = 0; i < g->nhosts; i++)
 		if (strcmp(g->hosts[i], host) == 0)
 			on = 1;
@@ -402,6 +425,20 @@ server_group_allows(const struct server_group_rule *g, const char *host,
 		return 0;
 	}
 	return 1;
+}
+
+int
+server_group_preference(const struct server_group_rule *g,
+    const char *host)
+{
+	int on = 0;
+
+	if (!g->soft)
+		return 0;
+	for (int i = 0; i < g->nhosts; i++)
+		if (strcmp(g->hosts[i], host) == 0)
+			on++;
+	return g->anti ? -on : on;
 }
 
 void

@@ -29,8 +29,9 @@ int server_group_leave(const char *instance_id);
 /* What placing one member must respect (server_group_rule fills it). */
 struct server_group_rule {
 	char	  name[256];	/* the group's, for the refusal's reason */
-	int	  anti;		/* 1: anti-affinity, 0: affinity */
-	char	**hosts;	/* hosts the other live members are on */
+	int	  anti;		/* 1: (soft-)anti-affinity, 0: (soft-)affinity */
+	int	  soft;		/* a preference, never a refusal (2.15) */
+	char	**hosts;	/* the host of each other live member */
 	int	  nhosts;
 };
 /*
@@ -42,11 +43,16 @@ struct server_group_rule {
  */
 int server_group_rule(const char *group_id, const char *instance_id,
     int lock, struct server_group_rule *g);
-/* 1 if host satisfies the rule; else 0 with the reason appended to why
+/* 1 if host satisfies the rule (always for a soft one); else 0 with the reason appended to why
  * ("node1: server group 'g1' (anti-affinity) already has a member on this
  * host; "). */
 int server_group_allows(const struct server_group_rule *g, const char *host,
     struct gr_buf *why);
+/* A soft policy's preference for host, higher better: for
+ * soft-affinity the number of the group's other members on it, for
+ * soft-anti-affinity minus that; 0 for the hard policies. */
+int server_group_preference(const struct server_group_rule *g,
+    const char *host);
 /* Frees what server_group_rule allocated; accepts NULL. */
 void server_group_rule_free(struct server_group_rule *g);
 

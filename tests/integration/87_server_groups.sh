@@ -6,7 +6,8 @@
 # different hosts and the third is refused naming the group; an affinity
 # member follows the first where the spread weigher would not; the stock
 # CLI creates, lists, shows and deletes groups and boots with --hint
-# group=ID; an instance leaves its group when it is deleted.
+# group=ID; an instance leaves its group when it is deleted; the soft
+# policies (2.15) win over the weigher and refuse no host.
 . "$(dirname "$0")/../lib/harness.sh"
 
 start_cloud
@@ -247,6 +248,36 @@ check "deleting a group with members: its member rows go" \
     test "$(psql_q "SELECT count(*) FROM server_group_members WHERE group_id = '$AFF'")" = 0
 api GET "$CP_URL/v2.1/servers/$A1"
 expect 200 "its instances stay"
+
+# ---- soft policies (2.15): preferences over the weigher ----
+# H1 holds the affinity members, so the spread weigher prefers $OTHER;
+# the soft policies must win over it and refuse nothing.
+soft() {	# NAME POLICY: a group at 2.15; sets GID
+	api POST "$SG" "{\"server_group\":{\"name\":\"$1\",\"policies\":[\"$2\"]}}" \
+	    -H "X-OpenStack-Nova-API-Version: 2.15"
+	GID=$(jq -r .server_group.id <<<"$BODY")
+}
+placed() {	# NAME GROUP [FORCED HOST]: boots a member; sets SID
+	srv "$1" "{\"group\":\"$2\"}" ${3:+"\"availability_zone\":\"nova:$3\""}
+	SID=$(jq -r .server.id <<<"$BODY")
+	wait_for 120 settled "$SID"
+}
+soft g-soft-aff soft-affinity
+expect 200 "create a soft-affinity group at 2.15"
+SAFF=$GID
+placed saff-1 "$SAFF" "$H1"
+placed saff-2 "$SAFF"
+check "a soft-affinity member follows the first onto $H1 (spread alone: $OTHER)" \
+    test "$(status_of "$SID") $(host_of "$SID")" = "ACTIVE $H1"
+soft g-soft-anti soft-anti-affinity
+SANTI=$GID
+placed santi-1 "$SANTI" "$OTHER"
+placed santi-2 "$SANTI"
+check "a soft-anti-affinity member spreads to $H1 (spread alone: $OTHER)" \
+    test "$(status_of "$SID") $(host_of "$SID")" = "ACTIVE $H1"
+placed santi-3 "$SANTI"
+check "a third soft-anti-affinity member is placed, not refused" \
+    test "$(status_of "$SID")" = ACTIVE
 
 # Leave nothing running.
 TOKEN=$ADMIN_TOKEN

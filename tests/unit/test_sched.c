@@ -12,6 +12,7 @@
 #include "gr_buf.h"
 #include "gr_test.h"
 #include "sched_priv.h"
+#include "server_groups.h"
 
 struct ctl_conf ctl;
 
@@ -253,6 +254,53 @@ test_free_space(void)
 	    "a disk used past its size is refused too");
 }
 
+/*
+ * The soft policies (2.15) are preferences: they refuse no host, and
+ * the order puts the hosts that keep them first, before the weigher's
+ * score; a hard policy adds no preference.
+ */
+static void
+test_soft_groups(void)
+{
+	char *hosts[] = { "node1", NULL };
+	struct server_group_rule g = { .anti = 1, .soft = 1, .hosts = hosts,
+	    .nhosts = 1 };
+	struct sched_node nodes[2] = { node(), node() };
+	struct gr_buf why = GR_BUF_INIT(0);
+
+	snprintf(g.name, sizeof(g.name), "g1");
+	snprintf(nodes[1].host, sizeof(nodes[1].host), "node2");
+	CHECK(server_group_allows(&g, "node1", &why) == 1 && why.len == 0,
+	    "soft-anti-affinity refuses no host, not even a member's");
+	/* node1 has the member and more free RAM: the weigher alone would
+	 * put the second member beside the first. */
+	nodes[0].weight = 3000;
+	nodes[1].weight = 1000;
+	for (int i = 0; i < 2; i++)
+		nodes[i].pref = server_group_preference(&g, nodes[i].host);
+	sched_sort(nodes, 2);
+	CHECK(strcmp(nodes[0].host, "node2") == 0,
+	    "soft-anti-affinity spreads: the host without a member first");
+	g.anti = 0;
+	for (int i = 0; i < 2; i++)
+		nodes[i].pref = server_group_preference(&g, nodes[i].host);
+	sched_sort(nodes, 2);
+	CHECK(strcmp(nodes[0].host, "node1") == 0,
+	    "soft-affinity packs: the member's host first, less RAM or not");
+	CHECK(server_group_allows(&g, "node2", &why) == 1 && why.len == 0,
+	    "soft-affinity refuses no host either");
+	g.soft = 0;
+	CHECK(server_group_preference(&g, "node1") == 0,
+	    "a hard policy adds no preference");
+	CHECK(server_group_allows(&g, "node2", &why) == 0,
+	    "... and still refuses (affinity, away from the member)");
+	nodes[0].pref = nodes[1].pref = 0;
+	nodes[0].weight = nodes[1].weight = 1000;
+	sched_sort(nodes, 2);
+	CHECK(strcmp(nodes[0].host, "node1") == 0, "equal scores: by name");
+	gr_buf_free(&why);
+}
+
 int
 main(void)
 {
@@ -262,5 +310,6 @@ main(void)
 	test_thick();
 	test_thin();
 	test_free_space();
+	test_soft_groups();
 	GR_TEST_END();
 }
