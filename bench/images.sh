@@ -25,6 +25,10 @@ sync
 
 # Each figure is the median of three runs: this disk's speed varies a lot
 # with page-cache writeback, so baseline and service alternate.
+# The page cache is treated alike for all three: each starts after a
+# sync with its source cached (base.qcow2 for cp and the upload, the
+# store's file, fsynced but still cached, for the download) and ends with
+# a sync, so each pays for writing its 1 GiB to this disk once.
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 CPS=() UPS=() DOWNS=() THINS=() THICKS=()
 for run in 1 2 3; do
@@ -62,7 +66,8 @@ mb() { awk -v ms="$1" -v sz=$SIZE 'BEGIN { printf "%.0f", sz / 1048576 / (ms / 1
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 cat <<OUT
 
-== image service throughput (1 GiB qcow2, loopback, median of 3)
+== image service throughput (1 GiB qcow2, loopback, median of 3;
+   source cached, destination synced, for cp as for the service)
   cp baseline       ${CP} ms   $(mb "$CP") MiB/s
   upload (PUT)      ${UP} ms   $(mb "$UP") MiB/s   ratio vs cp $(ratio "$CP" "$UP")   (goal >= 0.5)
   download (GET)    ${DOWN} ms   $(mb "$DOWN") MiB/s   ratio vs cp $(ratio "$CP" "$DOWN")   (goal >= 0.5)

@@ -804,6 +804,8 @@ gr_http_start(const struct gr_http_conf *conf)
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, conf->conn_memory ?
+	    conf->conn_memory : (size_t)32 << 10,
 	    MHD_OPTION_END);
 	if (h->daemon == NULL) {
 		gr_error(GR_ERR_SYSTEM, "Cannot listen on %s for the %s API (is "

@@ -140,6 +140,10 @@ struct gr_http_conf {
 	size_t			 body_limit;	/* bytes; 413 past it */
 	enum gr_fault_style	 fault_style;
 	unsigned		 threads;	/* worker threads */
+	size_t			 conn_memory;	/* bytes MHD may use per connection,
+						   and so the most a streamed
+						   upload gets per data() call;
+						   0: MHD's default (32 KiB) */
 	/*
 	 * Decides whether the caller may use a route of `policy`; sets
 	 * req->auth. Returns 0, or -1 with GR_ERR_UNAUTHORIZED/FORBIDDEN.

@@ -41,7 +41,10 @@ setup(struct gr_daemon *d)
 	struct gr_http_conf hc = { .name = "image", .routes = img_routes,
 	    .nroutes = img_nroutes, .body_limit = BODY_LIMIT,
 	    .fault_style = GR_FAULT_IMAGE, .authorize = authorize,
-	    .free_auth = gr_auth_free };
+	    .free_auth = gr_auth_free,
+	    /* Image bytes arrive in pieces of up to this much, so a GiB
+	     * takes some thousand reads, not tens of thousands. */
+	    .conn_memory = (size_t)1 << 20 };
 	const char *db;
 	long threads, quota_mb;
 
