@@ -11,6 +11,7 @@
 #include "disk.h"
 #include "gr_cmd.h"
 #include "gr_err.h"
+#include "gr_qcow2.h"
 #include "gr_util.h"
 
 /* A raw copy of base, then every block of size_gb allocated. */
@@ -91,20 +92,18 @@ disk_find(const char *dir, char **path, const char **format)
 	}
 }
 
-/* The virtual size in a qcow2 header (big-endian at byte 24, after the
- * magic "QFI\xfb"), or -1 if fd does not start with one. */
+/* The virtual size in the qcow2 header fd starts with, or -1 if it does
+ * not start with one. */
 static long long
 qcow2_size(int fd)
 {
-	unsigned char h[32];
-	uint64_t size = 0;
+	unsigned char h[GR_QCOW2_HEADER];
+	uint64_t size;
 
 	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
-	    memcmp(h, "QFI\xfb", 4) != 0)
+	    gr_qcow2_virtual_size(h, sizeof(h), &size) != GR_QCOW2_OK)
 		return -1;
-	for (int i = 24; i < 32; i++)
-		size = size << 8 | h[i];
-	return size > INT64_MAX ? -1 : (long long)size;
+	return (long long)size;
 }
 
 void

@@ -19,6 +19,7 @@
 
 #include "gr_err.h"
 #include "gr_log.h"
+#include "gr_qcow2.h"
 #include "gr_util.h"
 #include "imgsvc.h"
 #include "store_priv.h"
@@ -274,34 +275,25 @@ hex(const unsigned char *in, unsigned n, char *out)
 		sprintf(out + 2 * i, "%02x", in[i]);
 }
 
-static uint64_t
-be64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 /* See store_priv.h. */
 int
 store_qcow2_size(const unsigned char *head, uint64_t size, uint64_t *out)
 {
-	if (size < QCOW2_HEADER || memcmp(head, "QFI\xfb", 4) != 0) {
+	switch (gr_qcow2_virtual_size(head, size < QCOW2_HEADER ? size :
+	    QCOW2_HEADER, out)) {
+	case GR_QCOW2_OK:
+		return 0;
+	case GR_QCOW2_NOT:
 		gr_error(GR_ERR_BAD_REQUEST, "The data is not a qcow2 image (no "
 		    "qcow2 header), but the image's disk_format is qcow2.");
 		return -1;
-	}
-	/* The images table keeps it in a bigint. */
-	if (be64(head + 24) > INT64_MAX) {
+	default:
+		/* The images table keeps it in a bigint. */
 		gr_error(GR_ERR_BAD_REQUEST, "The qcow2 header gives a virtual "
 		    "size of %" PRIu64 " bytes, more than an image may have.",
-		    be64(head + 24));
+		    *out);
 		return -1;
 	}
-	*out = be64(head + 24);
-	return 0;
 }
 
 /* The guest-visible size: a qcow2 header says it at offset 24. */

@@ -8,7 +8,9 @@
 
 #include <stdint.h>
 
-#define QCOW2_HEADER	32	/* bytes needed to read the virtual size */
+#include "gr_qcow2.h"
+
+#define QCOW2_HEADER	GR_QCOW2_HEADER
 
 /*
  * The virtual size a qcow2 image's header states (big-endian at offset
