@@ -134,6 +134,13 @@ int
 sched_node_fits(const struct sched_node *n, const struct sched_req *r,
     struct gr_buf *why)
 {
+	return sched_node_check(n, r, why) == SCHED_FITS;
+}
+
+enum sched_rule
+sched_node_check(const struct sched_node *n, const struct sched_req *r,
+    struct gr_buf *why)
+{
 	long vcpu_cap = sched_vcpu_limit(n->pcpus, n->cpu_ratio,
 	    n->reserved_vcpus);
 	long mem_cap = sched_mem_limit(n->mem_mb, n->reserved_mb, n->ram_ratio);
@@ -141,9 +148,11 @@ sched_node_fits(const struct sched_node *n, const struct sched_req *r,
 	long thin_cap = sched_disk_limit(n->disk_gb, n->thin_ratio);
 	long free_real = n->disk_gb - n->disk_used_gb;
 
-	switch (sched_node_rule(n, r)) {
+	enum sched_rule rule = sched_node_rule(n, r);
+
+	switch (rule) {
 	case SCHED_FITS:
-		return 1;
+		return rule;
 	case SCHED_DISABLED:
 		gr_buf_printf(why, "%s: its compute service is disabled "
 		    "(os-services); ", n->host);
@@ -189,7 +198,7 @@ sched_node_fits(const struct sched_node *n, const struct sched_req *r,
 		    r->disk_gb);
 		break;
 	}
-	return 0;
+	return rule;
 }
 
 /* How many nodes broke each rule, and the most cores any node has. */
@@ -215,7 +224,7 @@ refusal_add(struct refusals *f, const struct sched_node *n,
  */
 static void
 refusal_summary(const struct refusals *f, const struct sched_req *r,
-    struct gr_buf *out)
+    int nodes, struct gr_buf *out)
 {
 	static const char *const what[SCHED_NRULES] = {
 		[SCHED_DISABLED] = "a disabled compute service",
@@ -231,7 +240,16 @@ refusal_summary(const struct refusals *f, const struct sched_req *r,
 	const char *sep = "";
 
 	if (f->nodes == 0) {
-		gr_buf_printf(out, "no compute nodes are registered");
+		/* No node refused it by a rule: there was none, or each one
+		 * that could take it was claimed by another request first. */
+		if (nodes > 0)
+			gr_buf_printf(out, "each node that could take it was "
+			    "claimed by other requests meanwhile; try again");
+		else if (r->force_host)
+			gr_buf_printf(out, "no node is named '%s'",
+			    r->force_host);
+		else
+			gr_buf_printf(out, "no compute nodes are registered");
 		return;
 	}
 	if (f->count[SCHED_CORES] == f->nodes) {
@@ -414,8 +432,10 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 		struct sched_node nd;
 
 		node_from(res, i, &nd);
-		if (!sched_node_fits(&nd, r, &why)) {
-			refusal_add(&f, &nd, sched_node_rule(&nd, r));
+		enum sched_rule rule = sched_node_check(&nd, r, &why);
+
+		if (rule != SCHED_FITS) {
+			refusal_add(&f, &nd, rule);
 			continue;
 		}
 		if (r->group_id && !server_group_allows(&group, nd.host, &why)) {
@@ -452,7 +472,7 @@ sched_place(const struct sched_req *r, char host[65], char *whyout,
 		why.data[why.len -= 2] = '\0';
 	snprintf(whyout, whylen, "%s", why.data ? why.data : "");
 	if (summary) {
-		refusal_summary(&f, r, &sum);
+		refusal_summary(&f, r, n, &sum);
 		snprintf(summary, sumlen, "No valid host was found: %s.",
 		    sum.data ? sum.data : "");
 	}

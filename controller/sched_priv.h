@@ -49,5 +49,8 @@ enum sched_rule sched_node_rule(const struct sched_node *n,
  */
 int sched_node_fits(const struct sched_node *n, const struct sched_req *r,
     struct gr_buf *why);
+/* The same, saying which rule n breaks (SCHED_FITS when none). */
+enum sched_rule sched_node_check(const struct sched_node *n,
+    const struct sched_req *r, struct gr_buf *why);
 
 #endif

@@ -81,6 +81,14 @@ check "2.3: both share it, with launch_index 0 and 1" \
     jqt "[.servers[] | select(.name | startswith(\"err\")) | [.\"OS-EXT-SRV-ATTR:reservation_id\", .\"OS-EXT-SRV-ATTR:launch_index\"]] == [[\"$RESV\",0],[\"$RESV\",1]]"
 ERR1=$(jq -r '.servers[] | select(.name == "err-1") | .id' <<<"$BODY")
 
+# A host that does not exist, asked by an admin: the fault says so.
+AS=admin mv 2.1 POST /servers '{"server":{"name":"forced","imageRef":"'"$IMG"'","flavorRef":"'"$TINY"'","availability_zone":"nova:nowhere"}}'
+FORCED=$(jq -r .server.id <<<"$BODY")
+AS=admin mv 2.1 GET "/servers/$FORCED"
+check "a forced host that does not exist: the fault names it" \
+    jqt '.server.fault.message == "No valid host was found: no node is named '"'"'nowhere'"'"'."'
+AS=admin mv 2.1 DELETE "/servers/$FORCED"
+
 # ---- show ----
 AS=admin mv 2.1 GET "/servers/$ID"
 check "2.1: none of the later members" \
