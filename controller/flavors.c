@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compute_api.h"
 #include "ctl.h"
 #include "flavors.h"
 #include "gr_buf.h"
@@ -198,32 +199,6 @@ parse_is_public(const char *v, const char **mode)
 	return -1;
 }
 
-/* The "next" link of a full page: the same query from the last flavor. */
-static json_t *
-next_link(struct gr_req *req, int detail, const char *limit,
-    const char *last)
-{
-	static const char *const keep[] = { "is_public", "minRam", "minDisk",
-	    "sort_key", "sort_dir", NULL };
-	struct gr_buf b = GR_BUF_INIT(0);
-	json_t *links;
-
-	gr_buf_printf(&b, "http://%s:%ld/v2.1/flavors%s?limit=%s",
-	    ctl.public_host, ctl.compute_port, detail ? "/detail" : "", limit);
-	for (int i = 0; keep[i]; i++) {
-		const char *v = gr_req_query(req, keep[i]);
-
-		if (v == NULL)
-			continue;
-		gr_buf_printf(&b, "&%s=", keep[i]);
-		gr_url_escape(&b, v);
-	}
-	gr_buf_puts(&b, "&marker=");
-	gr_url_escape(&b, last);
-	links = json_pack("[{s:s,s:s}]", "rel", "next", "href", b.data);
-	gr_buf_free(&b);
-	return links;
-}
 
 static int
 list_common(struct gr_req *req, struct gr_resp *resp, int detail)
@@ -291,8 +266,9 @@ list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 		json_array_append_new(list, flavor_json(req, r, i, detail));
 	out = json_pack("{s:o}", "flavors", list);
 	if (limit && PQntuples(r) > 0 && PQntuples(r) == atoi(lim))
-		json_object_set_new(out, "flavors_links", next_link(req, detail,
-		    lim, PQgetvalue(r, PQntuples(r) - 1, C_ID)));
+		json_object_set_new(out, "flavors_links", compute_next_link(req,
+		    detail ? "flavors/detail" : "flavors", PQgetvalue(r,
+		    PQntuples(r) - 1, C_ID)));
 	gr_resp_json(resp, 200, out);
 	return 0;
 }
