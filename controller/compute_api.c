@@ -198,6 +198,7 @@ const struct gr_route compute_routes[] = {
 	{ "GET",  "/v2.1/os-aggregates",		hv_aggregates,	GR_POLICY_ADMIN },
 	{ "GET",  "/v2.1/os-services",			services_list,	GR_POLICY_ADMIN },
 	{ "PUT",  "/v2.1/os-services/{id}",		services_update, GR_POLICY_ADMIN },
+	{ "DELETE", "/v2.1/os-services/{id}",		services_delete, GR_POLICY_ADMIN },
 	/* flavors.c, keypairs.c, quotas.c */
 	{ "GET",    "/v2.1/flavors",				flavor_list,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/flavors/detail",			flavor_detail,	GR_POLICY_USER },

@@ -19,13 +19,15 @@
 #include "gr_json.h"
 #include "gr_util.h"
 #include "hypervisors.h"
+#include "microversion.h"
 #include "sched.h"
 
 #define HV_COLS \
 	"n.id, n.host, n.host_ip, n.hypervisor_type, n.hypervisor_version, " \
 	"n.pcpus, n.memory_mb, n.disk_gb, n.disk_used_gb, " \
 	"n.reserved_host_memory_mb, n.cpu_info, n.enabled, " \
-	"coalesce(a.last_seen > now() - make_interval(secs => $1), false), " \
+	"coalesce(a.last_seen > now() - make_interval(secs => $1), false) " \
+	"AND NOT n.forced_down, " \
 	"coalesce(extract(epoch FROM now() - n.booted_at)::bigint, 0), " \
 	"coalesce(u.vcpus, 0), coalesce(u.mem, 0), coalesce(u.disk, 0), " \
 	"coalesce(u.n, 0), " \
@@ -33,7 +35,7 @@
 	"n.disk_allocation_ratio, n.thin_disk_allocation_ratio, " \
 	"n.reserved_vcpus, coalesce(u.thick, 0), coalesce(u.thin, 0), " \
 	"n.thin_disks, n.thin_virtual_bytes, n.thin_real_bytes, " \
-	"n.disabled_reason"
+	"n.disabled_reason, n.uuid, n.service_uuid"
 
 #define HV_FROM \
 	" FROM compute_nodes n LEFT JOIN agents a ON a.host = n.host AND " \
@@ -89,14 +91,23 @@ capacity_json(PGresult *r, int i)
 	    "real_bytes", (json_int_t)atoll(PQgetvalue(r, i, 27)));
 }
 
+/* Row i's id (column c: the node's or its service's): the integer
+ * below microversion 2.53, from it the uuid (column u). */
 static json_t *
-hypervisor_json(PGresult *r, int i, int detail)
+id_json(PGresult *r, int i, int minor, int c, int u)
+{
+	return minor >= 53 ? json_string(PQgetvalue(r, i, u)) :
+	    json_integer(col_l(r, i, c));
+}
+
+static json_t *
+hypervisor_json(PGresult *r, int i, int detail, int minor)
 {
 	long mem = col_l(r, i, 6), res = col_l(r, i, 9);
 	long disk = col_l(r, i, 7), used = col_l(r, i, 8);
-	json_t *h;
+	json_t *h, *cpu;
 
-	h = json_pack("{s:i,s:s,s:s,s:s}", "id", (int)col_l(r, i, 0),
+	h = json_pack("{s:o,s:s,s:s,s:s}", "id", id_json(r, i, minor, 0, 29),
 	    "hypervisor_hostname", PQgetvalue(r, i, 1),
 	    "state", PQgetvalue(r, i, 12)[0] == 't' ? "up" : "down",
 	    "status", PQgetvalue(r, i, 11)[0] == 't' ? "enabled" : "disabled");
@@ -109,7 +120,7 @@ hypervisor_json(PGresult *r, int i, int detail)
 	long vused = col_l(r, i, 14), mused = col_l(r, i, 15) + res;
 	long dused = col_l(r, i, 16);
 	json_object_update_new(h, json_pack("{s:s,s:I,s:s,s:i,s:I,s:I,s:i,s:I,"
-	    "s:I,s:I,s:I,s:i,s:i,s:I,s:{s:i,s:s,s:o},s:s}",
+	    "s:I,s:I,s:I,s:i,s:i,s:I,s:{s:o,s:s,s:o}}",
 	    "hypervisor_type", PQgetvalue(r, i, 3),
 	    "hypervisor_version", (json_int_t)col_l(r, i, 4),
 	    "host_ip", PQgetvalue(r, i, 2),
@@ -124,10 +135,16 @@ hypervisor_json(PGresult *r, int i, int detail)
 	    "current_workload", 0,
 	    "running_vms", (int)col_l(r, i, 17),
 	    "disk_available_least", (json_int_t)(disk - used),
-	    "service", "id", (int)col_l(r, i, 0), "host", PQgetvalue(r, i, 1),
-	    "disabled_reason", gr_db_json_text(r, i, 28),
-	    /* Below microversion 2.28 cpu_info is a JSON-encoded string. */
-	    "cpu_info", PQgetvalue(r, i, 10)));
+	    "service", "id", id_json(r, i, minor, 0, 30),
+	    "host", PQgetvalue(r, i, 1),
+	    "disabled_reason", gr_db_json_text(r, i, 28)));
+	/* Below microversion 2.28 cpu_info is a JSON-encoded string, from
+	 * it the object. */
+	if (minor < 28 || (cpu = json_loads(PQgetvalue(r, i, 10), 0,
+	    NULL)) == NULL)
+		cpu = minor < 28 ? json_string(PQgetvalue(r, i, 10)) :
+		    json_object();
+	json_object_set_new(h, "cpu_info", cpu);
 	json_object_set_new(h, "gureum:capacity", capacity_json(r, i));
 	return h;
 }
@@ -153,16 +170,18 @@ hv_query(const char *where, const char *arg, PGresult **out)
 }
 
 static int
-hv_list_common(struct gr_resp *resp, int detail)
+hv_list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
+	int minor = compute_microversion(req);
 	json_t *list;
 
 	if (hv_query("", NULL, &r) < 0)
 		return -1;
 	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, hypervisor_json(r, i, detail));
+		json_array_append_new(list, hypervisor_json(r, i, detail,
+		    minor));
 	gr_resp_json(resp, 200, json_pack("{s:o}", "hypervisors", list));
 	return 0;
 }
@@ -170,30 +189,36 @@ hv_list_common(struct gr_resp *resp, int detail)
 int
 hv_list(struct gr_req *req, struct gr_resp *resp)
 {
-	(void)req;
-	return hv_list_common(resp, 0);
+	return hv_list_common(req, resp, 0);
 }
 
 int
 hv_detail(struct gr_req *req, struct gr_resp *resp)
 {
-	(void)req;
-	return hv_list_common(resp, 1);
+	return hv_list_common(req, resp, 1);
 }
 
-/* Loads one hypervisor by its numeric id (404 for anything else). */
+/* Loads one hypervisor by its numeric id (404 for anything else), from
+ * microversion 2.53 by its uuid (400 for anything else, as Nova). */
 static int
 hv_one(struct gr_req *req, PGresult **r)
 {
 	const char *id = req->params[0];
 
-	if (strspn(id, "0123456789") != strlen(id) || strlen(id) > 9) {
+	if (compute_microversion(req) >= 53) {
+		if (!gr_is_uuid(id)) {
+			gr_error(GR_ERR_BAD_REQUEST, "Invalid uuid %.64s", id);
+			return -1;
+		}
+		if (hv_query("WHERE n.uuid = $2::uuid", id, r) < 0)
+			return -1;
+	} else if (strspn(id, "0123456789") != strlen(id) || strlen(id) > 9) {
 		gr_error(GR_ERR_NOT_FOUND, "Hypervisor %s could not be found.",
 		    id);
 		return -1;
-	}
-	if (hv_query("WHERE n.id = $2::integer", id, r) < 0)
+	} else if (hv_query("WHERE n.id = $2::integer", id, r) < 0) {
 		return -1;
+	}
 	if (PQntuples(*r) == 0) {
 		gr_error(GR_ERR_NOT_FOUND, "Hypervisor %s could not be found.",
 		    id);
@@ -210,7 +235,7 @@ hv_show(struct gr_req *req, struct gr_resp *resp)
 	if (hv_one(req, &r) < 0)
 		return -1;
 	gr_resp_json(resp, 200, json_pack("{s:o}", "hypervisor",
-	    hypervisor_json(r, 0, 1)));
+	    hypervisor_json(r, 0, 1, compute_microversion(req))));
 	return 0;
 }
 
@@ -227,7 +252,7 @@ hv_uptime(struct gr_req *req, struct gr_resp *resp)
 	s = col_l(r, 0, 13);
 	snprintf(up, sizeof(up), " %02ld:%02ld:%02ld up %ld days", s / 3600 % 24,
 	    s / 60 % 60, s % 60, s / 86400);
-	h = hypervisor_json(r, 0, 0);
+	h = hypervisor_json(r, 0, 0, compute_microversion(req));
 	json_object_set_new(h, "uptime", json_string(up));
 	gr_resp_json(resp, 200, json_pack("{s:o}", "hypervisor", h));
 	return 0;
@@ -254,7 +279,7 @@ hv_statistics(struct gr_req *req, struct gr_resp *resp)
 	for (int k = 0; sums[k]; k++)
 		json_object_set_new(stats, sums[k], json_integer(0));
 	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *h = hypervisor_json(r, i, 1);
+		json_t *h = hypervisor_json(r, i, 1, 1);
 
 		for (int k = 0; sums[k]; k++)
 			json_object_set_new(stats, sums[k], json_integer(
@@ -269,10 +294,14 @@ hv_statistics(struct gr_req *req, struct gr_resp *resp)
 
 /* The nodes whose name matches pattern as Nova matches it (LIKE
  * %pattern%: % and _ are wildcards; no escape character), or a
- * 404 when none does. */
+ * 404 when none does. The routes that search are gone from 2.53 (404). */
 static int
-hv_matching(const char *pattern, PGresult **r)
+hv_matching(struct gr_req *req, const char *pattern, PGresult **r)
 {
+	if (compute_microversion(req) >= 53) {
+		gr_error(GR_ERR_NOT_FOUND, "The resource could not be found.");
+		return -1;
+	}
 	if (hv_query("WHERE n.host LIKE '%' || $2 || '%' ESCAPE ''", pattern,
 	    r) < 0)
 		return -1;
@@ -290,11 +319,11 @@ hv_search(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	json_t *list;
 
-	if (hv_matching(req->params[0], &r) < 0)
+	if (hv_matching(req, req->params[0], &r) < 0)
 		return -1;
 	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, hypervisor_json(r, i, 0));
+		json_array_append_new(list, hypervisor_json(r, i, 0, 1));
 	gr_resp_json(resp, 200, json_pack("{s:o}", "hypervisors", list));
 	return 0;
 }
@@ -306,7 +335,7 @@ with_servers(PGresult *r, int i)
 {
 	GR_AUTO_PGRES PGresult *s = NULL;
 	const char *p[1] = { PQgetvalue(r, i, 1) };
-	json_t *h = hypervisor_json(r, i, 0), *list;
+	json_t *h = hypervisor_json(r, i, 0, 1), *list;
 
 	s = gr_db_query("SELECT 'instance-' || id, id FROM instances WHERE "
 	    "host = $1 AND NOT deleted ORDER BY created_at, id", 1, p);
@@ -330,7 +359,7 @@ hv_servers(struct gr_req *req, struct gr_resp *resp)
 	GR_AUTO_PGRES PGresult *r = NULL;
 	json_t *list, *h;
 
-	if (hv_matching(req->params[0], &r) < 0)
+	if (hv_matching(req, req->params[0], &r) < 0)
 		return -1;
 	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++) {

@@ -759,7 +759,8 @@ server_mark_deleted(const char *id)
 	return sched_release(id);
 }
 
-/* Whether host's compute agent is heartbeating (as hypervisors "up"). */
+/* Whether host's compute agent is heartbeating and its service not
+ * forced down (as hypervisors "up"). */
 static int
 node_alive(const char *host)
 {
@@ -768,9 +769,10 @@ node_alive(const char *host)
 
 	hv_alive_secs(ivl);
 	const char *p[2] = { host, ivl };
-	r = gr_db_query("SELECT 1 FROM agents WHERE host = $1 AND kind = "
-	    "'compute' AND last_seen > now() - make_interval(secs => $2)", 2,
-	    p);
+	r = gr_db_query("SELECT 1 FROM agents a JOIN compute_nodes n ON "
+	    "n.host = a.host WHERE a.host = $1 AND a.kind = 'compute' AND NOT "
+	    "n.forced_down AND a.last_seen > now() - make_interval(secs => $2)",
+	    2, p);
 	/* When in doubt (no answer), treat it as alive: the call will tell. */
 	return r == NULL || PQntuples(r) > 0;
 }
