@@ -14,14 +14,18 @@
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_json.h"
+#include "microversion.h"
 
+/* updated_at: Nova's moves with the action's events; here the one event
+ * ends with the action. */
 #define ACTION_COLS \
 	"action, instance_id, request_id, user_id, project_id, message, " \
 	GR_DB_ISO_US("start_time") ", " \
-	GR_DB_ISO_US("finish_time")
+	GR_DB_ISO_US("finish_time") ", " \
+	GR_DB_ISO_US("coalesce(finish_time, start_time)")
 
 enum { A_ACTION, A_INSTANCE, A_REQUEST, A_USER, A_PROJECT, A_MESSAGE,
-    A_START, A_FINISH };
+    A_START, A_FINISH, A_UPDATED };
 
 void
 action_start(struct gr_req *req, const char *instance_id, const char *action)
@@ -44,10 +48,11 @@ action_finish(const char *instance_id, const char *message)
 	    "instance_id = $1 AND finish_time IS NULL)", 2, p);
 }
 
+/* Row i as Nova lists an action; updated_at from microversion 2.58. */
 static json_t *
-action_json(PGresult *r, int i)
+action_json(PGresult *r, int i, int minor)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s}",
+	json_t *a = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s}",
 	    "action", PQgetvalue(r, i, A_ACTION),
 	    "instance_uuid", PQgetvalue(r, i, A_INSTANCE),
 	    "request_id", PQgetvalue(r, i, A_REQUEST),
@@ -56,19 +61,26 @@ action_json(PGresult *r, int i)
 	    "message", PQgetisnull(r, i, A_MESSAGE) ? json_null() :
 	    json_string("Error"),
 	    "start_time", PQgetvalue(r, i, A_START));
+
+	if (minor >= 58)
+		json_object_set_new(a, "updated_at", json_string(PQgetvalue(r,
+		    i, A_UPDATED)));
+	return a;
 }
 
-/* 404 unless the caller may see the (not deleted) instance. */
+/* 404 unless the caller may see the instance: not deleted below
+ * microversion 2.21, from it deleted ones too (their rows are kept). */
 static int
 visible(struct gr_req *req)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
 	struct gr_auth *a = gr_auth_of(req);
-	const char *p[3] = { req->params[0], a->project_id,
-	    a->is_admin ? "t" : "f" };
+	const char *p[4] = { req->params[0], a->project_id,
+	    a->is_admin ? "t" : "f", compute_microversion(req) >= 21 ? "t" :
+	    "f" };
 
-	r = gr_db_query("SELECT 1 FROM instances WHERE id = $1 AND NOT deleted "
-	    "AND (project_id = $2 OR $3)", 3, p);
+	r = gr_db_query("SELECT 1 FROM instances WHERE id = $1 AND (NOT "
+	    "deleted OR $4::boolean) AND (project_id = $2 OR $3)", 4, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) == 0) {
@@ -94,7 +106,8 @@ action_list(struct gr_req *req, struct gr_resp *resp)
 		return -1;
 	list = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(list, action_json(r, i));
+		json_array_append_new(list, action_json(r, i,
+		    compute_microversion(req)));
 	gr_resp_json(resp, 200, json_pack("{s:o}", "instanceActions", list));
 	return 0;
 }
@@ -119,7 +132,12 @@ action_show(struct gr_req *req, struct gr_resp *resp)
 		    "instance %s.", req->params[1], req->params[0]);
 		return -1;
 	}
-	a = action_json(r, 0);
+	a = action_json(r, 0, compute_microversion(req));
+	/* Below 2.51 Nova shows events to admins only. */
+	if (!gr_auth_of(req)->is_admin && compute_microversion(req) < 51) {
+		gr_resp_json(resp, 200, json_pack("{s:o}", "instanceAction", a));
+		return 0;
+	}
 	/* One event per action: the agent's work (or the scheduler's). */
 	snprintf(name, sizeof(name), "compute_%s", PQgetvalue(r, 0, A_ACTION));
 	ev = json_pack("{s:s,s:s,s:o,s:o}", "event", name,
