@@ -22,6 +22,7 @@
 #include "hypervisors.h"
 #include "keypairs.h"
 #include "microversion.h"
+#include "migrations.h"
 #include "quotas.h"
 #include "server_groups.h"
 #include "server_nets.h"
@@ -255,6 +256,10 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/servers/{id}/os-volume_attachments/{vol}", server_volumes_show, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-instance-actions", action_list, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-instance-actions/{rid}", action_show, GR_POLICY_USER },
+	/* migrations.c */
+	{ "GET",    "/v2.1/os-migrations",		migration_list,	GR_POLICY_ADMIN },
+	{ "GET",    "/v2.1/servers/{id}/migrations",	server_migration_list, GR_POLICY_ADMIN },
+	{ "GET",    "/v2.1/servers/{id}/migrations/{mid}", server_migration_show, GR_POLICY_ADMIN },
 };
 const size_t compute_nroutes = sizeof(compute_routes) /
     sizeof(compute_routes[0]);

@@ -3,7 +3,8 @@
 # force-down action from 2.11 (a forced-down service is down and the
 # scheduler places nothing there), cpu_info as an object from 2.28, uuid
 # ids from 2.53 with PUT and DELETE on /os-services/{uuid} (the old
-# actions and the hypervisor search routes gone), and the stock CLI at
+# actions and the hypervisor search routes gone), os-migrations and a
+# server's migrations (2.23, 2.59: empty, none exist), and the stock CLI at
 # --os-compute-api-version 2.60. Below each version the old format stays.
 . "$(dirname "$0")/../lib/harness.sh"
 
@@ -61,6 +62,32 @@ check "with both forced down the scheduler places nothing (No valid host)" \
     jqt '.server.fault.message | test("^No valid host was found")'
 check "... the details say both are down" \
     jqt '.server.fault.details | test("nodeA: down") and test("nodeB: down")'
+# ---- migrations (none yet: there is no live migration) ----
+api GET "$CP_URL/v2.1/servers/$ID/migrations" "" -H "$(V 2.22)"
+expect_fault 404 "2.22: /servers/{id}/migrations is not there"
+api GET "$CP_URL/v2.1/servers/$ID/migrations" "" -H "$(V 2.23)"
+expect 200 "2.23: GET /servers/{id}/migrations"
+check "... an empty list" jqt '.migrations == []'
+api GET "$CP_URL/v2.1/servers/$ID/migrations/1" "" -H "$(V 2.23)"
+expect_fault 404 "2.23: a server's migration is not found"
+api GET "$CP_URL/v2.1/servers/00000000-0000-4000-8000-000000000000/migrations" "" -H "$(V 2.23)"
+expect_fault 404 "2.23: migrations of an unknown server"
+api GET "$CP_URL/v2.1/os-migrations"
+expect 200 "GET /os-migrations"
+check "... an empty list" jqt '.migrations == []'
+api GET "$CP_URL/v2.1/os-migrations?anything=1" "" -H "$(V 2.58)"
+expect 200 "2.58: unknown parameters are ignored"
+api GET "$CP_URL/v2.1/os-migrations?limit=5&changes-since=2026-01-01T00:00:00Z" "" -H "$(V 2.59)"
+expect 200 "2.59: limit and changes-since"
+api GET "$CP_URL/v2.1/os-migrations?anything=1" "" -H "$(V 2.59)"
+expect_fault 400 "2.59: an unknown parameter"
+api GET "$CP_URL/v2.1/os-migrations?limit=-1" "" -H "$(V 2.59)"
+expect_fault 400 "2.59: a negative limit"
+api GET "$CP_URL/v2.1/os-migrations?changes-since=yesterday" "" -H "$(V 2.59)"
+expect_fault 400 "2.59: changes-since not a time"
+api GET "$CP_URL/v2.1/os-migrations?marker=00000000-0000-4000-8000-000000000000" "" -H "$(V 2.59)"
+expect_fault 400 "2.59: an unknown marker"
+check "... saying so" jqt '.badRequest.message == "Marker 00000000-0000-4000-8000-000000000000 could not be found."'
 api DELETE "$CP_URL/v2.1/servers/$ID"
 $OS compute service set --up nodeA nova-compute >"$T/cli.out" 2>&1
 check "openstack compute service set --up (exit 0)" [ $? = 0 ]
