@@ -180,6 +180,23 @@ check "... create and delete" \
 TOKEN=$MTOKEN api GET "$CP_URL/v2.1/servers/$ID/os-instance-actions/$REQ" "" \
     -H "OpenStack-API-Version: compute 2.21"
 check "2.21: and its create action shows" jqt ".instanceAction.request_id == \"$REQ\""
+V258="OpenStack-API-Version: compute 2.58"
+TOKEN=$MTOKEN api GET "$CP_URL/v2.1/servers/$ID/os-instance-actions?limit=1" "" -H "$V258"
+check "2.58: a page of 1, the newest (delete), with a next link" \
+    jqt '[.instanceActions[].action] == ["delete"] and .links[0].rel == "next" and (.links[0].href | test("/servers/[^/]+/os-instance-actions[?]limit=1&marker=req-"))'
+NEXT=$(jq -r '.links[0].href' <<<"$BODY")
+TOKEN=$MTOKEN api GET "$NEXT" "" -H "$V258"
+check "... the next page: create" jqt '[.instanceActions[].action] == ["create"]'
+TOKEN=$MTOKEN api GET "$CP_URL/v2.1/servers/$ID/os-instance-actions?changes-since=2999-01-01T00:00:00Z" "" -H "$V258"
+check "2.58: changes-since in the future: none" jqt '.instanceActions == []'
+TOKEN=$MTOKEN api GET "$CP_URL/v2.1/servers/$ID/os-instance-actions?marker=req-nothing" "" -H "$V258"
+expect_fault 400 "2.58: an unknown marker"
+TOKEN=$MTOKEN api GET "$CP_URL/v2.1/servers/$ID/os-instance-actions?changes-before=2026-01-01T00:00:00Z" "" -H "$V258"
+expect_fault 400 "2.58: changes-before (2.66's) is refused"
+TOKEN=$MTOKEN api GET "$CP_URL/v2.1/servers/$ID/os-instance-actions?changes-since=soon" "" -H "$V258"
+expect_fault 400 "2.58: changes-since not a time"
+TOKEN=$MTOKEN api GET "$CP_URL/v2.1/servers/$ID/os-instance-actions?limit=1&x=1" "" -H "OpenStack-API-Version: compute 2.57"
+check "2.57: no paging, other parameters ignored" jqt '(.instanceActions | length) == 2 and (has("links") | not)'
 TOKEN=$MTOKEN api GET "$CP_URL/v2.1/os-services"
 expect_fault 403 "a member may not list services"
 TOKEN=$MTOKEN api PUT "$CP_URL/v2.1/os-services/enable" '{"host":"nodeB","binary":"nova-compute"}'
