@@ -108,24 +108,12 @@ query_v258(struct gr_req *req, char lim[24], const char **marker,
 {
 	static const char *const known[] = { "limit", "marker",
 	    "changes-since", NULL };
-	GR_AUTO_JSON json_t *q = gr_req_query_all(req);
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *key, *l;
-	json_t *v;
+	const char *l;
 
-	json_object_foreach(q, key, v) {
-		int k;
-
-		for (k = 0; known[k] && strcmp(known[k], key) != 0; k++)
-			;
-		if (known[k] == NULL || json_array_size(v) > 1) {
-			gr_error(GR_ERR_BAD_REQUEST, "Invalid input for query "
-			    "parameters: '%.64s' is %s.", key, known[k] ?
-			    "given more than once" : "not one os-instance-actions "
-			    "takes (limit, marker, changes-since)");
-			return -1;
-		}
-	}
+	if (compute_query_only(req, "os-instance-actions takes (limit, "
+	    "marker, changes-since)", known, 0) < 0)
+		return -1;
 	if (gr_req_query_int(req, "limit", 0, lim, &l) < 0)
 		return -1;
 	if (l == NULL || atol(lim) > MAX_ACTIONS)

@@ -185,6 +185,30 @@ compute_next_link(struct gr_req *req, const char *collection,
 	return links;
 }
 
+int
+compute_query_only(struct gr_req *req, const char *api,
+    const char *const *known, int repeatable)
+{
+	GR_AUTO_JSON json_t *q = gr_req_query_all(req);
+	const char *key;
+	json_t *v;
+	int k;
+
+	json_object_foreach(q, key, v) {
+		for (k = 0; known[k] && strcmp(known[k], key) != 0; k++)
+			;
+		if (known[k] == NULL || (k >= repeatable &&
+		    json_array_size(v) > 1)) {
+			gr_error(GR_ERR_BAD_REQUEST, "Invalid input for query "
+			    "parameters: '%.64s' is %s%s.", key, known[k] ?
+			    "given more than once" : "not a parameter ", known[k] ?
+			    "" : api);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 const struct gr_route compute_routes[] = {
 	{ "GET",  "/",					get_versions,	GR_POLICY_PUBLIC },
 	{ "GET",  "/v2",				get_version_v20, GR_POLICY_PUBLIC },

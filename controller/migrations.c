@@ -5,6 +5,7 @@
 #include "gr_auth.h"
 #include "gr_db.h"
 #include "gr_err.h"
+#include "compute_api.h"
 #include "gr_json.h"
 #include "microversion.h"
 #include "migrations.h"
@@ -22,28 +23,12 @@ static const char *const query_v259[] = { "hidden", "host", "instance_uuid",
 static int
 check_v259(struct gr_req *req)
 {
-	GR_AUTO_JSON json_t *q = gr_req_query_all(req);
-	const char *key, *since, *marker, *lim;
+	const char *since, *marker, *lim;
 	char buf[24];
-	json_t *v;
 
-	json_object_foreach(q, key, v) {
-		int k;
-
-		for (k = 0; query_v259[k] && strcmp(query_v259[k], key) != 0; k++)
-			;
-		if (query_v259[k] == NULL) {
-			gr_error(GR_ERR_BAD_REQUEST, "Invalid input for query "
-			    "parameters: '%.64s' is not one os-migrations takes.",
-			    key);
-			return -1;
-		}
-		if (k >= 6 && json_array_size(v) > 1) {
-			gr_error(GR_ERR_BAD_REQUEST, "Invalid input for query "
-			    "parameters: '%s' may be given once only.", key);
-			return -1;
-		}
-	}
+	/* The first six are Nova's common_query_param: they may repeat. */
+	if (compute_query_only(req, "os-migrations takes", query_v259, 6) < 0)
+		return -1;
 	if (gr_req_query_int(req, "limit", 0, buf, &lim) < 0)
 		return -1;
 	if ((since = gr_req_query(req, "changes-since")) != NULL &&
