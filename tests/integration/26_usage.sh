@@ -146,6 +146,9 @@ OUT=$(os usage list --start 2026-01-01 --end 2026-01-02 -f json)
 check "openstack usage list: both projects with their servers of that day" \
     jqt '(map({(.Project): (.Servers | length)}) | add) == {"'"$ADMIN_PROJECT"'": 1, "'"$MEMBER_PROJECT"'": 3}' "$OUT"
 [ -s "$T/os.err" ] && say "usage list: $(head -c 300 "$T/os.err")"
+OUT=$(os --os-compute-api-version 2.60 usage list --start 2026-01-01 --end 2026-01-02 -f json)
+check "openstack usage list at 2.60 (paged by links): the same" \
+    jqt '(map({(.Project): (.Servers | length)}) | add) == {"'"$ADMIN_PROJECT"'": 1, "'"$MEMBER_PROJECT"'": 3}' "$OUT"
 OUT=$(os usage show --project usageproj --start 2026-01-01 --end 2026-01-02 -f json)
 check "openstack usage show --project: (m3 4 h + m1 6 h + m2 12 h) x 2 vCPUs" \
     jqt '(.Servers | length) == 3 and ."CPU Hours" == 44' "$OUT"

@@ -62,6 +62,10 @@ check "with both forced down the scheduler places nothing (No valid host)" \
     jqt '.server.fault.message | test("^No valid host was found")'
 check "... the details say both are down" \
     jqt '.server.fault.details | test("nodeA: down") and test("nodeB: down")'
+OUT=$($OS server event list "$ID" -f json 2>"$T/cli.err")
+check "CLI 2.60: server event list shows the create" eval \
+    'jq -e "[.[].Action] == [\"create\"]" <<<"$OUT" >/dev/null'
+
 # ---- migrations (none yet: there is no live migration) ----
 api GET "$CP_URL/v2.1/servers/$ID/migrations" "" -H "$(V 2.22)"
 expect_fault 404 "2.22: /servers/{id}/migrations is not there"
@@ -169,6 +173,40 @@ check "CLI 2.60: hypervisor list" eval \
 OUT=$($OS hypervisor show nodeA -f json 2>&1)
 check "CLI 2.60: hypervisor show nodeA" eval \
     'jq -e ".id == \"$HUUID\"" <<<"$OUT" >/dev/null'
+
+# ---- 2.33 paging, 2.53 pattern and with_servers ----
+api GET "$CP_URL/v2.1/os-hypervisors?limit=1" "" -H "$(V 2.32)"
+check "2.32: limit is not taken, no links" jqt '(.hypervisors | length) == 2 and (has("hypervisors_links") | not)'
+api GET "$CP_URL/v2.1/os-hypervisors/detail?limit=1" "" -H "$(V 2.33)"
+FIRST=$(jq '.hypervisors[0].id' <<<"$BODY")
+check "2.33: a page of 1 with a next link to detail, marker its id" \
+    jqt "(.hypervisors | length) == 1 and (.hypervisors_links[0].href | test(\"/v2.1/os-hypervisors/detail[?]limit=1&marker=$FIRST\$\"))"
+api GET "$(jq -r '.hypervisors_links[0].href' <<<"$BODY")" "" -H "$(V 2.33)"
+check "... the next page is the other node" jqt "(.hypervisors | length) == 1 and .hypervisors[0].id != $FIRST"
+api GET "$CP_URL/v2.1/os-hypervisors?marker=9999" "" -H "$(V 2.33)"
+expect_fault 400 "2.33: an unknown marker"
+check "... as Nova says it" jqt '.badRequest.message == "marker [9999] not found"'
+api GET "$CP_URL/v2.1/os-hypervisors?limit=-1" "" -H "$(V 2.33)"
+expect_fault 400 "2.33: a negative limit"
+api GET "$CP_URL/v2.1/os-hypervisors?marker=$HUUID" "" -H "$(V 2.53)"
+expect 200 "2.53: a uuid marker"
+api GET "$CP_URL/v2.1/os-hypervisors?hypervisor_hostname_pattern=deB" "" -H "$(V 2.53)"
+check "2.53: hypervisor_hostname_pattern" jqt '[.hypervisors[].hypervisor_hostname] == ["nodeB"]'
+api GET "$CP_URL/v2.1/os-hypervisors?hypervisor_hostname_pattern=nomatch" "" -H "$(V 2.53)"
+expect_fault 404 "2.53: a pattern matching none"
+api GET "$CP_URL/v2.1/os-hypervisors?hypervisor_hostname_pattern=node&limit=1" "" -H "$(V 2.53)"
+expect_fault 400 "2.53: paging with a pattern"
+api GET "$CP_URL/v2.1/os-hypervisors?with_servers=maybe" "" -H "$(V 2.53)"
+expect_fault 400 "2.53: with_servers not a boolean"
+api GET "$CP_URL/v2.1/os-hypervisors?servers=1" "" -H "$(V 2.53)"
+expect_fault 400 "2.53: an unknown parameter"
+api GET "$CP_URL/v2.1/os-hypervisors?with_servers=true" "" -H "$(V 2.53)"
+check "2.53: with_servers and no servers: the member left out (below 2.75)" \
+    jqt '(.hypervisors | length) == 2 and all(.hypervisors[]; has("servers") | not)'
+api GET "$CP_URL/v2.1/os-hypervisors/$HUUID?with_servers=1" "" -H "$(V 2.53)"
+expect 200 "2.53: show with_servers"
+api GET "$CP_URL/v2.1/os-hypervisors/$HUUID?x=1" "" -H "$(V 2.53)"
+expect_fault 400 "2.53: show with an unknown parameter"
 
 # ---- DELETE ----
 api DELETE "$CP_URL/v2.1/os-services/abc" "" -H "$(V 2.52)"
