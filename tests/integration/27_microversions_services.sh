@@ -209,6 +209,21 @@ api GET "$CP_URL/v2.1/os-hypervisors/$HUUID?x=1" "" -H "$(V 2.53)"
 expect_fault 400 "2.53: show with an unknown parameter"
 
 # ---- DELETE ----
+# nodeB is disabled: a server goes to nodeA, whose service then refuses
+# to go.
+api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"held\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\"}}"
+[ "$STATUS" = 202 ] || die "server create: $STATUS $BODY"
+HELD=$(jq -r .server.id <<<"$BODY")
+on_a() { api GET "$CP_URL/v2.1/servers/$HELD"; jqt '.server."OS-EXT-SRV-ATTR:host" == "nodeA"'; }
+wait_for 20 on_a || die "server $HELD not placed on nodeA: $BODY"
+api GET "$CP_URL/v2.1/os-services?host=nodeA" "" -H "$(V 2.53)"
+AUUID=$(jq -r '.services[0].id' <<<"$BODY")
+api DELETE "$CP_URL/v2.1/os-services/$AUUID" "" -H "$(V 2.53)"
+expect_fault 409 "2.53: DELETE of a service whose node hosts a server"
+check "... as Nova says it" jqt '.conflictingRequest.message == "Unable to delete compute service that is hosting instances. Migrate or delete the instances first."'
+api DELETE "$CP_URL/v2.1/servers/$HELD"
+held_gone() { api GET "$CP_URL/v2.1/servers/$HELD"; [ "$STATUS" = 404 ]; }
+wait_for 30 held_gone || die "server $HELD not deleted"
 api DELETE "$CP_URL/v2.1/os-services/abc" "" -H "$(V 2.52)"
 expect_fault 400 "2.52: DELETE with a non-integer id"
 api DELETE "$CP_URL/v2.1/os-services/abc" "" -H "$(V 2.53)"
