@@ -23,6 +23,7 @@
 #include "hypervisors.h"
 #include "keypairs.h"
 #include "microversion.h"
+#include "migrations.h"
 #include "quotas.h"
 #include "server_groups.h"
 #include "server_nets.h"
@@ -186,6 +187,30 @@ compute_next_link(struct gr_req *req, const char *collection,
 	return links;
 }
 
+int
+compute_query_only(struct gr_req *req, const char *api,
+    const char *const *known, int repeatable)
+{
+	GR_AUTO_JSON json_t *q = gr_req_query_all(req);
+	const char *key;
+	json_t *v;
+	int k;
+
+	json_object_foreach(q, key, v) {
+		for (k = 0; known[k] && strcmp(known[k], key) != 0; k++)
+			;
+		if (known[k] == NULL || (k >= repeatable &&
+		    json_array_size(v) > 1)) {
+			gr_error(GR_ERR_BAD_REQUEST, "Invalid input for query "
+			    "parameters: '%.64s' is %s%s.", key, known[k] ?
+			    "given more than once" : "not a parameter ", known[k] ?
+			    "" : api);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 const struct gr_route compute_routes[] = {
 	{ "GET",  "/",					get_versions,	GR_POLICY_PUBLIC },
 	{ "GET",  "/v2",				get_version_v20, GR_POLICY_PUBLIC },
@@ -200,6 +225,7 @@ const struct gr_route compute_routes[] = {
 	{ "GET",  "/v2.1/os-aggregates",		hv_aggregates,	GR_POLICY_ADMIN },
 	{ "GET",  "/v2.1/os-services",			services_list,	GR_POLICY_ADMIN },
 	{ "PUT",  "/v2.1/os-services/{id}",		services_update, GR_POLICY_ADMIN },
+	{ "DELETE", "/v2.1/os-services/{id}",		services_delete, GR_POLICY_ADMIN },
 	/* flavors.c, keypairs.c, quotas.c */
 	{ "GET",    "/v2.1/flavors",				flavor_list,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/flavors/detail",			flavor_detail,	GR_POLICY_USER },
@@ -265,6 +291,10 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/servers/{id}/os-volume_attachments/{vol}", server_volumes_show, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-instance-actions", action_list, GR_POLICY_USER },
 	{ "GET",    "/v2.1/servers/{id}/os-instance-actions/{rid}", action_show, GR_POLICY_USER },
+	/* migrations.c */
+	{ "GET",    "/v2.1/os-migrations",		migration_list,	GR_POLICY_ADMIN },
+	{ "GET",    "/v2.1/servers/{id}/migrations",	server_migration_list, GR_POLICY_ADMIN },
+	{ "GET",    "/v2.1/servers/{id}/migrations/{mid}", server_migration_show, GR_POLICY_ADMIN },
 };
 const size_t compute_nroutes = sizeof(compute_routes) /
     sizeof(compute_routes[0]);

@@ -26,4 +26,13 @@ int compute_authorize(struct gr_req *req, enum gr_policy policy);
 json_t *compute_next_link(struct gr_req *req, const char *collection,
     const char *last);
 
+/*
+ * Nova's query schemas with additionalProperties false: -1 with a 400
+ * naming the first parameter not in the NULL-ended known list (api names
+ * what takes them: "os-migrations takes"), or given more than once when
+ * its index is repeatable or more (Nova's single_param).
+ */
+int compute_query_only(struct gr_req *req, const char *api,
+    const char *const *known, int repeatable);
+
 #endif

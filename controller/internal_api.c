@@ -156,6 +156,20 @@ store_thin(const char *host, json_t *inv)
 	    4, p);
 }
 
+/* 1 if an admin deleted host's compute service and its agent has not
+ * restarted since (the heartbeat clears node_deleted then): its node
+ * stays away until it does. */
+static int
+node_deleted(const char *host)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *p[1] = { host };
+
+	r = gr_db_query("SELECT 1 FROM agents WHERE host = $1 AND kind = "
+	    "'compute' AND node_deleted", 1, p);
+	return r != NULL && PQntuples(r) > 0;
+}
+
 /* Inventory a compute agent reports with its heartbeat. */
 static int
 store_inventory(const char *host, const char *ip, json_t *inv)
@@ -177,6 +191,8 @@ store_inventory(const char *host, const char *ip, json_t *inv)
 	    gr_json_name(inv, "virt_type", 1, 16, &virt) < 0 ||
 	    gr_json_object(inv, "cpu_info", 1, &cpu) < 0)
 		return -1;
+	if (node_deleted(host))
+		return 0;
 	snprintf(s[0], 24, "%lld", pcpus);
 	snprintf(s[1], 24, "%lld", mem);
 	snprintf(s[2], 24, "%lld", disk);
@@ -213,7 +229,8 @@ agent_heartbeat(struct gr_req *req, struct gr_resp *resp)
 	if (gr_db_exec("INSERT INTO agents (host, kind, host_ip, version) VALUES "
 	    "($1, $2, $3, $4) ON CONFLICT (host, kind) DO UPDATE SET host_ip = "
 	    "$3, version = $4, last_seen = now(), started_at = CASE WHEN "
-	    "$5::boolean THEN now() ELSE agents.started_at END", 5, p) < 0 ||
+	    "$5::boolean THEN now() ELSE agents.started_at END, node_deleted = "
+	    "agents.node_deleted AND NOT $5::boolean", 5, p) < 0 ||
 	    (h.inventory && (strcmp(h.kind, "network") == 0 ?
 	    store_net_inventory(h.host, h.inventory) :
 	    store_inventory(h.host, h.host_ip, h.inventory)) < 0) ||

@@ -22,7 +22,8 @@ int sched_weigh_all;
 /* What a node offers: node_from()'s first 13 columns. */
 #define NODE_OFFER \
 	"n.host, n.pcpus, n.reserved_vcpus, n.enabled, " \
-	"coalesce(ag.last_seen > now() - make_interval(secs => $1), false), " \
+	"coalesce(ag.last_seen > now() - make_interval(secs => $1), false) " \
+	"AND NOT n.forced_down, " \
 	"n.memory_mb, n.reserved_host_memory_mb, n.disk_gb, n.disk_used_gb, " \
 	"n.cpu_allocation_ratio, n.ram_allocation_ratio, " \
 	"n.disk_allocation_ratio, n.thin_disk_allocation_ratio, "
@@ -53,7 +54,8 @@ int sched_weigh_all;
  * sched_node_fits() truncates the capacity).
  */
 #define BEST_WHERE \
-	"WHERE n.enabled AND ag.last_seen > now() - make_interval(secs => $1) " \
+	"WHERE n.enabled AND NOT n.forced_down AND " \
+	"ag.last_seen > now() - make_interval(secs => $1) " \
 	"AND n.ram_free_mb > $2::float8 - 1 "
 #define BEST_SPREAD "SELECT " NODE_LIST BEST_WHERE \
 	"ORDER BY n.ram_free_mb DESC, n.host LIMIT 8"
@@ -159,7 +161,8 @@ sched_node_check(const struct sched_node *n, const struct sched_req *r,
 		break;
 	case SCHED_DOWN:
 		gr_buf_printf(why, "%s: down (its compute agent stopped sending "
-		    "heartbeats); ", n->host);
+		    "heartbeats, or an admin forced its service down); ",
+		    n->host);
 		break;
 	case SCHED_CORES:
 		gr_buf_printf(why, "%s: needs %d vCPUs but host has %d pCPUs (one "
@@ -229,7 +232,7 @@ refusal_summary(const struct refusals *f, const struct sched_req *r,
 	static const char *const what[SCHED_NRULES] = {
 		[SCHED_DISABLED] = "a disabled compute service",
 		[SCHED_DOWN] = "a compute agent that stopped sending "
-		    "heartbeats",
+		    "heartbeats or a service forced down",
 		[SCHED_VCPUS] = "too few free vCPU slots",
 		[SCHED_RAM] = "too little free RAM",
 		[SCHED_THICK] = "no room for the thick disk",

@@ -260,8 +260,8 @@ list_sql(const struct sort *s)
  * [.ffffff]] (or a space for the T), then Z, +HH:MM, -HH:MM or nothing
  * (UTC). PostgreSQL reads it; this keeps anything else from reaching it.
  */
-static int
-iso_time_ok(const char *t)
+int
+server_iso_time_ok(const char *t)
 {
 	static const char form[] = "dddd-dd-ddTdd:dd";
 	size_t i;
@@ -373,7 +373,7 @@ list_common(struct gr_req *req, struct gr_resp *resp, int detail)
 		    p[4]);
 		return -1;
 	}
-	if (p[3] && !iso_time_ok(p[3])) {
+	if (p[3] && !server_iso_time_ok(p[3])) {
 		gr_error(GR_ERR_BAD_REQUEST, "Invalid filter: changes-since "
 		    "'%.64s' is not an ISO 8601 time.", p[3]);
 		return -1;

@@ -136,8 +136,8 @@ host_status(struct server_view *v, PGresult *r, int i)
 
 		v->host_status = json_object();
 		hv_alive_secs(ivl);
-		n = gr_db_query("SELECT n.host, CASE WHEN NOT n.enabled THEN "
-		    "'MAINTENANCE' WHEN a.last_seen > now() - make_interval("
+		n = gr_db_query("SELECT n.host, CASE WHEN n.forced_down THEN "
+		    "'DOWN' WHEN NOT n.enabled THEN 'MAINTENANCE' WHEN a.last_seen > now() - make_interval("
 		    "secs => $1::float8) THEN 'UP' ELSE 'UNKNOWN' END FROM "
 		    "compute_nodes n LEFT JOIN agents a ON a.host = n.host AND "
 		    "a.kind = 'compute'", 1, p);
@@ -946,7 +946,8 @@ server_mark_deleted(const char *id)
 	return sched_release(id);
 }
 
-/* Whether host's compute agent is heartbeating (as hypervisors "up"). */
+/* Whether host's compute agent is heartbeating and its service not
+ * forced down (as hypervisors "up"). */
 static int
 node_alive(const char *host)
 {
@@ -955,9 +956,10 @@ node_alive(const char *host)
 
 	hv_alive_secs(ivl);
 	const char *p[2] = { host, ivl };
-	r = gr_db_query("SELECT 1 FROM agents WHERE host = $1 AND kind = "
-	    "'compute' AND last_seen > now() - make_interval(secs => $2)", 2,
-	    p);
+	r = gr_db_query("SELECT 1 FROM agents a JOIN compute_nodes n ON "
+	    "n.host = a.host WHERE a.host = $1 AND a.kind = 'compute' AND NOT "
+	    "n.forced_down AND a.last_seen > now() - make_interval(secs => $2)",
+	    2, p);
 	/* When in doubt (no answer), treat it as alive: the call will tell. */
 	return r == NULL || PQntuples(r) > 0;
 }

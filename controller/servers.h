@@ -134,6 +134,9 @@ int server_delete(struct gr_req *req, struct gr_resp *resp);
 
 /* server_list.c: GET /servers and /servers/detail. */
 int server_list(struct gr_req *req, struct gr_resp *resp);
+/* 1 if t is an ISO 8601 time changes-since takes (YYYY-MM-DDTHH:MM[:SS
+ * [.ffffff]], then Z, +HH:MM, -HH:MM or nothing), else 0. */
+int server_iso_time_ok(const char *t);
 int server_detail(struct gr_req *req, struct gr_resp *resp);
 
 /* server_actions.c: POST /servers/{id}/action, one table of actions. */

@@ -17,6 +17,8 @@
 #include "gr_db.h"
 #include "gr_err.h"
 #include "gr_json.h"
+#include "compute_api.h"
+#include "microversion.h"
 #include "tenant_usage.h"
 
 #define MAX_SERVERS	1000	/* Nova's [api] max_limit */
@@ -123,16 +125,18 @@ enum { U_ID, U_NAME, U_PROJECT, U_FLAVOR, U_RAM, U_DISK, U_VCPUS, U_HOURS,
     U_STARTED, U_ENDED, U_STATE, U_UPTIME };
 
 /* The servers that ran in the period, of project (NULL: all), with their
- * hours in it. */
+ * hours in it: at most limit, after the instance marker (NULL: from the
+ * first) in the order listed. */
 static PGresult *
-servers_in(long long start, long long stop, const char *project)
+servers_in(long long start, long long stop, const char *project, long limit,
+    const char *marker)
 {
 	char b[24], e[24], lim[24];
 
 	snprintf(b, sizeof(b), "%lld", start);
 	snprintf(e, sizeof(e), "%lld", stop);
-	snprintf(lim, sizeof(lim), "%d", MAX_SERVERS);
-	const char *p[4] = { b, e, project, lim };
+	snprintf(lim, sizeof(lim), "%ld", limit);
+	const char *p[5] = { b, e, project, lim, marker };
 	return gr_db_query("WITH w AS (SELECT to_timestamp($1::numeric / "
 	    "1000000) AS b, to_timestamp($2::numeric / 1000000) AS e) "
 	    "SELECT i.id, i.name, i.project_id, coalesce(i.flavor->>'name', ''), "
@@ -148,8 +152,9 @@ servers_in(long long start, long long stop, const char *project)
 	    "now()) - i.launched_at))::bigint "
 	    "FROM instances i, w WHERE (i.terminated_at IS NULL OR "
 	    "i.terminated_at > w.b) AND i.launched_at < w.e AND ($3::text IS "
-	    "NULL OR i.project_id = $3) ORDER BY i.project_id, i.id "
-	    "LIMIT $4::bigint", 4, p);
+	    "NULL OR i.project_id = $3) AND ($5::text IS NULL OR (i.project_id, "
+	    "i.id) > (SELECT project_id, id FROM instances WHERE id = $5)) "
+	    "ORDER BY i.project_id, i.id LIMIT $4::bigint", 5, p);
 }
 
 static json_t *
@@ -215,18 +220,71 @@ summaries(PGresult *r, long long start, long long stop, int detailed)
 	return list;
 }
 
+/*
+ * From microversion 2.40 Nova pages the servers: limit (a non-negative
+ * integer, at most MAX_SERVERS) and marker (an instance's uuid, deleted
+ * ones too; an unknown one is a 400). Below it, the first MAX_SERVERS.
+ */
+static int
+paging(struct gr_req *req, long *limit, const char **marker)
+{
+	GR_AUTO_PGRES PGresult *r = NULL;
+	const char *lim;
+	char buf[24];
+
+	*limit = MAX_SERVERS;
+	*marker = NULL;
+	if (compute_microversion(req) < 40)
+		return 0;
+	if (gr_req_query_int(req, "limit", 0, buf, &lim) < 0)
+		return -1;
+	if (lim && atol(buf) < MAX_SERVERS)
+		*limit = atol(buf);
+	if ((*marker = gr_req_query(req, "marker")) == NULL)
+		return 0;
+	const char *p[1] = { *marker };
+	if ((r = gr_db_query("SELECT 1 FROM instances WHERE id = $1", 1, p)) ==
+	    NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		gr_error(GR_ERR_BAD_REQUEST, "Marker %.64s could not be found.",
+		    *marker);
+		return -1;
+	}
+	return 0;
+}
+
+/* Nova's next link (2.40) when the page of servers is full: to
+ * collection, marker the last server's id. */
+static void
+add_links(struct gr_req *req, json_t *out, const char *key, PGresult *r,
+    long limit, const char *collection)
+{
+	if (compute_microversion(req) < 40 || limit == 0 || PQntuples(r) !=
+	    limit)
+		return;
+	json_object_set_new(out, key, compute_next_link(req, collection,
+	    PQgetvalue(r, PQntuples(r) - 1, U_ID)));
+}
+
 int
 tenant_usage_list(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *d = gr_req_query(req, "detailed");
+	const char *d = gr_req_query(req, "detailed"), *marker;
 	long long start, stop;
+	long limit;
+	json_t *out;
 
 	if (period(req, &start, &stop) < 0 ||
-	    (r = servers_in(start, stop, NULL)) == NULL)
+	    paging(req, &limit, &marker) < 0 ||
+	    (r = servers_in(start, stop, NULL, limit, marker)) == NULL)
 		return -1;
-	gr_resp_json(resp, 200, json_pack("{s:o}", "tenant_usages",
-	    summaries(r, start, stop, d && strcmp(d, "1") == 0)));
+	out = json_pack("{s:o}", "tenant_usages", summaries(r, start, stop,
+	    d && strcmp(d, "1") == 0));
+	add_links(req, out, "tenant_usages_links", r, limit,
+	    "os-simple-tenant-usage");
+	gr_resp_json(resp, 200, out);
 	return 0;
 }
 
@@ -234,19 +292,25 @@ int
 tenant_usage_show(struct gr_req *req, struct gr_resp *resp)
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *pid = req->params[0];
+	const char *pid = req->params[0], *marker;
 	long long start, stop;
-	json_t *list, *one;
+	long limit;
+	json_t *list, *one, *out;
+	char coll[300];
 
 	if (gr_auth_admin_or(req, strcmp(pid, gr_auth_of(req)->project_id) ==
 	    0, "only admins may see another project's usage") < 0 ||
 	    period(req, &start, &stop) < 0 ||
-	    (r = servers_in(start, stop, pid)) == NULL)
+	    paging(req, &limit, &marker) < 0 ||
+	    (r = servers_in(start, stop, pid, limit, marker)) == NULL)
 		return -1;
 	list = summaries(r, start, stop, 1);
 	one = json_array_size(list) ? json_incref(json_array_get(list, 0)) :
 	    json_object();
 	json_decref(list);
-	gr_resp_json(resp, 200, json_pack("{s:o}", "tenant_usage", one));
+	out = json_pack("{s:o}", "tenant_usage", one);
+	snprintf(coll, sizeof(coll), "os-simple-tenant-usage/%.255s", pid);
+	add_links(req, out, "tenant_usage_links", r, limit, coll);
+	gr_resp_json(resp, 200, out);
 	return 0;
 }

@@ -117,12 +117,38 @@ bad "a start equal to the end" "start=2026-01-01T00:00:00&end=2026-01-01T00:00:0
 api GET "$CP_URL/v2.1/os-simple-tenant-usage/$MEMBER_PROJECT?end=2026-13-01T00:00:00"
 expect_fault 400 "one project's: a month of 13"
 
+# 2.40: paging over the servers (by project, then id), with next links.
+V240="OpenStack-API-Version: compute 2.40"
+api GET "$CP_URL/v2.1/os-simple-tenant-usage?$W&detailed=1&limit=1" "" -H "OpenStack-API-Version: compute 2.39"
+check "2.39: limit is not taken, no links" \
+    jqt '([.tenant_usages[].server_usages[]] | length) == 3 and (has("tenant_usages_links") | not)'
+api GET "$CP_URL/v2.1/os-simple-tenant-usage?$W&detailed=1&limit=2" "" -H "$V240"
+expect 200 "2.40: a page of 2"
+FIRST2=$(jq -c '[.tenant_usages[].server_usages[].instance_id]' <<<"$BODY")
+check "2.40: two servers, and a next link with the last as marker" \
+    jqt "($FIRST2 | length) == 2 and .tenant_usages_links[0].rel == \"next\" and (.tenant_usages_links[0].href | test(\"limit=2\")) and (.tenant_usages_links[0].href | endswith(\"marker=$(jq -r '.[1]' <<<"$FIRST2")\"))"
+NEXT=$(jq -r '.tenant_usages_links[0].href' <<<"$BODY")
+api GET "$NEXT" "" -H "$V240"
+check "the next page has the third server, and no link (not full)" \
+    jqt "([.tenant_usages[].server_usages[].instance_id] | length) == 1 and (has(\"tenant_usages_links\") | not) and ([.tenant_usages[].server_usages[].instance_id] - $FIRST2 | length) == 1"
+api GET "$CP_URL/v2.1/os-simple-tenant-usage/$MEMBER_PROJECT?$W&limit=1" "" -H "$V240"
+check "2.40: one project's, a page of 1 with tenant_usage_links" \
+    jqt "(.tenant_usage.server_usages | length) == 1 and (.tenant_usage_links[0].href | test(\"/os-simple-tenant-usage/$MEMBER_PROJECT[?]\"))"
+api GET "$CP_URL/v2.1/os-simple-tenant-usage?$W&marker=00000000-0000-4000-8000-000000000000" "" -H "$V240"
+expect_fault 400 "2.40: an unknown marker"
+check "... saying so" jqt '.badRequest.message == "Marker 00000000-0000-4000-8000-000000000000 could not be found."'
+api GET "$CP_URL/v2.1/os-simple-tenant-usage?$W&limit=x" "" -H "$V240"
+expect_fault 400 "2.40: a limit not a number"
+
 use_openstack_cli
 os() { /usr/bin/openstack "$@" 2>"$T/os.err"; }
 OUT=$(os usage list --start 2026-01-01 --end 2026-01-02 -f json)
 check "openstack usage list: both projects with their servers of that day" \
     jqt '(map({(.Project): (.Servers | length)}) | add) == {"'"$ADMIN_PROJECT"'": 1, "'"$MEMBER_PROJECT"'": 3}' "$OUT"
 [ -s "$T/os.err" ] && say "usage list: $(head -c 300 "$T/os.err")"
+OUT=$(os --os-compute-api-version 2.60 usage list --start 2026-01-01 --end 2026-01-02 -f json)
+check "openstack usage list at 2.60 (paged by links): the same" \
+    jqt '(map({(.Project): (.Servers | length)}) | add) == {"'"$ADMIN_PROJECT"'": 1, "'"$MEMBER_PROJECT"'": 3}' "$OUT"
 OUT=$(os usage show --project usageproj --start 2026-01-01 --end 2026-01-02 -f json)
 check "openstack usage show --project: (m3 4 h + m1 6 h + m2 12 h) x 2 vCPUs" \
     jqt '(.Servers | length) == 3 and ."CPU Hours" == 44' "$OUT"

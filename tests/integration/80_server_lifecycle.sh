@@ -260,7 +260,8 @@ check "server event list: every action recorded, newest first" \
     jqt "[.[].Action] == $WANT" "$OUT"
 jqt "[.[].Action] == $WANT" "$OUT" || { echo "$OUT"; cat "$T/os.err"; }
 RID=$(jq -r 'map(select(.Action == "resume"))[0]."Request ID"' <<<"$OUT")
-OUT=$(os server event show vm1 "$RID" -f json)
+# A member sees events from microversion 2.51 (admins only below, Nova).
+OUT=$(os --os-compute-api-version 2.51 server event show vm1 "$RID" -f json)
 check "the resume's event ended in Success" \
     jqt '.events[0].event == "compute_resume" and .events[0].result == "Success"' "$OUT"
 

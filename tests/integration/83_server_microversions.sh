@@ -113,6 +113,12 @@ check "a disabled compute service: MAINTENANCE, in the list too" \
 check "a server with no node: host_status \"\"" \
     jqt "[.servers[] | select(.id == \"$ERR1\") | .host_status] == [\"\"]"
 AS=admin api PUT "$CP_URL/v2.1/os-services/enable" '{"host":"nodeM","binary":"nova-compute"}'
+AS=admin mv 2.11 PUT "/os-services/force-down" '{"host":"nodeM","binary":"nova-compute","forced_down":true}'
+AS=admin mv 2.16 GET "/servers/$ID"
+check "a forced-down service: DOWN" jqt '.server.host_status == "DOWN"'
+AS=admin mv 2.11 PUT "/os-services/force-down" '{"host":"nodeM","binary":"nova-compute","forced_down":false}'
+AS=admin mv 2.16 GET "/servers/$ID"
+check "... and UP again when the admin lifts it" jqt '.server.host_status == "UP"'
 mv 2.19 GET "/servers/$ID"
 check "2.19: the description" jqt '.server.description == "first vm" and (.server | has("tags") | not)'
 mv 2.26 GET "/servers/$ID"

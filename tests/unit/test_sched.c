@@ -91,7 +91,8 @@ test_state(void)
 	n = node();
 	n.alive = 0;
 	REFUSED(&n, req(1, 512, 10, 1), "node1: down (its compute agent "
-	    "stopped sending heartbeats); ",
+	    "stopped sending heartbeats, or an admin forced its service "
+	    "down); ",
 	    "a node without heartbeats is down");
 	n.enabled = 0;
 	REFUSED(&n, req(64, 1 << 20, 10000, 0), "disabled",
