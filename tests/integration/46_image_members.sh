@@ -36,7 +36,8 @@ names() {
 }
 members() { api "$1" "$IMG_URL/v2/images/$2/members${3:+/$3}" "${4:-}"; }
 boot() {
-	api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"vm\",\"imageRef\":\"$1\",\"flavorRef\":\"$FLV\",\"networks\":\"none\"}}"
+	api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"vm\",\"imageRef\":\"$1\",\"flavorRef\":\"$FLV\",\"networks\":\"none\"}}" \
+	    -H "OpenStack-API-Version: compute 2.37"
 }
 
 new_image shared1 shared; SH=$NEW

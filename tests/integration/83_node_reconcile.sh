@@ -20,7 +20,8 @@ make_image tiny
 make_flavor t1 1 128 1
 
 boot() {	# NAME: prints the new server's id once it is ACTIVE
-	api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"$1\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"networks\":\"none\"}}"
+	api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"$1\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"networks\":\"none\"}}" \
+	    -H "OpenStack-API-Version: compute 2.37"
 	local id; id=$(jq -r .server.id <<<"$BODY")
 	active() { api GET "$CP_URL/v2.1/servers/$id"; jqt '.server.status == "ACTIVE"'; }
 	wait_for 60 active || { tail -5 "$T/compute.log" >&2; die "$1 did not become ACTIVE"; }
@@ -100,7 +101,8 @@ api GET "$CP_URL/v2.1/servers/$KEEP"
 check "and is still ACTIVE" jqt '.server.status == "ACTIVE"'
 
 # The controller dies right after accepting a server.
-api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"crash\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"networks\":\"none\"}}"
+api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"crash\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"networks\":\"none\"}}" \
+	    -H "OpenStack-API-Version: compute 2.37"
 CRASH=$(jq -r .server.id <<<"$BODY")
 kill -9 "$controller_PID"
 wait "$controller_PID" 2>/dev/null

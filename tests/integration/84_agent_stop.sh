@@ -20,7 +20,8 @@ make_image big '"visibility":"public"' "$T/big.qcow2"
 rm -f "$T/big.qcow2"
 make_flavor t1 1 128 1
 
-api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"vm1\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"networks\":\"none\"}}"
+api POST "$CP_URL/v2.1/servers" "{\"server\":{\"name\":\"vm1\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"networks\":\"none\"}}" \
+	    -H "OpenStack-API-Version: compute 2.37"
 expect 202 "the server create is accepted"
 ID=$(jq -r .server.id <<<"$BODY")
 started() { grep -q "instance $ID: boot started" "$T/compute.log"; }

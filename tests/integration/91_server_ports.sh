@@ -105,7 +105,8 @@ as_a api POST "$N/networks" '{"network":{"name":"net2"}}'
 as_a api POST "$S" "{\"server\":{\"name\":\"amb\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\"}}"
 check "two networks and none chosen: 409 NetworkAmbiguous" \
     test "$STATUS/$(jq -r '.[].message' <<<"$BODY" | grep -c 'Multiple possible networks')" = 409/1
-as_a api POST "$S" "{\"server\":{\"name\":\"nonet\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"networks\":\"none\"}}"
+as_a api POST "$S" "{\"server\":{\"name\":\"nonet\",\"imageRef\":\"$IMG\",\"flavorRef\":\"$FLV\",\"networks\":\"none\"}}" \
+	    -H "OpenStack-API-Version: compute 2.37"
 VM5=$(jq -r .server.id <<<"$BODY")
 as_a api GET "$S/$VM5"
 check "networks none: no addresses" jqt '.server.addresses == {}'
