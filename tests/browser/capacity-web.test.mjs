@@ -12,19 +12,14 @@
 //   GUREUM_IMAGE_ID, GUREUM_FLAVOR_ID  what to launch (1 vCPU, 1 GiB)
 //   GUREUM_ARTIFACTS    where screenshots go
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launchChromium } from './chromium.mjs';
+import {
+    env, fillLogin, openBrowser, shooter, watch,
+} from './session.mjs';
 
-const env = (k) => {
-	if (!process.env[k])
-		throw new Error(`${k} is not set`);
-	return process.env[k];
-};
 const URL = env('GUREUM_WEB_URL');
 const NODE = env('GUREUM_NODE');
 const PCPUS = Number(env('GUREUM_PCPUS'));
-const ART = process.env.GUREUM_ARTIFACTS || 'tests/artifacts';
 const WAIT = { timeout: 20000 };	// the page polls every 5 s
 const BOOT = { timeout: 120000 };
 
@@ -36,35 +31,18 @@ const problems = [];	// console errors, page errors, CSP violations
 async function newPage() {
 	const ctx = await browser.newContext();
 	const page = await ctx.newPage();
-	page.on('console', (m) => {
-		if (m.type() === 'error')
-			problems.push(`console: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	page.on('dialog', (d) => {
-		problems.push(`dialog: ${d.message()}`);
-		d.dismiss();
-	});
-	await page.exposeBinding('reportViolation', (_src, what) =>
-	    problems.push(`CSP violation: ${what}`));
-	await page.addInitScript(() => document.addEventListener(
-	    'securitypolicyviolation', (e) => window.reportViolation(
-	    `${e.violatedDirective} ${e.blockedURI}`)));
+	await watch(page, problems);
 	return page;
 }
 
 async function login(page, project, user, password) {
 	await page.goto(URL + '/');
-	await page.getByLabel('Project').fill(project);
-	await page.getByLabel('User name').fill(user);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Log in' }).click();
+	await fillLogin(page, project, user, password);
 	await page.getByRole('button', { name: 'Log out' }).waitFor(WAIT);
 }
 
 before(async () => {
-	mkdirSync(ART, { recursive: true });
-	browser = await launchChromium();
+	browser = await openBrowser();
 });
 
 after(async () => {
@@ -78,8 +56,7 @@ const thin = () => card().locator('.gauge-thin .gauge-text, .thin-none');
 const used = async () => Number(await vcpu().getAttribute('data-used'));
 const slots = (n) => `${n} of ${PCPUS * 4} vCPU slots used (${PCPUS} ` +
     `pCPU${PCPUS === 1 ? '' : 's'} × 4.0)`;
-const shot = (name) => page.screenshot({ path: `${ART}/${name}.png`,
-    fullPage: true });
+const shot = shooter(() => page);
 
 async function call(method, path, body) {
 	const token = await page.evaluate(() =>

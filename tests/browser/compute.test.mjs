@@ -7,19 +7,14 @@
 //   GUREUM_IMAGE_NAME, GUREUM_FLAVOR_NAME  what to launch
 //   GUREUM_ARTIFACTS    where screenshots go
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launchChromium } from './chromium.mjs';
+import {
+    env, fillLogin, openBrowser, shooter, watch,
+} from './session.mjs';
 
-const env = (k) => {
-	if (!process.env[k])
-		throw new Error(`${k} is not set`);
-	return process.env[k];
-};
 const URL = env('GUREUM_WEB_URL');
 const IMAGE = env('GUREUM_IMAGE_NAME');
 const FLAVOR = env('GUREUM_FLAVOR_NAME');
-const ART = process.env.GUREUM_ARTIFACTS || 'tests/artifacts';
 const VM = 'vm-web';
 const WAIT = { timeout: 15000 };
 const BOOT = { timeout: 90000 };
@@ -28,35 +23,22 @@ let browser, page;
 const problems = [];
 
 before(async () => {
-	mkdirSync(ART, { recursive: true });
-	browser = await launchChromium();
+	browser = await openBrowser();
 	page = await browser.newPage();
-	page.on('console', (m) => {
-		if (m.type() === 'error')
-			problems.push(`console: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	page.on('dialog', (d) => {
-		problems.push(`dialog: ${d.message()}`);
-		d.dismiss();
-	});
+	await watch(page, problems, { csp: false });
 });
 
 after(async () => {
 	await browser?.close();
 });
 
-const shot = (name) => page.screenshot({ path: `${ART}/${name}.png`,
-    fullPage: true });
+const shot = shooter(() => page);
 const row = () => page.locator('tr', { has: page.getByRole('cell',
     { name: VM, exact: true }) });
 
 test('a member launches an instance and it turns ACTIVE', async () => {
 	await page.goto(URL + '/');
-	await page.getByLabel('Project').fill(env('GUREUM_PROJECT'));
-	await page.getByLabel('User name').fill(env('GUREUM_USER'));
-	await page.getByLabel('Password').fill(env('GUREUM_PASSWORD'));
-	await page.getByRole('button', { name: 'Log in' }).click();
+	await fillLogin(page);
 	await page.getByRole('button', { name: 'Launch instance' }).click();
 	const image = page.getByLabel('Image', { exact: true });
 	const opt = image.locator('option', { hasText: IMAGE });

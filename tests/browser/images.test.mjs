@@ -10,20 +10,16 @@
 //                       big.raw (48 MiB) and toolarge.raw (past the quota)
 //   GUREUM_ARTIFACTS    where screenshots go
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launchChromium } from './chromium.mjs';
+import {
+    env, fillLogin, openBrowser, shooter, storedToken, watch,
+} from './session.mjs';
 
-const env = (k) => {
-	if (!process.env[k])
-		throw new Error(`${k} is not set`);
-	return process.env[k];
-};
 const URL = env('GUREUM_WEB_URL');
 const PUBLIC = env('GUREUM_PUBLIC_IMAGE');
 const HIDDEN = env('GUREUM_HIDDEN_IMAGE');
 const FILES = env('GUREUM_FILES');
-const ART = process.env.GUREUM_ARTIFACTS || 'tests/artifacts';
 const WAIT = { timeout: 15000 };
 const MIB = 1024 * 1024;
 
@@ -35,43 +31,26 @@ const dialogs = [];
 // a 403 the protected image's delete, a 413 the upload past the quota.
 const EXPECTED = /^Failed to load resource: .* status of 4(00|03|13) /;
 
-async function watch(p) {
-	p.on('console', (m) => {
-		if (m.type() === 'error' && !EXPECTED.test(m.text()))
-			problems.push(`console: ${m.text()}`);
-	});
-	p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	p.on('dialog', (d) => {
-		dialogs.push(d.message());
-		d.dismiss();
-	});
-	await p.exposeBinding('reportViolation', (_src, what) =>
-	    problems.push(`CSP violation: ${what}`));
-	await p.addInitScript(() => document.addEventListener(
-	    'securitypolicyviolation', (e) => window.reportViolation(
-	    `${e.violatedDirective} ${e.blockedURI}`)));
-}
+const watchPage = (p) => watch(p, problems, { expected: EXPECTED,
+    dialogs });
 
 before(async () => {
-	mkdirSync(ART, { recursive: true });
-	browser = await launchChromium();
+	browser = await openBrowser();
 	page = await browser.newPage();
-	await watch(page);
+	await watchPage(page);
 });
 
 after(async () => {
 	await browser?.close();
 });
 
-const shot = (name, p = page) => p.screenshot({
-    path: `${ART}/images-${name}.png`, fullPage: true });
+const shot = shooter(() => page, 'images-');
 const activeId = () => page.evaluate(() => document.activeElement?.id ||
     document.activeElement?.textContent.trim());
-const storedToken = () => page.evaluate(() =>
-    JSON.parse(sessionStorage.getItem('gureum.session') || 'null')?.token);
+const pageToken = () => storedToken(page);
 const memberCall = async (method, path, body) => {
 	const r = await fetch(URL + path, { method, headers: {
-	    'X-Auth-Token': await storedToken(),
+	    'X-Auth-Token': await pageToken(),
 	    'Content-Type': 'application/json' },
 	    body: body === undefined ? undefined : JSON.stringify(body) });
 	const text = await r.text();
@@ -86,10 +65,7 @@ const form = () => page.locator('form.upload');
 
 async function login(p, project, user, password) {
 	await p.goto(URL + '/#/images');
-	await p.getByLabel('Project').fill(project);
-	await p.getByLabel('User name').fill(user);
-	await p.getByLabel('Password').fill(password);
-	await p.getByRole('button', { name: 'Log in' }).click();
+	await fillLogin(p, project, user, password);
 	await p.getByRole('heading', { name: 'Images' }).waitFor(WAIT);
 }
 

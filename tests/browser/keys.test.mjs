@@ -7,20 +7,16 @@
 //   GUREUM_PUBLIC_FP    its MD5 fingerprint as ssh-keygen prints it
 //   GUREUM_ARTIFACTS    where screenshots go
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launchChromium } from './chromium.mjs';
+import {
+    env, fillLogin, openBrowser, shooter, storedToken, watch,
+} from './session.mjs';
 
-const env = (k) => {
-	if (!process.env[k])
-		throw new Error(`${k} is not set`);
-	return process.env[k];
-};
 const URL = env('GUREUM_WEB_URL');
 const ODD = env('GUREUM_ODD_NAME');
 const PUBLIC_KEY = env('GUREUM_PUBLIC_KEY');
 const PUBLIC_FP = env('GUREUM_PUBLIC_FP');
-const ART = process.env.GUREUM_ARTIFACTS || 'tests/artifacts';
 const WAIT = { timeout: 15000 };
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -32,44 +28,25 @@ const dialogs = [];
 // public key's and the hostile name's, the 409 the duplicate's.
 const EXPECTED = /^Failed to load resource: .* status of 4(00|09) /;
 
-async function watch(p) {
-	p.on('console', (m) => {
-		if (m.type() === 'error' && !EXPECTED.test(m.text()))
-			problems.push(`console: ${m.text()}`);
-	});
-	p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	p.on('dialog', (d) => {
-		dialogs.push(d.message());
-		d.dismiss();
-	});
-	await p.exposeBinding('reportViolation', (_src, what) =>
-	    problems.push(`CSP violation: ${what}`));
-	await p.addInitScript(() => document.addEventListener(
-	    'securitypolicyviolation', (e) => window.reportViolation(
-	    `${e.violatedDirective} ${e.blockedURI}`)));
-}
 
 before(async () => {
-	mkdirSync(ART, { recursive: true });
-	browser = await launchChromium();
+	browser = await openBrowser();
 	page = await browser.newPage({ acceptDownloads: true });
-	await watch(page);
+	await watch(page, problems, { expected: EXPECTED, dialogs });
 });
 
 after(async () => {
 	await browser?.close();
 });
 
-const shot = (name) => page.screenshot({
-    path: `${ART}/keys-${name}.png`, fullPage: true });
+const shot = shooter(() => page, 'keys-');
 const activeText = () => page.evaluate(() => document.activeElement?.id ||
     document.activeElement?.textContent.trim());
-const storedToken = () => page.evaluate(() =>
-    JSON.parse(sessionStorage.getItem('gureum.session') || 'null')?.token);
+const pageToken = () => storedToken(page);
 // The member's own call through the web listener: [status, body].
 const memberCall = async (method, path) => {
 	const r = await fetch(URL + '/api/compute/v2.1' + path, { method,
-	    headers: { 'X-Auth-Token': await storedToken() } });
+	    headers: { 'X-Auth-Token': await pageToken() } });
 	const text = await r.text();
 	return [r.status, text ? JSON.parse(text) : null];
 };
@@ -96,10 +73,7 @@ async function submitForm(mode, name, key) {
 test('the Key pairs page, after Images, lists the member\'s key pairs',
     async () => {
 	await page.goto(URL + '/');
-	await page.getByLabel('Project').fill(env('GUREUM_PROJECT'));
-	await page.getByLabel('User name').fill(env('GUREUM_USER'));
-	await page.getByLabel('Password').fill(env('GUREUM_PASSWORD'));
-	await page.getByRole('button', { name: 'Log in' }).click();
+	await fillLogin(page);
 	await page.getByRole('heading', { name: 'Instances' }).waitFor(WAIT);
 	const links = await page.getByRole('navigation', { name: 'Pages' })
 	    .getByRole('link').allTextContents();

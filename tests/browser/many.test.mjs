@@ -10,12 +10,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchChromium } from './chromium.mjs';
+import { env, fillLogin, watch } from './session.mjs';
 
-const env = (k) => {
-	if (!process.env[k])
-		throw new Error(`${k} is not set`);
-	return process.env[k];
-};
 const URL_ = env('GUREUM_WEB_URL');
 const ROWS = Number(env('GUREUM_ROWS'));
 const GONE = env('GUREUM_DELETE_ID');
@@ -30,11 +26,7 @@ const problems = [];
 before(async () => {
 	browser = await launchChromium();
 	page = await browser.newPage();
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	page.on('console', (m) => {
-		if (m.type() === 'error')
-			problems.push(`console: ${m.text()}`);
-	});
+	await watch(page, problems, { csp: false });
 	page.on('request', (r) => {
 		const u = new URL(r.url());
 		if (u.pathname.startsWith('/api/'))
@@ -56,10 +48,7 @@ async function nextCalls(n, ms) {
 
 test(`the member logs in and the page shows all ${ROWS} rows`, async () => {
 	await page.goto(URL_ + '/#/instances');
-	await page.getByLabel('Project').fill(env('GUREUM_PROJECT'));
-	await page.getByLabel('User name').fill(env('GUREUM_USER'));
-	await page.getByLabel('Password').fill(env('GUREUM_PASSWORD'));
-	await page.getByRole('button', { name: 'Log in' }).click();
+	await fillLogin(page);
 	await page.locator(ROW).nth(ROWS - 1).waitFor(WAIT);
 	assert.equal(await page.locator(ROW).count(), ROWS);
 	// Every column has its content: an address, a flavor and an image

@@ -11,17 +11,12 @@
 //                       goes to ERROR, its port made and kept)
 //   GUREUM_ARTIFACTS    where screenshots go
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launchChromium } from './chromium.mjs';
+import {
+    env, fillLogin, openBrowser, shooter, watch,
+} from './session.mjs';
 
-const env = (k) => {
-	if (!process.env[k])
-		throw new Error(`${k} is not set`);
-	return process.env[k];
-};
 const URL = env('GUREUM_WEB_URL');
-const ART = process.env.GUREUM_ARTIFACTS || 'tests/artifacts';
 const WAIT = { timeout: 15000 };
 const XSS = '<img src=x onerror=alert(1)>';
 const NET = 'net-web', CIDR = '10.20.0.0/24';
@@ -30,35 +25,20 @@ let browser, page;
 const problems = [];	// console errors, page errors, CSP violations
 
 before(async () => {
-	mkdirSync(ART, { recursive: true });
-	browser = await launchChromium();
+	browser = await openBrowser();
 	page = await browser.newPage();
 	// Chromium logs every 4xx as a console error; the refused subnet's
 	// and forward's 400s and the refused deletions' 409s are what this
 	// test asks for.
-	const expected = /^Failed to load resource: .* status of 40[09] /;
-	page.on('console', (m) => {
-		if (m.type() === 'error' && !expected.test(m.text()))
-			problems.push(`console: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	page.on('dialog', (d) => {
-		problems.push(`dialog: ${d.message()}`);
-		d.dismiss();
-	});
-	await page.exposeBinding('reportViolation', (_src, what) =>
-	    problems.push(`CSP violation: ${what}`));
-	await page.addInitScript(() => document.addEventListener(
-	    'securitypolicyviolation', (e) => window.reportViolation(
-	    `${e.violatedDirective} ${e.blockedURI}`)));
+	await watch(page, problems,
+	    { expected: /^Failed to load resource: .* status of 40[09] / });
 });
 
 after(async () => {
 	await browser?.close();
 });
 
-const shot = (name) => page.screenshot({ path: `${ART}/${name}.png`,
-    fullPage: true });
+const shot = shooter(() => page);
 
 // An API as the page's member, from the test: api('network/v2.0', ...).
 async function api(base, method, path, body) {
@@ -85,10 +65,7 @@ let netId, portA, portX, vm, fipA, fipB, fipC;
 
 test('a member creates a network and its subnet in one form', async () => {
 	await page.goto(URL + '/');
-	await page.getByLabel('Project').fill(env('GUREUM_PROJECT'));
-	await page.getByLabel('User name').fill(env('GUREUM_USER'));
-	await page.getByLabel('Password').fill(env('GUREUM_PASSWORD'));
-	await page.getByRole('button', { name: 'Log in' }).click();
+	await fillLogin(page);
 	await page.getByRole('link', { name: 'Networks' }).click();
 	await section('Networks').waitFor(WAIT);
 	const pub = section('Networks').locator('tr', { hasText: 'public' });

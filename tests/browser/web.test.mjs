@@ -9,22 +9,17 @@
 //   GUREUM_IMAGE_NAME   its image's name
 //   GUREUM_ARTIFACTS    where screenshots go
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launchChromium } from './chromium.mjs';
+import {
+    env, fillLogin, openBrowser, shooter, storedToken, watch,
+} from './session.mjs';
 
-const env = (k) => {
-	if (!process.env[k])
-		throw new Error(`${k} is not set`);
-	return process.env[k];
-};
 const URL = env('GUREUM_WEB_URL');
 const PROJECT = env('GUREUM_PROJECT');
 const USER = env('GUREUM_USER');
 const PASSWORD = env('GUREUM_PASSWORD');
 const SERVER = env('GUREUM_SERVER_NAME');
 const IMAGE = env('GUREUM_IMAGE_NAME');
-const ART = process.env.GUREUM_ARTIFACTS || 'tests/artifacts';
 const CSP = env('GUREUM_CSP');	// with the console proxy's origin
 const EXPIRED = 'Your session expired; log in again.';
 const WAIT = { timeout: 15000 };
@@ -34,45 +29,25 @@ const problems = [];	// console errors, page errors, CSP violations
 const dialogs = [];
 
 before(async () => {
-	mkdirSync(ART, { recursive: true });
-	browser = await launchChromium();
+	browser = await openBrowser();
 	page = await browser.newPage();
 	// Chromium logs every 4xx as a console error; a 401 is what a wrong
 	// password and a revoked token are meant to get, a 403 what a launch
 	// past the quota gets, a 409 the console of a server on no node.
-	const expected = /^Failed to load resource: .* status of 40[139] /;
-	page.on('console', (m) => {
-		if (m.type() === 'error' && !expected.test(m.text()))
-			problems.push(`console: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	page.on('dialog', (d) => {
-		dialogs.push(d.message());
-		d.dismiss();
-	});
-	// Reported to the test through a binding, not a script in the page.
-	await page.exposeBinding('reportViolation', (_src, what) =>
-	    problems.push(`CSP violation: ${what}`));
-	await page.addInitScript(() => document.addEventListener(
-	    'securitypolicyviolation', (e) => window.reportViolation(
-	    `${e.violatedDirective} ${e.blockedURI}`)));
+	await watch(page, problems, { dialogs,
+	    expected: /^Failed to load resource: .* status of 40[139] / });
 });
 
 after(async () => {
 	await browser?.close();
 });
 
-const shot = (name) => page.screenshot({ path: `${ART}/${name}.png`,
-    fullPage: true });
+const shot = shooter(() => page);
 const activeId = () => page.evaluate(() => document.activeElement?.id);
-const storedToken = () => page.evaluate(() =>
-    JSON.parse(sessionStorage.getItem('gureum.session') || 'null')?.token);
+const pageToken = () => storedToken(page);
 
 async function loginWithMouse(password) {
-	await page.getByLabel('Project').fill(PROJECT);
-	await page.getByLabel('User name').fill(USER);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Log in' }).click();
+	await fillLogin(page, PROJECT, USER, password);
 }
 
 test('the page loads with its CSP and no console error', async () => {
@@ -94,7 +69,7 @@ test('a wrong password shows a sentence at the form', async () => {
 	await alert.waitFor(WAIT);
 	assert.match(await alert.textContent(),
 	    /^The project, user name or password is not right/);
-	assert.equal(await storedToken(), undefined);
+	assert.equal(await pageToken(), undefined);
 	await shot('login-wrong-password');
 });
 
@@ -111,9 +86,9 @@ test('a member logs in with the keyboard only', async () => {
 	await page.keyboard.type(PASSWORD);
 	await page.keyboard.press('Enter');
 	await page.getByRole('heading', { name: 'Instances' }).waitFor(WAIT);
-	assert.match(await storedToken(), /^[0-9a-f]{64}$/);
+	assert.match(await pageToken(), /^[0-9a-f]{64}$/);
 	assert.equal(await page.evaluate(() => document.cookie), '');
-	assert.ok(!page.url().includes(await storedToken()));
+	assert.ok(!page.url().includes(await pageToken()));
 });
 
 test('the instances page shows a server\'s name as text only', async () => {
@@ -143,7 +118,7 @@ async function adminCall(method, path, body, type) {
 	return text ? JSON.parse(text) : null;
 }
 const memberCall = async (path) => (await fetch(URL + path, { headers: {
-    'X-Auth-Token': await storedToken() } })).json();
+    'X-Auth-Token': await pageToken() } })).json();
 const launchForm = () => page.locator('form.launch');
 const optionTexts = (label) => page.getByLabel(label, { exact: true })
     .locator('option').allTextContents();
@@ -359,10 +334,10 @@ test('a session near its expiry says when it ends', async () => {
 });
 
 test('logout revokes the token and returns to login', async () => {
-	const token = await storedToken();
+	const token = await pageToken();
 	await page.getByRole('button', { name: 'Log out' }).click();
 	await page.getByText('You have logged out.').waitFor(WAIT);
-	assert.equal(await storedToken(), undefined);
+	assert.equal(await pageToken(), undefined);
 	const r = await fetch(env('GUREUM_ID_URL') + '/v3/auth/tokens', {
 	    headers: { 'X-Auth-Token': env('GUREUM_ADMIN_TOKEN'),
 	    'X-Subject-Token': token } });
@@ -375,11 +350,11 @@ test('a revoked token sends the user back to login', async () => {
 	const r = await fetch(env('GUREUM_ID_URL') + '/v3/auth/tokens', {
 	    method: 'DELETE', headers: {
 	    'X-Auth-Token': env('GUREUM_ADMIN_TOKEN'),
-	    'X-Subject-Token': await storedToken() } });
+	    'X-Subject-Token': await pageToken() } });
 	assert.equal(r.status, 204);
 	await page.getByText(EXPIRED).waitFor(WAIT);
 	await page.getByLabel('Project').waitFor(WAIT);
-	assert.equal(await storedToken(), undefined);
+	assert.equal(await pageToken(), undefined);
 	await shot('expired');
 });
 

@@ -13,15 +13,10 @@
 # expired session in the browser.
 . "$(dirname "$0")/../lib/harness.sh"
 
-ART=${GUREUM_ARTIFACTS:-$T/artifacts}
-
-start_pg
-start_controller
+start_api_cloud
+ADMIN_TOKEN=$TOKEN
 # The page may also open websockets to the console proxy, on public_host.
 CSP="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:$CONSOLE_PORT; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-start_image
-ADMIN_TOKEN=$(get_token admin "$ADMIN_PW" admin)
-[ -n "$ADMIN_TOKEN" ] || die "no admin token"
 TOKEN=
 
 # expect_header NAME VALUE DESCRIPTION: the last call's header NAME.
@@ -222,10 +217,7 @@ rm -f "$T/big.raw" "$T/big.down"
 
 # ---- the page in Chromium ----
 . "$(dirname "$0")/../lib/browser.sh"
-if ! browser_deps; then
-	finish
-	exit
-fi
+browser_start
 GUREUM_WEB_URL=$WEB_URL GUREUM_ID_URL=$ID_URL \
     GUREUM_ADMIN_TOKEN=$ADMIN_TOKEN GUREUM_PROJECT=webproj \
     GUREUM_USER=webuser GUREUM_PASSWORD=pw GUREUM_SERVER_NAME=$XSS \

@@ -7,12 +7,8 @@
 # stop makes it SHUTOFF and delete removes it.
 . "$(dirname "$0")/../lib/harness.sh"
 
-ART=${GUREUM_ARTIFACTS:-$T/artifacts}
 . "$(dirname "$0")/../lib/browser.sh"
-if ! browser_deps; then
-	finish
-	exit
-fi
+browser_start
 
 start_cloud
 start_compute nodeW

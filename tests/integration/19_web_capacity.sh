@@ -6,12 +6,8 @@
 # disk's real bytes, the node down and up again; a member has no link.
 . "$(dirname "$0")/../lib/harness.sh"
 
-ART=${GUREUM_ARTIFACTS:-$T/artifacts}
 . "$(dirname "$0")/../lib/browser.sh"
-if ! browser_deps; then
-	finish
-	exit
-fi
+browser_start
 
 start_cloud
 start_compute nodeC

@@ -10,18 +10,10 @@
 # Then, by the API: no upload the page gave up on left an image behind.
 . "$(dirname "$0")/../lib/harness.sh"
 
-ART=${GUREUM_ARTIFACTS:-$T/artifacts}
 . "$(dirname "$0")/../lib/browser.sh"
-if ! browser_deps; then
-	finish
-	exit
-fi
+browser_start
 
-start_pg
-start_controller
-IMAGE_EXTRA="user_storage_quota_mb = 64" start_image
-TOKEN=$(get_token admin "$ADMIN_PW" admin)
-[ -n "$TOKEN" ] || die "no admin token"
+IMAGE_EXTRA="user_storage_quota_mb = 64" start_api_cloud
 ADMIN_TOKEN=$TOKEN
 
 F=$T/files

@@ -10,18 +10,10 @@
 # exactly the key pairs the page left.
 . "$(dirname "$0")/../lib/harness.sh"
 
-ART=${GUREUM_ARTIFACTS:-$T/artifacts}
 . "$(dirname "$0")/../lib/browser.sh"
-if ! browser_deps; then
-	finish
-	exit
-fi
+browser_start
 
-start_pg
-start_controller
-start_image
-TOKEN=$(get_token admin "$ADMIN_PW" admin)
-[ -n "$TOKEN" ] || die "no admin token"
+start_api_cloud
 make_member keyuser keyproj
 MTOKEN=$(get_token keyuser pw keyproj)
 [ -n "$MTOKEN" ] || die "no member token"

@@ -11,11 +11,7 @@
 . "$(dirname "$0")/../lib/many.sh"
 ROWS=200
 
-start_pg
-start_controller
-start_image
-TOKEN=$(get_token admin "$ADMIN_PW" admin)
-[ -n "$TOKEN" ] || die "no admin token"
+start_api_cloud
 many_servers "$ROWS"
 api GET "$CP_URL/v2.1/servers/detail"
 check "the project lists its $ROWS servers" \
@@ -32,10 +28,7 @@ check "?ip= (a regular expression from the start) finds the server with that add
 GONE=$(psql_q "SELECT id FROM instances WHERE name = 'test-1'")
 
 . "$(dirname "$0")/../lib/browser.sh"
-if ! browser_deps; then
-	finish
-	exit
-fi
+browser_start
 GUREUM_WEB_URL=$WEB_URL GUREUM_PROJECT=$MANY_PROJECT_NAME \
     GUREUM_USER=$MANY_USER GUREUM_PASSWORD=pw GUREUM_TOKEN=$MANY_TOKEN \
     GUREUM_ROWS=$ROWS GUREUM_DELETE_ID=$GONE \

@@ -12,18 +12,10 @@
 # named like markup as text.
 . "$(dirname "$0")/../lib/harness.sh"
 
-ART=${GUREUM_ARTIFACTS:-$T/artifacts}
 . "$(dirname "$0")/../lib/browser.sh"
-if ! browser_deps; then
-	finish
-	exit
-fi
+browser_start
 
-start_pg
-start_controller
-start_image
-TOKEN=$(get_token admin "$ADMIN_PW" admin)
-[ -n "$TOKEN" ] || die "no admin token"
+start_api_cloud
 N=$NET_URL/v2.0
 api POST "$N/networks" '{"network":{"name":"public","router:external":true,"provider:network_type":"flat","provider:physical_network":"public"}}'
 expect 201 "the admin makes the external network public"

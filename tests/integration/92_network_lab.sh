@@ -9,47 +9,10 @@
 # through their consoles: their user_data pings and prints.
 . "$(dirname "$0")/../lib/harness.sh"
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-[ "$(id -u)" = 0 ] || die "the lab needs root (namespaces, bridges)"
-command -v /usr/bin/openstack >/dev/null ||
-    die "python3-openstackclient is not installed (make deps)"
+. "$(dirname "$0")/../lib/lab.sh"
 command -v tcpdump >/dev/null || die "tcpdump is not installed (make deps)"
 
-# pick_n: an N in 20..219 with 10.98.N (the lab's /24) and 10.97.N (its
-# external network) both free.
-pick_n() {
-	local n
-	for _ in $(seq 100); do
-		n=$((RANDOM % 200 + 20))
-		if ! net_in_use "10.98.$n" && ! net_in_use "10.97.$n"; then
-			echo "$n"
-			return 0
-		fi
-	done
-	return 1
-}
-
-N=$(pick_n) || die "no free 10.98.N/24 and 10.97.N/24 on this machine"
-NET=10.98.$N EXT=10.97.$N
-TAG=n$$
-LABDIR=$T/lab
-echo "# lab instance: tag $TAG, $NET.0/24, external $EXT.0/24, state $LABDIR"
-LAB_BIN=$T/bin
-mkdir -p "$LAB_BIN"
-cp "$GUREUM_BIN"/gureum-* "$LAB_BIN/"
-lab() {
-	GUREUM_LAB_DIR=$LABDIR GUREUM_LAB_TAG=$TAG GUREUM_LAB_NET=$NET \
-	    GUREUM_LAB_EXT_NET=$EXT GUREUM_LAB_HEARTBEAT=1 \
-	    GUREUM_BIN=$LAB_BIN GUREUM_LAB_SKIP_BUILD=1 GUREUM_LAB_SAVE_LOGS=$T \
-	    bash "$REPO/deploy/lab/lab.sh" "$@"
-}
-lab_cleanup() {
-	lab down >>"$T/lab-cleanup.out" 2>&1 ||
-	    { echo "# lab.sh down failed in the cleanup:"; sed 's/^/#   /' "$T/lab-cleanup.out"; }
-	cleanup
-}
-trap lab_cleanup EXIT
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+lab_instance n
 
 if ! lab up >"$T/up.out" 2>&1; then
 	sed 's/^/#   /' "$T/up.out"

@@ -18,6 +18,16 @@ browser_deps() {
 	    { cat "$T/npm.log"; die "npm ci in tests/browser failed"; }
 }
 
+# browser_start: ART (where the browser tests put their screenshots) and
+# browser_deps; without the deps the test ends there, its failed line
+# reported.
+browser_start() {
+	ART=${GUREUM_ARTIFACTS:-$T/artifacts}
+	browser_deps && return 0
+	finish
+	exit
+}
+
 # browser_run SECONDS MIN FILE...: node --test on the files (their
 # settings in the environment), each top-level result a harness line,
 # then a check that it passed with at least MIN results. Sets rc.

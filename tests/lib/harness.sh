@@ -324,6 +324,17 @@ start_cloud() {
 	TOKEN=$(get_token admin "$ADMIN_PW" admin)
 }
 
+# start_api_cloud: the API services without a compute node (PostgreSQL,
+# the controller, gureum-image with IMAGE_EXTRA if set) and TOKEN an
+# admin's; no token ends the test.
+start_api_cloud() {
+	start_pg
+	start_controller
+	start_image
+	TOKEN=$(get_token admin "$ADMIN_PW" admin)
+	[ -n "$TOKEN" ] || die "no admin token"
+}
+
 # wait_node_up: waits until the (first) hypervisor reports up.
 wait_node_up() {
 	node_up() { api GET "$CP_URL/v2.1/os-hypervisors/detail"; jqt '.hypervisors[0].state == "up"'; }
