@@ -98,6 +98,8 @@ inv_close(struct inv_ctx *ctx)
 	if (ctx->conn)
 		virConnectClose(ctx->conn);
 	ctx->conn = NULL;
+	free(ctx->agent_url);
+	ctx->agent_url = NULL;
 }
 
 json_t *

@@ -32,6 +32,7 @@ struct inv_ctx {
 int inv_conf(struct inv_ctx *ctx, const struct gr_conf *c);
 /* Opens the libvirt connection; -1 with GR_ERR_UNAVAILABLE on failure. */
 int inv_connect(struct inv_ctx *ctx);
+/* Closes the libvirt connection and frees agent_url. */
 void inv_close(struct inv_ctx *ctx);
 /* The message of libvirt's last error on this thread (never NULL). */
 const char *inv_virt_msg(void);

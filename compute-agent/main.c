@@ -70,15 +70,7 @@ authorize(struct gr_req *req, enum gr_policy policy)
 static void agent_end(void *p) { gr_agent_free(p); }
 static void cache_end(void *p) { imgcache_free(p); }
 static void inst_end(void *p) { inst_free(p); }
-
-static void
-inv_end(void *p)
-{
-	struct inv_ctx *inv = p;
-
-	inv_close(inv);
-	free(inv->agent_url);
-}
+static void inv_end(void *p) { inv_close(p); }
 
 /* Libvirt, the image cache, the instances, then the API that uses them. */
 static int

@@ -1,9 +1,7 @@
 /*
- * gureum-controller: identity v3, compute v2.1 and network v2.0 for
- * tenants, the web portal's listener, the agents' internal listener on
- * the management address, the scheduler and the convergence pass; the
- * schema's owner.
- * Usage: gureum-controller --config FILE
+ * gureum-controller --config FILE: identity v3, compute v2.1 and network
+ * v2.0 for tenants, the web portal, the console proxy, the agents' internal
+ * listener, the scheduler and the convergence pass; the schema's owner.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -70,10 +68,8 @@ load_conf(const struct gr_conf *c, long *threads)
 
 static void reconcile_end(void *arg) { (void)arg; reconcile_stop_wait(); }
 
-/* The six listeners: identity, compute and network for tenants, the
- * agents' side door on the management address, the web portal, which
- * serves the page and the first three's route tables under /api/, and
- * the consoles' websocket proxy. */
+/* The six listeners: identity, compute, network, the agents' side door, the
+ * web portal (the page; the first three under /api/), the console proxy. */
 static int
 listen_all(struct gr_daemon *d, long threads)
 {
@@ -112,9 +108,8 @@ listen_all(struct gr_daemon *d, long threads)
 	web_conf_read(c, &web);
 	web.threads = (unsigned)threads;
 	web.body_limit = BODY_LIMIT;
-	if (console_proxy_start(d, (unsigned)threads) < 0)
-		return -1;
-	return web_start(d, &web, &id, &cp, &nw);
+	return console_proxy_start(d, (unsigned)threads) < 0 ? -1 :
+	    web_start(d, &web, &id, &cp, &nw);
 }
 
 static int
@@ -133,8 +128,8 @@ setup(struct gr_daemon *d)
 		return -1;
 	user = gr_conf_get(c, "admin_user", "admin");
 	project = gr_conf_get(c, "admin_project", "admin");
-	if (gr_db_daemon(d, db) < 0 || gr_db_migrate() < 0 || identity_bootstrap(user, password,
-	    project) < 0)
+	if (gr_db_daemon(d, db) < 0 || gr_db_migrate() < 0 ||
+	    identity_bootstrap(user, password, project) < 0)
 		return -1;
 	gr_info("schema at version %d; admin user '%s' on project '%s'",
 	    gr_schema_built_version(), user, project);
