@@ -27,8 +27,7 @@
 	"n.id, n.host, n.host_ip, n.hypervisor_type, n.hypervisor_version, " \
 	"n.pcpus, n.memory_mb, n.disk_gb, n.disk_used_gb, " \
 	"n.reserved_host_memory_mb, n.cpu_info, n.enabled, " \
-	"coalesce(a.last_seen > now() - make_interval(secs => $1), false) " \
-	"AND NOT n.forced_down, " \
+	HV_UP_SQL("n", "a", "$1") ", " \
 	"coalesce(extract(epoch FROM now() - n.booted_at)::bigint, 0), " \
 	"coalesce(u.vcpus, 0), coalesce(u.mem, 0), coalesce(u.disk, 0), " \
 	"coalesce(u.n, 0), " \

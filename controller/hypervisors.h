@@ -21,5 +21,14 @@ int hv_aggregates(struct gr_req *req, struct gr_resp *resp);
  * alive (2.5 intervals: a stopped agent shows down within three), as a
  * query parameter. Hypervisors, zones, the scheduler and delete agree. */
 void hv_alive_secs(char out[24]);
+/*
+ * SQL: true when node N (a compute_nodes alias) is up: its compute agent
+ * (A, its agents row, joined) heartbeat within SECS, the query parameter
+ * holding hv_alive_secs(), and no admin forced it down. Hypervisors,
+ * services, the scheduler, delete and host_status share it.
+ */
+#define HV_UP_SQL(N, A, SECS) \
+	"(coalesce(" A ".last_seen > now() - make_interval(secs => " SECS \
+	"::float8), false) AND NOT " N ".forced_down)"
 
 #endif

@@ -22,8 +22,7 @@ int sched_weigh_all;
 /* What a node offers: node_from()'s first 13 columns. */
 #define NODE_OFFER \
 	"n.host, n.pcpus, n.reserved_vcpus, n.enabled, " \
-	"coalesce(ag.last_seen > now() - make_interval(secs => $1), false) " \
-	"AND NOT n.forced_down, " \
+	HV_UP_SQL("n", "ag", "$1") ", " \
 	"n.memory_mb, n.reserved_host_memory_mb, n.disk_gb, n.disk_used_gb, " \
 	"n.cpu_allocation_ratio, n.ram_allocation_ratio, " \
 	"n.disk_allocation_ratio, n.thin_disk_allocation_ratio, "
@@ -54,8 +53,7 @@ int sched_weigh_all;
  * sched_node_fits() truncates the capacity).
  */
 #define BEST_WHERE \
-	"WHERE n.enabled AND NOT n.forced_down AND " \
-	"ag.last_seen > now() - make_interval(secs => $1) " \
+	"WHERE n.enabled AND " HV_UP_SQL("n", "ag", "$1") " " \
 	"AND n.ram_free_mb > $2::float8 - 1 "
 #define BEST_SPREAD "SELECT " NODE_LIST BEST_WHERE \
 	"ORDER BY n.ram_free_mb DESC, n.host LIMIT 8"

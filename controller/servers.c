@@ -137,10 +137,10 @@ host_status(struct server_view *v, PGresult *r, int i)
 		v->host_status = json_object();
 		hv_alive_secs(ivl);
 		n = gr_db_query("SELECT n.host, CASE WHEN n.forced_down THEN "
-		    "'DOWN' WHEN NOT n.enabled THEN 'MAINTENANCE' WHEN a.last_seen > now() - make_interval("
-		    "secs => $1::float8) THEN 'UP' ELSE 'UNKNOWN' END FROM "
-		    "compute_nodes n LEFT JOIN agents a ON a.host = n.host AND "
-		    "a.kind = 'compute'", 1, p);
+		    "'DOWN' WHEN NOT n.enabled THEN 'MAINTENANCE' WHEN "
+		    HV_UP_SQL("n", "a", "$1") " THEN 'UP' ELSE 'UNKNOWN' END "
+		    "FROM compute_nodes n LEFT JOIN agents a ON a.host = n.host "
+		    "AND a.kind = 'compute'", 1, p);
 		for (int k = 0; n && k < PQntuples(n); k++)
 			json_object_set_new(v->host_status, PQgetvalue(n, k, 0),
 			    json_string(PQgetvalue(n, k, 1)));
@@ -957,9 +957,8 @@ node_alive(const char *host)
 	hv_alive_secs(ivl);
 	const char *p[2] = { host, ivl };
 	r = gr_db_query("SELECT 1 FROM agents a JOIN compute_nodes n ON "
-	    "n.host = a.host WHERE a.host = $1 AND a.kind = 'compute' AND NOT "
-	    "n.forced_down AND a.last_seen > now() - make_interval(secs => $2)",
-	    2, p);
+	    "n.host = a.host WHERE a.host = $1 AND a.kind = 'compute' AND "
+	    HV_UP_SQL("n", "a", "$2"), 2, p);
 	/* When in doubt (no answer), treat it as alive: the call will tell. */
 	return r == NULL || PQntuples(r) > 0;
 }

@@ -25,8 +25,7 @@
 
 #define SVC_COLS \
 	"n.id, n.host, n.enabled, n.disabled_reason, " \
-	"coalesce(a.last_seen > now() - make_interval(secs => $1::float8), " \
-	"false) AND NOT n.forced_down, " GR_DB_ISO_US("a.last_seen") ", " \
+	HV_UP_SQL("n", "a", "$1") ", " GR_DB_ISO_US("a.last_seen") ", " \
 	"n.service_uuid, n.forced_down FROM compute_nodes n LEFT JOIN agents " \
 	"a ON a.host = n.host AND a.kind = 'compute' "
 
