@@ -442,12 +442,14 @@ rebuild_image(struct gr_req *req, const struct rebuild *rb, char id[37],
  * it up; else the owner's).
  */
 static json_t *
-rebuild_config(struct gr_req *req, PGresult *now, const struct rebuild *rb)
+rebuild_config(PGresult *now, const struct rebuild *rb, const char *new_key)
 {
-	const char *key = PQgetisnull(now, 0, I_KEY) ? NULL :
-	    PQgetvalue(now, 0, I_KEY);
-	GR_AUTOFREE char *pub = key ? keypair_public_key(rb->key_name ?
-	    gr_auth_of(req)->user_id : PQgetvalue(now, 0, I_USER), key) : NULL;
+	/* The key the rebuild named (new_key; none when it cleared it), else
+	 * the owner's key pair of the server's key_name. */
+	GR_AUTOFREE char *owner = rb->key_name == NULL && !PQgetisnull(now, 0,
+	    I_KEY) ? keypair_public_key(PQgetvalue(now, 0, I_USER),
+	    PQgetvalue(now, 0, I_KEY)) : NULL;
+	const char *pub = rb->key_name ? new_key : owner;
 	json_t *meta = json_loads(PQgetvalue(now, 0, I_META), 0, NULL);
 
 	gr_err_clear();
@@ -470,6 +472,7 @@ rebuild_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 {
 	GR_AUTO_PGRES PGresult *now = NULL;
 	GR_AUTOFREE char *path = NULL, *meta = NULL;
+	GR_AUTOFREE char *pub = NULL;	/* the named key pair's public key */
 	struct rebuild rb;
 	struct server_view v;
 	long long disk_gb;
@@ -480,17 +483,12 @@ rebuild_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	    server_check_state(r, act->record, act->from) < 0 ||
 	    rebuild_image(req, &rb, image, &disk_gb) < 0)
 		return -1;
-	if (rb.key_name && json_is_string(rb.key_name)) {
-		char *pub = keypair_public_key(gr_auth_of(req)->user_id,
-		    json_string_value(rb.key_name));
-
-		if (pub == NULL) {
-			gr_error(GR_ERR_BAD_REQUEST, "Invalid key_name provided: "
-			    "no keypair named '%s'.",
-			    json_string_value(rb.key_name));
-			return -1;
-		}
-		free(pub);
+	if (rb.key_name && json_is_string(rb.key_name) &&
+	    (pub = keypair_public_key(gr_auth_of(req)->user_id,
+	    json_string_value(rb.key_name))) == NULL) {
+		gr_error(GR_ERR_BAD_REQUEST, "Invalid key_name provided: no "
+		    "keypair named '%s'.", json_string_value(rb.key_name));
+		return -1;
 	}
 	if (begin_task(req, r, act->record, act->from, act->task) < 0)
 		return -1;
@@ -519,7 +517,7 @@ rebuild_action(struct gr_req *req, struct gr_resp *resp, PGresult *r,
 	    act->agent_op);
 	agent_rpc_dispatch(req->params[0], PQgetvalue(r, 0, I_HOST), "POST",
 	    path, json_pack("{s:s,s:I,s:o}", "image_id", image, "disk_gb",
-	    (json_int_t)disk_gb, "config", rebuild_config(req, now, &rb)),
+	    (json_int_t)disk_gb, "config", rebuild_config(now, &rb, pub)),
 	    act->name, server_failed);
 	/* Nova answers with the basic members, key_name from 2.54 and
 	 * user_data from 2.57. */

@@ -47,25 +47,6 @@ jint(json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
-static json_t *
-links(const char *kind, const char *id)
-{
-	char self[256], book[256];
-
-	snprintf(self, sizeof(self), "http://%s:%ld/v2.1/%s/%s", ctl.public_host,
-	    ctl.compute_port, kind, id);
-	snprintf(book, sizeof(book), "http://%s:%ld/%s/%s", ctl.public_host,
-	    ctl.compute_port, kind, id);
-	return json_pack("[{s:s,s:s},{s:s,s:s}]", "rel", "self", "href", self,
-	    "rel", "bookmark", "href", book);
-}
-
-json_t *
-server_links(const char *id)
-{
-	return links("servers", id);
-}
-
 /* Nova's bookmark of a flavor or image named in a server: the link
  * without the version. */
 static json_t *
@@ -76,6 +57,26 @@ bookmark(const char *kind, const char *id)
 	snprintf(book, sizeof(book), "http://%s:%ld/%s/%s", ctl.public_host,
 	    ctl.compute_port, kind, id);
 	return json_pack("[{s:s,s:s}]", "rel", "bookmark", "href", book);
+}
+
+/* A server's self link, then its bookmark. */
+static json_t *
+links(const char *kind, const char *id)
+{
+	json_t *l = bookmark(kind, id);
+	char self[256];
+
+	snprintf(self, sizeof(self), "http://%s:%ld/v2.1/%s/%s", ctl.public_host,
+	    ctl.compute_port, kind, id);
+	json_array_insert_new(l, 0, json_pack("{s:s,s:s}", "rel", "self",
+	    "href", self));
+	return l;
+}
+
+json_t *
+server_links(const char *id)
+{
+	return links("servers", id);
 }
 
 /* hostId: an opaque hash of project and host, as Nova shows it. */
