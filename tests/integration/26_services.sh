@@ -10,11 +10,7 @@
 start_cloud
 start_compute nodeA "shutdown_timeout = 0" computeA
 start_compute nodeB "shutdown_timeout = 0" computeB
-both_up() {
-	api GET "$CP_URL/v2.1/os-services"
-	jqt '[.services[] | select(.state == "up")] | length == 2'
-}
-wait_for 15 both_up || die "the two nodes did not come up: $BODY"
+wait_nodes_up 2 15
 
 api GET "$CP_URL/v2.1/os-services"
 expect 200 "GET /os-services"

@@ -11,11 +11,7 @@
 start_cloud
 start_compute nodeA "shutdown_timeout = 0" computeA
 start_compute nodeB "shutdown_timeout = 0" computeB
-both_up() {
-	api GET "$CP_URL/v2.1/os-services"
-	jqt '[.services[] | select(.state == "up")] | length == 2'
-}
-wait_for 15 both_up || die "the two nodes did not come up: $BODY"
+wait_nodes_up 2 15
 V() { echo "OpenStack-API-Version: compute $1"; }
 UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 

@@ -16,11 +16,7 @@ start_cloud
 NODE_CONF=$'reserved_host_memory_mb = 256\nshutdown_timeout = 0\nreconcile_interval = 0'
 start_compute nodeA "$NODE_CONF"
 start_compute nodeB "$NODE_CONF" compute2
-both_up() {
-	api GET "$CP_URL/v2.1/os-hypervisors/detail"
-	jqt '[.hypervisors[] | select(.state == "up")] | length == 2'
-}
-wait_for 20 both_up || die "the two nodes did not come up"
+wait_nodes_up 2 20
 make_image tiny '"visibility":"public"'
 make_flavor f.tiny 1 128 1
 TINY=$FLV

@@ -341,6 +341,15 @@ wait_node_up() {
 	wait_for 10 node_up || die "the node did not come up"
 }
 
+# wait_nodes_up N SECONDS: waits until N hypervisors report up.
+wait_nodes_up() {
+	nodes_up() {
+		api GET "$CP_URL/v2.1/os-hypervisors/detail"
+		jqt "[.hypervisors[] | select(.state == \"up\")] | length == $1"
+	}
+	wait_for "$2" nodes_up "$1" || die "the $1 nodes did not come up: $BODY"
+}
+
 # make_image NAME [FIELDS] [FILE]: a qcow2 image with more JSON members
 # FIELDS (e.g. '"visibility":"public"') and FILE's data (default: the
 # guest image). Sets IMG to its id.
