@@ -24,6 +24,16 @@ oom(size_t n)
 }
 
 void *
+gr_xmalloc_aligned(size_t align, size_t n)
+{
+	void *p;
+
+	if (posix_memalign(&p, align, n ? n : 1) != 0)
+		oom(n);
+	return p;
+}
+
+void *
 gr_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

@@ -14,6 +14,7 @@ void gr_freep(void *p);
 /* Allocation that aborts the process on failure: out of memory is not an
  * error a request can recover from. */
 void *gr_xmalloc(size_t n);
+void *gr_xmalloc_aligned(size_t align, size_t n); /* align: a power of 2 */
 void *gr_xcalloc(size_t n, size_t size);
 void *gr_xrealloc(void *p, size_t n);
 char *gr_xstrdup(const char *s);

@@ -1,4 +1,6 @@
 /* Unit tests for common/gr_util.c. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +11,10 @@
 int
 main(void)
 {
+	void *al = gr_xmalloc_aligned(4096, 3);
+
+	CHECK(((uintptr_t)al & 4095) == 0, "an aligned allocation is aligned");
+	free(al);
 	CHECK(gr_utf8_valid("caf\xc3\xa9", 5), "valid two-byte UTF-8");
 	CHECK(!gr_utf8_valid("\xc3", 1), "truncated sequence");
 	CHECK(!gr_utf8_valid("\xc0\xaf", 2), "overlong encoding");
