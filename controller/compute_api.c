@@ -249,6 +249,8 @@ const struct gr_route compute_routes[] = {
 	{ "GET",    "/v2.1/os-quota-sets/{id}/detail",		quota_detail,	GR_POLICY_USER },
 	{ "PUT",    "/v2.1/os-quota-sets/{id}",			quota_update,	GR_POLICY_ADMIN },
 	{ "DELETE", "/v2.1/os-quota-sets/{id}",			quota_delete,	GR_POLICY_ADMIN },
+	{ "GET",    "/v2.1/os-quota-class-sets/{id}",		quota_class_show, GR_POLICY_ADMIN },
+	{ "PUT",    "/v2.1/os-quota-class-sets/{id}",		quota_class_update, GR_POLICY_ADMIN },
 	{ "GET",    "/v2.1/limits",				limits_show,	GR_POLICY_USER },
 	{ "GET",    "/v2.1/os-console-auth-tokens/{token}", console_token_show, GR_POLICY_ADMIN },
 	{ "GET",    "/v2.1/os-availability-zone",		az_list,	GR_POLICY_USER },

@@ -6,7 +6,11 @@
  * maxImageMeta leaves /limits, from 2.57 the injected file ones leave.
  *
  * Limits live in the quotas table as overrides; a resource with no row
- * has its default. -1 means unlimited. What a project uses is counted
+ * has its default: the 'default' quota class's limit (os-quota-class-sets,
+ * the quota_classes table) where it has one, else the built-in one. -1
+ * means unlimited. Quota class sets answer in their own formats: the
+ * network quotas leave them only at 2.50, where server_groups and
+ * server_group_members join them. What a project uses is counted
  * from its instances (their flavor copies) and its server groups, so
  * there are no reservations to drift (server_groups.c enforces
  * server_groups and server_group_members). Resources of the network
@@ -45,28 +49,43 @@ static const struct {
 static const char *const fixed[] = { "fixed_ips", "floating_ips",
 	"security_groups", "security_group_rules", NULL };
 
-/* The microversion from which a resource leaves the quota sets (Nova's
- * FILTERED_QUOTAS): the network ones at 2.36, the injected files at 2.57. */
+/* A project's quota set, or a quota class's. */
+enum qkind { Q_PROJECT, Q_CLASS };
+
+/* The microversion from which the network quotas leave a kind's sets. */
 static int
-gone_from(const char *resource)
+net_gone(enum qkind k)
+{
+	return k == Q_CLASS ? 50 : 36;
+}
+
+/* The microversion from which a resource leaves the quota sets (Nova's
+ * FILTERED_QUOTAS): the network ones (see net_gone), the injected files
+ * at 2.57. */
+static int
+gone_from(enum qkind k, const char *resource)
 {
 	static const char *const v257[] = { "injected_files",
 	    "injected_file_content_bytes", "injected_file_path_bytes", NULL };
 
 	for (int i = 0; fixed[i]; i++)
 		if (strcmp(fixed[i], resource) == 0)
-			return 36;
+			return net_gone(k);
 	for (int i = 0; v257[i]; i++)
 		if (strcmp(v257[i], resource) == 0)
 			return 57;
 	return 0;
 }
 
+/* The server group quotas join the quota class sets at 2.50. */
 static int
-shown(const char *resource, int mv)
+shown(enum qkind k, const char *resource, int mv)
 {
-	int v = gone_from(resource);
+	int v = gone_from(k, resource);
 
+	if (k == Q_CLASS && mv < 50 &&
+	    strncmp(resource, "server_group", 12) == 0)
+		return 0;
 	return v == 0 || mv < v;
 }
 
@@ -88,40 +107,44 @@ default_of(const char *resource)
 	return -1;
 }
 
-int
-quota_limit(const char *project_id, const char *resource, long *out)
-{
-	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[2] = { project_id, resource };
-
-	*out = default_of(resource);
-	if ((r = gr_db_query("SELECT hard_limit FROM quotas WHERE project_id = $1 "
-	    "AND resource = $2", 2, p)) == NULL)
-		return -1;
-	if (PQntuples(r) == 1)
-		*out = atol(PQgetvalue(r, 0, 0));
-	return 0;
-}
-
-/* Every limit of a project (defaults when overrides is 0): fills lim in
- * the order of defaults[]. */
+/*
+ * Every limit, in the order of defaults[]: the built-in ones, replaced by
+ * the 'default' class's, then by class_name's and then by project_id's
+ * overrides, each where given (NULL: none).
+ */
 static int
-limits_of(const char *project_id, int overrides, long lim[NDEFAULTS])
+limits_of(const char *project_id, const char *class_name,
+    long lim[NDEFAULTS])
 {
 	GR_AUTO_PGRES PGresult *r = NULL;
-	const char *p[1] = { project_id };
+	const char *p[2] = { project_id, class_name };
 
 	for (size_t i = 0; i < NDEFAULTS; i++)
 		lim[i] = defaults[i].def;
-	if (!overrides)
-		return 0;
-	if ((r = gr_db_query("SELECT resource, hard_limit FROM quotas WHERE "
-	    "project_id = $1", 1, p)) == NULL)
+	if ((r = gr_db_query("SELECT resource, hard_limit FROM (SELECT resource, "
+	    "hard_limit, 0 AS o FROM quota_classes WHERE class_name = 'default' "
+	    "UNION ALL SELECT resource, hard_limit, 1 FROM quota_classes WHERE "
+	    "class_name = $2 UNION ALL SELECT resource, hard_limit, 2 FROM "
+	    "quotas WHERE project_id = $1) x ORDER BY o", 2, p)) == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(r); row++)
 		for (size_t i = 0; i < NDEFAULTS; i++)
 			if (strcmp(defaults[i].name, PQgetvalue(r, row, 0)) == 0)
 				lim[i] = atol(PQgetvalue(r, row, 1));
+	return 0;
+}
+
+int
+quota_limit(const char *project_id, const char *resource, long *out)
+{
+	long lim[NDEFAULTS];
+
+	*out = -1;
+	if (limits_of(project_id, NULL, lim) < 0)
+		return -1;
+	for (size_t i = 0; i < NDEFAULTS; i++)
+		if (strcmp(defaults[i].name, resource) == 0)
+			*out = lim[i];
 	return 0;
 }
 
@@ -159,27 +182,30 @@ used_of(const struct usage *u, const char *resource)
 }
 
 /*
- * The quota_set document at microversion mv: each resource's limit, or
- * with u given {"in_use", "limit", "reserved"} (the /detail form). id is
- * added unless NULL. A new object, or NULL with the error.
+ * The quota_set document at microversion mv, of the project's limits
+ * (defaults only with project_id NULL) or of class_name's: each
+ * resource's limit, or with u given {"in_use", "limit", "reserved"} (the
+ * /detail form). id is added unless NULL. A new object, or NULL with the
+ * error.
  */
 static json_t *
-quota_set(const char *project_id, int overrides, const char *id,
+quota_set(const char *project_id, const char *class_name, const char *id,
     const struct usage *u, int mv)
 {
+	enum qkind k = class_name ? Q_CLASS : Q_PROJECT;
 	long lim[NDEFAULTS];
 	json_t *q;
 
-	if (limits_of(project_id, overrides, lim) < 0)
+	if (limits_of(project_id, class_name, lim) < 0)
 		return NULL;
 	q = id ? json_pack("{s:s}", "id", id) : json_object();
 	for (size_t i = 0; i < NDEFAULTS; i++)
-		if (shown(defaults[i].name, mv))
+		if (shown(k, defaults[i].name, mv))
 			json_object_set_new(q, defaults[i].name, u ? json_pack(
 			    "{s:I,s:I,s:i}", "in_use", (json_int_t)used_of(u,
 			    defaults[i].name), "limit", (json_int_t)lim[i],
 			    "reserved", 0) : json_integer(lim[i]));
-	for (int i = 0; fixed[i] && mv < 36; i++)
+	for (int i = 0; fixed[i] && mv < net_gone(k); i++)
 		json_object_set_new(q, fixed[i], u ? json_pack("{s:i,s:i,s:i}",
 		    "in_use", 0, "limit", -1, "reserved", 0) : json_integer(-1));
 	return q;
@@ -209,7 +235,7 @@ quota_show(struct gr_req *req, struct gr_resp *resp)
 
 	if (own_or_admin(req, pid) < 0)
 		return -1;
-	return answer(resp, quota_set(pid, 1, pid, NULL,
+	return answer(resp, quota_set(pid, NULL, pid, NULL,
 	    compute_microversion(req)));
 }
 
@@ -221,7 +247,7 @@ quota_detail(struct gr_req *req, struct gr_resp *resp)
 
 	if (own_or_admin(req, pid) < 0 || usage_of(pid, &u) < 0)
 		return -1;
-	return answer(resp, quota_set(pid, 1, pid, &u,
+	return answer(resp, quota_set(pid, NULL, pid, &u,
 	    compute_microversion(req)));
 }
 
@@ -229,7 +255,7 @@ quota_detail(struct gr_req *req, struct gr_resp *resp)
 int
 quota_defaults(struct gr_req *req, struct gr_resp *resp)
 {
-	return answer(resp, quota_set(req->params[0], 0, req->params[0], NULL,
+	return answer(resp, quota_set(NULL, NULL, req->params[0], NULL,
 	    compute_microversion(req)));
 }
 
@@ -277,23 +303,25 @@ quota_check_instances(const char *project_id, int n, long vcpus, long ram)
 }
 
 /*
- * Checks member key of quota_set update q at microversion mv: a known
- * resource still in the API at mv, an integer (or, as Nova takes it, a
- * string of one) from -1 (unlimited) to 2^31-1, not below what the
- * project uses unless forced; *out is its value. Returns 1 to store it, 0
- * to skip it (a fixed resource set to -1), -1.
+ * Checks member key of a quota set update q (of kind k) at microversion
+ * mv: a known resource still in the API at mv, an integer (or, as Nova
+ * takes it, a string of one) from -1 (unlimited) to 2^31-1, not below
+ * what the project uses (u) unless forced or u is NULL; *out is its value.
+ * Returns 1 to store it, 0 to skip it (a fixed resource set to -1), -1.
  */
 static int
-check_update(json_t *q, const char *key, const struct usage *u, int force,
-    int mv, long long *out)
+check_update(enum qkind k, json_t *q, const char *key,
+    const struct usage *u, int force, int mv, long long *out)
 {
+	const char *doc = k == Q_CLASS ? "quota_class_set" : "quota_set";
 	long long n;
 
-	if (!shown(key, mv)) {
+	/* Before 2.50 a class takes server group quotas it does not show. */
+	if (gone_from(k, key) != 0 && mv >= gone_from(k, key)) {
 		gr_error(GR_ERR_BAD_REQUEST, "Invalid input for field/attribute "
-		    "quota_set: additional properties are not allowed ('%s' was "
+		    "%s: additional properties are not allowed ('%s' was "
 		    "unexpected): the compute API has no %s quota from "
-		    "microversion 2.%d.", key, key, gone_from(key));
+		    "microversion 2.%d.", doc, key, key, gone_from(k, key));
 		return -1;
 	}
 	if (gr_json_nova_int(q, key, 1, -1, INT32_MAX, &n) < 0)
@@ -313,13 +341,48 @@ check_update(json_t *q, const char *key, const struct usage *u, int force,
 		    key);
 		return -1;
 	}
-	if (!force && n >= 0 && n < used_of(u, key)) {
+	if (u && !force && n >= 0 && n < used_of(u, key)) {
 		gr_error(GR_ERR_BAD_REQUEST, "Quota limit %lld for %s must be "
 		    "greater than or equal to already used and reserved %ld.",
 		    n, key, used_of(u, key));
 		return -1;
 	}
 	return 1;
+}
+
+/*
+ * Stores the limits of checked update q for a project or a class (owner),
+ * in one transaction; resources that are not limited here (the fixed ones
+ * at -1) and "force" are skipped. Returns 0 or -1.
+ */
+static int
+store_limits(enum qkind k, const char *owner, json_t *q)
+{
+	const char *sql = k == Q_CLASS ? "INSERT INTO quota_classes (class_name, "
+	    "resource, hard_limit) VALUES ($1, $2, $3) ON CONFLICT (class_name, "
+	    "resource) DO UPDATE SET hard_limit = $3" : "INSERT INTO quotas "
+	    "(project_id, resource, hard_limit) VALUES ($1, $2, $3) ON CONFLICT "
+	    "(project_id, resource) DO UPDATE SET hard_limit = $3";
+	const char *key;
+	json_t *v;
+	long long n;
+
+	if (gr_db_begin() < 0)
+		return -1;
+	json_object_foreach(q, key, v) {
+		char lim[24];
+
+		if (default_of(key) == -1 ||
+		    gr_json_nova_int(q, key, 1, -1, INT32_MAX, &n) < 0)
+			continue;
+		snprintf(lim, sizeof(lim), "%lld", n);
+		const char *p[3] = { owner, key, lim };
+		if (gr_db_exec(sql, 3, p) < 0) {
+			gr_db_rollback();
+			return -1;
+		}
+	}
+	return gr_db_commit();
 }
 
 int
@@ -339,30 +402,69 @@ quota_update(struct gr_req *req, struct gr_resp *resp)
 	    project_check(pid) < 0 || usage_of(pid, &u) < 0)
 		return -1;
 	json_object_foreach(q, key, v)
-		if (strcmp(key, "force") != 0 && check_update(q, key, &u,
-		    force, mv, &n) < 0)
+		if (strcmp(key, "force") != 0 && check_update(Q_PROJECT, q, key,
+		    &u, force, mv, &n) < 0)
 			return -1;
-	if (gr_db_begin() < 0)
-		return -1;
-	json_object_foreach(q, key, v) {
-		char lim[24];
-
-		if (strcmp(key, "force") == 0 || default_of(key) == -1 ||
-		    gr_json_nova_int(q, key, 1, -1, INT32_MAX, &n) < 0)
-			continue;
-		snprintf(lim, sizeof(lim), "%lld", n);
-		const char *p[3] = { pid, key, lim };
-		if (gr_db_exec("INSERT INTO quotas (project_id, resource, "
-		    "hard_limit) VALUES ($1, $2, $3) ON CONFLICT (project_id, "
-		    "resource) DO UPDATE SET hard_limit = $3", 3, p) < 0) {
-			gr_db_rollback();
-			return -1;
-		}
-	}
-	if (gr_db_commit() < 0)
+	if (store_limits(Q_PROJECT, pid, q) < 0)
 		return -1;
 	/* Nova's update answers without the id. */
-	return answer(resp, quota_set(pid, 1, NULL, NULL, mv));
+	return answer(resp, quota_set(pid, NULL, NULL, NULL, mv));
+}
+
+/* ---- quota classes ---- */
+
+/* A quota class name, as Nova checks it: 1 to 255 characters. */
+static int
+class_check(const char *name)
+{
+	if (strlen(name) > 255) {
+		gr_error(GR_ERR_BAD_REQUEST, "Invalid input: quota_class_name must "
+		    "be at most 255 characters long.");
+		return -1;
+	}
+	return 0;
+}
+
+/* GET /os-quota-class-sets/{id}: the class's limits over the defaults. */
+int
+quota_class_show(struct gr_req *req, struct gr_resp *resp)
+{
+	const char *name = req->params[0];
+	json_t *q;
+
+	if (class_check(name) < 0)
+		return -1;
+	if ((q = quota_set(NULL, name, name, NULL,
+	    compute_microversion(req))) == NULL)
+		return -1;
+	gr_resp_json(resp, 200, json_pack("{s:o}", "quota_class_set", q));
+	return 0;
+}
+
+/* PUT /os-quota-class-sets/{id}: sets the class's limits; setting the
+ * 'default' class changes every project that has no override. */
+int
+quota_class_update(struct gr_req *req, struct gr_resp *resp)
+{
+	static const char *const top[] = { "quota_class_set", NULL };
+	const char *name = req->params[0], *key;
+	int mv = compute_microversion(req);
+	json_t *body, *q, *v;
+	long long n;
+
+	if (class_check(name) < 0 || (body = gr_req_json(req)) == NULL ||
+	    gr_json_only(body, "request", top) < 0 ||
+	    gr_json_object(body, "quota_class_set", 1, &q) < 0)
+		return -1;
+	json_object_foreach(q, key, v)
+		if (check_update(Q_CLASS, q, key, NULL, 0, mv, &n) < 0)
+			return -1;
+	if (store_limits(Q_CLASS, name, q) < 0 || (q = quota_set(NULL, name,
+	    NULL, NULL, mv)) == NULL)
+		return -1;
+	/* Nova's update answers without the id. */
+	gr_resp_json(resp, 200, json_pack("{s:o}", "quota_class_set", q));
+	return 0;
 }
 
 int
@@ -389,7 +491,7 @@ limits_show(struct gr_req *req, struct gr_resp *resp)
 
 	if (pid == NULL)
 		pid = gr_auth_of(req)->project_id;
-	if (own_or_admin(req, pid) < 0 || limits_of(pid, 1, lim) < 0 ||
+	if (own_or_admin(req, pid) < 0 || limits_of(pid, NULL, lim) < 0 ||
 	    usage_of(pid, &u) < 0)
 		return -1;
 	/* lim[] follows defaults[]: instances, cores, ram, key_pairs,

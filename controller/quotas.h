@@ -12,7 +12,7 @@ int project_check(const char *project_id);
 /*
  * A project's limit on a resource ("instances", "cores", "ram",
  * "key_pairs", "metadata_items", "server_groups", ...): its override or
- * the default into *out, -1 meaning unlimited (also for a resource Gureum
+ * the default (the 'default' quota class's, else built in) into *out, -1 meaning unlimited (also for a resource Gureum
  * does not limit). Returns 0, or -1 with a database error.
  */
 int quota_limit(const char *project_id, const char *resource, long *out);
@@ -28,6 +28,8 @@ int quota_defaults(struct gr_req *req, struct gr_resp *resp);
 int quota_detail(struct gr_req *req, struct gr_resp *resp);
 int quota_update(struct gr_req *req, struct gr_resp *resp);
 int quota_delete(struct gr_req *req, struct gr_resp *resp);
+int quota_class_show(struct gr_req *req, struct gr_resp *resp);
+int quota_class_update(struct gr_req *req, struct gr_resp *resp);
 int limits_show(struct gr_req *req, struct gr_resp *resp);
 int az_list(struct gr_req *req, struct gr_resp *resp);
 int az_detail(struct gr_req *req, struct gr_resp *resp);

@@ -3,8 +3,8 @@
 # (2.55), other users' key pairs for admins (2.10) and their paging
 # (2.35), quota sets and limits without the network (2.36), image meta
 # (2.39) and injected file (2.57) entries, server groups' owner (2.13) and
-# soft policies (2.15), each at the version below and at the one that
-# brings it; then the stock CLI at 2.60.
+# soft policies (2.15), quota classes (2.50), each at the version below and
+# at the one that brings it; then the stock CLI at 2.60.
 . "$(dirname "$0")/../lib/harness.sh"
 
 command -v /usr/bin/openstack >/dev/null || die "python3-openstackclient is not installed (make deps)"
@@ -166,6 +166,64 @@ at 2.57 GET "$L"
 check "limits 2.57: exactly Nova's keys" jqt '.limits.absolute | keys == ["maxServerGroupMembers","maxServerGroups",
     "maxServerMeta","maxTotalCores","maxTotalInstances","maxTotalKeypairs","maxTotalRAMSize","totalCoresUsed",
     "totalInstancesUsed","totalRAMUsed","totalServerGroupsUsed"]'
+
+# ---- quota classes: the 'default' class sets every project's defaults ----
+QC=$CP_URL/v2.1/os-quota-class-sets
+at 2.49 GET "$QC/default"
+check "2.49: a class shows the network quotas, not the server group ones" \
+    jqt ".quota_class_set | .id == \"default\" and ([has($NET)] | all) and (has(\"server_groups\") | not) and .instances == 10"
+at 2.50 GET "$QC/default"
+check "2.50: the server group quotas come, the network ones go" \
+    jqt ".quota_class_set | has(\"server_groups\") and has(\"server_group_members\") and ([has($NET)] | any | not) and has(\"injected_files\")"
+at 2.57 GET "$QC/default"
+check "2.57: exactly Nova's keys" \
+    jqt '.quota_class_set | keys == ["cores","id","instances","key_pairs","metadata_items","ram","server_group_members","server_groups"]'
+TOKEN=$BOB_TOKEN at 2.57 GET "$QC/default"
+expect_fault 403 "a member reading a quota class"
+TOKEN=$BOB_TOKEN at 2.57 PUT "$QC/default" '{"quota_class_set":{"cores":3}}'
+expect_fault 403 "a member setting a quota class"
+at 2.50 PUT "$QC/default" '{"quota_class_set":{"floating_ips":5}}'
+expect_fault 400 "2.50: floating_ips in a class"
+at 2.57 PUT "$QC/default" '{"quota_class_set":{"cores":3,"injected_files":2}}'
+expect_fault 400 "2.57: injected_files in a class, beside a good one"
+at 2.57 PUT "$QC/default" '{"quota_class_set":{"cores":-2}}'
+expect_fault 400 "a limit below -1"
+at 2.57 PUT "$QC/default" '{"quota_class_set":{"force":true}}'
+expect_fault 400 "force, which classes do not take"
+at 2.57 PUT "$QC/default" '{"quota_class_set":{"cores":3}'
+expect_fault 400 "malformed JSON"
+at 2.57 PUT "$QC/default" '{"quota_set":{"cores":3}}'
+expect_fault 400 "a quota_set body for a class"
+at 2.57 GET "$QC/default"
+check "none of those changed the class" jqt '.quota_class_set.cores == 20'
+at 2.57 GET "$QC/$(printf 'c%.0s' $(seq 256))"
+expect_fault 400 "a class name of 256 characters"
+at 2.49 PUT "$QC/default" '{"quota_class_set":{"server_groups":4}}'
+expect 200 "2.49: a class takes server_groups it does not show"
+check "... and answers without an id or it" jqt '.quota_class_set | (has("id") or has("server_groups")) | not'
+at 2.57 PUT "$QC/default" '{"quota_class_set":{"cores":"3","key_pairs":-1}}'
+expect 200 "2.57: cores and key_pairs set on the default class"
+check "... the answer has them" jqt '.quota_class_set | .cores == 3 and .key_pairs == -1 and .server_groups == 4'
+at 2.57 GET "$Q/$DEMO/defaults"
+check "every project's defaults follow the default class" jqt '.quota_set | .cores == 3 and .key_pairs == -1 and .server_groups == 4'
+at 2.57 GET "$Q/$ADMIN_PROJECT"
+check "... and so do its limits where it has no override" jqt '.quota_set | .cores == 3 and .instances == 10'
+at 2.57 GET "$Q/$DEMO"
+check "an override stays (demo's instances 7)" jqt '.quota_set | .instances == 7 and .cores == 3'
+at 2.57 GET "$L"
+check "/limits follows too" jqt '.limits.absolute.maxTotalCores == 3'
+at 2.57 PUT "$QC/lab" '{"quota_class_set":{"cores":1}}'
+at 2.57 GET "$QC/lab"
+check "another class is kept, over the defaults" jqt '.quota_class_set | .id == "lab" and .cores == 1 and .key_pairs == -1'
+at 2.57 GET "$Q/$DEMO/defaults"
+check "... and changes no project" jqt '.quota_set.cores == 3'
+OS="/usr/bin/openstack --os-auth-url $ID_URL/v3 --os-username admin --os-password $ADMIN_PW --os-project-name admin --os-user-domain-id default --os-project-domain-id default"
+$OS quota set --class default --instances 12 >"$T/qc.out" 2>&1
+check "the stock CLI sets the default class (quota set --class)" test $? = 0
+$OS quota show --class default -f json >"$T/qc.json" 2>>"$T/qc.out"
+check "... and shows it (quota show --class)" jq -e '.instances == 12 or (.[]? | select(.Resource == "instances") | .Limit == 12)' "$T/qc.json"
+at 2.57 PUT "$QC/default" '{"quota_class_set":{"cores":20,"key_pairs":100,"server_groups":10,"instances":10}}'
+expect 200 "the default class back to the built-in defaults"
 
 # ---- 2.13, 2.15: server groups ----
 at 2.14 POST "$SG" '{"server_group":{"name":"s0","policies":["soft-anti-affinity"]}}'
