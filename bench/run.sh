@@ -229,6 +229,23 @@ for c in 1 4; do
 	    "(c)  POST /v3/auth/tokens (password)" "$c" "$controller_PID" \
 	    "$ID_URL/v3/auth/tokens" -H "Content-Type: application/json"
 done
+# The goal's ratio, measured in pairs: hello and (b') alternate, five
+# rounds of 2 s each at concurrency 1, and the ratio is the median of the
+# five rounds' p50 ratios, so that a slow minute of the machine weighs on
+# both sides of a pair alike (the rows above are one run each).
+p50_of() {
+	wrk -t1 -c1 -d2s -s "$ROOT/bench/report.lua" "$@" 2>&1 |
+	    sed -n 's/^RESULT .*p50_us=\([0-9]*\).*/\1/p'
+}
+PAIRS=()
+for round in 1 2 3 4 5; do
+	h=$(p50_of "$HELLO_URL")
+	a=$(p50_of "${AUTH[@]}" -H "OpenStack-API-Version: compute 2.60" \
+	    "$CP_URL/v2.1/os-availability-zone")
+	[ -n "$h" ] && [ -n "$a" ] || die "wrk gave no result in round $round"
+	PAIRS+=("$(awk -v a="$a" -v b="$h" 'BEGIN { printf "%.2f", a / b }')")
+done
+PAIRED_RATIO=$(printf '%s\n' "${PAIRS[@]}" | sort -n | sed -n 3p)
 other_load
 LOAD_RSS=$(rss_mib "$controller_PID")
 PG_PSS=$(pg_pss_mib)
@@ -275,9 +292,10 @@ echo
 P50_RATIO=$(ratio "$(field authget 1 3)" "$(field hello 1 3)")
 MEAN_RATIO=$(ratio "$(field authget 1 2)" "$(field hello 1 2)")
 echo "Authenticated GET (b') / hello (a), latency at concurrency 1:" \
-    "p50 ${P50_RATIO}x, mean ${MEAN_RATIO}x"
+    "p50 ${PAIRED_RATIO}x, the median of five alternating pairs" \
+    "(${PAIRS[*]}); in the rows above p50 ${P50_RATIO}x, mean ${MEAN_RATIO}x"
 echo "  goal <= ${GOAL_RATIO}x on p50:" \
-    "$(verdict "$P50_RATIO" "<=" "$GOAL_RATIO")"
+    "$(verdict "$PAIRED_RATIO" "<=" "$GOAL_RATIO")"
 echo "  for comparison, p50 over hello: token validation with its catalog" \
     "(b) $(ratio "$(field validate 1 3)" "$(field hello 1 3)")x, public" \
     "GET /v3 (a') $(ratio "$(field version 1 3)" "$(field hello 1 3)")x"

@@ -1,4 +1,5 @@
 /* gr_crypto.c - see gr_crypto.h. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,21 +58,58 @@ gr_random_hex(char *out, size_t nbytes)
 	return 0;
 }
 
+/*
+ * Random bytes for UUIDs come from a pool per thread, filled by
+ * RAND_bytes 32 UUIDs at a time: OpenSSL's own per-call cost (its provider
+ * lookups and locks) was most of a request id's. The bytes are the same
+ * CSPRNG's; a pool is never shared between threads, and the daemons do not
+ * fork without exec.
+ */
+#define UUID_POOL	512
+
 int
 gr_uuid(char out[37])
 {
+	static __thread unsigned char pool[UUID_POOL];
+	static __thread size_t left;
 	unsigned char r[16];
+	char hex[33];
 
-	if (RAND_bytes(r, sizeof(r)) != 1) {
-		gr_error(GR_ERR_INTERNAL, "The random generator failed.");
-		return -1;
+	if (left < sizeof(r)) {
+		if (RAND_bytes(pool, sizeof(pool)) != 1) {
+			gr_error(GR_ERR_INTERNAL, "The random generator failed.");
+			return -1;
+		}
+		left = sizeof(pool);
 	}
+	left -= sizeof(r);
+	memcpy(r, pool + left, sizeof(r));
+	OPENSSL_cleanse(pool + left, sizeof(r));
 	r[6] = (r[6] & 0x0f) | 0x40;
 	r[8] = (r[8] & 0x3f) | 0x80;
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5],
-	    r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+	to_hex(r, sizeof(r), hex);
+	/* 8-4-4-4-12 */
+	memcpy(out, hex, 8);
+	out[8] = '-';
+	memcpy(out + 9, hex + 8, 4);
+	out[13] = '-';
+	memcpy(out + 14, hex + 12, 4);
+	out[18] = '-';
+	memcpy(out + 19, hex + 16, 4);
+	out[23] = '-';
+	memcpy(out + 24, hex + 20, 12);
+	out[36] = '\0';
 	return 0;
+}
+
+/* SHA-256 fetched once: EVP_sha256() is fetched anew on every digest. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
 }
 
 void
@@ -80,7 +118,9 @@ gr_sha256_hex(const void *data, size_t len, char out[GR_SHA256_HEX])
 	unsigned char md[32];
 	unsigned int mdlen = sizeof(md);
 
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	pthread_once(&sha256_once, sha256_fetch);
+	EVP_Digest(data, len, md, &mdlen, sha256_md ? sha256_md : EVP_sha256(),
+	    NULL);
 	to_hex(md, 32, out);
 }
 

@@ -161,6 +161,19 @@ test_random(void)
 	CHECK(strchr("89ab", uuid[19]) != NULL, "the RFC 4122 variant");
 	gr_uuid(uuid2);
 	CHECK(strcmp(uuid, uuid2) != 0, "two UUIDs differ");
+
+	/* 100 UUIDs cross the random pool's refills (32 to a fill). */
+	static char many[100][37];
+	int distinct = 1, shaped = 1;
+	for (int i = 0; i < 100; i++) {
+		gr_uuid(many[i]);
+		shaped &= strlen(many[i]) == 36 && many[i][14] == '4' &&
+		    strchr("89ab", many[i][19]) != NULL && many[i][23] == '-';
+		for (int j = 0; j < i; j++)
+			distinct &= strcmp(many[i], many[j]) != 0;
+	}
+	CHECK(shaped && distinct, "100 UUIDs across pool refills: all of "
+	    "version 4 and all different");
 }
 
 static void
