@@ -27,6 +27,8 @@ console_conf(const struct gr_conf *c)
 	ctl.console_listen = gr_xstrdup(gr_conf_get(c, "console_listen",
 	    "127.0.0.1:6083"));
 	ctl.console_port = gr_listen_port(ctl.console_listen);
+	ctl.console_origins = gr_xstrdup(gr_conf_get(c,
+	    "console_allowed_origins", ""));
 	return gr_conf_int(c, "console_token_ttl", 600, 10, 86400,
 	    &ctl.console_token_ttl);
 }

@@ -8,6 +8,12 @@
  * never on the workers that serve other requests. The subprotocol is
  * websockify's: "binary" (bytes in binary frames) when the client
  * offers it, else "base64" (base64 text in text frames).
+ *
+ * As nova-serialproxy does, a browser's Origin must name this host (the
+ * host of the request's Host header) or one of console_allowed_origins,
+ * with the http or ws scheme, so another site's page cannot open a console
+ * with a token it got hold of; a client that sends no Origin (not a
+ * browser) is not asked for one.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -250,6 +256,84 @@ handshake(struct gr_req *req, char acc[GR_WS_ACCEPT_LEN + 1])
 }
 
 /*
+ * The host of "scheme://host[:port][/...]" (origin, scheme into sch) or
+ * of "host[:port]" (sch NULL), an IPv6 literal without its brackets, into
+ * out (at most n bytes). 0, or -1 when there is no host.
+ */
+static int
+host_of(const char *v, char *sch, size_t schn, char *out, size_t n)
+{
+	const char *h = v, *end;
+
+	if (sch) {
+		const char *sep = strstr(v, "://");
+
+		if (sep == NULL || sep == v || (size_t)(sep - v) >= schn)
+			return -1;
+		memcpy(sch, v, (size_t)(sep - v));
+		sch[sep - v] = '\0';
+		h = sep + 3;
+	}
+	if (*h == '[') {
+		h++;
+		end = strchr(h, ']');
+		if (end == NULL)
+			return -1;
+	} else
+		end = h + strcspn(h, ":/?#");
+	if (end == h || (size_t)(end - h) >= n)
+		return -1;
+	memcpy(out, h, (size_t)(end - h));
+	out[end - h] = '\0';
+	return 0;
+}
+
+/* Whether host is one of console_allowed_origins' hosts. */
+static int
+origin_allowed(const char *host)
+{
+	GR_AUTOFREE char *list = gr_xstrdup(ctl.console_origins);
+	char *save = NULL;
+
+	for (char *t = strtok_r(list, ", ", &save); t;
+	    t = strtok_r(NULL, ", ", &save))
+		if (strcasecmp(t, host) == 0)
+			return 1;
+	return 0;
+}
+
+/* Nova's origin check, with its sentences: see the top of the file. */
+static int
+origin_check(struct gr_req *req)
+{
+	const char *origin = gr_req_header(req, "Origin");
+	const char *hosth = gr_req_header(req, "Host");
+	char sch[16], oh[256], hh[256];
+
+	if (origin == NULL)
+		return 0;
+	if (host_of(origin, sch, sizeof(sch), oh, sizeof(oh)) < 0) {
+		gr_error(GR_ERR_FORBIDDEN, "Origin header not valid.");
+		return -1;
+	}
+	if ((hosth == NULL || host_of(hosth, NULL, 0, hh, sizeof(hh)) < 0 ||
+	    strcasecmp(oh, hh) != 0) && !origin_allowed(oh)) {
+		gr_error(GR_ERR_FORBIDDEN, "Origin header does not match this "
+		    "host: %.100s is not this console proxy's host; add it to "
+		    "console_allowed_origins to let its pages open consoles.",
+		    oh);
+		return -1;
+	}
+	if (strcasecmp(sch, "http") != 0 && strcasecmp(sch, "ws") != 0) {
+		gr_error(GR_ERR_FORBIDDEN, "Origin header protocol does not "
+		    "match this host: consoles here are ws://, for pages "
+		    "served over http.");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * In the open transaction: takes the token (deleted, so used once) and
  * opens its instance's console on the agent into c. 0, or -1 with the
  * error (the caller rolls back, and the token stays unless it expired).
@@ -301,7 +385,7 @@ proxy_open(struct gr_req *req, struct gr_resp *resp)
 	struct proxy_conn *c;
 	int expired;
 
-	if (handshake(req, acc) < 0)
+	if (handshake(req, acc) < 0 || origin_check(req) < 0)
 		return -1;
 	if (token == NULL || token[0] == '\0' || strlen(token) > 128) {
 		gr_error(GR_ERR_UNAUTHORIZED, "The token '***' is invalid or has "

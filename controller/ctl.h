@@ -31,6 +31,8 @@ struct ctl_conf {
 	char	*console_listen;	/* the console proxy's ADDR:PORT */
 	long	 console_port;		/* ...its port, in console URLs */
 	long	 console_token_ttl;	/* s a console token lives */
+	char	*console_origins;	/* more hosts a browser's Origin may
+					   name, comma-separated ("": none) */
 	long	 reclaim_interval;	/* s a soft-deleted server is kept;
 					 * 0: delete at once (Nova's
 					 * reclaim_instance_interval) */

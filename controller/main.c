@@ -36,6 +36,7 @@ conf_free(void *arg)
 	free(ctl.region);
 	free(ctl.cluster_secret);
 	free(ctl.console_listen);
+	free(ctl.console_origins);
 }
 
 static int

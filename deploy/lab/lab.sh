@@ -493,6 +493,9 @@ network_listen = $HOST_IP:9696
 internal_listen = $HOST_IP:8779
 web_listen = $HOST_IP:8080
 console_listen = $HOST_IP:6083
+# Pages served on this machine under its loopback names (Horizon run on
+# 127.0.0.1, say) may open consoles too, beside those on $HOST_IP.
+console_allowed_origins = 127.0.0.1, localhost
 web_root = $REPO/web
 public_host = $HOST_IP
 cluster_secret_file = $STATE/secret

@@ -8,12 +8,14 @@
 # with the "binary" and "base64" subprotocols. Tokens are used once,
 # expire, and unknown ones are refused; a stopped server's console is
 # 409, another project's 404; VNC is Nova's unavailable console type;
-# bad bodies are 400 with Nova's schema sentences. The console log keeps
+# bad bodies are 400 with Nova's schema sentences. A browser's Origin must
+# name the proxy's host or an allowed one (403 otherwise, the token kept,
+# as Nova's proxy checks). The console log keeps
 # working beside the live console. A controller stopping with a console
 # open ends it and exits.
 . "$(dirname "$0")/../lib/harness.sh"
 
-start_cloud
+CONTROLLER_EXTRA="console_allowed_origins = horizon.test, portal.test" start_cloud
 start_compute nodeS $'reserved_host_memory_mb = 256\nshutdown_timeout = 2'
 wait_node_up
 make_image gureum-tiny '"visibility":"public"'
@@ -54,10 +56,11 @@ url, proto = sys.argv[1], sys.argv[2]
 u = urllib.parse.urlsplit(url)
 s = socket.create_connection((u.hostname, u.port), timeout=30)
 key = base64.b64encode(os.urandom(16)).decode()
+origin = ("Origin: %s\r\n" % os.environ["ORIGIN"]) if "ORIGIN" in os.environ else ""
 s.sendall(("GET /?%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\n"
-    "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+    "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n%s"
     "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: %s\r\n\r\n"
-    % (u.query, u.netloc, key, proto)).encode())
+    % (u.query, u.netloc, key, origin, proto)).encode())
 buf = b""
 while b"\r\n\r\n" not in buf:
     d = s.recv(4096)
@@ -68,6 +71,16 @@ head, _, buf = buf.partition(b"\r\n\r\n")
 lines = head.decode().split("\r\n")
 print(lines[0])
 if " 101 " not in lines[0]:
+    s.settimeout(2)
+    try:
+        while True:
+            d = s.recv(4096)
+            if not d:
+                break
+            buf += d
+    except OSError:
+        pass
+    print(buf.decode(errors="replace"))
     sys.exit(2)
 hdrs = {l.split(":", 1)[0].lower(): l.split(":", 1)[1].strip() for l in lines[1:]}
 want = base64.b64encode(hashlib.sha1((key +
@@ -196,6 +209,24 @@ check "the proxy chose the binary subprotocol" grep -qx "protocol binary" "$T/ws
 check "the proxy answered the client's close with its own" grep -qx "closed 1000" "$T/ws.out"
 ws "$URL1" binary
 check "a used token is refused (401)" grep -q " 401 " "$T/ws.out"
+# Nova's origin check: the token survives a refused origin.
+ORIGIN=http://evil.test ws "$URL3" binary
+check "another site's Origin: 403" grep -q " 403 " "$T/ws.out" || cat "$T/ws.out"
+check "... with the sentence in the fault" grep -q "does not match this host: evil.test" "$T/ws.out"
+ORIGIN=https://127.0.0.1 ws "$URL3" binary
+check "an https page for a ws:// console: 403 on the protocol" \
+    grep -q "Origin header protocol does not match this host" "$T/ws.out"
+ORIGIN=null ws "$URL3" binary
+check "Origin null (a sandboxed page): 403, not valid" grep -q "Origin header not valid" "$T/ws.out"
+ORIGIN=http://HORIZON.test:8000 ws "$URL3" binary 'echo hz-$((5*5))-ok' hz-25-ok
+check "an Origin in console_allowed_origins opens the console (the token kept until then)" \
+    grep -q " 101 " "$T/ws.out" || cat "$T/ws.out"
+OUT=$(os console url show --serial vm1 -f json)
+ORIGIN=http://127.0.0.1:8080 ws "$(jq -r .url <<<"$OUT")" binary 'echo same-$((4*4))-ok' same-16-ok
+check "an Origin on the proxy's own host, another port (the portal), opens it" \
+    grep -q " 101 " "$T/ws.out" || cat "$T/ws.out"
+OUT=$(os console url show --serial vm1 -f json)
+URL3=$(jq -r .url <<<"$OUT")
 check "base64 (websockify's other subprotocol): the console both ways" \
     ws "$URL2" base64 'echo b64-$((7*8))-ok' b64-56-ok || cat "$T/ws.out"
 check "the proxy chose base64 when only it was offered" grep -qx "protocol base64" "$T/ws.out"
