@@ -35,7 +35,7 @@ check "?binary= of another binary lists none" jqt '.services == []'
 use_openstack_cli
 OUT=$(openstack compute service list -f json 2>&1)
 check "openstack compute service list shows both" eval \
-    'jq -e "[.[] | select(.Binary == \"nova-compute\")] | length == 2" <<<"$OUT" >/dev/null'
+    'jqt "[.[] | select(.Binary == \"nova-compute\")] | length == 2" "$OUT"'
 openstack compute service set --disable --disable-reason "new disks" \
     nodeB nova-compute >"$T/cli.out" 2>&1
 check "openstack compute service set --disable --disable-reason (exit 0)" \

@@ -60,7 +60,7 @@ check "... the details say both are down" \
     jqt '.server.fault.details | test("nodeA: down") and test("nodeB: down")'
 OUT=$($OS server event list "$ID" -f json 2>"$T/cli.err")
 check "CLI 2.60: server event list shows the create" eval \
-    'jq -e "[.[].Action] == [\"create\"]" <<<"$OUT" >/dev/null'
+    'jqt "[.[].Action] == [\"create\"]" "$OUT"'
 
 # ---- migrations (none yet: there is no live migration) ----
 api GET "$CP_URL/v2.1/servers/$ID/migrations" "" -H "$(V 2.22)"
@@ -162,13 +162,13 @@ api GET "$CP_URL/v2.1/os-services?host=nodeB" "" -H "$(V 2.60)"
 check "... nodeB disabled with reason r" jqt '.services[0] | .status == "disabled" and .disabled_reason == "r"'
 OUT=$($OS compute service list -f json 2>&1)
 check "CLI 2.60: compute service list shows uuid ids" eval \
-    'jq -e "length == 2 and all(.[]; .ID | test(\"$UUID_RE\"))" <<<"$OUT" >/dev/null'
+    'jqt "length == 2 and all(.[]; .ID | test(\"$UUID_RE\"))" "$OUT"'
 OUT=$($OS hypervisor list -f json 2>&1)
 check "CLI 2.60: hypervisor list" eval \
-    'jq -e "[.[].\"Hypervisor Hostname\"] | sort == [\"nodeA\", \"nodeB\"]" <<<"$OUT" >/dev/null'
+    'jqt "[.[].\"Hypervisor Hostname\"] | sort == [\"nodeA\", \"nodeB\"]" "$OUT"'
 OUT=$($OS hypervisor show nodeA -f json 2>&1)
 check "CLI 2.60: hypervisor show nodeA" eval \
-    'jq -e ".id == \"$HUUID\"" <<<"$OUT" >/dev/null'
+    'jqt ".id == \"$HUUID\"" "$OUT"'
 
 # ---- 2.33 paging, 2.53 pattern and with_servers ----
 api GET "$CP_URL/v2.1/os-hypervisors?limit=1" "" -H "$(V 2.32)"

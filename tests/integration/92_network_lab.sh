@@ -302,7 +302,7 @@ check "...while $STAYS keeps net1 (${RH:+router }on $BR1)" \
 
 # ---- 9. the CLI's listings ---------------------------------------------------
 
-quota_ok() { A quota show -f json | jq -e '.ports > 0 and ."floating-ips" > 0 and .networks > 0' >/dev/null; }
+quota_ok() { jqt '.ports > 0 and ."floating-ips" > 0 and .networks > 0' "$(A quota show -f json)"; }
 check "openstack quota show: ports, floating IPs, networks" quota_ok
 check "openstack port list" test "$(A port list -f value -c ID | wc -l)" -ge 1
 check "openstack network list --external: public" \

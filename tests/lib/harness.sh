@@ -215,8 +215,13 @@ get_token() {
 }
 
 # jqt FILTER [JSON]: true if the jq filter holds on JSON (default: BODY).
+# Empty JSON is false: jq -e finds no value in it and exits 0, which
+# would pass any check on a command that printed nothing.
 jqt() {
-	jq -e "$1" <<<"${2:-$BODY}" >/dev/null 2>&1
+	local in=$BODY
+	[ $# -ge 2 ] && in=$2
+	[[ $in == *[![:space:]]* ]] || return 1
+	jq -e "$1" <<<"$in" >/dev/null 2>&1
 }
 
 # expect STATUS DESCRIPTION: checks the last api call's status.
