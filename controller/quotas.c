@@ -540,8 +540,9 @@ az_list(struct gr_req *req, struct gr_resp *resp)
 	return 0;
 }
 
-/* Admins see the zone's compute hosts: available = heartbeat seen within
- * 2.5 intervals, active = enabled, updated_at = the last heartbeat. */
+/* Admins see the zone's compute hosts: available = up (HV_UP_SQL: a
+ * heartbeat within 2.5 intervals and not forced down, as Nova's service
+ * group says), active = enabled, updated_at = the last heartbeat. */
 int
 az_detail(struct gr_req *req, struct gr_resp *resp)
 {
@@ -552,8 +553,7 @@ az_detail(struct gr_req *req, struct gr_resp *resp)
 
 	(void)req;
 	hv_alive_secs(ivl);
-	r = gr_db_query("SELECT n.host, coalesce(a.last_seen > now() - "
-	    "make_interval(secs => $1::float8), false), n.enabled, "
+	r = gr_db_query("SELECT n.host, " HV_UP_SQL("n", "a", "$1") ", n.enabled, "
 	    GR_DB_ISO_US("a.last_seen") " FROM compute_nodes n LEFT JOIN "
 	    "agents a ON a.host = n.host AND a.kind = 'compute' ORDER BY n.host",
 	    1, p);

@@ -408,6 +408,11 @@ psql_q "INSERT INTO agents (host, kind, host_ip) VALUES ('node1', 'compute', '12
 api GET "$CP_URL/v2.1/os-availability-zone/detail"
 check "detail: a node that just sent a heartbeat is available" \
     jqt '.availabilityZoneInfo[0].hosts.node1."nova-compute" | .available and .active and (.updated_at | test("^\\d{4}-.*T.*\\.\\d{6}$"))'
+psql_q "UPDATE compute_nodes SET forced_down = true WHERE host = 'node1'" >/dev/null
+api GET "$CP_URL/v2.1/os-availability-zone/detail"
+check "detail: a node forced down is not available, as its service is down" \
+    jqt '.availabilityZoneInfo[0].hosts.node1."nova-compute" | (.available | not) and .active'
+psql_q "UPDATE compute_nodes SET forced_down = false WHERE host = 'node1'" >/dev/null
 
 # ---- the stock openstack CLI ----
 export OS_AUTH_URL=$ID_URL/v3 OS_USERNAME=admin OS_PASSWORD=$ADMIN_PW \
