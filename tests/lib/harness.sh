@@ -218,7 +218,7 @@ get_token() {
 # Empty JSON is false: jq -e finds no value in it and exits 0, which
 # would pass any check on a command that printed nothing.
 jqt() {
-	local in=$BODY
+	local in=${BODY-}
 	[ $# -ge 2 ] && in=$2
 	[[ $in == *[![:space:]]* ]] || return 1
 	jq -e "$1" <<<"$in" >/dev/null 2>&1
