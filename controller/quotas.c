@@ -109,8 +109,9 @@ default_of(const char *resource)
 
 /*
  * Every limit, in the order of defaults[]: the built-in ones, replaced by
- * the 'default' class's, then by class_name's and then by project_id's
- * overrides, each where given (NULL: none).
+ * the 'default' class's (except for another class, which stands over the
+ * built-in ones, as in Nova), then by class_name's and then by
+ * project_id's overrides, each where given (NULL: none).
  */
 static int
 limits_of(const char *project_id, const char *class_name,
@@ -123,7 +124,7 @@ limits_of(const char *project_id, const char *class_name,
 		lim[i] = defaults[i].def;
 	if ((r = gr_db_query("SELECT resource, hard_limit FROM (SELECT resource, "
 	    "hard_limit, 0 AS o FROM quota_classes WHERE class_name = 'default' "
-	    "UNION ALL SELECT resource, hard_limit, 1 FROM quota_classes WHERE "
+	    "AND coalesce($2 = 'default', true) UNION ALL SELECT resource, hard_limit, 1 FROM quota_classes WHERE "
 	    "class_name = $2 UNION ALL SELECT resource, hard_limit, 2 FROM "
 	    "quotas WHERE project_id = $1) x ORDER BY o", 2, p)) == NULL)
 		return -1;
@@ -432,8 +433,7 @@ quota_class_show(struct gr_req *req, struct gr_resp *resp)
 	const char *name = req->params[0];
 	json_t *q;
 
-	if (class_check(name) < 0)
-		return -1;
+	/* Nova checks the name's length on update only. */
 	if ((q = quota_set(NULL, name, name, NULL,
 	    compute_microversion(req))) == NULL)
 		return -1;

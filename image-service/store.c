@@ -40,7 +40,7 @@
  * fewer wake-ups, and fewer O_DIRECT writes.
  */
 #define RING_BUFS	16
-#define RING_BLOCK	(512u << 10)	/* bytes per block (8 MiB an upload) */
+#define RING_BLOCK	(512u << 10)	/* bytes per block (8 MiB at most) */
 #define DIRECT_ALIGN	4096u		/* O_DIRECT's buffer, offset and length */
 
 struct store_hasher {
@@ -145,8 +145,6 @@ hashers_start(struct store_upload *u)
 {
 	const EVP_MD *md[2] = { EVP_md5(), EVP_sha512() };
 
-	for (int i = 0; i < RING_BUFS; i++)
-		u->ring[i] = gr_xmalloc_aligned(DIRECT_ALIGN, RING_BLOCK);
 	for (int i = 0; i < 2; i++) {
 		u->hash[i].u = u;
 		u->hash[i].ctx = EVP_MD_CTX_new();
@@ -235,7 +233,7 @@ write_block(struct store_upload *u, const unsigned char *buf, size_t len)
 {
 	size_t whole = u->direct ? len / DIRECT_ALIGN * DIRECT_ALIGN : len;
 	off_t at = lseek(u->fd, 0, SEEK_CUR);
-	int err = whole > 0 ? write_all(u->fd, buf, whole) : 0;
+	int err = at < 0 ? errno : whole > 0 ? write_all(u->fd, buf, whole) : 0;
 
 	if (err == EINVAL && u->direct) {
 		if ((err = buffered(u)) == 0 &&
@@ -304,8 +302,14 @@ store_write(struct store_upload *u, const char *buf, size_t len)
 		size_t n = RING_BLOCK - u->fill < len ? RING_BLOCK - u->fill :
 		    len;
 
-		if (u->fill == 0)
+		if (u->fill == 0) {
 			block_wait(u);
+			/* Blocks are made as first needed: a small image
+			 * takes one, not the ring's 8 MiB. */
+			if (u->ring[u->published % RING_BUFS] == NULL)
+				u->ring[u->published % RING_BUFS] =
+				    gr_xmalloc_aligned(DIRECT_ALIGN, RING_BLOCK);
+		}
 		memcpy(u->ring[u->published % RING_BUFS] + u->fill, buf, n);
 		u->fill += n;
 		u->size += n;

@@ -299,14 +299,15 @@ for n in 1 4095 4097 524288 $((524288 * 3 + 4096 + 17)); do
 	ODD=$(jq -r .id <<<"$BODY")
 	curl -s -o /dev/null -X PUT -H "X-Auth-Token: $TOKEN" -H 'Content-Type: application/octet-stream' \
 	    -T - "$IMG_URL/v2/images/$ODD/file" <"$T/odd.raw"
-	[ "$n" -gt 524288 ] && check "$n bytes: only the tail's page of the stored file is in the page cache" \
+	# (tmpfs keeps its pages whatever O_DIRECT says.)
+	[ "$n" -gt 524288 ] && [ "$(stat -f -c %T "$T")" != tmpfs ] && check "$n bytes: only the tail's page of the stored file is in the page cache" \
 	    test "$(fincore -nb -o PAGES "$T/images/$ODD")" -le 1
 	curl -s -H "X-Auth-Token: $TOKEN" -o "$T/odd.back" "$IMG_URL/v2/images/$ODD/file"
 	api GET "$IMG_URL/v2/images/$ODD"
 	check "$n bytes: stored and read back byte for byte, md5 and sha512 right" \
 	    test "$(jq -r '.size, .checksum, .os_hash_value' <<<"$BODY" | tr '\n' ' ')" = \
 	    "$n $(md5sum <"$T/odd.raw" | cut -d' ' -f1) $(sha512sum <"$T/odd.raw" | cut -d' ' -f1) " -a \
-	    -n "$(cmp "$T/odd.raw" "$T/odd.back" && echo same)"
+	    -n "$(cmp -s "$T/odd.raw" "$T/odd.back" && echo same)"
 	api DELETE "$IMG_URL/v2/images/$ODD"
 done
 finish

@@ -196,8 +196,11 @@ at 2.57 PUT "$QC/default" '{"quota_set":{"cores":3}}'
 expect_fault 400 "a quota_set body for a class"
 at 2.57 GET "$QC/default"
 check "none of those changed the class" jqt '.quota_class_set.cores == 20'
+at 2.57 PUT "$QC/$(printf 'c%.0s' $(seq 256))" '{"quota_class_set":{"cores":3}}'
+expect_fault 400 "setting a class name of 256 characters"
 at 2.57 GET "$QC/$(printf 'c%.0s' $(seq 256))"
-expect_fault 400 "a class name of 256 characters"
+check "... which show answers with the defaults, as Nova does" jqt '.quota_class_set.cores == 20'
+expect 200 "... (200)"
 at 2.49 PUT "$QC/default" '{"quota_class_set":{"server_groups":4}}'
 expect 200 "2.49: a class takes server_groups it does not show"
 check "... and answers without an id or it" jqt '.quota_class_set | (has("id") or has("server_groups")) | not'
@@ -214,7 +217,8 @@ at 2.57 GET "$L"
 check "/limits follows too" jqt '.limits.absolute.maxTotalCores == 3'
 at 2.57 PUT "$QC/lab" '{"quota_class_set":{"cores":1}}'
 at 2.57 GET "$QC/lab"
-check "another class is kept, over the defaults" jqt '.quota_class_set | .id == "lab" and .cores == 1 and .key_pairs == -1'
+check "another class is kept, over the built-in defaults (not the default class's, as Nova)" \
+    jqt '.quota_class_set | .id == "lab" and .cores == 1 and .key_pairs == 100'
 at 2.57 GET "$Q/$DEMO/defaults"
 check "... and changes no project" jqt '.quota_set.cores == 3'
 OS="/usr/bin/openstack --os-auth-url $ID_URL/v3 --os-username admin --os-password $ADMIN_PW --os-project-name admin --os-user-domain-id default --os-project-domain-id default"
