@@ -33,6 +33,13 @@ console_conf(const struct gr_conf *c)
 	    &ctl.console_token_ttl);
 }
 
+void
+console_conf_free(void)
+{
+	free(ctl.console_listen);
+	free(ctl.console_origins);
+}
+
 /* Nova's schema failure: "Invalid input for field/attribute FIELD.
  * Value: VALUE. WHY" (value shown as JSON, cut at 64 bytes). */
 static int __attribute__((format(printf, 3, 4)))

@@ -22,8 +22,10 @@
 #include "gr_http.h"
 
 /* console.c */
-/* Reads console_listen and console_token_ttl; 0 or -1 with the error. */
+/* Reads console_listen, console_allowed_origins and console_token_ttl; 0
+ * or -1 with the error. console_conf_free() frees what it kept. */
 int console_conf(const struct gr_conf *c);
+void console_conf_free(void);
 /*
  * The 2.1-2.5 actions os-getSerialConsole, os-getVNCConsole and
  * os-getSPICEConsole on instance r (SERVER_COLS) with the action's

@@ -35,8 +35,7 @@ conf_free(void *arg)
 	free(ctl.public_host);
 	free(ctl.region);
 	free(ctl.cluster_secret);
-	free(ctl.console_listen);
-	free(ctl.console_origins);
+	console_conf_free();
 }
 
 static int
