@@ -124,8 +124,8 @@ limits_of(const char *project_id, const char *class_name,
 		lim[i] = defaults[i].def;
 	if ((r = gr_db_query("SELECT resource, hard_limit FROM (SELECT resource, "
 	    "hard_limit, 0 AS o FROM quota_classes WHERE class_name = 'default' "
-	    "AND coalesce($2 = 'default', true) UNION ALL SELECT resource, hard_limit, 1 FROM quota_classes WHERE "
-	    "class_name = $2 UNION ALL SELECT resource, hard_limit, 2 FROM "
+	    "AND coalesce($2 = 'default', true) UNION ALL SELECT resource, "
+	    "hard_limit, 1 FROM quota_classes WHERE class_name = $2 UNION ALL SELECT resource, hard_limit, 2 FROM "
 	    "quotas WHERE project_id = $1) x ORDER BY o", 2, p)) == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(r); row++)
@@ -220,13 +220,20 @@ own_or_admin(struct gr_req *req, const char *project_id)
 	    "project's quotas and limits");
 }
 
+/* Answers 200 with {doc: q}; -1 when q is NULL (its error recorded). */
 static int
-answer(struct gr_resp *resp, json_t *q)
+answer_doc(struct gr_resp *resp, const char *doc, json_t *q)
 {
 	if (q == NULL)
 		return -1;
-	gr_resp_json(resp, 200, json_pack("{s:o}", "quota_set", q));
+	gr_resp_json(resp, 200, json_pack("{s:o}", doc, q));
 	return 0;
+}
+
+static int
+answer(struct gr_resp *resp, json_t *q)
+{
+	return answer_doc(resp, "quota_set", q);
 }
 
 int
@@ -281,22 +288,21 @@ project_check(const char *project_id)
 int
 quota_check_instances(const char *project_id, int n, long vcpus, long ram)
 {
-	static const char *const res[3] = { "instances", "cores", "ram" };
+	/* defaults[] begins with instances, cores and ram. */
 	const long want[3] = { n, n * vcpus, n * ram };
+	long lim[NDEFAULTS];
 	struct usage u;
-	long lim;
 
-	if (usage_of(project_id, &u) < 0)
+	if (usage_of(project_id, &u) < 0 || limits_of(project_id, NULL, lim) < 0)
 		return -1;
 	for (int i = 0; i < 3; i++) {
-		long used = used_of(&u, res[i]);
+		const char *res = defaults[i].name;
+		long used = used_of(&u, res);
 
-		if (quota_limit(project_id, res[i], &lim) < 0)
-			return -1;
-		if (lim >= 0 && used + want[i] > lim) {
+		if (lim[i] >= 0 && used + want[i] > lim[i]) {
 			gr_error(GR_ERR_FORBIDDEN, "Quota exceeded for %s: "
 			    "requested %ld, but already used %ld of %ld %s.",
-			    res[i], want[i], used, lim, res[i]);
+			    res, want[i], used, lim[i], res);
 			return -1;
 		}
 	}
@@ -431,14 +437,10 @@ int
 quota_class_show(struct gr_req *req, struct gr_resp *resp)
 {
 	const char *name = req->params[0];
-	json_t *q;
 
 	/* Nova checks the name's length on update only. */
-	if ((q = quota_set(NULL, name, name, NULL,
-	    compute_microversion(req))) == NULL)
-		return -1;
-	gr_resp_json(resp, 200, json_pack("{s:o}", "quota_class_set", q));
-	return 0;
+	return answer_doc(resp, "quota_class_set", quota_set(NULL, name, name,
+	    NULL, compute_microversion(req)));
 }
 
 /* PUT /os-quota-class-sets/{id}: sets the class's limits; setting the
@@ -459,12 +461,11 @@ quota_class_update(struct gr_req *req, struct gr_resp *resp)
 	json_object_foreach(q, key, v)
 		if (check_update(Q_CLASS, q, key, NULL, 0, mv, &n) < 0)
 			return -1;
-	if (store_limits(Q_CLASS, name, q) < 0 || (q = quota_set(NULL, name,
-	    NULL, NULL, mv)) == NULL)
+	if (store_limits(Q_CLASS, name, q) < 0)
 		return -1;
 	/* Nova's update answers without the id. */
-	gr_resp_json(resp, 200, json_pack("{s:o}", "quota_class_set", q));
-	return 0;
+	return answer_doc(resp, "quota_class_set", quota_set(NULL, name, NULL,
+	    NULL, mv));
 }
 
 int
