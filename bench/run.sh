@@ -233,6 +233,7 @@ done
 # rounds of 2 s each at concurrency 1, and the ratio is the median of the
 # five rounds' p50 ratios, so that a slow minute of the machine weighs on
 # both sides of a pair alike (the rows above are one run each).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 p50_of() {
 	wrk -t1 -c1 -d2s -s "$ROOT/bench/report.lua" "$@" 2>&1 |
 	    sed -n 's/^RESULT .*p50_us=\([0-9]*\).*/\1/p'
@@ -243,7 +244,7 @@ for round in 1 2 3 4 5; do
 	a=$(p50_of "${AUTH[@]}" -H "OpenStack-API-Version: compute 2.60" \
 	    "$CP_URL/v2.1/os-availability-zone")
 	[ -n "$h" ] && [ -n "$a" ] || die "wrk gave no result in round $round"
-	PAIRS+=("$(awk -v a="$a" -v b="$h" 'BEGIN { printf "%.2f", a / b }')")
+	PAIRS+=("$(ratio "$a" "$h")")
 done
 PAIRED_RATIO=$(printf '%s\n' "${PAIRS[@]}" | sort -n | sed -n 3p)
 other_load
@@ -260,7 +261,6 @@ fi
 
 # ---- report ----
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # verdict VALUE OP GOAL: "met" or "MISSED", OP being <= or <.
 verdict() {
 	awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN {
